@@ -1,0 +1,196 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * isobench: the API every conformance case and benchmark uses.
+ *
+ * A case is a function that gets a struct iso_ctx and returns a verdict. It runs
+ * in its own forked child, in a private mount namespace, inside a cgroup the
+ * runner created and will remove. Helpers here return >= 0 or -errno and never
+ * exit; a human reason is attached only at the boundary (iso_fail, iso_broken,
+ * iso_skip).
+ */
+#ifndef ISO_H
+#define ISO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+enum iso_verdict {
+	ISO_PASS = 0,
+	ISO_FAIL,
+	ISO_SKIP,
+	ISO_BROKEN,
+	ISO_ERROR,
+	ISO_NVERDICTS
+};
+
+const char *iso_verdict_name(enum iso_verdict v);
+/* Returns the verdict for a name ("pass", "fail", ...), or -EINVAL. */
+int iso_verdict_parse(const char *name);
+
+/* Which cgroup hierarchy version a case needs. */
+enum iso_cgv {
+	ISO_CGV_ANY = 0,
+	ISO_CGV_V1, /* at least one v1 controller hierarchy */
+	ISO_CGV_V2, /* a cgroup2 hierarchy (controllers listed separately) */
+};
+
+/*
+ * Requirements, declared as data and checked before a case forks. Lists are
+ * space- or comma-separated.
+ */
+struct iso_req {
+	bool root;		 /* needs uid 0 (CAP_SYS_ADMIN in the initial user ns) */
+	unsigned long ns;	 /* CLONE_NEW* flags whose namespace types must exist */
+	const char *kernel;	 /* minimum kernel release, e.g. "5.8" */
+	enum iso_cgv cgroup;	 /* hierarchy version needed */
+	const char *controllers; /* "memory pids", or "memory@v2" / "freezer@v1" */
+	const char *kconfig;	 /* "VETH OVERLAY_FS" (=y or =m; CONFIG_ optional) */
+	const char *sysctl;	 /* "user.max_user_namespaces>=2 kernel.foo=1" */
+	const char *files;	 /* paths that must exist, e.g. "/dev/loop-control" */
+};
+
+struct iso_ctx;
+
+typedef enum iso_verdict (*iso_case_fn)(struct iso_ctx *ctx);
+
+struct iso_case {
+	const char *id;		/* snake_case, unique in its suite; full id is suite.id */
+	const char *doc;	/* one line: what the kernel does, and where that is documented */
+	iso_case_fn run;	/* the assertion */
+	iso_case_fn control;	/* the same assertion with the isolation left out: must fail */
+	unsigned int timeout_ms; /* 0: 10 s */
+	struct iso_req req;
+};
+
+struct iso_suite {
+	const char *name;
+	const struct iso_case *cases;
+	size_t ncases;
+	bool hidden; /* harness self-tests: not listed, run only with ISOBENCH_SELFTEST=1 */
+};
+
+#define ISO_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#define ISO_SUITE(n, arr) { .name = (n), .cases = (arr), .ncases = ISO_ARRAY_SIZE(arr) }
+
+/* The suites, listed explicitly in suites/registry.c; NULL-terminated. */
+extern const struct iso_suite *const iso_suites[];
+
+/* ---- verdicts and observations, from inside a case ---- */
+
+/* Each returns the verdict it names, with a reason (printf format). */
+enum iso_verdict iso_fail(struct iso_ctx *ctx, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+enum iso_verdict iso_skip(struct iso_ctx *ctx, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* err is a negative errno (or 0); its text is appended to the reason. */
+enum iso_verdict iso_broken(struct iso_ctx *ctx, int err, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* Records a kernel fact the case observed ("observed" in results.json). */
+void iso_note(struct iso_ctx *ctx, const char *key, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* Prints a diagnostic line (KTAP comment) when run with -v. */
+void iso_log(struct iso_ctx *ctx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* ---- what a case can see of its surroundings ---- */
+
+struct iso_cg;
+struct iso_cg_layout;
+
+/* The cgroup the runner created for this case (every hierarchy), or NULL. */
+struct iso_cg *iso_ctx_cgroup(struct iso_ctx *ctx);
+const struct iso_cg_layout *iso_ctx_layout(struct iso_ctx *ctx);
+/* A directory of the case's own, removed by the runner afterwards. */
+const char *iso_ctx_dir(struct iso_ctx *ctx);
+/* The run tag (6 hex digits) that names every object of this run. */
+const char *iso_ctx_tag(struct iso_ctx *ctx);
+/* True while running the negative control. */
+bool iso_ctx_is_control(struct iso_ctx *ctx);
+/* Multiplier for timeouts and waits (--timeout-mul), at least 1. */
+unsigned int iso_ctx_time_mul(struct iso_ctx *ctx);
+
+/*
+ * Writes a tagged name for a named kernel object into buf: "isb<tag><suffix>"
+ * (at most 15 characters, fits IFNAMSIZ). Returns the length or -ENAMETOOLONG.
+ */
+int iso_ctx_name(struct iso_ctx *ctx, char *buf, size_t len, const char *suffix);
+
+/*
+ * Named objects a case creates that outlive its processes (a named netns bind
+ * mount, a link in a namespace the runner can reach) go into the ledger before
+ * they are created; the runner tears them down after the case and `isobench
+ * cleanup` after a killed run. kind: "netns" (path of the bind mount), "link"
+ * (interface name in the runner's network namespace), "mount" (path), "dir",
+ * "cgroup" (absolute directory). Returns 0 or -errno.
+ */
+int iso_ledger_add(struct iso_ctx *ctx, const char *kind, const char *what);
+
+/* ---- small helpers shared by cases and benchmarks (harness/util.c) ---- */
+
+/* Writes the formatted string to path (no O_CREAT). Returns 0 or -errno. */
+int iso_write_file(const char *path, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Reads up to len-1 bytes, NUL-terminates, strips one trailing newline. Returns length or -errno. */
+ssize_t iso_read_file(const char *path, char *buf, size_t len);
+/* Reads a whole file into a malloc'd NUL-terminated buffer. Returns length or -errno. */
+ssize_t iso_read_file_alloc(const char *path, char **out);
+/* Reads one integer (or "max" as INT64_MAX) from path. Returns 0 or -errno. */
+int iso_read_i64(const char *path, int64_t *out);
+/* Finds "key value" or "key=value" line in a flat-keyed file; returns 0 or -ENOENT/-errno. */
+int iso_read_keyed(const char *path, const char *key, int64_t *out);
+
+/* Monotonic time in nanoseconds / milliseconds. */
+uint64_t iso_now_ns(void);
+uint64_t iso_now_ms(void);
+/* Sleeps for ms milliseconds (restarts on EINTR). */
+void iso_sleep_ms(unsigned int ms);
+
+/*
+ * Forks (via the raw clone syscall with the given CLONE_NEW* flags and SIGCHLD)
+ * a child that runs fn(arg) and _exits with its return value. Returns the pid
+ * or -errno.
+ */
+pid_t iso_spawn(unsigned long flags, int (*fn)(void *arg), void *arg);
+/*
+ * Waits up to timeout_ms for pid to exit; stores the wait status. Returns 0,
+ * -ETIMEDOUT (the child is left running) or -errno.
+ */
+int iso_wait_timeout(pid_t pid, int *status, unsigned int timeout_ms);
+/* Kills pid with SIGKILL and reaps it; accepts pid <= 0. */
+void iso_kill_wait(pid_t pid);
+/* True if pid is still running (not a zombie) after ms milliseconds. */
+bool iso_proc_alive_after(pid_t pid, unsigned int ms);
+/* Reads the state letter of /proc/PID/stat ('R', 'S', 'Z', 'T', ...), or -errno. */
+int iso_proc_state(pid_t pid);
+/* pidfd_open(2) through syscall(); returns fd or -errno (-ENOSYS before 5.3). */
+int iso_pidfd_open(pid_t pid);
+
+/*
+ * A one-shot notification between related processes: a pipe. iso_sync_init
+ * before fork; one side iso_sync_wake (writes a byte), the other
+ * iso_sync_wait (waits up to timeout_ms). Returns 0 or -errno / -ETIMEDOUT.
+ */
+struct iso_sync {
+	int fd[2];
+};
+int iso_sync_init(struct iso_sync *s);
+int iso_sync_wake(struct iso_sync *s);
+int iso_sync_wait(struct iso_sync *s, unsigned int timeout_ms);
+void iso_sync_close(struct iso_sync *s);
+
+/* Inode number of /proc/PID/ns/NAME (pid 0: self). Returns >0 or -errno. */
+int64_t iso_ns_ino(pid_t pid, const char *name);
+
+/* Kernel release compare: <0, 0, >0 like strcmp; "5.8" vs "5.10.0-foo". */
+int iso_kver_cmp(const char *a, const char *b);
+
+/* ---- cleanup attributes (GNU C) ---- */
+
+void iso_freep(void *p);
+void iso_closep(int *fd);
+void iso_killp(pid_t *pid);
+#define _cleanup_free_ __attribute__((cleanup(iso_freep)))
+#define _cleanup_close_ __attribute__((cleanup(iso_closep)))
+#define _cleanup_pid_ __attribute__((cleanup(iso_killp)))
+
+#endif
