@@ -1,0 +1,10 @@
+// SPDX-License-Identifier: MIT
+/* Every conformance suite, listed explicitly: adding a suite is one line here. */
+#include "iso.h"
+
+extern const struct iso_suite iso_suite_selftest;
+
+const struct iso_suite *const iso_suites[] = {
+	&iso_suite_selftest,
+	NULL,
+};
