@@ -16,7 +16,7 @@
 
 struct kconfig_opt {
 	const char *name; /* without CONFIG_, points into text */
-	char val;	  /* 'y', 'm' or 'n' */
+	char val; /* 'y', 'm' or 'n' */
 };
 
 struct iso_kconfig {
