@@ -18,9 +18,9 @@
 
 enum iso_cg_mode {
 	ISO_CG_MODE_NONE = 0, /* no cgroupfs mounted */
-	ISO_CG_MODE_V1,	      /* only v1 hierarchies */
-	ISO_CG_MODE_HYBRID,   /* v1 controllers plus a cgroup2 mount beside them */
-	ISO_CG_MODE_V2,	      /* cgroup2 mounted at the root */
+	ISO_CG_MODE_V1, /* only v1 hierarchies */
+	ISO_CG_MODE_HYBRID, /* v1 controllers plus a cgroup2 mount beside them */
+	ISO_CG_MODE_V2, /* cgroup2 mounted at the root */
 };
 
 const char *iso_cg_mode_name(enum iso_cg_mode m);
@@ -30,12 +30,13 @@ const char *iso_cg_mode_name(enum iso_cg_mode m);
 
 /* One mounted hierarchy. */
 struct iso_cg_hier {
-	int version;		   /* 1 or 2 */
-	char controllers[128];	   /* v1: mount options' controllers ("cpu,cpuacct"); v2: cgroup.controllers */
-	char name[64];		   /* v1 name= option, "" if none */
-	char mnt[ISO_CG_PATH];	   /* mount point */
-	char self[ISO_CG_PATH];	   /* directory of the cgroup isobench started in */
-	char options[256];	   /* superblock options (nsdelegate, memory_recursiveprot, ...) */
+	int version; /* 1 or 2 */
+	char controllers
+		[128]; /* v1: mount options' controllers ("cpu,cpuacct"); v2: cgroup.controllers */
+	char name[64]; /* v1 name= option, "" if none */
+	char mnt[ISO_CG_PATH]; /* mount point */
+	char self[ISO_CG_PATH]; /* directory of the cgroup isobench started in */
+	char options[256]; /* superblock options (nsdelegate, memory_recursiveprot, ...) */
 };
 
 struct iso_cg_layout {

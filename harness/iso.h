@@ -16,14 +16,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-enum iso_verdict {
-	ISO_PASS = 0,
-	ISO_FAIL,
-	ISO_SKIP,
-	ISO_BROKEN,
-	ISO_ERROR,
-	ISO_NVERDICTS
-};
+enum iso_verdict { ISO_PASS = 0, ISO_FAIL, ISO_SKIP, ISO_BROKEN, ISO_ERROR, ISO_NVERDICTS };
 
 const char *iso_verdict_name(enum iso_verdict v);
 /* Returns the verdict for a name ("pass", "fail", ...), or -EINVAL. */
@@ -41,14 +34,14 @@ enum iso_cgv {
  * space- or comma-separated.
  */
 struct iso_req {
-	bool root;		 /* needs uid 0 (CAP_SYS_ADMIN in the initial user ns) */
-	unsigned long ns;	 /* CLONE_NEW* flags whose namespace types must exist */
-	const char *kernel;	 /* minimum kernel release, e.g. "5.8" */
-	enum iso_cgv cgroup;	 /* hierarchy version needed */
+	bool root; /* needs uid 0 (CAP_SYS_ADMIN in the initial user ns) */
+	unsigned long ns; /* CLONE_NEW* flags whose namespace types must exist */
+	const char *kernel; /* minimum kernel release, e.g. "5.8" */
+	enum iso_cgv cgroup; /* hierarchy version needed */
 	const char *controllers; /* "memory pids", or "memory@v2" / "freezer@v1" */
-	const char *kconfig;	 /* "VETH OVERLAY_FS" (=y or =m; CONFIG_ optional) */
-	const char *sysctl;	 /* "user.max_user_namespaces>=2 kernel.foo=1" */
-	const char *files;	 /* paths that must exist, e.g. "/dev/loop-control" */
+	const char *kconfig; /* "VETH OVERLAY_FS" (=y or =m; CONFIG_ optional) */
+	const char *sysctl; /* "user.max_user_namespaces>=2 kernel.foo=1" */
+	const char *files; /* paths that must exist, e.g. "/dev/loop-control" */
 };
 
 struct iso_ctx;
@@ -56,10 +49,10 @@ struct iso_ctx;
 typedef enum iso_verdict (*iso_case_fn)(struct iso_ctx *ctx);
 
 struct iso_case {
-	const char *id;		/* snake_case, unique in its suite; full id is suite.id */
-	const char *doc;	/* one line: what the kernel does, and where that is documented */
-	iso_case_fn run;	/* the assertion */
-	iso_case_fn control;	/* the same assertion with the isolation left out: must fail */
+	const char *id; /* snake_case, unique in its suite; full id is suite.id */
+	const char *doc; /* one line: what the kernel does, and where that is documented */
+	iso_case_fn run; /* the assertion */
+	iso_case_fn control; /* the same assertion with the isolation left out: must fail */
 	unsigned int timeout_ms; /* 0: 10 s */
 	struct iso_req req;
 };
@@ -72,7 +65,10 @@ struct iso_suite {
 };
 
 #define ISO_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
-#define ISO_SUITE(n, arr) { .name = (n), .cases = (arr), .ncases = ISO_ARRAY_SIZE(arr) }
+#define ISO_SUITE(n, arr)                                                  \
+	{                                                                  \
+		.name = (n), .cases = (arr), .ncases = ISO_ARRAY_SIZE(arr) \
+	}
 
 /* The suites, listed explicitly in suites/registry.c; NULL-terminated. */
 extern const struct iso_suite *const iso_suites[];

@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: MIT
 /* Small helpers shared by the runner, cases and benchmarks. */
-#define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* Unit tests of harness/sysinfo.c, on the real machine. */
 #include <check.h>
+#include <stdbool.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,43 +11,6 @@
 #include "sysinfo.h"
 
 /* TEMPORARY: stands in for harness/cgroup.c until it is merged; delete with it. */
-#define ISO_TEST_CG_STUB 1
-#if ISO_TEST_CG_STUB
-#include "cgroup.h"
-
-const char *iso_cg_mode_name(enum iso_cg_mode m)
-{
-	static const char *const names[] = { "none", "v1", "hybrid", "v2" };
-
-	return (unsigned int)m < 4 ? names[m] : NULL;
-}
-
-const struct iso_cg_layout *iso_cg_layout_get(void)
-{
-	static struct iso_cg_layout l = {
-		.mode = ISO_CG_MODE_HYBRID,
-		.nhier = 2,
-		.v2 = 1,
-		.hier = { { .version = 1,
-			    .controllers = "memory",
-			    .mnt = "/sys/fs/cgroup/memory",
-			    .self = "/sys/fs/cgroup/memory/",
-			    .options = "rw,memory" },
-			  { .version = 2,
-			    .mnt = "/sys/fs/cgroup/unified",
-			    .self = "/sys/fs/cgroup/unified/",
-			    .options = "rw,nsdelegate" } },
-	};
-
-	return &l;
-}
-
-void iso_cg_controllers_str(const struct iso_cg_layout *l, char *buf, size_t len)
-{
-	(void)l;
-	snprintf(buf, len, "memory@v1");
-}
-#endif
 
 static json_t *si;
 

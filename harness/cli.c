@@ -1,0 +1,485 @@
+// SPDX-License-Identifier: MIT
+/* The command line: isobench list | sysinfo | run | bench | report | compare | cleanup. */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "runner.h"
+#include "sysinfo.h"
+
+#ifndef ISO_VERSION
+#define ISO_VERSION "0.0.0"
+#endif
+#ifndef ISO_GIT_REV
+#define ISO_GIT_REV "unknown"
+#endif
+
+static const char usage_main[] =
+	"usage: isobench COMMAND [OPTIONS]\n"
+	"\n"
+	"Conformance and benchmark harness for Linux isolation (namespaces, cgroups).\n"
+	"\n"
+	"Commands:\n"
+	"  list      [--filter GLOB] [--json]        cases and their requirements\n"
+	"  sysinfo   [--json]                        kernel, cgroup mode, CPU, topology\n"
+	"  run       [--filter GLOB] [--out DIR] ... conformance suites (KTAP on stdout)\n"
+	"  bench     [--filter GLOB] [--profile quick|full] [--out DIR]  microbenchmarks\n"
+	"  report    DIR|FILE.json... [--out DIR]    plots + HTML/Markdown from results\n"
+	"  compare   BASE.json NEW.json              regressions; exit 1 on regression\n"
+	"  cleanup   [--dry-run]                     remove what a killed run left behind\n"
+	"\n"
+	"Run 'isobench COMMAND --help' for a command's options.\n"
+	"Exit codes: 0 nothing failed, 1 a case failed, 2 broken or error, 64 usage error.\n";
+
+static const char usage_run[] =
+	"usage: isobench run [OPTIONS]\n"
+	"\n"
+	"Runs the conformance cases, each in its own process, cgroup and mount namespace.\n"
+	"KTAP goes to stdout; results.json (and optional JUnit XML) to the output folder.\n"
+	"\n"
+	"  -f, --filter GLOB     run cases whose id matches (repeatable; 'pidns' = 'pidns.*')\n"
+	"  -o, --out DIR         output folder (default: ./isobench-results/<time>-<tag>)\n"
+	"      --controls        run each case's negative control instead: each must fail\n"
+	"      --timeout-mul N   multiply every case timeout by N (1-100; slow VMs, TCG)\n"
+	"      --junit FILE      also write JUnit XML\n"
+	"  -v, --verbose         print case logs and cleanup details\n"
+	"  -h, --help            this text\n"
+	"\n"
+	"Exit codes: 0 nothing failed, 1 a case failed, 2 a case broken or error, 64 usage,\n"
+	"130 interrupted. With --controls, 'fail' means a control passed (a case that cannot fail).\n";
+
+static const char usage_list[] = "usage: isobench list [--filter GLOB] [--json]\n"
+				 "\n"
+				 "Lists the conformance cases with their requirements.\n";
+
+static const char usage_sysinfo[] =
+	"usage: isobench sysinfo [--json]\n"
+	"\n"
+	"Describes this machine: kernel, cgroup mode and controllers, CPU\n"
+	"(libcpuid), topology (hwloc), mitigations, sysctls.\n";
+
+static const char usage_cleanup[] =
+	"usage: isobench cleanup [--dry-run]\n"
+	"\n"
+	"Removes cgroups, named netns, links, mounts and state left by isobench runs whose\n"
+	"process is gone (SIGKILLed, crashed). Live runs are left alone.\n";
+
+/* Prints one usage error line and returns 64. */
+int iso_usage_error(const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "isobench%s%s: ", cmd ? " " : "", cmd ? cmd : "");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, " (see 'isobench%s%s --help')\n", cmd ? " " : "", cmd ? cmd : "");
+	return ISO_EXIT_USAGE;
+}
+
+/* getopt_long with our own one-line messages. Returns the option or -1; sets *bad. */
+int iso_getopt(int argc, char **argv, const char *cmd, const char *shortopts,
+	       const struct option *longopts, int *bad)
+{
+	int c;
+
+	opterr = 0;
+	c = getopt_long(argc, argv, shortopts, longopts, NULL);
+	if (c == '?') {
+		if (optopt)
+			iso_usage_error(cmd, "unknown option '-%c'", optopt);
+		else
+			iso_usage_error(cmd, "unknown option '%s'", argv[optind - 1]);
+		*bad = 1;
+	} else if (c == ':') {
+		iso_usage_error(cmd, "option '%s' needs a value", argv[optind - 1]);
+		*bad = 1;
+	}
+	return c;
+}
+
+/* Parses a positive integer in [lo, hi]. Returns 0 or -EINVAL. */
+int iso_parse_uint(const char *s, unsigned int lo, unsigned int hi, unsigned int *out)
+{
+	char *end;
+	unsigned long v;
+
+	if (!s || !*s || *s == '-')
+		return -EINVAL;
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno || *end || v < lo || v > hi)
+		return -EINVAL;
+	*out = (unsigned int)v;
+	return 0;
+}
+
+/* mkdir -p. Returns 0 or -errno. */
+int iso_mkdir_p(const char *path, mode_t mode)
+{
+	char tmp[PATH_MAX];
+	size_t len = strlen(path);
+
+	if (len == 0 || len >= sizeof(tmp))
+		return -ENAMETOOLONG;
+	memcpy(tmp, path, len + 1);
+	for (char *p = tmp + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(tmp, mode) < 0 && errno != EEXIST)
+			return -errno;
+		*p = '/';
+	}
+	if (mkdir(tmp, mode) < 0 && errno != EEXIST)
+		return -errno;
+	return 0;
+}
+
+/* Fills dir with the default output folder ./isobench-results/<time>-<tag>. */
+void iso_default_out(char *dir, size_t len, const char *what, const char *tag)
+{
+	time_t t = time(NULL);
+	struct tm tm;
+	char stamp[32];
+
+	localtime_r(&t, &tm);
+	strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", &tm);
+	snprintf(dir, len, "isobench-results/%s-%s-%s", stamp, what, tag);
+}
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	iso_interrupted = 1;
+}
+
+void iso_install_signal_handlers(void)
+{
+	struct sigaction sa = { .sa_handler = on_signal };
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+}
+
+static int cmd_run(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "filter", required_argument, NULL, 'f' },
+		{ "out", required_argument, NULL, 'o' },
+		{ "controls", no_argument, NULL, 'C' },
+		{ "timeout-mul", required_argument, NULL, 'T' },
+		{ "junit", required_argument, NULL, 'J' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	struct iso_run_opts o = { .time_mul = 1 };
+	struct iso_run run = { 0 };
+	const char *out = NULL, *junit = NULL;
+	char outdir[PATH_MAX], path[PATH_MAX + 32];
+	const char *filters[64];
+	int c, bad = 0, code, r;
+	json_t *doc;
+	const char *st = getenv("ISOBENCH_SELFTEST");
+
+	while ((c = iso_getopt(argc, argv, "run", ":f:o:vh", opts, &bad)) != -1 && !bad) {
+		switch (c) {
+		case 'f':
+			if (o.nfilters == (int)ISO_ARRAY_SIZE(filters))
+				return iso_usage_error("run", "too many --filter options");
+			filters[o.nfilters++] = optarg;
+			break;
+		case 'o':
+			out = optarg;
+			break;
+		case 'C':
+			o.controls = true;
+			break;
+		case 'T':
+			if (iso_parse_uint(optarg, 1, 100, &o.time_mul) < 0)
+				return iso_usage_error(
+					"run",
+					"--timeout-mul wants a whole number from 1 to 100, not '%s'",
+					optarg);
+			break;
+		case 'J':
+			junit = optarg;
+			break;
+		case 'v':
+			o.verbose++;
+			break;
+		case 'h':
+			fputs(usage_run, stdout);
+			return 0;
+		}
+	}
+	if (bad)
+		return ISO_EXIT_USAGE;
+	if (optind < argc)
+		return iso_usage_error("run", "unexpected argument '%s'", argv[optind]);
+	o.filters = filters;
+	o.selftest = st && !strcmp(st, "1");
+	o.progress = isatty(STDERR_FILENO);
+	o.ktap = stdout;
+	iso_install_signal_handlers();
+	run.argc = argc;
+	run.argv = argv;
+	run.controls = o.controls;
+	run.filters = json_array();
+	for (int i = 0; i < o.nfilters; i++)
+		json_array_append_new(run.filters, json_string(filters[i]));
+	iso_iso8601_now(run.started, sizeof(run.started));
+	/* The tag is chosen here so the default output folder carries it. */
+	iso_random_tag(run.tag);
+	if (out)
+		snprintf(outdir, sizeof(outdir), "%s", out);
+	else
+		iso_default_out(outdir, sizeof(outdir), o.controls ? "controls" : "run", run.tag);
+	r = iso_mkdir_p(outdir, 0755);
+	if (r < 0) {
+		fprintf(stderr, "isobench run: cannot create output folder %s: %s\n", outdir,
+			strerror(-r));
+		iso_run_free(&run);
+		return ISO_EXIT_BROKEN;
+	}
+	snprintf(path, sizeof(path), "%s/results.json", outdir);
+	if (access(outdir, W_OK) < 0) {
+		fprintf(stderr, "isobench run: output folder %s is not writable: %s\n", outdir,
+			strerror(errno));
+		iso_run_free(&run);
+		return ISO_EXIT_BROKEN;
+	}
+	r = iso_run_cases(&run, &o);
+	if (r < 0) {
+		iso_run_free(&run);
+		return ISO_EXIT_BROKEN;
+	}
+	iso_iso8601_now(run.finished, sizeof(run.finished));
+	doc = iso_run_json(&run);
+	r = iso_json_write_atomic(doc, path);
+	json_decref(doc);
+	if (r < 0) {
+		fprintf(stderr, "isobench run: cannot write %s: %s\n", path, strerror(-r));
+		iso_run_free(&run);
+		return ISO_EXIT_BROKEN;
+	}
+	if (junit && (r = iso_junit_write(&run, junit)) < 0)
+		fprintf(stderr, "isobench run: cannot write %s: %s\n", junit, strerror(-r));
+	fprintf(stderr,
+		"isobench: %d cases in %.1f s: %d pass, %d fail, %d skip, %d broken, %d error%s\n",
+		run.nresults, run.wall_ms / 1000, run.count[ISO_PASS], run.count[ISO_FAIL],
+		run.count[ISO_SKIP], run.count[ISO_BROKEN], run.count[ISO_ERROR],
+		run.complete ? "" : " (interrupted: results incomplete)");
+	fprintf(stderr, "isobench: results in %s\n", path);
+	code = run.complete ? iso_run_exit_code(&run) : ISO_EXIT_INTERRUPTED;
+	iso_run_free(&run);
+	return code;
+}
+
+static int cmd_list(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "filter", required_argument, NULL, 'f' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	const char *filters[64];
+	int nf = 0, c, bad = 0, n = 0;
+	bool as_json = false;
+	const char *st = getenv("ISOBENCH_SELFTEST");
+	bool selftest = st && !strcmp(st, "1");
+	json_t *arr = json_array();
+
+	while ((c = iso_getopt(argc, argv, "list", ":f:h", opts, &bad)) != -1 && !bad) {
+		switch (c) {
+		case 'f':
+			if (nf < (int)ISO_ARRAY_SIZE(filters))
+				filters[nf++] = optarg;
+			break;
+		case 'j':
+			as_json = true;
+			break;
+		case 'h':
+			fputs(usage_list, stdout);
+			json_decref(arr);
+			return 0;
+		}
+	}
+	if (bad || optind < argc) {
+		json_decref(arr);
+		return bad ? ISO_EXIT_USAGE :
+			     iso_usage_error("list", "unexpected argument '%s'", argv[optind]);
+	}
+	for (int i = 0; iso_suites[i]; i++) {
+		const struct iso_suite *s = iso_suites[i];
+
+		if (s->hidden && !selftest)
+			continue;
+		for (size_t k = 0; k < s->ncases; k++) {
+			const struct iso_case *cs = &s->cases[k];
+			char id[160], ns[64], req[256];
+			size_t off = 0;
+
+			snprintf(id, sizeof(id), "%s.%s", s->name, cs->id);
+			if (!iso_filter_match(id, filters, nf))
+				continue;
+			n++;
+			if (as_json) {
+				json_t *o = json_object();
+
+				json_object_set_new(o, "id", json_string(id));
+				json_object_set_new(o, "suite", json_string(s->name));
+				json_object_set_new(o, "doc", json_string(cs->doc ? cs->doc : ""));
+				json_object_set_new(o, "timeout_ms",
+						    json_integer(cs->timeout_ms ? cs->timeout_ms :
+										  10000));
+				json_object_set_new(o, "requirements", iso_req_json(&cs->req));
+				json_array_append_new(arr, o);
+				continue;
+			}
+			req[0] = '\0';
+			iso_ns_flags_str(cs->req.ns, ns, sizeof(ns));
+			if (cs->req.root)
+				off += snprintf(req + off, sizeof(req) - off, "root ");
+			if (ns[0])
+				off += snprintf(req + off, sizeof(req) - off, "ns:%s ", ns);
+			if (cs->req.kernel)
+				off += snprintf(req + off, sizeof(req) - off, ">=%s ",
+						cs->req.kernel);
+			if (cs->req.cgroup)
+				off += snprintf(req + off, sizeof(req) - off, "cgroup:v%d ",
+						cs->req.cgroup == ISO_CGV_V1 ? 1 : 2);
+			if (cs->req.controllers && off < sizeof(req))
+				off += snprintf(req + off, sizeof(req) - off, "%s ",
+						cs->req.controllers);
+			printf("%-58s %s\n", id, req);
+			if (cs->doc)
+				printf("    %s\n", cs->doc);
+		}
+	}
+	if (as_json) {
+		json_dumpf(arr, stdout, JSON_INDENT(1));
+		fputc('\n', stdout);
+	} else {
+		printf("%d cases\n", n);
+	}
+	json_decref(arr);
+	return 0;
+}
+
+static int cmd_sysinfo(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	bool as_json = false;
+	int c, bad = 0;
+	json_t *si;
+
+	while ((c = iso_getopt(argc, argv, "sysinfo", ":h", opts, &bad)) != -1 && !bad) {
+		if (c == 'j')
+			as_json = true;
+		else if (c == 'h') {
+			fputs(usage_sysinfo, stdout);
+			return 0;
+		}
+	}
+	if (bad)
+		return ISO_EXIT_USAGE;
+	if (optind < argc)
+		return iso_usage_error("sysinfo", "unexpected argument '%s'", argv[optind]);
+	si = iso_sysinfo_collect();
+	if (!si) {
+		fprintf(stderr, "isobench sysinfo: out of memory\n");
+		return ISO_EXIT_BROKEN;
+	}
+	if (as_json) {
+		json_dumpf(si, stdout, JSON_INDENT(1) | JSON_SORT_KEYS);
+		fputc('\n', stdout);
+	} else {
+		iso_sysinfo_print(stdout, si);
+	}
+	json_decref(si);
+	return 0;
+}
+
+static int cmd_cleanup(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "dry-run", no_argument, NULL, 'n' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	bool dry = false;
+	int c, bad = 0, n;
+
+	while ((c = iso_getopt(argc, argv, "cleanup", ":nh", opts, &bad)) != -1 && !bad) {
+		if (c == 'n')
+			dry = true;
+		else if (c == 'h') {
+			fputs(usage_cleanup, stdout);
+			return 0;
+		}
+	}
+	if (bad)
+		return ISO_EXIT_USAGE;
+	if (optind < argc)
+		return iso_usage_error("cleanup", "unexpected argument '%s'", argv[optind]);
+	n = iso_cleanup_dead_runs(stdout, dry);
+	printf("isobench cleanup: %s%d object%s\n", dry ? "would remove " : "removed ", n,
+	       n == 1 ? "" : "s");
+	return 0;
+}
+
+int iso_main(int argc, char **argv)
+{
+	const char *cmd;
+
+	if (argc < 2) {
+		fputs(usage_main, stderr);
+		return ISO_EXIT_USAGE;
+	}
+	cmd = argv[1];
+	if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
+		fputs(usage_main, stdout);
+		return 0;
+	}
+	if (!strcmp(cmd, "--version") || !strcmp(cmd, "version")) {
+		printf("isobench %s (%s)\n", ISO_VERSION, ISO_GIT_REV);
+		return 0;
+	}
+	argc--;
+	argv++;
+	optind = 1;
+	if (!strcmp(cmd, "run"))
+		return cmd_run(argc, argv);
+	if (!strcmp(cmd, "list"))
+		return cmd_list(argc, argv);
+	if (!strcmp(cmd, "sysinfo"))
+		return cmd_sysinfo(argc, argv);
+	if (!strcmp(cmd, "cleanup"))
+		return cmd_cleanup(argc, argv);
+	if (!strcmp(cmd, "bench"))
+		return iso_cmd_bench(argc, argv);
+	if (!strcmp(cmd, "report"))
+		return iso_cmd_report(argc, argv);
+	if (!strcmp(cmd, "compare"))
+		return iso_cmd_compare(argc, argv);
+	if (cmd[0] == '-')
+		return iso_usage_error(NULL, "unknown option '%s'", cmd);
+	return iso_usage_error(NULL, "unknown command '%s'", cmd);
+}

@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: MIT */
+/* Shared pieces of the command line, for the subcommands in bench/ and reports/. */
+#ifndef ISO_CLI_H
+#define ISO_CLI_H
+
+#include <getopt.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+enum {
+	ISO_EXIT_OK = 0,
+	ISO_EXIT_FAIL = 1,
+	ISO_EXIT_BROKEN = 2,
+	ISO_EXIT_USAGE = 64,
+	ISO_EXIT_INTERRUPTED = 130,
+};
+
+/* Prints "isobench CMD: <message> (see 'isobench CMD --help')" and returns 64. */
+int iso_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* getopt_long that prints our one-line errors; longopts' flag must be NULL. Sets *bad. */
+int iso_getopt(int argc, char **argv, const char *cmd, const char *shortopts,
+	       const struct option *longopts, int *bad);
+/* Parses a whole number in [lo, hi]. Returns 0 or -EINVAL. */
+int iso_parse_uint(const char *s, unsigned int lo, unsigned int hi, unsigned int *out);
+/* mkdir -p. Returns 0 or -errno. */
+int iso_mkdir_p(const char *path, mode_t mode);
+/* ./isobench-results/<YYYYmmdd-HHMMSS>-<what>-<tag> */
+void iso_default_out(char *dir, size_t len, const char *what, const char *tag);
+/* A fresh 6-hex-digit run tag. */
+void iso_random_tag(char tag[8]);
+/* SIGINT/SIGTERM/SIGHUP set iso_interrupted; SIGPIPE is ignored. */
+void iso_install_signal_handlers(void);
+
+/* Subcommands living outside harness/. */
+int iso_cmd_bench(int argc, char **argv);
+int iso_cmd_report(int argc, char **argv);
+int iso_cmd_compare(int argc, char **argv);
+
+#endif

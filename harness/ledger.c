@@ -1,0 +1,581 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Run state, the ledger of named kernel objects, the leak audit after each
+ * case, and `isobench cleanup` for runs that were killed.
+ *
+ * Every object a run creates carries its tag: cgroups "isobench-<tag>", state
+ * <base>/<tag>/, netns and links "isb<tag>...". The owner file records the
+ * runner's pid and start time, so cleanup never touches a live run.
+ */
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <net/if.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "runner.h"
+
+void iso_state_base(char *buf, size_t len)
+{
+	const char *xdg = getenv("XDG_RUNTIME_DIR");
+
+	if (geteuid() == 0)
+		snprintf(buf, len, "/run/isobench");
+	else if (xdg && *xdg)
+		snprintf(buf, len, "%s/isobench", xdg);
+	else
+		snprintf(buf, len, "/tmp/isobench-%d", (int)geteuid());
+}
+
+/* Start time of pid in clock ticks since boot, or 0. */
+static unsigned long long proc_starttime(pid_t pid)
+{
+	char path[64], buf[1024], *p;
+	unsigned long long st = 0;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	if (iso_read_file(path, buf, sizeof(buf)) < 0)
+		return 0;
+	p = strrchr(buf, ')');
+	if (!p)
+		return 0;
+	/* Field 22 (starttime); p points at the end of field 2. */
+	for (int field = 2; p && field < 22; field++)
+		p = strchr(p + 1, ' ');
+	if (p)
+		st = strtoull(p + 1, NULL, 10);
+	return st;
+}
+
+/* Returns 0 or -errno. */
+int iso_state_create(const char *tag, char *dir, size_t len)
+{
+	char base[PATH_MAX], owner[PATH_MAX + 16];
+	FILE *f;
+
+	iso_state_base(base, sizeof(base));
+	if (mkdir(base, 0755) < 0 && errno != EEXIST)
+		return -errno;
+	if ((size_t)snprintf(dir, len, "%s/%s", base, tag) >= len)
+		return -ENAMETOOLONG;
+	if (mkdir(dir, 0755) < 0)
+		return -errno;
+	snprintf(owner, sizeof(owner), "%s/owner", dir);
+	f = fopen(owner, "we");
+	if (!f)
+		return -errno;
+	fprintf(f, "%d %llu\n", (int)getpid(), proc_starttime(getpid()));
+	return fclose(f) ? -errno : 0;
+}
+
+/* True if the run that owns state dir `dir` is still alive. */
+static bool owner_alive(const char *dir, pid_t *pid_out)
+{
+	char path[PATH_MAX + 16], buf[128];
+	unsigned long long st = 0;
+	int pid = 0;
+
+	snprintf(path, sizeof(path), "%s/owner", dir);
+	if (iso_read_file(path, buf, sizeof(buf)) < 0 || sscanf(buf, "%d %llu", &pid, &st) < 1)
+		return false;
+	if (pid_out)
+		*pid_out = pid;
+	if (pid <= 0 || kill(pid, 0) < 0)
+		return false;
+	return proc_starttime(pid) == st;
+}
+
+/* Returns 0 or -errno. */
+int iso_ledger_append(const char *ledger, const char *kind, const char *what)
+{
+	char line[PATH_MAX + 64];
+	int n = snprintf(line, sizeof(line), "%s\t%s\n", kind, what);
+	int fd = open(ledger, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+	ssize_t w;
+
+	if (fd < 0)
+		return -errno;
+	w = write(fd, line, n);
+	close(fd);
+	return w == n ? 0 : -EIO;
+}
+
+static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)ftw;
+	if (flag == FTW_DP)
+		rmdir(path);
+	else
+		unlink(path);
+	return 0;
+}
+
+/* Returns 0 or -errno. */
+int iso_rm_rf(const char *path)
+{
+	if (access(path, F_OK) < 0)
+		return errno == ENOENT ? 0 : -errno;
+	/* FTW_MOUNT: never descend into another file system. */
+	if (nftw(path, rm_one, 32, FTW_DEPTH | FTW_PHYS | FTW_MOUNT) < 0)
+		return -errno;
+	return access(path, F_OK) == 0 ? -ENOTEMPTY : 0;
+}
+
+/* Removes one ledger object. Returns 1 if something was removed, 0 if absent, -errno. */
+static int teardown_one(const char *kind, const char *what)
+{
+	struct stat st;
+
+	if (!strcmp(kind, "cgroup")) {
+		if (stat(what, &st) < 0)
+			return 0;
+		/* Version: a v2 directory has cgroup.kill or cgroup.controllers. */
+		{
+			char p[PATH_MAX + 32];
+			int ver;
+
+			snprintf(p, sizeof(p), "%s/cgroup.controllers", what);
+			ver = access(p, F_OK) == 0 ? 2 : 1;
+			iso_cg_dir_kill(what, ver);
+			return iso_cg_dir_remove(what, ver) == 0 ? 1 : -EBUSY;
+		}
+	}
+	if (!strcmp(kind, "netns") || !strcmp(kind, "mount")) {
+		int r = 0;
+
+		if (umount2(what, MNT_DETACH) == 0)
+			r = 1;
+		if (!strcmp(kind, "netns") && unlink(what) == 0)
+			r = 1;
+		return r;
+	}
+	if (!strcmp(kind, "link")) {
+		if (!if_nametoindex(what))
+			return 0;
+		return iso_nl_link_del(what) == 0 ? 1 : -EIO;
+	}
+	if (!strcmp(kind, "dir")) {
+		if (stat(what, &st) < 0)
+			return 0;
+		return iso_rm_rf(what) == 0 ? 1 : -EBUSY;
+	}
+	return 0;
+}
+
+/* Returns the number of objects removed. Entries are torn down last-in first-out. */
+int iso_ledger_teardown(const char *ledger, long offset, FILE *log)
+{
+	_cleanup_free_ char *txt = NULL;
+	char *lines[4096];
+	int n = 0, removed = 0;
+	char *line, *save = NULL;
+
+	if (iso_read_file_alloc(ledger, &txt) < 0)
+		return 0;
+	if (offset < 0 || (size_t)offset > strlen(txt))
+		offset = 0;
+	for (line = strtok_r(txt + offset, "\n", &save); line && n < 4096;
+	     line = strtok_r(NULL, "\n", &save))
+		lines[n++] = line;
+	while (n-- > 0) {
+		char *tab = strchr(lines[n], '\t');
+		int r;
+
+		if (!tab)
+			continue;
+		*tab = '\0';
+		r = teardown_one(lines[n], tab + 1);
+		if (r > 0) {
+			removed++;
+			if (log)
+				fprintf(log, "removed %s %s\n", lines[n], tab + 1);
+		} else if (r < 0 && log) {
+			fprintf(log, "could not remove %s %s: %s\n", lines[n], tab + 1,
+				strerror(-r));
+		}
+	}
+	return removed;
+}
+
+/* ---- tags ---- */
+
+static bool is_hex6(const char *s)
+{
+	for (int i = 0; i < 6; i++)
+		if (!isxdigit((unsigned char)s[i]) || isupper((unsigned char)s[i]))
+			return false;
+	return true;
+}
+
+/* Finds a run tag in a name ("isb<tag>", "isobench-<tag>", "isobench/<tag>"); 0 if found. */
+static int find_tag(const char *s, char tag[7])
+{
+	static const char *const pfx[] = { "isobench-", "isobench/", "isb" };
+
+	for (size_t i = 0; i < ISO_ARRAY_SIZE(pfx); i++) {
+		const char *p = s;
+		size_t pl = strlen(pfx[i]);
+
+		while ((p = strstr(p, pfx[i]))) {
+			if (strlen(p + pl) >= 6 && is_hex6(p + pl)) {
+				memcpy(tag, p + pl, 6);
+				tag[6] = '\0';
+				return 0;
+			}
+			p += pl;
+		}
+	}
+	return -ENOENT;
+}
+
+/* True if name carries the tag of a run other than ours: not our business. */
+static bool foreign(const char *name, const char *tag)
+{
+	char t[7];
+
+	return find_tag(name, t) == 0 && strcmp(t, tag) != 0;
+}
+
+/* ---- snapshots and the audit ---- */
+
+struct strset {
+	int n, cap;
+	char **s;
+};
+
+static void set_add(struct strset *set, const char *s)
+{
+	if (set->n == set->cap) {
+		int cap = set->cap ? set->cap * 2 : 64;
+		char **n = realloc(set->s, cap * sizeof(*n));
+
+		if (!n)
+			return;
+		set->s = n;
+		set->cap = cap;
+	}
+	set->s[set->n] = strdup(s);
+	if (set->s[set->n])
+		set->n++;
+}
+
+static bool set_has(const struct strset *set, const char *s)
+{
+	for (int i = 0; i < set->n; i++)
+		if (!strcmp(set->s[i], s))
+			return true;
+	return false;
+}
+
+static void set_free(struct strset *set)
+{
+	for (int i = 0; i < set->n; i++)
+		free(set->s[i]);
+	free(set->s);
+	memset(set, 0, sizeof(*set));
+}
+
+struct iso_snapshot {
+	char tag[8];
+	const struct iso_cg *runcg;
+	struct strset mounts; /* "id mountpoint" of the host mount namespace */
+	struct strset netns; /* /run/netns entries */
+	struct strset links; /* host link names */
+	struct strset cgroups; /* sub-directories of the run cgroup and the start cgroup */
+};
+
+static void snap_mounts(struct strset *set)
+{
+	_cleanup_free_ char *txt = NULL;
+	char *line, *save = NULL;
+
+	if (iso_read_file_alloc("/proc/self/mountinfo", &txt) < 0)
+		return;
+	for (line = strtok_r(txt, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char mp[PATH_MAX];
+		int id;
+
+		if (sscanf(line, "%d %*d %*s %*s %4095s", &id, mp) == 2) {
+			char key[PATH_MAX + 16];
+
+			snprintf(key, sizeof(key), "%d %s", id, mp);
+			set_add(set, key);
+		}
+	}
+}
+
+static void snap_dir(struct strset *set, const char *dir, const char *prefix)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+
+	if (!d)
+		return;
+	while ((e = readdir(d))) {
+		char key[PATH_MAX];
+
+		if (e->d_name[0] == '.' || (prefix && e->d_type != DT_DIR))
+			continue;
+		snprintf(key, sizeof(key), "%s/%s", dir, e->d_name);
+		set_add(set, prefix ? key : e->d_name);
+	}
+	closedir(d);
+}
+
+static void snap_links(struct strset *set)
+{
+	struct if_nameindex *ifs = if_nameindex(), *i;
+
+	if (!ifs)
+		return;
+	for (i = ifs; i->if_index; i++)
+		set_add(set, i->if_name);
+	if_freenameindex(ifs);
+}
+
+static void snap_cgroups(struct strset *set, const struct iso_cg *runcg)
+{
+	const struct iso_cg_layout *l;
+
+	if (!runcg)
+		return;
+	l = runcg->layout;
+	for (int i = 0; i < runcg->ndirs; i++) {
+		snap_dir(set, runcg->dir[i].path, "");
+		snap_dir(set, l->hier[runcg->dir[i].hier].self, "");
+	}
+}
+
+static void take(struct iso_snapshot *s)
+{
+	snap_mounts(&s->mounts);
+	snap_dir(&s->netns, "/run/netns", NULL);
+	snap_links(&s->links);
+	snap_cgroups(&s->cgroups, s->runcg);
+}
+
+struct iso_snapshot *iso_snapshot_take(const char *tag, const struct iso_cg *runcg)
+{
+	struct iso_snapshot *s = calloc(1, sizeof(*s));
+
+	if (!s)
+		return NULL;
+	snprintf(s->tag, sizeof(s->tag), "%s", tag);
+	s->runcg = runcg;
+	take(s);
+	return s;
+}
+
+void iso_snapshot_free(struct iso_snapshot *s)
+{
+	if (!s)
+		return;
+	set_free(&s->mounts);
+	set_free(&s->netns);
+	set_free(&s->links);
+	set_free(&s->cgroups);
+	free(s);
+}
+
+static void why_add(char *why, size_t len, const char *fmt, const char *a)
+{
+	size_t off = strlen(why);
+
+	if (off < len)
+		snprintf(why + off, len - off, fmt, off ? "; " : "", a);
+}
+
+/* Returns the number of leaks found (each removed). */
+int iso_audit(struct iso_snapshot *snap, const struct iso_cg *casecg, const char *casecg_name,
+	      char *why, size_t len)
+{
+	struct iso_snapshot now = { 0 };
+	int leaks = 0;
+
+	why[0] = '\0';
+	if (casecg) {
+		pid_t pids[64];
+		int n = iso_cg_pids(casecg, pids, ISO_ARRAY_SIZE(pids));
+
+		if (n > 0) {
+			char what[256], comm[32], path[64];
+
+			snprintf(path, sizeof(path), "/proc/%d/comm", (int)pids[0]);
+			if (iso_read_file(path, comm, sizeof(comm)) < 0)
+				snprintf(comm, sizeof(comm), "?");
+			snprintf(what, sizeof(what), "%d process(es) left running (pid %d, %s)", n,
+				 (int)pids[0], comm);
+			why_add(why, len, "%s%s", what);
+			leaks += n;
+			iso_cg_kill(casecg);
+		}
+	}
+	snprintf(now.tag, sizeof(now.tag), "%s", snap->tag);
+	now.runcg = snap->runcg;
+	take(&now);
+	for (int i = 0; i < now.netns.n; i++) {
+		char path[PATH_MAX];
+
+		if (set_has(&snap->netns, now.netns.s[i]) || foreign(now.netns.s[i], snap->tag))
+			continue;
+		snprintf(path, sizeof(path), "/run/netns/%s", now.netns.s[i]);
+		why_add(why, len, "%snamed netns %s left behind", path);
+		teardown_one("netns", path);
+		leaks++;
+	}
+	for (int i = now.mounts.n - 1; i >= 0; i--) {
+		const char *mp = strchr(now.mounts.s[i], ' ') + 1;
+
+		if (set_has(&snap->mounts, now.mounts.s[i]) || foreign(mp, snap->tag))
+			continue;
+		if (!strncmp(mp, "/run/netns/", 11))
+			continue; /* counted as a netns above */
+		why_add(why, len, "%smount %s left in the host mount namespace", mp);
+		umount2(mp, MNT_DETACH);
+		leaks++;
+	}
+	for (int i = 0; i < now.links.n; i++) {
+		if (set_has(&snap->links, now.links.s[i]) || foreign(now.links.s[i], snap->tag))
+			continue;
+		why_add(why, len, "%shost network link %s left behind", now.links.s[i]);
+		iso_nl_link_del(now.links.s[i]);
+		leaks++;
+	}
+	for (int i = 0; i < now.cgroups.n; i++) {
+		const char *base = strrchr(now.cgroups.s[i], '/');
+
+		if (set_has(&snap->cgroups, now.cgroups.s[i]) ||
+		    foreign(now.cgroups.s[i], snap->tag))
+			continue;
+		if (base && casecg_name && !strcmp(base + 1, casecg_name))
+			continue;
+		why_add(why, len, "%scgroup %s left behind", now.cgroups.s[i]);
+		teardown_one("cgroup", now.cgroups.s[i]);
+		leaks++;
+	}
+	set_free(&now.mounts);
+	set_free(&now.netns);
+	set_free(&now.links);
+	set_free(&now.cgroups);
+	return leaks;
+}
+
+/* ---- isobench cleanup ---- */
+
+/* Removes cgroups named isobench-<tag> below dir whose run is dead. Returns count. */
+static int sweep_cgroups(const char *base, const char *dir, int ver, FILE *log, bool dry)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	int n = 0;
+
+	if (!d)
+		return 0;
+	while ((e = readdir(d))) {
+		char path[PATH_MAX], state[PATH_MAX], tag[7];
+
+		if (e->d_type != DT_DIR || strncmp(e->d_name, "isobench-", 9) ||
+		    find_tag(e->d_name, tag) < 0)
+			continue;
+		snprintf(state, sizeof(state), "%s/%s", base, tag);
+		if (owner_alive(state, NULL))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		if (log)
+			fprintf(log, "%s cgroup %s\n", dry ? "would remove" : "removing", path);
+		if (!dry) {
+			iso_cg_dir_kill(path, ver);
+			iso_cg_dir_remove(path, ver);
+		}
+		n++;
+	}
+	closedir(d);
+	return n;
+}
+
+/* Returns the number of objects removed. */
+int iso_cleanup_dead_runs(FILE *log, bool dry)
+{
+	const struct iso_cg_layout *l = iso_cg_layout_get();
+	char base[PATH_MAX];
+	DIR *d;
+	struct dirent *e;
+	int n = 0;
+	struct if_nameindex *ifs;
+
+	iso_state_base(base, sizeof(base));
+	d = opendir(base);
+	while (d && (e = readdir(d))) {
+		char dir[PATH_MAX], ledger[PATH_MAX + 16];
+		pid_t pid = 0;
+
+		if (e->d_name[0] == '.' || strlen(e->d_name) != 6 || !is_hex6(e->d_name))
+			continue;
+		snprintf(dir, sizeof(dir), "%s/%s", base, e->d_name);
+		if (owner_alive(dir, &pid)) {
+			if (log)
+				fprintf(log, "run %s is still running (pid %d): left alone\n",
+					e->d_name, (int)pid);
+			continue;
+		}
+		snprintf(ledger, sizeof(ledger), "%s/ledger", dir);
+		if (!dry)
+			n += iso_ledger_teardown(ledger, 0, log);
+		if (log)
+			fprintf(log, "%s state %s\n", dry ? "would remove" : "removing", dir);
+		if (!dry)
+			iso_rm_rf(dir);
+		n++;
+	}
+	if (d)
+		closedir(d);
+	/* Objects whose ledger line never made it to disk: find them by name. */
+	for (int i = 0; i < l->nhier; i++)
+		if (l->hier[i].self[0] && !l->hier[i].name[0])
+			n += sweep_cgroups(base, l->hier[i].self, l->hier[i].version, log, dry);
+	d = opendir("/run/netns");
+	while (d && (e = readdir(d))) {
+		char tag[7], state[PATH_MAX], path[PATH_MAX];
+
+		if (strncmp(e->d_name, "isb", 3) || find_tag(e->d_name, tag) < 0)
+			continue;
+		snprintf(state, sizeof(state), "%s/%s", base, tag);
+		if (owner_alive(state, NULL))
+			continue;
+		snprintf(path, sizeof(path), "/run/netns/%s", e->d_name);
+		if (log)
+			fprintf(log, "%s netns %s\n", dry ? "would remove" : "removing", path);
+		if (!dry)
+			teardown_one("netns", path);
+		n++;
+	}
+	if (d)
+		closedir(d);
+	ifs = if_nameindex();
+	for (struct if_nameindex *i = ifs; i && i->if_index; i++) {
+		char tag[7], state[PATH_MAX];
+
+		if (strncmp(i->if_name, "isb", 3) || find_tag(i->if_name, tag) < 0)
+			continue;
+		snprintf(state, sizeof(state), "%s/%s", base, tag);
+		if (owner_alive(state, NULL))
+			continue;
+		if (log)
+			fprintf(log, "%s link %s\n", dry ? "would remove" : "removing", i->if_name);
+		if (!dry)
+			iso_nl_link_del(i->if_name);
+		n++;
+	}
+	if (ifs)
+		if_freenameindex(ifs);
+	return n;
+}

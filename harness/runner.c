@@ -1,0 +1,598 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The runner: one forked child per case, in its own process group, cgroup and
+ * private mount namespace; a pidfd timeout that kills the whole cgroup; the
+ * verdict read back from a shared page; a leak audit after every case.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <fnmatch.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "runner.h"
+#include "sysinfo.h"
+
+volatile sig_atomic_t iso_interrupted;
+
+/* ---- what cases call ---- */
+
+static void set_reason(struct iso_ctx *ctx, const char *prefix, const char *fmt, va_list ap)
+{
+	size_t off = snprintf(ctx->page->reason, sizeof(ctx->page->reason), "%s", prefix);
+
+	if (off < sizeof(ctx->page->reason))
+		vsnprintf(ctx->page->reason + off, sizeof(ctx->page->reason) - off, fmt, ap);
+}
+
+enum iso_verdict iso_fail(struct iso_ctx *ctx, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	set_reason(ctx, "", fmt, ap);
+	va_end(ap);
+	return ISO_FAIL;
+}
+
+enum iso_verdict iso_skip(struct iso_ctx *ctx, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	set_reason(ctx, "", fmt, ap);
+	va_end(ap);
+	return ISO_SKIP;
+}
+
+enum iso_verdict iso_broken(struct iso_ctx *ctx, int err, const char *fmt, ...)
+{
+	size_t off;
+	va_list ap;
+
+	va_start(ap, fmt);
+	set_reason(ctx, "", fmt, ap);
+	va_end(ap);
+	off = strlen(ctx->page->reason);
+	if (err && off < sizeof(ctx->page->reason))
+		snprintf(ctx->page->reason + off, sizeof(ctx->page->reason) - off, ": %s",
+			 strerror(err < 0 ? -err : err));
+	return ISO_BROKEN;
+}
+
+static void append(char *buf, size_t *len, size_t cap, const char *fmt, va_list ap)
+{
+	int n;
+
+	if (*len >= cap - 1)
+		return;
+	n = vsnprintf(buf + *len, cap - *len, fmt, ap);
+	if (n > 0)
+		*len = *len + n < cap - 1 ? *len + n : cap - 1;
+}
+
+static void append_f(char *buf, size_t *len, size_t cap, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	append(buf, len, cap, fmt, ap);
+	va_end(ap);
+}
+
+void iso_note(struct iso_ctx *ctx, const char *key, const char *fmt, ...)
+{
+	struct iso_page *p = ctx->page;
+	va_list ap;
+
+	append_f(p->notes, &p->notes_len, sizeof(p->notes), "%s\t", key);
+	va_start(ap, fmt);
+	append(p->notes, &p->notes_len, sizeof(p->notes), fmt, ap);
+	va_end(ap);
+	append_f(p->notes, &p->notes_len, sizeof(p->notes), "\n");
+}
+
+void iso_log(struct iso_ctx *ctx, const char *fmt, ...)
+{
+	struct iso_page *p = ctx->page;
+	va_list ap;
+
+	va_start(ap, fmt);
+	append(p->log, &p->log_len, sizeof(p->log), fmt, ap);
+	va_end(ap);
+	append_f(p->log, &p->log_len, sizeof(p->log), "\n");
+}
+
+struct iso_cg *iso_ctx_cgroup(struct iso_ctx *ctx)
+{
+	return ctx->cg;
+}
+
+const struct iso_cg_layout *iso_ctx_layout(struct iso_ctx *ctx)
+{
+	return ctx->layout;
+}
+
+const char *iso_ctx_dir(struct iso_ctx *ctx)
+{
+	return ctx->dir;
+}
+
+const char *iso_ctx_tag(struct iso_ctx *ctx)
+{
+	return ctx->tag;
+}
+
+bool iso_ctx_is_control(struct iso_ctx *ctx)
+{
+	return ctx->control;
+}
+
+unsigned int iso_ctx_time_mul(struct iso_ctx *ctx)
+{
+	return ctx->time_mul ? ctx->time_mul : 1;
+}
+
+/* Returns the length or -ENAMETOOLONG. */
+int iso_ctx_name(struct iso_ctx *ctx, char *buf, size_t len, const char *suffix)
+{
+	int n = snprintf(buf, len, "isb%s%s", ctx->tag, suffix ? suffix : "");
+
+	if (n < 0 || (size_t)n >= len || n > 15)
+		return -ENAMETOOLONG;
+	return n;
+}
+
+/* Returns 0 or -errno. */
+int iso_ledger_add(struct iso_ctx *ctx, const char *kind, const char *what)
+{
+	return iso_ledger_append(ctx->ledger, kind, what);
+}
+
+/* ---- selection ---- */
+
+bool iso_filter_match(const char *id, const char **filters, int n)
+{
+	if (n == 0)
+		return true;
+	for (int i = 0; i < n; i++) {
+		const char *f = filters[i];
+
+		if (!fnmatch(f, id, 0))
+			return true;
+		/* A bare suite name selects the whole suite. */
+		if (!strchr(f, '.') && !strchr(f, '*') && !strncmp(id, f, strlen(f)) &&
+		    id[strlen(f)] == '.')
+			return true;
+	}
+	return false;
+}
+
+/* ---- running one case ---- */
+
+static void child_main(struct iso_ctx *ctx, iso_case_fn fn, struct iso_sync *go, pid_t runner)
+{
+	sigset_t none;
+	enum iso_verdict v;
+	int r;
+
+	setpgid(0, 0);
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (getppid() != runner)
+		_exit(127);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
+	signal(SIGHUP, SIG_DFL);
+	signal(SIGPIPE, SIG_DFL);
+	close(go->fd[1]);
+	go->fd[1] = -1;
+	r = iso_sync_wait(go, 30000);
+	if (r < 0)
+		_exit(126);
+	iso_sync_close(go);
+	/* Cases start in a private mount namespace: their mounts die with them. */
+	if (unshare(CLONE_NEWNS) == 0)
+		mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL);
+	else if (geteuid() == 0)
+		_exit(125);
+	iso_write_file("/proc/self/oom_score_adj", "0");
+	if (chdir(ctx->dir) < 0)
+		_exit(124);
+	v = fn(ctx);
+	ctx->page->verdict = v;
+	ctx->page->verdict_set = 1;
+	_exit(0);
+}
+
+static json_t *notes_json(const char *notes)
+{
+	json_t *o = json_object();
+	char *copy = strdup(notes), *line, *save = NULL;
+
+	for (line = copy ? strtok_r(copy, "\n", &save) : NULL; line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		char *tab = strchr(line, '\t');
+
+		if (!tab)
+			continue;
+		*tab = '\0';
+		json_object_set_new(o, line, json_string(tab + 1));
+	}
+	free(copy);
+	return o;
+}
+
+struct case_env {
+	const struct iso_run_opts *o;
+	const struct iso_env *env;
+	struct iso_cg *runcg;
+	const char *state; /* run state dir */
+	const char *tag;
+	int seq;
+};
+
+static void sanitize(char *s)
+{
+	for (; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '_' ||
+		      *s == '-'))
+			*s = '_';
+}
+
+/* Runs one case (or its control) and fills res. */
+static void run_one(struct case_env *ce, const struct iso_suite *s, const struct iso_case *c,
+		    struct iso_result *res)
+{
+	const struct iso_run_opts *o = ce->o;
+	iso_case_fn fn = o->controls ? c->control : c->run;
+	unsigned int timeout =
+		(c->timeout_ms ? c->timeout_ms : 10000) * (o->time_mul ? o->time_mul : 1);
+	struct iso_ctx ctx = { 0 };
+	struct iso_cg *casecg = NULL, *leaf = NULL;
+	struct iso_snapshot *snap = NULL;
+	struct iso_sync go = { { -1, -1 } };
+	char cgname[200], why[ISO_REASON_MAX], leak[ISO_REASON_MAX];
+	uint64_t t0 = iso_now_ns();
+	bool timed_out = false;
+	long ledger_off = 0;
+	struct stat st;
+	int status = 0, pidfd = -1, r;
+	pid_t pid;
+
+	memset(res, 0, sizeof(*res));
+	snprintf(res->id, sizeof(res->id), "%s.%s", s->name, c->id);
+	res->suite = s;
+	res->c = c;
+	if (!iso_req_check(&c->req, ce->env, why, sizeof(why))) {
+		res->verdict = res->raw = ISO_SKIP;
+		snprintf(res->reason, sizeof(res->reason), "%s", why);
+		return;
+	}
+	if (!fn) {
+		res->verdict = res->raw = ISO_ERROR;
+		snprintf(res->reason, sizeof(res->reason), "case has no %s function",
+			 o->controls ? "negative control" : "run");
+		return;
+	}
+	ctx.page = mmap(NULL, sizeof(*ctx.page), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
+			-1, 0);
+	if (ctx.page == MAP_FAILED) {
+		res->verdict = ISO_BROKEN;
+		snprintf(res->reason, sizeof(res->reason), "mmap result page: %s", strerror(errno));
+		return;
+	}
+	ctx.suite = s;
+	ctx.c = c;
+	ctx.layout = ce->env->layout;
+	ctx.control = o->controls;
+	ctx.time_mul = o->time_mul ? o->time_mul : 1;
+	ctx.verbose = o->verbose;
+	snprintf(ctx.tag, sizeof(ctx.tag), "%s", ce->tag);
+	snprintf(ctx.ledger, sizeof(ctx.ledger), "%s/ledger", ce->state);
+	if (stat(ctx.ledger, &st) == 0)
+		ledger_off = st.st_size;
+	snprintf(ctx.dir, sizeof(ctx.dir), "%s/case-%d", ce->state, ++ce->seq);
+	iso_ledger_append(ctx.ledger, "dir", ctx.dir);
+	if (mkdir(ctx.dir, 0755) < 0) {
+		res->verdict = ISO_BROKEN;
+		snprintf(res->reason, sizeof(res->reason), "mkdir %s: %s", ctx.dir,
+			 strerror(errno));
+		goto out;
+	}
+	snap = iso_snapshot_take(ce->tag, ce->runcg);
+	if (ce->runcg) {
+		snprintf(cgname, sizeof(cgname), "%d-%s", ce->seq, res->id);
+		sanitize(cgname);
+		r = iso_cg_create(ce->env->layout, ce->runcg, cgname, NULL, &casecg);
+		if (r == 0)
+			r = iso_cg_create(ce->env->layout, casecg, "leaf", NULL, &leaf);
+		if (r < 0) {
+			res->verdict = ISO_BROKEN;
+			snprintf(res->reason, sizeof(res->reason), "create the case's cgroup: %s",
+				 strerror(-r));
+			goto out;
+		}
+		/* Guard rails: a runaway case cannot take the machine down. */
+		iso_cg_write(casecg, "pids.max", "%d", 4096);
+		iso_cg_write(casecg, "memory.max", "%lld", 4LL << 30);
+		ctx.cg = casecg;
+	}
+	if (iso_sync_init(&go) < 0) {
+		res->verdict = ISO_BROKEN;
+		snprintf(res->reason, sizeof(res->reason), "pipe: %s", strerror(errno));
+		goto out;
+	}
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0) {
+		res->verdict = ISO_BROKEN;
+		snprintf(res->reason, sizeof(res->reason), "fork: %s", strerror(errno));
+		goto out;
+	}
+	if (pid == 0)
+		child_main(&ctx, fn, &go, getppid());
+	setpgid(pid, pid);
+	close(go.fd[0]);
+	go.fd[0] = -1;
+	if (leaf && (r = iso_cg_attach(leaf, pid)) < 0) {
+		iso_kill_wait(pid);
+		res->verdict = ISO_BROKEN;
+		snprintf(res->reason, sizeof(res->reason), "attach the case to its cgroup: %s",
+			 strerror(-r));
+		goto out;
+	}
+	iso_sync_wake(&go);
+	iso_sync_close(&go);
+	pidfd = iso_pidfd_open(pid);
+	for (;;) {
+		uint64_t el = (iso_now_ns() - t0) / 1000000;
+		struct pollfd p = { .fd = pidfd, .events = POLLIN };
+
+		if (el >= timeout) {
+			timed_out = true;
+			break;
+		}
+		if (iso_interrupted)
+			break;
+		if (pidfd >= 0)
+			r = poll(&p, 1, (int)(timeout - el < 200 ? timeout - el : 200));
+		else
+			iso_sleep_ms(5);
+		if (waitpid(pid, &status, WNOHANG | __WALL) == pid) {
+			pid = 0;
+			break;
+		}
+	}
+	if (pid) {
+		/* Timeout or interrupt: the whole cgroup, not just the group, goes. */
+		if (casecg)
+			iso_cg_kill(casecg);
+		kill(-pid, SIGKILL);
+		kill(pid, SIGKILL);
+		while (waitpid(pid, &status, __WALL) < 0 && errno == EINTR)
+			;
+	}
+	res->duration_ms = (iso_now_ns() - t0) / 1e6;
+	if (timed_out) {
+		res->verdict = ISO_ERROR;
+		snprintf(res->reason, sizeof(res->reason), "timeout after %u ms", timeout);
+	} else if (iso_interrupted && !ctx.page->verdict_set) {
+		res->verdict = ISO_ERROR;
+		snprintf(res->reason, sizeof(res->reason), "interrupted");
+	} else if (ctx.page->verdict_set && (unsigned)ctx.page->verdict < ISO_NVERDICTS) {
+		res->verdict = ctx.page->verdict;
+		snprintf(res->reason, sizeof(res->reason), "%s", ctx.page->reason);
+		if (res->verdict != ISO_PASS && !res->reason[0])
+			snprintf(res->reason, sizeof(res->reason), "(the case gave no reason)");
+	} else if (WIFSIGNALED(status)) {
+		res->verdict = ISO_ERROR;
+		snprintf(res->reason, sizeof(res->reason), "case process killed by signal %d (%s)",
+			 WTERMSIG(status), strsignal(WTERMSIG(status)));
+	} else {
+		res->verdict = ISO_ERROR;
+		snprintf(res->reason, sizeof(res->reason),
+			 "case process exited with status %d without a verdict",
+			 WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+	}
+out:
+	if (pidfd >= 0)
+		close(pidfd);
+	iso_sync_close(&go);
+	/* Declared objects are the runner's to remove; what is left beyond them is a leak. */
+	iso_ledger_teardown(ctx.ledger, ledger_off, o->verbose ? stderr : NULL);
+	if (snap) {
+		int n = iso_audit(snap, casecg, casecg ? cgname : NULL, leak, sizeof(leak));
+
+		if (n > 0 && res->verdict != ISO_SKIP) {
+			char prev[ISO_REASON_MAX];
+
+			snprintf(prev, sizeof(prev), "%s", res->reason);
+			res->verdict = ISO_ERROR;
+			snprintf(res->reason, sizeof(res->reason), "leak: %s (removed)%s%s", leak,
+				 prev[0] ? "; case said: " : "", prev);
+		}
+	}
+	iso_snapshot_free(snap);
+	if (leaf)
+		iso_cg_free(leaf);
+	if (casecg && iso_cg_destroy(casecg) < 0 && res->verdict != ISO_ERROR) {
+		res->verdict = ISO_ERROR;
+		snprintf(res->reason, sizeof(res->reason), "could not remove the case's cgroup");
+	}
+	iso_rm_rf(ctx.dir);
+	res->raw = res->verdict;
+	if (ctx.page != MAP_FAILED && ctx.page) {
+		res->observed = notes_json(ctx.page->notes);
+		if (ctx.page->log_len)
+			res->log = strdup(ctx.page->log);
+		munmap(ctx.page, sizeof(*ctx.page));
+	}
+	if (o->controls) {
+		/* A control must fail: that is what proves the case can fail. */
+		char prev[ISO_REASON_MAX];
+
+		snprintf(prev, sizeof(prev), "%s", res->reason);
+		if (res->raw == ISO_FAIL) {
+			res->verdict = ISO_PASS;
+			snprintf(res->reason, sizeof(res->reason),
+				 "negative control failed as expected: %s", prev);
+		} else if (res->raw == ISO_PASS) {
+			res->verdict = ISO_FAIL;
+			snprintf(
+				res->reason, sizeof(res->reason),
+				"negative control passed: the case cannot detect missing isolation");
+		}
+	}
+}
+
+static void progress(const struct iso_run_opts *o, int n, int total, const char *id)
+{
+	if (!o->progress)
+		return;
+	if (id)
+		fprintf(stderr, "\r\033[K[%d/%d] %s", n, total, id);
+	else
+		fprintf(stderr, "\r\033[K");
+	fflush(stderr);
+}
+
+void iso_random_tag(char tag[8])
+{
+	unsigned char b[3];
+
+	if (getrandom(b, sizeof(b), 0) != sizeof(b)) {
+		unsigned int x = (unsigned int)iso_now_ns() ^ (unsigned int)getpid();
+
+		memcpy(b, &x, 3);
+	}
+	snprintf(tag, 8, "%02x%02x%02x", b[0], b[1], b[2]);
+}
+
+static bool suite_visible(const struct iso_suite *s, const struct iso_run_opts *o)
+{
+	return !s->hidden || o->selftest;
+}
+
+/* Returns 0 or -errno. */
+int iso_run_cases(struct iso_run *run, const struct iso_run_opts *o)
+{
+	struct iso_env env;
+	struct case_env ce = { .o = o, .env = &env };
+	char state[PATH_MAX], ledger[PATH_MAX + 16], cgname[32];
+	int nsuites = 0, total = 0, done = 0, sn = 0, r;
+	uint64_t t0 = iso_now_ns();
+	FILE *out = o->ktap ? o->ktap : stdout;
+
+	iso_env_host(&env);
+	if (!run->tag[0])
+		iso_random_tag(run->tag);
+	ce.tag = run->tag;
+	r = iso_state_create(run->tag, state, sizeof(state));
+	if (r < 0) {
+		fprintf(stderr, "isobench: cannot create run state directory: %s\n", strerror(-r));
+		return r;
+	}
+	ce.state = state;
+	snprintf(ledger, sizeof(ledger), "%s/ledger", state);
+	prctl(PR_SET_CHILD_SUBREAPER, 1);
+	if (geteuid() == 0)
+		iso_write_file("/proc/self/oom_score_adj", "-1000");
+	/* The run's own cgroup, below the one we started in, in every hierarchy. */
+	snprintf(cgname, sizeof(cgname), "isobench-%s", run->tag);
+	for (int i = 0; i < env.layout->nhier; i++) {
+		char p[PATH_MAX];
+
+		if (!env.layout->hier[i].self[0] || env.layout->hier[i].name[0])
+			continue;
+		snprintf(p, sizeof(p), "%s/%s", env.layout->hier[i].self, cgname);
+		iso_ledger_append(ledger, "cgroup", p);
+	}
+	r = iso_cg_create(env.layout, NULL, cgname, NULL, &ce.runcg);
+	if (r < 0) {
+		env.cgroup_usable = false;
+		ce.runcg = NULL;
+		if (o->verbose || geteuid() == 0)
+			fprintf(stderr,
+				"isobench: cannot create cgroup %s below the start cgroup (%s); "
+				"cases run without cgroup containment, cgroup cases skip\n",
+				cgname, strerror(-r));
+	}
+	run->sysinfo = iso_sysinfo_collect();
+	json_object_set_new(run->sysinfo, "containment",
+			    json_string(ce.runcg ? "cgroup" : "process-group"));
+	for (int i = 0; iso_suites[i]; i++) {
+		int n = 0;
+
+		if (!suite_visible(iso_suites[i], o))
+			continue;
+		for (size_t k = 0; k < iso_suites[i]->ncases; k++) {
+			char id[160];
+
+			snprintf(id, sizeof(id), "%s.%s", iso_suites[i]->name,
+				 iso_suites[i]->cases[k].id);
+			n += iso_filter_match(id, o->filters, o->nfilters);
+		}
+		if (n) {
+			nsuites++;
+			total += n;
+		}
+	}
+	iso_ktap_header(out, nsuites);
+	for (int i = 0; iso_suites[i] && !iso_interrupted; i++) {
+		const struct iso_suite *s = iso_suites[i];
+		int n = 0, k = 0, bad = 0, skipped = 0;
+
+		if (!suite_visible(s, o))
+			continue;
+		for (size_t j = 0; j < s->ncases; j++) {
+			char id[160];
+
+			snprintf(id, sizeof(id), "%s.%s", s->name, s->cases[j].id);
+			n += iso_filter_match(id, o->filters, o->nfilters);
+		}
+		if (!n)
+			continue;
+		iso_ktap_suite_begin(out, s->name, n);
+		for (size_t j = 0; j < s->ncases && !iso_interrupted; j++) {
+			struct iso_result res;
+			char id[160];
+
+			snprintf(id, sizeof(id), "%s.%s", s->name, s->cases[j].id);
+			if (!iso_filter_match(id, o->filters, o->nfilters))
+				continue;
+			progress(o, ++done, total, id);
+			run_one(&ce, s, &s->cases[j], &res);
+			progress(o, 0, 0, NULL);
+			iso_ktap_case(out, ++k, &res, o->verbose);
+			bad += res.verdict != ISO_PASS && res.verdict != ISO_SKIP;
+			skipped += res.verdict == ISO_SKIP;
+			iso_run_add(run, &res);
+		}
+		iso_ktap_suite_end(out, ++sn, s->name, bad == 0, skipped == k);
+	}
+	iso_ktap_totals(out, run);
+	if (ce.runcg)
+		iso_cg_destroy(ce.runcg);
+	iso_ledger_teardown(ledger, 0, NULL);
+	iso_rm_rf(state);
+	run->wall_ms = (iso_now_ns() - t0) / 1e6;
+	run->complete = !iso_interrupted;
+	if (iso_interrupted)
+		snprintf(run->interrupted, sizeof(run->interrupted), "interrupted by signal");
+	return 0;
+}

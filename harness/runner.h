@@ -1,0 +1,168 @@
+/* SPDX-License-Identifier: MIT */
+/* The runner's own types: not for cases (they see iso.h only). */
+#ifndef ISO_RUNNER_H
+#define ISO_RUNNER_H
+
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <jansson.h>
+
+#include "cgroup.h"
+#include "iso.h"
+#include "netlink.h"
+
+#define ISO_REASON_MAX 1024
+
+/* Shared between the runner and the case's processes (MAP_SHARED). */
+struct iso_page {
+	int verdict_set;
+	int verdict;
+	char reason[ISO_REASON_MAX];
+	size_t notes_len;
+	char notes[16384]; /* "key\tvalue\n" */
+	size_t log_len;
+	char log[16384];
+};
+
+struct iso_ctx {
+	const struct iso_suite *suite;
+	const struct iso_case *c;
+	struct iso_page *page;
+	struct iso_cg *cg;
+	const struct iso_cg_layout *layout;
+	char dir[PATH_MAX];
+	char tag[8];
+	char ledger[PATH_MAX];
+	bool control;
+	unsigned int time_mul;
+	int verbose;
+};
+
+/* ---- requirements (req.c) ---- */
+
+/* Facts the requirement check reads; filled from the host by iso_env_host(). */
+struct iso_env {
+	uid_t euid;
+	char release[128];
+	unsigned long ns_present; /* CLONE_NEW* flags whose /proc/self/ns entry exists */
+	const struct iso_cg_layout *layout;
+	/* Returns 'y', 'm', 'n' or -ENOENT (config unknown). */
+	int (*kconfig)(const char *opt);
+	/* Reads a sysctl ("user.max_user_namespaces") into buf; returns length or -errno. */
+	ssize_t (*sysctl)(const char *name, char *buf, size_t len);
+	/* Returns 0 if path exists. */
+	int (*exists)(const char *path);
+	bool cgroup_usable; /* the runner could create its cgroups */
+};
+
+void iso_env_host(struct iso_env *env);
+/*
+ * Checks req against env. Returns true if the case can run; otherwise writes
+ * the reason a person can act on into why (e.g. "needs root").
+ */
+bool iso_req_check(const struct iso_req *req, const struct iso_env *env, char *why, size_t len);
+/* Describes the requirements as a JSON object. */
+json_t *iso_req_json(const struct iso_req *req);
+/* Names of namespace flags, "pid net" for CLONE_NEWPID|CLONE_NEWNET. */
+void iso_ns_flags_str(unsigned long flags, char *buf, size_t len);
+
+/* ---- results (result.c) ---- */
+
+struct iso_result {
+	char id[160];
+	const struct iso_suite *suite;
+	const struct iso_case *c;
+	enum iso_verdict verdict;
+	enum iso_verdict raw; /* the control's own verdict in --controls mode */
+	char reason[ISO_REASON_MAX];
+	double duration_ms;
+	json_t *observed;
+	char *log;
+};
+
+struct iso_run {
+	char tag[8];
+	char out[PATH_MAX];
+	char started[40];
+	char finished[40];
+	bool controls;
+	bool complete;
+	char interrupted[128];
+	int argc;
+	char **argv;
+	int nresults, cap;
+	struct iso_result *results;
+	int count[ISO_NVERDICTS];
+	json_t *sysinfo;
+	json_t *bench; /* filled by `isobench bench` */
+	json_t *filters;
+	double wall_ms;
+};
+
+void iso_run_add(struct iso_run *run, const struct iso_result *res);
+void iso_run_free(struct iso_run *run);
+json_t *iso_run_json(const struct iso_run *run);
+/* Writes path atomically (temp file + rename). Returns 0 or -errno. */
+int iso_json_write_atomic(const json_t *doc, const char *path);
+int iso_junit_write(const struct iso_run *run, const char *path);
+/* Exit code for a finished run: 0 none failed, 1 a case failed, 2 broken or error. */
+int iso_run_exit_code(const struct iso_run *run);
+void iso_iso8601_now(char *buf, size_t len);
+
+/* ---- KTAP (ktap.c) ---- */
+
+void iso_ktap_header(FILE *f, int nsuites);
+void iso_ktap_suite_begin(FILE *f, const char *name, int ncases);
+void iso_ktap_case(FILE *f, int n, const struct iso_result *res, bool verbose);
+void iso_ktap_suite_end(FILE *f, int n, const char *name, bool ok, bool all_skipped);
+void iso_ktap_totals(FILE *f, const struct iso_run *run);
+
+/* ---- ledger, audit, cleanup (ledger.c) ---- */
+
+/* Base directory for run state: /run/isobench as root, else a per-user one. */
+void iso_state_base(char *buf, size_t len);
+/* Creates <base>/<tag> with an owner file. Returns 0 or -errno. */
+int iso_state_create(const char *tag, char *dir, size_t len);
+/* Appends "kind\twhat" to a ledger file. Returns 0 or -errno. */
+int iso_ledger_append(const char *ledger, const char *kind, const char *what);
+/* Tears down every object in the ledger (lines from offset on). Returns count removed. */
+int iso_ledger_teardown(const char *ledger, long offset, FILE *log);
+/* Removes a directory tree without crossing mounts. Returns 0 or -errno. */
+int iso_rm_rf(const char *path);
+
+/* Host state before a case, to spot what it left behind. */
+struct iso_snapshot;
+struct iso_snapshot *iso_snapshot_take(const char *tag, const struct iso_cg *runcg);
+/*
+ * Compares the host with snap: leftover processes in cg, new mounts in the host
+ * mount namespace, new named netns, new host links, new cgroups next to the
+ * case's. Describes each leak in why, removes it, and returns the count.
+ */
+int iso_audit(struct iso_snapshot *snap, const struct iso_cg *casecg, const char *casecg_name,
+	      char *why, size_t len);
+void iso_snapshot_free(struct iso_snapshot *snap);
+/* `isobench cleanup`: removes what dead runs left. Returns the number of objects removed. */
+int iso_cleanup_dead_runs(FILE *log, bool dry_run);
+
+/* ---- runner (runner.c) ---- */
+
+struct iso_run_opts {
+	const char **filters;
+	int nfilters;
+	bool controls;
+	unsigned int time_mul;
+	int verbose;
+	bool selftest; /* include hidden suites */
+	bool progress;
+	FILE *ktap;
+};
+
+/* True if full id "suite.case" matches any filter (fnmatch), or there are none. */
+bool iso_filter_match(const char *id, const char **filters, int n);
+/* Runs the matching cases into run. Returns 0 or -errno (setup failure). */
+int iso_run_cases(struct iso_run *run, const struct iso_run_opts *o);
+/* Set by SIGINT/SIGTERM handlers: the run stops after killing the current case. */
+extern volatile sig_atomic_t iso_interrupted;
+
+#endif
