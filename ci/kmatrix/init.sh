@@ -16,6 +16,9 @@
 #   isobench.bench=quick|full       also run isobench bench --profile ...
 #   isobench.budget=SECONDS         stop isobench (SIGTERM) after this long (default 3000)
 #   isobench.name=ENTRY             matrix entry name (hostname, log prefix)
+#   isobench.env=ISOBENCH_X=V       export an ISOBENCH_* variable to isobench (repeatable)
+#   isobench.crash=panic|hang|cut   self-test of ci/kernel-matrix: panic the kernel, hang,
+#                                   or send truncated results, instead of running isobench
 export PATH=/usr/sbin:/usr/bin:/sbin:/bin
 export HOME=/root TERM=dumb
 
@@ -35,6 +38,8 @@ if [ ! -e /.kmatrix-stage2 ]; then
 	mkdir -p /newroot/proc /newroot/sys /newroot/dev
 	: >/newroot/.kmatrix-stage2
 	umount /proc
+	# If exec fails the shell exits, PID 1 dies and the host sees the panic.
+	# shellcheck disable=SC2093
 	exec switch_root /newroot /init
 	echo "kmatrix: FATAL switch_root failed"
 	poweroff -f
@@ -55,7 +60,7 @@ mount --make-rshared / || log "mount --make-rshared / failed"
 ln -sf /proc/self/fd /dev/fd 2>/dev/null
 ln -sf /proc/mounts /etc/mtab 2>/dev/null
 
-cgroup=v2 tmul=10 filter= controls=0 bench=0 budget=3000 name=guest
+cgroup=v2 tmul=10 filter='' controls=0 bench=0 budget=3000 name=guest crash=''
 for w in $(cat /proc/cmdline); do
 	case "$w" in
 	isobench.cgroup=*) cgroup=${w#*=} ;;
@@ -65,6 +70,8 @@ for w in $(cat /proc/cmdline); do
 	isobench.bench=*) bench=${w#*=} ;;
 	isobench.budget=*) budget=${w#*=} ;;
 	isobench.name=*) name=${w#*=} ;;
+	isobench.env=ISOBENCH_*=*) export "${w#*=}" ;;
+	isobench.crash=*) crash=${w#*=} ;;
 	esac
 done
 hostname "kmatrix-$name"
@@ -132,6 +139,25 @@ hybrid)
 *) log "unknown isobench.cgroup=$cgroup: nothing mounted" ;;
 esac
 ip link set lo up 2>/dev/null
+
+case "$crash" in
+panic)
+	log "self-test: panicking the kernel"
+	echo 1 >/proc/sys/kernel/sysrq
+	echo c >/proc/sysrq-trigger
+	;;
+hang)
+	log "self-test: hanging"
+	while :; do sleep 3600; done
+	;;
+cut)
+	log "self-test: sending truncated results"
+	stty -F /dev/ttyS1 raw -echo 2>/dev/null
+	printf 'ISOBENCH-KMATRIX-BEGIN 100 %064d\nH4sIAAAAAAAAA\n' 0 >/dev/ttyS1
+	sleep 1
+	poweroff -f
+	;;
+esac
 
 # Run isobench. Each step's exit code goes to /results/status.
 cd /results || poweroff -f
