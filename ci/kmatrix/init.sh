@@ -16,6 +16,8 @@
 #   isobench.bench=quick|full       also run isobench bench --profile ...
 #   isobench.budget=SECONDS         stop isobench (SIGTERM) after this long (default 3000)
 #   isobench.name=ENTRY             matrix entry name (hostname, log prefix)
+#   isobench.disk=1|0               /dev/vda is a scratch disk: mounted on /var/tmp (default 1)
+#   isobench.swap=1|0               the next virtio disk is swap (default 1)
 #   isobench.env=ISOBENCH_X=V       export an ISOBENCH_* variable to isobench (repeatable)
 #   isobench.crash=panic|hang|cut   self-test of ci/kernel-matrix: panic the kernel, hang,
 #                                   or send truncated results, instead of running isobench
@@ -60,7 +62,7 @@ mount --make-rshared / || log "mount --make-rshared / failed"
 ln -sf /proc/self/fd /dev/fd 2>/dev/null
 ln -sf /proc/mounts /etc/mtab 2>/dev/null
 
-cgroup=v2 tmul=10 filter='' controls=0 bench=0 budget=3000 name=guest crash=''
+cgroup=v2 tmul=10 filter='' controls=0 bench=0 budget=3000 name=guest crash='' disk=0 swap=0
 for w in $(cat /proc/cmdline); do
 	case "$w" in
 	isobench.cgroup=*) cgroup=${w#*=} ;;
@@ -72,6 +74,8 @@ for w in $(cat /proc/cmdline); do
 	isobench.name=*) name=${w#*=} ;;
 	isobench.env=ISOBENCH_*=*) export "${w#*=}" ;;
 	isobench.crash=*) crash=${w#*=} ;;
+	isobench.disk=*) disk=${w#*=} ;;
+	isobench.swap=*) swap=${w#*=} ;;
 	esac
 done
 hostname "kmatrix-$name"
@@ -89,6 +93,27 @@ if [ -f "$kdir/kmatrix.order" ]; then
 	done <"$kdir/kmatrix.order"
 fi
 log "modules: $(cut -d' ' -f1 /proc/modules | tr '\n' ' ')"
+
+# A disk-backed /var/tmp (reclaimable page cache, unlike tmpfs) and swap, as on a real host.
+swapdev=/dev/vda
+if [ "$disk" = 1 ]; then
+	swapdev=/dev/vdb
+	if [ ! -b /dev/vda ]; then
+		log "no /dev/vda: /var/tmp stays on tmpfs"
+	elif mount -t ext4 /dev/vda /var/tmp 2>/dev/null || { mke2fs -q /dev/vda && mount /dev/vda /var/tmp; }; then
+		chmod 1777 /var/tmp
+		log "/var/tmp on /dev/vda ($(grep ' /var/tmp ' /proc/mounts | cut -d' ' -f3))"
+	else
+		log "cannot mount /dev/vda on /var/tmp"
+	fi
+fi
+if [ "$swap" = 1 ]; then
+	if [ -b "$swapdev" ] && mkswap "$swapdev" >/dev/null && swapon "$swapdev"; then
+		log "swap on $swapdev: $(awk '/SwapTotal/ { print $2 " kB" }' /proc/meminfo)"
+	else
+		log "no swap ($swapdev missing or mkswap/swapon failed)"
+	fi
+fi
 
 # Controllers the kernel has and enables (4th column of /proc/cgroups).
 v1_controllers() {
