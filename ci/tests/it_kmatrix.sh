@@ -51,7 +51,8 @@ if [ -s "$r" ]; then
 		check "results.json validates against the schema" python3 "$SRC/reports/schema/validate.py" "$r"
 	fi
 	check "guest ran pure cgroup v2" [ "$(json "$r" 'd["sysinfo"]["cgroup"]["mode"]')" = v2 ]
-	check "guest ran a 6.1 kernel" bash -c "[[ \$(json '$r' 'd[\"sysinfo\"][\"kernel\"][\"release\"]') == 6.1.* ]]"
+	rel=$(json "$r" 'd["sysinfo"]["kernel"]["release"]')
+	check "guest ran a 6.1 kernel ($rel)" bash -c "[[ '$rel' == 6.1.* ]]"
 	vm=$(json "$r" 'd["run"]["environment"]["vm"]')
 	check "run.environment.vm is qemu-tcg or qemu-kvm ($vm)" bash -c "[ '$vm' = qemu-tcg ] || [ '$vm' = qemu-kvm ]"
 	if [ "$vm" = qemu-tcg ]; then
