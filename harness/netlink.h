@@ -20,12 +20,15 @@ struct in_addr;
 struct in6_addr;
 
 #define ISO_NL_IFNAMSIZ 16
+/* IF_OPER_UP (RFC 2863) from <linux/if.h>, which cannot be included next to <net/if.h>. */
+#define ISO_NL_OPER_UP 6
 
 /* One link as an RTM_GETLINK dump shows it. */
 struct iso_nl_link {
 	char name[ISO_NL_IFNAMSIZ];
 	int ifindex;
 	unsigned int flags; /* IFF_UP, IFF_LOWER_UP, ... */
+	unsigned int operstate; /* IFLA_OPERSTATE; ISO_NL_OPER_UP once link watch saw carrier */
 	uint64_t rx_packets, tx_packets; /* IFLA_STATS64; 0 if absent */
 };
 
