@@ -296,8 +296,9 @@ static int solicited_joined(const struct end *e)
 }
 
 /*
- * Waits until traffic to the end can flow: its link is running (carrier seen,
- * qdisc active), its address can be bound, and for IPv6 its solicited-node
+ * Waits until traffic to the end can flow: its link's operstate is up (link
+ * watch has seen the carrier and activated the qdisc; IFF_RUNNING is already
+ * set before that, and the first packet can be dropped), its address can be bound, and for IPv6 its solicited-node
  * group is joined (the kernel does that in a workqueue even for a NODAD
  * address). Returns 0, -ETIMEDOUT or -errno.
  */
@@ -316,7 +317,7 @@ static int end_wait_ready(const struct end *e, unsigned int ms)
 			return -ETIMEDOUT;
 		if ((r = iso_nl_link_get(e->ifname, &l)) < 0)
 			return r;
-		if (!(l.flags & IFF_RUNNING))
+		if (l.operstate != ISO_NL_OPER_UP)
 			continue;
 		s = socket(e->addr.ss_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 		if (s < 0)
