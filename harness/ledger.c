@@ -57,10 +57,14 @@ static unsigned long long proc_starttime(pid_t pid)
 	return st;
 }
 
-/* Returns 0 or -errno. */
+/*
+ * Creates <base>/<tag> with its owner file in place from the first moment: the
+ * directory is made under a dot name and renamed, so `isobench cleanup` never
+ * sees a live run's state without an owner. Returns 0 or -errno.
+ */
 int iso_state_create(const char *tag, char *dir, size_t len)
 {
-	char base[PATH_MAX], owner[PATH_MAX + 16];
+	char base[PATH_MAX], tmp[PATH_MAX], owner[PATH_MAX + 16];
 	FILE *f;
 
 	iso_state_base(base, sizeof(base));
@@ -68,14 +72,21 @@ int iso_state_create(const char *tag, char *dir, size_t len)
 		return -errno;
 	if ((size_t)snprintf(dir, len, "%s/%s", base, tag) >= len)
 		return -ENAMETOOLONG;
-	if (mkdir(dir, 0755) < 0)
+	snprintf(tmp, sizeof(tmp), "%s/.%s.new", base, tag);
+	if (mkdir(tmp, 0755) < 0)
 		return -errno;
-	snprintf(owner, sizeof(owner), "%s/owner", dir);
+	snprintf(owner, sizeof(owner), "%s/owner", tmp);
 	f = fopen(owner, "we");
 	if (!f)
 		return -errno;
 	fprintf(f, "%d %llu\n", (int)getpid(), proc_starttime(getpid()));
-	return fclose(f) ? -errno : 0;
+	if (fclose(f) != 0 || rename(tmp, dir) < 0) {
+		int err = -errno;
+
+		iso_rm_rf(tmp);
+		return err;
+	}
+	return 0;
 }
 
 /* True if the run that owns state dir `dir` is still alive. */

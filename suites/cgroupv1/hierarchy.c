@@ -137,7 +137,13 @@ static int hier_umount(struct hier *h)
 		;
 	if (!h->mounted)
 		return 0;
-	rmdir_tree(h->mnt, false);
+	/*
+	 * Only a named hierarchy of our own is ours to empty. A controller mount
+	 * (same_set, bound_busy's control) is the host's hierarchy seen again:
+	 * never touch its cgroups.
+	 */
+	if (h->name[0])
+		rmdir_tree(h->mnt, false);
 	umount2(h->mnt, 0);
 	h->mounted = false;
 	if (!h->name[0])
