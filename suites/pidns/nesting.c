@@ -67,7 +67,7 @@ static int nest_level(void *p)
  */
 static enum iso_verdict nesting_stops_at_32_levels(struct iso_ctx *ctx, bool newpid)
 {
-	struct nest_shared *sh;
+	struct nest_shared *sh, got;
 	struct nest_arg a = { 0 };
 	struct utsname u;
 	int64_t maxns = -1;
@@ -94,8 +94,7 @@ static enum iso_verdict nesting_stops_at_32_levels(struct iso_ctx *ctx, bool new
 	}
 	e = pidns_wait_or_kill(first, NULL, pidns_ms(ctx, 4000));
 	pidns_reap_all(pidns_ms(ctx, 2000));
-	struct nest_shared got = *sh;
-
+	got = *sh;
 	munmap(sh, sizeof(*sh));
 	if (e < 0)
 		return iso_broken(ctx, e, "wait for the chain of %d levels", avail);

@@ -126,7 +126,7 @@ static int sig_init_main(void *p)
 		if (sib == 0)
 			_exit(sibling_main(self, a->sig, a->ch->rep[1]));
 		if (sib < 0)
-			m.c = -errno;
+			m.c = errno;
 		while (sib > 0 && waitpid(sib, NULL, 0) < 0 && errno == EINTR)
 			;
 		break;
