@@ -5,10 +5,12 @@
 extern const struct iso_suite iso_suite_cgroupv1;
 extern const struct iso_suite iso_suite_netns;
 extern const struct iso_suite iso_suite_selftest;
+extern const struct iso_suite iso_suite_pidns;
 
 const struct iso_suite *const iso_suites[] = {
 	&iso_suite_cgroupv1,
 	&iso_suite_netns,
 	&iso_suite_selftest,
+	&iso_suite_pidns,
 	NULL,
 };
