@@ -3,8 +3,10 @@
 #include "iso.h"
 
 extern const struct iso_suite iso_suite_selftest;
+extern const struct iso_suite iso_suite_mntns;
 
 const struct iso_suite *const iso_suites[] = {
 	&iso_suite_selftest,
+	&iso_suite_mntns,
 	NULL,
 };
