@@ -89,8 +89,17 @@ static enum iso_verdict lk_enter(struct lk *l)
 	snprintf(map, sizeof(map), "0 %d 1", LK_UID);
 	if ((r = iso_write_file("/proc/self/setgroups", "deny")) < 0 ||
 	    (r = iso_write_file("/proc/self/uid_map", "%s", map)) < 0 ||
-	    (r = iso_write_file("/proc/self/gid_map", "%s", map)) < 0)
-		return lk_say(l, ISO_BROKEN, r, "write the new user namespace's id maps");
+	    (r = iso_write_file("/proc/self/gid_map", "%s", map)) < 0 ||
+	    (r = mntns_prop(".", MS_PRIVATE)) < 0) {
+		/* E.g. AppArmor's restrict_unprivileged_userns: the namespace has no caps. */
+		if (r == -EPERM || r == -EACCES)
+			return lk_say(l, ISO_SKIP, 0,
+				      "the new user namespace of uid %d holds no privileges over "
+				      "its mount namespace (%s; an LSM such as AppArmor's "
+				      "restrict_unprivileged_userns?)",
+				      LK_UID, strerror(-r));
+		return lk_say(l, ISO_BROKEN, r, "set up the new user namespace");
+	}
 	return ISO_PASS;
 }
 
