@@ -119,14 +119,7 @@ enum mntns_obs {
 	OBS_MASTER
 };
 enum mntns_where { MNS_HERE, MNS_OTHER };
-enum mntns_ctl {
-	CTL_SRC_PRIVATE,
-	CTL_NO_NEWNS,
-	CTL_NO_CUT,
-	CTL_NO_REC,
-	CTL_DEST_PRIVATE,
-	CTL_DEST_SHARED
-};
+enum mntns_ctl { CTL_SRC_PRIVATE, CTL_NO_NEWNS, CTL_NO_CUT, CTL_DEST_PRIVATE, CTL_DEST_SHARED };
 
 #define MNTNS_PROP_ROWS(X)                                                                         \
 	X(shared, reaches_peer, MNS_SHARED, OBS_PEER, MNS_HERE, MNS_HERE, true, CTL_SRC_PRIVATE,   \

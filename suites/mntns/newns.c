@@ -51,6 +51,13 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+static void free_keys(char **keys, ssize_t n)
+{
+	for (ssize_t i = 0; keys && i < n; i++)
+		free(keys[i]);
+	free(keys);
+}
+
 static char **mi_keys(const struct mntns_mi *v, ssize_t n)
 {
 	char **keys = calloc(n ? n : 1, sizeof(*keys));
@@ -59,19 +66,14 @@ static char **mi_keys(const struct mntns_mi *v, ssize_t n)
 		return NULL;
 	for (ssize_t i = 0; i < n; i++) {
 		keys[i] = malloc(1200);
-		if (!keys[i])
-			break;
+		if (!keys[i]) {
+			free_keys(keys, i);
+			return NULL;
+		}
 		mi_key(&v[i], keys[i], 1200);
 	}
 	qsort(keys, n, sizeof(*keys), cmp_str);
 	return keys;
-}
-
-static void free_keys(char **keys, ssize_t n)
-{
-	for (ssize_t i = 0; keys && i < n; i++)
-		free(keys[i]);
-	free(keys);
 }
 
 /*
