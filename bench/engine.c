@@ -495,8 +495,11 @@ static void run_placement(const struct iso_bench_env *env, const struct iso_benc
 	if (nw > ISO_BENCH_MAX_WORKERS)
 		nw = ISO_BENCH_MAX_WORKERS;
 	per = (total + reps - 1) / reps;
-	if (nw > 1)
-		per = per / nw > 3 ? per / nw : 3;
+	/* Concurrent workers each take the full count; stored samples stay bounded. */
+	if (nw > 1 && (size_t)per * nw * reps > ISO_BENCH_MAX_SAMPLES)
+		per = ISO_BENCH_MAX_SAMPLES / (nw * reps) > 3 ?
+			      ISO_BENCH_MAX_SAMPLES / (nw * reps) :
+			      3;
 	rep.nm = nm;
 	rep.nw = nw;
 	rep.per = per;
@@ -538,7 +541,7 @@ static void run_placement(const struct iso_bench_env *env, const struct iso_benc
 			tmin = rep.h->t_start[w] < tmin ? rep.h->t_start[w] : tmin;
 			tmax = rep.h->t_end[w] > tmax ? rep.h->t_end[w] : tmax;
 		}
-		if (nw > 1 && tmax > tmin && ntput < ISO_ARRAY_SIZE(tput))
+		if (b->concurrency && tmax > tmin && ntput < ISO_ARRAY_SIZE(tput))
 			tput[ntput++] = (double)cnt / ((double)(tmax - tmin) / 1e9);
 		cross += rep.h->cross;
 		cross_total += rep.h->cross_total;

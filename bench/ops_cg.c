@@ -422,14 +422,14 @@ static int spawn_op(struct iso_bench_ctx *b, void *arg)
 	{                                                                               \
 		.id = "scale.cgroup_mkdir_rmdir.v2.c" #c, .group = "cgroup_scaling",    \
 		.op = mkrm_op, .setup = mk_setup, .teardown = cg_teardown, .warmup = 3, \
-		.samples = 120, .concurrency = (c), .hierarchy = "v2",                  \
+		.samples = 300, .concurrency = (c), .hierarchy = "v2",                  \
 		.profiles = ((c) <= 4 ? ISO_PROF_QF : ISO_PROF_FULL), .req = ROOT       \
 	}
 #define SCALE_AT(h, hier, c)                                                                  \
 	{                                                                                     \
 		.id = "scale.cgroup_attach." h ".c" #c, .group = "cgroup_scaling",            \
 		.op = attach_op, .setup = attach_setup, .teardown = cg_teardown, .warmup = 3, \
-		.samples = 120, .concurrency = (c), .hierarchy = (hier),                      \
+		.samples = 300, .concurrency = (c), .hierarchy = (hier),                      \
 		.profiles = ((c) <= 4 ? ISO_PROF_QF : ISO_PROF_FULL), .req = ROOT             \
 	}
 #define SWEEP(M, ...)                                                                             \

@@ -351,7 +351,7 @@ static int unshare_net_op(struct iso_bench_ctx *b, void *arg)
 #define SCALE(c)                                                                                \
 	{                                                                                       \
 		.id = "scale.unshare_net.c" #c, .group = "netns_scaling", .op = unshare_net_op, \
-		.warmup = 3, .samples = 60, .concurrency = (c), .flags = CLONE_NEWNET,          \
+		.warmup = 3, .samples = 90, .concurrency = (c), .flags = CLONE_NEWNET,          \
 		.profiles = ((c) <= 4 ? ISO_PROF_QF : ISO_PROF_FULL), .req = ROOT               \
 	}
 

@@ -130,13 +130,15 @@ static int vfork_op(struct iso_bench_ctx *b, void *arg)
 /* ---- unshare ---- */
 
 /*
- * The warm-up call before a warm measurement: the same unshare, except that a
- * second CLONE_NEWPID is refused (EINVAL) until a child has entered the first,
- * so pid is left out of it (uts stands in when nothing else is left).
+ * The warm-up call before a warm measurement: the same unshare, except for two
+ * flags that cannot be repeated: a second CLONE_NEWPID is refused (EINVAL)
+ * until a child has entered the first, and a second CLONE_NEWUSER (EPERM)
+ * until the first has a uid map. Those are left out of the warm-up (uts
+ * stands in when nothing else is left).
  */
 static unsigned long warmup_flags(unsigned long flags)
 {
-	unsigned long w = flags & ~(unsigned long)CLONE_NEWPID;
+	unsigned long w = flags & ~(unsigned long)(CLONE_NEWPID | CLONE_NEWUSER);
 
 	return w ? w : CLONE_NEWUTS;
 }
@@ -376,11 +378,11 @@ static int setns_op(struct iso_bench_ctx *b, void *arg)
 
 /* ---- the table ---- */
 
-#define NS_ARGS(name, f)                                                               \
-	static struct ns_arg name##_cold = { .flags = (f), .warm = false };            \
-	static struct ns_arg name##_warm = { .flags = (f), .warm = true };             \
-	static struct setns_arg name##_setns = { .flags = (f) };                       \
-	static __attribute__((unused)) struct setns_arg name##_pidfd = { .flags = (f), \
+#define NS_ARGS(name, f)                                                                 \
+	static struct ns_arg name##_cold = { .flags = (f), .warm = false };              \
+	static struct ns_arg name##_warm = { .flags = (f), .warm = true };               \
+	static __attribute__((unused)) struct setns_arg name##_setns = { .flags = (f) }; \
+	static __attribute__((unused)) struct setns_arg name##_pidfd = { .flags = (f),   \
 									 .pidfd = true }
 
 NS_ARGS(mnt, CLONE_NEWNS);
@@ -512,7 +514,14 @@ const struct iso_bench iso_bench_ns[] = {
 	ALL_FLAGS(UNSHARE),
 	ALL_FLAGS(CLONE, clone, clone_op, ),
 	ALL_FLAGS(CLONE, clone3, clone3_op, ),
-	ALL_FLAGS(SETNS),
+	SETNS(mnt, CLONE_NEWNS, ISO_PROF_QF),
+	SETNS(uts, CLONE_NEWUTS, ISO_PROF_QF),
+	SETNS(ipc, CLONE_NEWIPC, ISO_PROF_QF),
+	SETNS(pid, CLONE_NEWPID, ISO_PROF_ALL),
+	SETNS(net, CLONE_NEWNET, ISO_PROF_ALL),
+	SETNS(user, CLONE_NEWUSER, ISO_PROF_QF),
+	SETNS(cgroup, CLONE_NEWCGROUP, ISO_PROF_QF),
+	SETNS(time, CLONE_NEWTIME, ISO_PROF_QF),
 	SETNS_PIDFD(runtime, ISO_NS_RUNTIME),
 	SETNS_PIDFD(runtime_user, ISO_NS_RUNTIME | CLONE_NEWUSER),
 	SETNS_PIDFD(runtime_cgroup, ISO_NS_RUNTIME | CLONE_NEWCGROUP),
