@@ -94,6 +94,15 @@ static inline void iso_bench_record(struct iso_bench_ctx *b, unsigned int k, dou
 	}
 }
 
+/*
+ * Two-process ops call iso_bench_spread() right before fork/clone and
+ * iso_bench_unspread() after the child is reaped: in a placement other than
+ * same_pu the child inherits the mask {cpu_a, cpu_b} while the parent stays on
+ * cpu_a, so fork balancing puts it on the idle cpu_b.
+ */
+void iso_bench_spread(struct iso_bench_ctx *b);
+void iso_bench_unspread(struct iso_bench_ctx *b);
+
 /* From setup: the benchmark cannot run here; reason says why. Returns -EOPNOTSUPP. */
 int iso_bench_skip(struct iso_bench_ctx *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

@@ -130,6 +130,22 @@ static int pin(int a, int b)
 	return sched_setaffinity(0, sizeof(s), &s) < 0 ? -errno : 0;
 }
 
+void iso_bench_spread(struct iso_bench_ctx *b)
+{
+	const struct iso_placement *p = b->placement;
+
+	if (p && p->cpu_a != p->cpu_b)
+		pin(p->cpu_a, p->cpu_b);
+}
+
+void iso_bench_unspread(struct iso_bench_ctx *b)
+{
+	const struct iso_placement *p = b->placement;
+
+	if (p && p->cpu_a != p->cpu_b)
+		pin(p->cpu_a, -1);
+}
+
 /* ---- the shared mapping of one repetition ---- */
 
 struct rep_hdr {
@@ -330,7 +346,8 @@ static void worker_main(const struct iso_bench_env *env, const struct iso_bench 
 	signal(SIGINT, SIG_DFL);
 	signal(SIGTERM, SIG_DFL);
 	if (rep->nw <= 1) {
-		pin(pl->cpu_a, pl->cpu_b);
+		/* Two-process ops widen the mask around each fork (iso_bench_spread). */
+		pin(pl->cpu_a, -1);
 		run_loop(&c, rep, 0, warmup, -1);
 		_exit(0);
 	}
@@ -455,6 +472,8 @@ static void scale_counts(const struct iso_bench_env *env, const struct iso_bench
 {
 	unsigned int s = b->samples ? b->samples : 100, wu = b->warmup;
 
+	*reps = 3;
+
 	switch (env->profile) {
 	case ISO_BENCH_SMOKE:
 		*reps = 2;
@@ -462,11 +481,12 @@ static void scale_counts(const struct iso_bench_env *env, const struct iso_bench
 		wu = wu < 3 ? wu : 3;
 		break;
 	case ISO_BENCH_QUICK:
-		*reps = 3;
+		*reps = 5;
+		s *= 2;
 		break;
 	case ISO_BENCH_FULL:
-		*reps = 5;
-		s *= 4;
+		*reps = 10;
+		s *= 8;
 		wu *= 2;
 		break;
 	}

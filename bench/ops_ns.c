@@ -91,9 +91,12 @@ static int fork_op(struct iso_bench_ctx *b, void *arg)
 {
 	struct child_page *pg = b->state;
 	int cpu = sched_getcpu(), st;
+	uint64_t t0, t1;
 	pid_t pid;
 
 	(void)arg;
+	iso_bench_spread(b);
+	t0 = iso_bench_now();
 	pid = fork();
 	if (pid < 0)
 		return -errno;
@@ -103,6 +106,9 @@ static int fork_op(struct iso_bench_ctx *b, void *arg)
 	}
 	if (waitpid(pid, &st, 0) < 0)
 		return -errno;
+	t1 = iso_bench_now();
+	iso_bench_unspread(b);
+	iso_bench_record(b, 0, (double)(t1 - t0));
 	count_cross(b, cpu, pg->cpu);
 	return 0;
 }
@@ -111,9 +117,12 @@ static int vfork_op(struct iso_bench_ctx *b, void *arg)
 {
 	struct child_page *pg = b->state;
 	int cpu = sched_getcpu(), st;
+	uint64_t t0, t1;
 	pid_t pid;
 
 	(void)arg;
+	iso_bench_spread(b);
+	t0 = iso_bench_now();
 	pid = vfork();
 	if (pid < 0)
 		return -errno;
@@ -123,6 +132,9 @@ static int vfork_op(struct iso_bench_ctx *b, void *arg)
 	}
 	if (waitpid(pid, &st, 0) < 0)
 		return -errno;
+	t1 = iso_bench_now();
+	iso_bench_unspread(b);
+	iso_bench_record(b, 0, (double)(t1 - t0));
 	count_cross(b, cpu, pg->cpu);
 	return 0;
 }
@@ -180,6 +192,7 @@ static int clone_common(struct iso_bench_ctx *b, const struct ns_arg *a, bool v3
 	pid_t pid;
 
 	pg->t = 0;
+	iso_bench_spread(b);
 	t0 = iso_bench_now();
 	if (v3) {
 		struct clone_args ca = { .flags = a->flags, .exit_signal = SIGCHLD };
@@ -204,6 +217,7 @@ static int clone_common(struct iso_bench_ctx *b, const struct ns_arg *a, bool v3
 	if (waitpid(pid, &st, 0) < 0)
 		return -errno;
 	t2 = iso_bench_now();
+	iso_bench_unspread(b);
 	if (!pg->t)
 		return -ECHILD;
 	iso_bench_record(b, 0, (double)(pg->t - t0));
