@@ -102,8 +102,15 @@ static int pick_dirs(struct iso_bench_ctx *b, struct cg_state *s)
 		s->cpuset[s->ndirs] = want == 1 && has_word(h->controllers, "cpuset");
 		snprintf(s->base[s->ndirs], ISO_CG_PATH, "%s/w%d-%d", root->dir[i].path, b->worker,
 			 (int)getpid());
-		if (cg_mkdir(s, s->ndirs, root->dir[i].path, s->base[s->ndirs]) < 0)
-			return -errno;
+		if (cg_mkdir(s, s->ndirs, root->dir[i].path, s->base[s->ndirs]) < 0) {
+			int e = errno;
+
+			if (access(root->dir[i].path, F_OK) < 0)
+				snprintf(b->reason, sizeof(b->reason),
+					 "the run's bench cgroup %s was removed by another process",
+					 root->dir[i].path);
+			return -e;
+		}
 		s->ndirs++;
 	}
 	if (!s->ndirs)
