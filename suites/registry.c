@@ -3,8 +3,16 @@
 #include "iso.h"
 
 extern const struct iso_suite iso_suite_selftest;
+extern const struct iso_suite iso_suite_cgroup_cpu;
+extern const struct iso_suite iso_suite_cgroup_cpuset;
+extern const struct iso_suite iso_suite_cgroup_io;
+extern const struct iso_suite iso_suite_cgroup_attach;
 
 const struct iso_suite *const iso_suites[] = {
 	&iso_suite_selftest,
+	&iso_suite_cgroup_cpu,
+	&iso_suite_cgroup_cpuset,
+	&iso_suite_cgroup_io,
+	&iso_suite_cgroup_attach,
 	NULL,
 };
