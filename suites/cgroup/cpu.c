@@ -49,11 +49,14 @@ static enum iso_verdict no_usage(struct iso_ctx *ctx, int r)
 }
 
 /*
- * Two busy tasks in a cgroup whose cpu.max is "20000 100000" (20% of one CPU) use
- * no more than that over a 1 s window: between 10% and 30% of one CPU (the
- * tolerance covers period boundaries and a loaded 2-CPU host; the lower bound
- * proves the tasks ran). cgroup-v2.rst "cpu.max", sched-bwc.rst.
- * Control: no quota written; two busy tasks use well over 30%.
+ * Two busy tasks in a cgroup whose cpu.max is "5000 50000" (10% of one CPU) use no
+ * more than that over a 1 s window: between 5% and 15% of one CPU. The +-50%
+ * tolerance covers period boundaries and a loaded 2-CPU host (with three busy
+ * loops beside the suite: 9.6-10.5% measured, the control 49-76%); the lower
+ * bound proves the tasks ran. The quota is small so that the control, which
+ * shares the loaded host, stays well above the upper bound. cgroup-v2.rst
+ * "cpu.max", sched-bwc.rst.
+ * Control: no quota written; two busy tasks use well over 15%.
  */
 static enum iso_verdict max_caps_usage(struct iso_ctx *ctx, bool limit)
 {
@@ -70,8 +73,7 @@ static enum iso_verdict max_caps_usage(struct iso_ctx *ctx, bool limit)
 	if (r < 0)
 		return cgcpu_create_failed(ctx, r, "create cgroup");
 	if (limit) {
-		v = knob_verdict(ctx, iso_cg_write(cg, "cpu.max", "20000 100000"), "cpu.max",
-				 &done);
+		v = knob_verdict(ctx, iso_cg_write(cg, "cpu.max", "5000 50000"), "cpu.max", &done);
 		if (done)
 			goto out;
 	}
@@ -101,16 +103,18 @@ static enum iso_verdict max_caps_usage(struct iso_ctx *ctx, bool limit)
 	iso_note(ctx, "usage_pct_of_one_cpu", "%.1f", frac * 100);
 	iso_log(ctx, "2 busy tasks used %.1f%% of one CPU over %.2f s", frac * 100,
 		(double)(t1 - t0) / 1e9);
-	if (frac > 0.30)
+	if (frac > 0.15)
 		v = iso_fail(ctx,
-			     "2 busy tasks used %.1f%% of one CPU over %.2f s under cpu.max 20000 "
-			     "100000 (20%%; tolerance 10-30%%)",
-			     frac * 100, (double)(t1 - t0) / 1e9);
-	else if (frac < 0.10)
+			     "2 busy tasks used %.1f%% of one CPU over %.2f s under cpu.max %s "
+			     "(10%%; tolerance 5-15%%)",
+			     frac * 100, (double)(t1 - t0) / 1e9,
+			     limit ? "5000 50000" : "max (control)");
+	else if (frac < 0.05)
 		v = iso_fail(ctx,
-			     "2 busy tasks got only %.1f%% of one CPU over %.2f s under cpu.max "
-			     "20000 100000 (20%%; tolerance 10-30%%)",
-			     frac * 100, (double)(t1 - t0) / 1e9);
+			     "2 busy tasks got only %.1f%% of one CPU over %.2f s under cpu.max %s "
+			     "(10%%; tolerance 5-15%%)",
+			     frac * 100, (double)(t1 - t0) / 1e9,
+			     limit ? "5000 50000" : "max (control)");
 	else
 		v = ISO_PASS;
 out:
@@ -301,7 +305,7 @@ static enum iso_verdict stat_counts_throttling_ctl(struct iso_ctx *ctx)
 
 static const struct iso_case cases[] = {
 	{ .id = "max_caps_usage",
-	  .doc = "cpu.max 20000/100000 holds two busy tasks to 10-30% of one CPU over 1 s "
+	  .doc = "cpu.max 5000/50000 holds two busy tasks to 5-15% of one CPU over 1 s "
 		 "(cgroup-v2.rst cpu.max, sched-bwc.rst)",
 	  .run = max_caps_usage_run,
 	  .control = max_caps_usage_ctl,
