@@ -354,9 +354,9 @@ static enum iso_verdict bad_lists_refused_ctl(struct iso_ctx *ctx)
  * one CPU, a child asking for all of them gets only that one in
  * cpuset.cpus.effective (cpuset.effective_cpus on v1, where the request itself is
  * refused with EACCES by cpuset1_validate_change: cpusets.rst 1.3 "a cpuset's
- * CPUs must be a subset of its parent's"). On v2 the child's effective CPUs also follow later changes of the
- * parent: widening the parent widens them, narrowing it narrows them again
- * (cgroup-v2.rst cpuset.cpus.effective).
+ * CPUs must be a subset of its parent's"). On v2 the child's effective CPUs also
+ * follow later changes of the parent: widening the parent widens them, narrowing
+ * it narrows them again (cgroup-v2.rst cpuset.cpus.effective).
  * Control: the parent is not narrowed; the child's effective CPUs are all CPUs.
  */
 static enum iso_verdict effective_follows_parent(struct iso_ctx *ctx, bool narrow)
