@@ -743,9 +743,9 @@ struct v2pair {
 	char ctrl[64];
 };
 
-static enum iso_verdict v2pair_make(struct iso_ctx *ctx, struct v2pair *vp)
+static enum iso_verdict v2pair_make(struct iso_ctx *ctx, struct v2pair *vp, bool domain)
 {
-	char path[ISO_CG_PATH + 64], avail[512];
+	char path[ISO_CG_PATH + 64], avail[512], words[512];
 	int r = cgcpu_create(ctx, NULL, "p", NULL, &vp->p);
 
 	vp->ctrl[0] = '\0';
@@ -761,13 +761,26 @@ static enum iso_verdict v2pair_make(struct iso_ctx *ctx, struct v2pair *vp)
 	r = (int)iso_read_file(path, avail, sizeof(avail));
 	if (r < 0)
 		return iso_broken(ctx, r, "read %s", path);
-	sscanf(avail, "%63s", vp->ctrl);
+	/*
+	 * A domain controller: with only threaded ones (cpu, cpuset, perf_event, pids)
+	 * enabled, a cgroup may still become a thread root and take processes.
+	 */
+	snprintf(words, sizeof(words), "%s", avail);
+	for (char *save = NULL, *w = strtok_r(words, " \n", &save); w;
+	     w = strtok_r(NULL, " \n", &save))
+		if (!domain || (strcmp(w, "cpu") && strcmp(w, "cpuset") &&
+				strcmp(w, "perf_event") && strcmp(w, "pids"))) {
+			snprintf(vp->ctrl, sizeof(vp->ctrl), "%s", w);
+			break;
+		}
 	if (!vp->ctrl[0])
 		return iso_skip(ctx,
-				"no cgroup v2 controller can be enabled below the case's cgroup "
-				"(%s mode: the controllers are on v1 and none is enabled in the v2 "
-				"root's cgroup.subtree_control); the rule needs one",
-				iso_cg_mode_name(iso_ctx_layout(ctx)->mode));
+				"no cgroup v2 %scontroller can be enabled below the case's cgroup "
+				"(%s mode; available: \"%s\"): on a hybrid host the controllers "
+				"are on v1 and none is enabled in the v2 root's "
+				"cgroup.subtree_control",
+				domain ? "domain (memory, io, hugetlb, ...) " : "",
+				iso_cg_mode_name(iso_ctx_layout(ctx)->mode), avail);
 	iso_note(ctx, "controller", "%s", vp->ctrl);
 	return ISO_PASS;
 }
@@ -781,17 +794,19 @@ static int enable_in(const char *dir, const char *ctrl)
 }
 
 /*
- * v2 "no internal processes": a non-root domain cgroup that has a controller
- * enabled in cgroup.subtree_control cannot take processes; writing a pid to its
- * cgroup.procs fails with EBUSY (cgroup-v2.rst "No Internal Process Constraint").
- * Needs a v2 controller; skips on a hybrid host where none is on v2.
+ * v2 "no internal processes": a non-root domain cgroup that has a domain
+ * controller (memory, io, ...) enabled in cgroup.subtree_control cannot take
+ * processes; writing a pid to its cgroup.procs fails with EBUSY (cgroup-v2.rst "No
+ * Internal Process Constraint"; threaded controllers alone do not count, as such a
+ * cgroup can still become a thread root: "Threads"). Needs a v2 domain
+ * controller; skips on a hybrid host where none is on v2.
  * Control: nothing is enabled in the parent's subtree_control; the move succeeds.
  */
 static enum iso_verdict no_internal_processes(struct iso_ctx *ctx, bool enable)
 {
 	struct v2pair vp = { 0 };
 	_cleanup_pid_ pid_t pid = -1;
-	enum iso_verdict v = v2pair_make(ctx, &vp);
+	enum iso_verdict v = v2pair_make(ctx, &vp, true);
 	int r;
 
 	if (v != ISO_PASS)
@@ -842,7 +857,7 @@ static enum iso_verdict no_internal_processes_ctl(struct iso_ctx *ctx)
 static enum iso_verdict controllers_top_down(struct iso_ctx *ctx, bool skip_parent)
 {
 	struct v2pair vp = { 0 };
-	enum iso_verdict v = v2pair_make(ctx, &vp);
+	enum iso_verdict v = v2pair_make(ctx, &vp, false);
 	int r;
 
 	if (v != ISO_PASS)

@@ -210,17 +210,20 @@ static enum iso_verdict no_io_knob(struct iso_ctx *ctx, const char *knob, int r)
 }
 
 /*
- * v1 blkio.throttle.io_service_bytes is counted by blk-throttle, which since Linux
- * 6.10 ("blk-throttle: delay initialization until configuration") only runs on a
- * queue that has had a throttle rule: before that the v1 counters stay 0 whatever
- * I/O is done. A rule without limits turns it on. v2 io.stat counts every bio.
- * Returns 0 or -errno.
+ * v1 blkio.throttle.io_service_bytes is counted by blk-throttle for the bios it
+ * looks at, and which those are depends on the kernel: on 6.1 only bios of a
+ * cgroup with a limit on the device (a "0" rule, no limit, is not enough), and
+ * since 6.10 ("blk-throttle: delay initialization until configuration") nothing
+ * on a queue that never had a rule. Without a limit the v1 counters stay 0
+ * whatever I/O is done. So on v1 the case sets limits of 1 TiB/s, which never
+ * throttle. v2 io.stat counts every bio. Returns 0 or -errno.
  */
 static int v1_enable_accounting(const struct iso_cg *cg, const struct loopdev *lo)
 {
 	if (iso_cg_controller_version(cg->layout, "blkio") != 1)
 		return 0;
-	return iso_cg_write(cg, "io.max", "%u:%u rbps=max wbps=max", lo->maj, lo->min);
+	return iso_cg_write(cg, "io.max", "%u:%u rbps=%llu wbps=%llu", lo->maj, lo->min, 1ULL << 40,
+			    1ULL << 40);
 }
 
 /*
@@ -252,7 +255,7 @@ static enum iso_verdict stat_accounts_direct_io(struct iso_ctx *ctx, bool inside
 		goto out;
 	r = v1_enable_accounting(cg, &lo);
 	if (r == 0 && iso_cg_controller_version(cg->layout, "blkio") == 1)
-		iso_note(ctx, "v1_accounting", "blk-throttle turned on by a no-limit rule");
+		iso_note(ctx, "v1_accounting", "needs a limit: rbps=wbps=1 TiB/s set");
 	if (r < 0) {
 		v = r == -EOPNOTSUPP || r == -ENOENT ? no_io_knob(ctx, "io.max", r) :
 						       iso_broken(ctx, r, "write io.max");
