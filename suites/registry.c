@@ -8,6 +8,8 @@ extern const struct iso_suite iso_suite_cgroup_cpuset;
 extern const struct iso_suite iso_suite_cgroup_io;
 extern const struct iso_suite iso_suite_cgroup_attach;
 
+/* One suite per line. */
+/* clang-format off */
 const struct iso_suite *const iso_suites[] = {
 	&iso_suite_selftest,
 	&iso_suite_cgroup_cpu,
@@ -16,3 +18,4 @@ const struct iso_suite *const iso_suites[] = {
 	&iso_suite_cgroup_attach,
 	NULL,
 };
+/* clang-format on */
