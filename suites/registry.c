@@ -2,28 +2,27 @@
 /* Every conformance suite, listed explicitly: adding a suite is one line here (and its extern). */
 #include "iso.h"
 
+extern const struct iso_suite iso_suite_cgroup_attach;
+extern const struct iso_suite iso_suite_cgroup_cpu;
+extern const struct iso_suite iso_suite_cgroup_cpuset;
+extern const struct iso_suite iso_suite_cgroup_io;
 extern const struct iso_suite iso_suite_cgroupv1;
 extern const struct iso_suite iso_suite_mntns;
 extern const struct iso_suite iso_suite_netns;
 extern const struct iso_suite iso_suite_pidns;
 extern const struct iso_suite iso_suite_selftest;
-extern const struct iso_suite iso_suite_cgroup_cpu;
-extern const struct iso_suite iso_suite_cgroup_cpuset;
-extern const struct iso_suite iso_suite_cgroup_io;
-extern const struct iso_suite iso_suite_cgroup_attach;
 
-/* One suite per line. */
 /* clang-format off */
 const struct iso_suite *const iso_suites[] = {
+	&iso_suite_cgroup_attach,
+	&iso_suite_cgroup_cpu,
+	&iso_suite_cgroup_cpuset,
+	&iso_suite_cgroup_io,
 	&iso_suite_cgroupv1,
 	&iso_suite_mntns,
 	&iso_suite_netns,
 	&iso_suite_pidns,
 	&iso_suite_selftest,
-	&iso_suite_cgroup_cpu,
-	&iso_suite_cgroup_cpuset,
-	&iso_suite_cgroup_io,
-	&iso_suite_cgroup_attach,
 	NULL,
 };
 /* clang-format on */
