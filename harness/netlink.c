@@ -136,6 +136,28 @@ int iso_nl_veth_add(const char *name, const char *peer, int peer_nsfd)
 }
 
 /* Returns 0 or -errno. */
+int iso_nl_link_add(const char *name, const char *kind)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh;
+	struct ifinfomsg *ifm;
+	struct nlattr *info;
+
+	if (strlen(name) >= IFNAMSIZ)
+		return -ENAMETOOLONG;
+	nlh = mnl_nlmsg_put_header(buf);
+	nlh->nlmsg_type = RTM_NEWLINK;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_CREATE | NLM_F_EXCL;
+	ifm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifm));
+	ifm->ifi_family = AF_UNSPEC;
+	mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
+	info = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
+	mnl_attr_put_strz(nlh, IFLA_INFO_KIND, kind);
+	mnl_attr_nest_end(nlh, info);
+	return iso_nl_talk(nlh);
+}
+
+/* Returns 0 or -errno. */
 int iso_nl_link_set_netns_fd(const char *ifname, int nsfd)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];

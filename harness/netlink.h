@@ -49,6 +49,12 @@ int iso_nl_open(void);
  * -errno (-EOPNOTSUPP: no veth driver; -EEXIST: a name is taken).
  */
 int iso_nl_veth_add(const char *name, const char *peer, int peer_nsfd);
+/*
+ * Creates a link of a kind that needs no attributes ("dummy", "bridge", "ifb")
+ * in the current network namespace. Returns 0 or -errno (-EOPNOTSUPP: the
+ * kernel has no such kind; -EEXIST: the name is taken).
+ */
+int iso_nl_link_add(const char *name, const char *kind);
 /* Moves a link into the network namespace nsfd refers to (IFLA_NET_NS_FD). Returns 0 or -errno. */
 int iso_nl_link_set_netns_fd(const char *ifname, int nsfd);
 /* Moves a link into the network namespace of process pid (IFLA_NET_NS_PID). Returns 0 or -errno. */
