@@ -9,6 +9,7 @@ extern const struct iso_suite iso_suite_cgroup_io;
 extern const struct iso_suite iso_suite_cgroupv1;
 extern const struct iso_suite iso_suite_mntns;
 extern const struct iso_suite iso_suite_netns;
+extern const struct iso_suite iso_suite_overlay;
 extern const struct iso_suite iso_suite_pidns;
 extern const struct iso_suite iso_suite_rootfs;
 extern const struct iso_suite iso_suite_selftest;
@@ -22,6 +23,7 @@ const struct iso_suite *const iso_suites[] = {
 	&iso_suite_cgroupv1,
 	&iso_suite_mntns,
 	&iso_suite_netns,
+	&iso_suite_overlay,
 	&iso_suite_pidns,
 	&iso_suite_rootfs,
 	&iso_suite_selftest,
