@@ -72,6 +72,14 @@ struct ctr_exec {
  */
 int ctr_run(const struct ctr_exec *e, char *out, size_t len, int *status);
 
+/*
+ * Copies src into dir as a setuid-root file (mode 04755) and runs the copy by
+ * descriptor (nobody need not be able to walk dir) with argv as uid and gid
+ * 65534, after PR_SET_NO_NEW_PRIVS if nnp. Returns what ctr_run returns.
+ */
+int ctr_run_setuid_copy(const char *src, const char *dir, const char *const *argv, bool nnp,
+			char *out, size_t len, int *status, unsigned int timeout_ms);
+
 /* ---- /proc/PID/status ---- */
 
 /* Copies the value of "key:\t..." in status text into val (trimmed). Returns 0 or -ENOENT. */

@@ -292,6 +292,36 @@ out:
 	return r;
 }
 
+static int nobody_prep(void *arg)
+{
+	if (*(bool *)arg && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		return -errno;
+	return ctr_become_nobody();
+}
+
+/* Returns what ctr_run returns. */
+int ctr_run_setuid_copy(const char *src, const char *dir, const char *const *argv, bool nnp,
+			char *out, size_t len, int *status, unsigned int timeout_ms)
+{
+	struct ctr_exec ex = {
+		.argv = argv, .prep = nobody_prep, .arg = &nnp, .timeout_ms = timeout_ms
+	};
+	const char *base = strrchr(src, '/');
+	_cleanup_close_ int fd = -1;
+	char bin[PATH_MAX];
+	int r;
+
+	ctr_path(bin, dir, base ? base + 1 : src);
+	r = ctr_copy_file(src, bin, 04755);
+	if (r < 0)
+		return r;
+	fd = open(bin, O_PATH | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	ex.fd = fd;
+	return ctr_run(&ex, out, len, status);
+}
+
 /* ---- /proc/PID/status ---- */
 
 /* Returns 0 or -ENOENT. */

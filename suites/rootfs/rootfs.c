@@ -391,34 +391,19 @@ static enum iso_verdict nodev_refuses_device_open_eacces_control(struct iso_ctx 
 	return nodev(ctx, false);
 }
 
-static int as_nobody(void *arg)
-{
-	(void)arg;
-	return ctr_become_nobody();
-}
-
 static enum iso_verdict nosuid(struct iso_ctx *ctx, bool flag)
 {
 	static const char *const argv[] = { "cat", "/proc/self/status", NULL };
-	char t[PATH_MAX], bin[PATH_MAX], out[4096];
-	struct ctr_exec ex = { .argv = argv, .prep = as_nobody, .timeout_ms = ctr_ms(ctx, 5000) };
-	_cleanup_close_ int fd = -1;
+	char t[PATH_MAX], out[4096];
 	int r = ctr_tmpfs(ctx, "s", flag ? MS_NOSUID : 0, t), st = 0;
 	long euid;
 
 	if (r < 0)
 		return iso_broken(ctx, r, "mount the scratch tmpfs");
-	r = ctr_copy_file("/bin/cat", ctr_path(bin, t, "cat"), 04755);
-	if (r < 0)
-		return iso_broken(ctx, r, "make a setuid-root copy of /bin/cat");
-	/* By descriptor: nobody need not be able to walk the case directory. */
-	fd = open(bin, O_PATH | O_CLOEXEC);
-	if (fd < 0)
-		return iso_broken(ctx, -errno, "open %s", bin);
-	ex.fd = fd;
-	r = ctr_run(&ex, out, sizeof(out), &st);
+	r = ctr_run_setuid_copy("/bin/cat", t, argv, false, out, sizeof(out), &st,
+				ctr_ms(ctx, 5000));
 	if (r < 0 || !WIFEXITED(st) || WEXITSTATUS(st))
-		return iso_broken(ctx, r, "run the setuid copy of cat as nobody (%s)", out);
+		return iso_broken(ctx, r, "run a setuid-root copy of cat as nobody (%s)", out);
 	euid = ctr_status_euid(out);
 	if (euid < 0)
 		return iso_broken(ctx, (int)euid, "no Uid line in what cat printed");
