@@ -11,6 +11,7 @@ extern const struct iso_suite iso_suite_mntns;
 extern const struct iso_suite iso_suite_netns;
 extern const struct iso_suite iso_suite_overlay;
 extern const struct iso_suite iso_suite_pidns;
+extern const struct iso_suite iso_suite_pods;
 extern const struct iso_suite iso_suite_privileges;
 extern const struct iso_suite iso_suite_rootfs;
 extern const struct iso_suite iso_suite_selftest;
@@ -26,6 +27,7 @@ const struct iso_suite *const iso_suites[] = {
 	&iso_suite_netns,
 	&iso_suite_overlay,
 	&iso_suite_pidns,
+	&iso_suite_pods,
 	&iso_suite_privileges,
 	&iso_suite_rootfs,
 	&iso_suite_selftest,
