@@ -8,6 +8,7 @@ extern const struct iso_suite iso_suite_cgroup_cpuset;
 extern const struct iso_suite iso_suite_cgroup_io;
 extern const struct iso_suite iso_suite_cgroupv1;
 extern const struct iso_suite iso_suite_mntns;
+extern const struct iso_suite iso_suite_netdev;
 extern const struct iso_suite iso_suite_netns;
 extern const struct iso_suite iso_suite_overlay;
 extern const struct iso_suite iso_suite_pidns;
@@ -24,6 +25,7 @@ const struct iso_suite *const iso_suites[] = {
 	&iso_suite_cgroup_io,
 	&iso_suite_cgroupv1,
 	&iso_suite_mntns,
+	&iso_suite_netdev,
 	&iso_suite_netns,
 	&iso_suite_overlay,
 	&iso_suite_pidns,
