@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -65,19 +66,27 @@ void iso_cgu_shared_free(void *p, size_t len)
 }
 
 /* Returns 0 or -errno. */
-int iso_cgu_touch_mib(size_t mib, volatile uint64_t *pages, bool keep)
+int iso_cgu_touch_mib(size_t mib, volatile uint64_t *pages, unsigned int flags)
 {
 	size_t len = mib << 20, pg = (size_t)sysconf(_SC_PAGESIZE);
 	char *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 
 	if (p == MAP_FAILED)
 		return -errno;
+	/* MLOCK_ONFAULT (4.4+): pages are charged as they are touched, not all at once. */
+	if ((flags & ISO_CGU_LOCK) && syscall(SYS_mlock2, p, len, 1 /* MLOCK_ONFAULT */) < 0 &&
+	    mlock(p, len) < 0) {
+		int err = -errno;
+
+		munmap(p, len);
+		return err;
+	}
 	for (size_t off = 0; off < len; off += pg) {
 		p[off] = 1;
 		if (pages)
 			(*pages)++;
 	}
-	if (!keep)
+	if (!(flags & ISO_CGU_KEEP))
 		munmap(p, len);
 	return 0;
 }

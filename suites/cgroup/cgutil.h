@@ -28,12 +28,16 @@ pid_t iso_cgu_spawn(const struct iso_cg *cg, int (*fn)(void *arg), void *arg);
 void *iso_cgu_shared(size_t len);
 void iso_cgu_shared_free(void *p, size_t len);
 
+/* Flags of iso_cgu_touch_mib. */
+#define ISO_CGU_KEEP 1 /* leave the mapping in place (held until the caller exits) */
+#define ISO_CGU_LOCK 2 /* mlock it (on fault), so its pages cannot go to swap */
+
 /*
  * Maps mib MiB of private anonymous memory and writes to every page; *pages (may
- * be NULL) counts the pages touched so far. keep: leave the mapping in place
- * (the caller holds it until it exits), else unmap it. Returns 0 or -errno.
+ * be NULL) counts the pages touched so far. flags: ISO_CGU_KEEP, ISO_CGU_LOCK.
+ * Returns 0 or -errno.
  */
-int iso_cgu_touch_mib(size_t mib, volatile uint64_t *pages, bool keep);
+int iso_cgu_touch_mib(size_t mib, volatile uint64_t *pages, unsigned int flags);
 
 /*
  * Reads knob as one integer ("max" reads as INT64_MAX) or, with key, the

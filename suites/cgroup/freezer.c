@@ -218,14 +218,17 @@ static enum iso_verdict freeze(struct iso_ctx *ctx, bool direct_v2, bool do_free
 	snapshot(sh, a);
 	iso_sleep_ms(300);
 	snapshot(sh, b);
-	for (int i = 0; i < NTICK && v == ISO_PASS; i++)
+	for (int i = 0; i < NTICK && v == ISO_PASS; i++) {
+		char who[48] = "the member";
+
+		if (i)
+			snprintf(who, sizeof(who), "child %d (forked before the freeze)", i);
 		if (b[i] != a[i])
 			v = iso_fail(ctx,
-				     "%s %s kept running (%llu ticks in 300 ms) with cgroup.freeze "
-				     "%s",
-				     i ? "child forked before the freeze," : "the member",
-				     i ? (i == 1 ? "#1" : "#2") : "",
-				     (unsigned long long)(b[i] - a[i]), do_freeze ? "1" : "unset");
+				     "%s kept running (%llu ticks in 300 ms) with cgroup.freeze %s",
+				     who, (unsigned long long)(b[i] - a[i]),
+				     do_freeze ? "1" : "unset");
+	}
 	if (v != ISO_PASS)
 		goto out;
 	if (!reached) {

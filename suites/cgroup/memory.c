@@ -64,16 +64,14 @@ static int64_t swap_free_mib(void)
 struct hog {
 	size_t mib;
 	volatile uint64_t *pages;
-	bool lock; /* mlockall first, so the pages cannot go to swap */
+	bool lock; /* mlock the memory, so it cannot go to swap */
 };
 
 static int hog_main(void *arg)
 {
 	struct hog *h = arg;
 
-	if (h->lock && mlockall(MCL_CURRENT | MCL_FUTURE) < 0)
-		return 3;
-	return iso_cgu_touch_mib(h->mib, h->pages, false) < 0 ? 2 : 0;
+	return iso_cgu_touch_mib(h->mib, h->pages, h->lock ? ISO_CGU_LOCK : 0) < 0 ? 2 : 0;
 }
 
 struct member {
@@ -89,7 +87,7 @@ static int member_main(void *arg)
 	alarm(20);
 	if (iso_write_file("/proc/self/oom_score_adj", "%d", m->oom_score_adj) < 0)
 		return 4;
-	if (iso_cgu_touch_mib(1, NULL, true) < 0)
+	if (iso_cgu_touch_mib(1, NULL, ISO_CGU_KEEP) < 0)
 		return 2;
 	__atomic_add_fetch(&m->sh->ready, 1, __ATOMIC_SEQ_CST);
 	for (;;)
