@@ -7,7 +7,6 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -73,14 +72,6 @@ int iso_cgu_touch_mib(size_t mib, volatile uint64_t *pages, unsigned int flags)
 
 	if (p == MAP_FAILED)
 		return -errno;
-	/* MLOCK_ONFAULT (4.4+): pages are charged as they are touched, not all at once. */
-	if ((flags & ISO_CGU_LOCK) && syscall(SYS_mlock2, p, len, 1 /* MLOCK_ONFAULT */) < 0 &&
-	    mlock(p, len) < 0) {
-		int err = -errno;
-
-		munmap(p, len);
-		return err;
-	}
 	for (size_t off = 0; off < len; off += pg) {
 		p[off] = 1;
 		if (pages)

@@ -30,11 +30,10 @@ void iso_cgu_shared_free(void *p, size_t len);
 
 /* Flags of iso_cgu_touch_mib. */
 #define ISO_CGU_KEEP 1 /* leave the mapping in place (held until the caller exits) */
-#define ISO_CGU_LOCK 2 /* mlock it (on fault), so its pages cannot go to swap */
 
 /*
  * Maps mib MiB of private anonymous memory and writes to every page; *pages (may
- * be NULL) counts the pages touched so far. flags: ISO_CGU_KEEP, ISO_CGU_LOCK.
+ * be NULL) counts the pages touched so far. flags: ISO_CGU_KEEP or 0.
  * Returns 0 or -errno.
  */
 int iso_cgu_touch_mib(size_t mib, volatile uint64_t *pages, unsigned int flags);
