@@ -908,8 +908,10 @@ int iso_cg_dir_kill(const char *dir, int version)
 			for (int i = 0; i < 500; i++) {
 				int n = collect_tree(dir, pids, ISO_ARRAY_SIZE(pids), 0);
 
-				if (n <= 0)
+				if (n <= 0) {
+					reap_any();
 					return killed;
+				}
 				killed = killed > n ? killed : n;
 				reap_any();
 				iso_sleep_ms(2);
@@ -925,6 +927,7 @@ int iso_cg_dir_kill(const char *dir, int version)
 		if (n <= 0) {
 			if (frozen)
 				v1_freeze(dir, false);
+			reap_any();
 			return n < 0 && n != -ENOENT ? n : killed;
 		}
 		for (int i = 0; i < n; i++)
