@@ -850,7 +850,7 @@ static const struct iso_case cases[] = {
 	  .run = one_namespace_per_type,
 	  .control = one_namespace_per_type_control,
 	  .timeout_ms = 5000,
-	  .req = { .root = true, .ns = JOIN_FLAGS, .kernel = "4.11" } },
+	  .req = { .root = true, .ns = JOIN_FLAGS, .kernel = "4.6" } },
 	{ .id = "setns_pidfd_joins_several",
 	  .doc = "setns(pidfd, uts|ipc|net) joins exactly those namespaces of the target "
 		 "(setns(2), 5.8)",

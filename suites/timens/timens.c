@@ -40,6 +40,7 @@ static int read_clocks(struct clocks *c)
 {
 	struct timespec t;
 	char buf[128];
+	ssize_t r;
 
 	if (clock_gettime(CLOCK_MONOTONIC, &t) < 0)
 		return -errno;
@@ -53,8 +54,9 @@ static int read_clocks(struct clocks *c)
 	if (syscall(SYS_clock_gettime, CLOCK_BOOTTIME, &t) < 0)
 		return -errno;
 	c->boot_sys = ts_ns(&t);
-	if (iso_read_file("/proc/uptime", buf, sizeof(buf)) < 0)
-		return -errno;
+	r = iso_read_file("/proc/uptime", buf, sizeof(buf));
+	if (r < 0)
+		return r;
 	c->uptime = strtod(buf, NULL);
 	return 0;
 }
