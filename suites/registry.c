@@ -1,7 +1,11 @@
 // SPDX-License-Identifier: MIT
-/* Every conformance suite, listed explicitly: adding a suite is one line here. */
+/* Every conformance suite, listed explicitly: adding a suite is one line here (and its extern). */
 #include "iso.h"
 
+extern const struct iso_suite iso_suite_cgroupv1;
+extern const struct iso_suite iso_suite_mntns;
+extern const struct iso_suite iso_suite_netns;
+extern const struct iso_suite iso_suite_pidns;
 extern const struct iso_suite iso_suite_selftest;
 extern const struct iso_suite iso_suite_utsns;
 extern const struct iso_suite iso_suite_ipcns;
@@ -11,6 +15,10 @@ extern const struct iso_suite iso_suite_timens;
 extern const struct iso_suite iso_suite_nsgeneric;
 
 const struct iso_suite *const iso_suites[] = {
+	&iso_suite_cgroupv1,
+	&iso_suite_mntns,
+	&iso_suite_netns,
+	&iso_suite_pidns,
 	&iso_suite_selftest,
 	&iso_suite_utsns,
 	&iso_suite_ipcns,
