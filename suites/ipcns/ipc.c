@@ -309,7 +309,8 @@ static enum iso_verdict live_with_ns_case(struct iso_ctx *ctx, bool isolate)
 	int64_t base = 0, held = 0, now = 0;
 	char buf[64];
 	uint64_t deadline;
-	int fd, r, res;
+	_cleanup_close_ int fd = -1;
+	int r, res;
 
 	if (!cg || iso_cg_read(cg, "memory.current", buf, sizeof(buf)) < 0)
 		return iso_skip(ctx,
@@ -329,15 +330,12 @@ static enum iso_verdict live_with_ns_case(struct iso_ctx *ctx, bool isolate)
 		return iso_broken(ctx, fd, "open /proc/PID/ns/ipc of the creator");
 	nsm_send(&c, 0);
 	r = nsm_proc_wait(&c, ms);
-	if (r != 0) {
-		close(fd);
+	if (r != 0)
 		return iso_broken(ctx, r < 0 ? r : -EIO, "the creator exits");
-	}
 	/* The creator is gone; the fd alone keeps the namespace and so its objects. */
 	r = nsm_call(0, reader, &fd, ms);
 	iso_note(ctx, "listed_while_fd_held", "0x%x", r);
 	if (r != 7) {
-		close(fd);
 		if (r < 0 || r >= 0x40)
 			return iso_broken(
 				ctx, r < 0 ? r : -EIO,
@@ -357,6 +355,7 @@ static enum iso_verdict live_with_ns_case(struct iso_ctx *ctx, bool isolate)
 				  BIG_SHM >> 20, base, held);
 	/* Last reference gone: the namespace is freed (from a workqueue) with its objects. */
 	close(fd);
+	fd = -1;
 	deadline = iso_now_ms() + 1000 * iso_ctx_time_mul(ctx);
 	do {
 		iso_sleep_ms(10);
