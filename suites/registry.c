@@ -11,6 +11,12 @@ extern const struct iso_suite iso_suite_mntns;
 extern const struct iso_suite iso_suite_netns;
 extern const struct iso_suite iso_suite_pidns;
 extern const struct iso_suite iso_suite_selftest;
+extern const struct iso_suite iso_suite_utsns;
+extern const struct iso_suite iso_suite_ipcns;
+extern const struct iso_suite iso_suite_userns;
+extern const struct iso_suite iso_suite_cgroupns;
+extern const struct iso_suite iso_suite_timens;
+extern const struct iso_suite iso_suite_nsgeneric;
 
 /* clang-format off */
 const struct iso_suite *const iso_suites[] = {
@@ -23,6 +29,12 @@ const struct iso_suite *const iso_suites[] = {
 	&iso_suite_netns,
 	&iso_suite_pidns,
 	&iso_suite_selftest,
+	&iso_suite_utsns,
+	&iso_suite_ipcns,
+	&iso_suite_userns,
+	&iso_suite_cgroupns,
+	&iso_suite_timens,
+	&iso_suite_nsgeneric,
 	NULL,
 };
 /* clang-format on */
