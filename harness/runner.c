@@ -435,6 +435,9 @@ out:
 		snprintf(res->reason, sizeof(res->reason), "could not remove the case's cgroup");
 	}
 	iso_rm_rf(ctx.dir);
+	/* The runner is a subreaper: collect whatever of the case was reparented to it. */
+	while (waitpid(-1, NULL, WNOHANG | __WALL) > 0)
+		;
 	res->raw = res->verdict;
 	if (ctx.page != MAP_FAILED && ctx.page) {
 		res->observed = notes_json(ctx.page->notes);

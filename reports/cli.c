@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-/* Placeholder until report and compare land (issue 6). */
+/* Placeholder until the report renderer lands (issue 6). */
 #include <stdio.h>
 
 #include "cli.h"
@@ -9,13 +9,5 @@ int iso_cmd_report(int argc, char **argv)
 	(void)argc;
 	(void)argv;
 	fprintf(stderr, "isobench report: not available in this build yet\n");
-	return ISO_EXIT_USAGE;
-}
-
-int iso_cmd_compare(int argc, char **argv)
-{
-	(void)argc;
-	(void)argv;
-	fprintf(stderr, "isobench compare: not available in this build yet\n");
 	return ISO_EXIT_USAGE;
 }

@@ -1,15 +1,228 @@
 // SPDX-License-Identifier: MIT
-/* placeholder */
+/*
+ * Cases that test the runner itself: a case that hangs, one that leaks every
+ * kind of object the audit knows, one that crashes, one that passes. Hidden:
+ * `isobench list/run` show them only with ISOBENCH_SELFTEST=1. Their "control"
+ * is the same function: they assert nothing about the kernel.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cgroup.h"
 #include "iso.h"
-static enum iso_verdict trivially(struct iso_ctx *ctx)
+
+#define SLEEPER_NAME "isb-selftest"
+
+/* Becomes a process that outlives the case: own session, own PID namespace, renamed. */
+static int sleep_forever(void *arg)
 {
-	(void)ctx;
+	(void)arg;
+	prctl(PR_SET_NAME, SLEEPER_NAME);
+	for (;;)
+		pause();
+	return 0;
+}
+
+static int escape(void *arg)
+{
+	pid_t p;
+
+	(void)arg;
+	setsid();
+	p = iso_spawn(CLONE_NEWPID, sleep_forever, NULL);
+	return p < 0 ? 1 : 0;
+}
+
+/* Starts an escaped sleeper (its parent exits at once). Returns 0 or -errno. */
+static int start_escaped_sleeper(void)
+{
+	int st;
+	pid_t p = iso_spawn(0, escape, NULL);
+
+	if (p < 0)
+		return p;
+	if (iso_wait_timeout(p, &st, 5000) < 0)
+		return -ETIMEDOUT;
+	return WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : -ECHILD;
+}
+
+static enum iso_verdict passes(struct iso_ctx *ctx)
+{
+	iso_note(ctx, "selftest", "passed");
 	return ISO_PASS;
 }
-static const struct iso_case cases[] = {
-	{ .id = "passes", .run = trivially, .control = trivially },
+
+/* Hangs, with an escaped sleeper: the runner's timeout must kill the whole cgroup. */
+static enum iso_verdict hangs(struct iso_ctx *ctx)
+{
+	int r = start_escaped_sleeper();
+
+	if (r < 0)
+		return iso_broken(ctx, r, "start sleeper");
+	for (;;)
+		pause();
+	return ISO_PASS;
+}
+
+/* Sleeps long with an escaped sleeper: used to SIGKILL the runner mid-case. */
+static enum iso_verdict sleeps(struct iso_ctx *ctx)
+{
+	int r = start_escaped_sleeper();
+
+	if (r < 0)
+		return iso_broken(ctx, r, "start sleeper");
+	iso_sleep_ms(60000);
+	return ISO_PASS;
+}
+
+static enum iso_verdict crashes(struct iso_ctx *ctx)
+{
+	(void)ctx;
+	raise(SIGSEGV);
+	return ISO_PASS;
+}
+
+/* In the runner's mount namespace: a tmpfs mount and a named netns, both undeclared. */
+struct leak_arg {
+	struct iso_ctx *ctx;
+	pid_t runner;
 };
-const struct iso_suite iso_suite_selftest = { .name = "selftest",
-					      .cases = cases,
-					      .ncases = 1,
-					      .hidden = true };
+
+static int leak_host_objects(void *arg)
+{
+	struct leak_arg *a = arg;
+	struct iso_ctx *ctx = a->ctx;
+	char path[512], name[16], ns[64];
+	int fd, nfd;
+
+	snprintf(ns, sizeof(ns), "/proc/%d/ns/mnt", (int)a->runner);
+	fd = open(ns, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || setns(fd, CLONE_NEWNS) < 0)
+		return 1;
+	snprintf(path, sizeof(path), "%s/leakmnt", iso_ctx_dir(ctx));
+	mkdir(path, 0755);
+	if (mount("isobench-selftest", path, "tmpfs", 0, "size=1m") < 0)
+		return 2;
+	if (iso_ctx_name(ctx, name, sizeof(name), "lk") < 0)
+		return 3;
+	mkdir("/run/netns", 0755);
+	snprintf(path, sizeof(path), "/run/netns/%s", name);
+	nfd = open(path, O_CREAT | O_RDONLY | O_CLOEXEC, 0644);
+	if (nfd < 0)
+		return 4;
+	close(nfd);
+	if (unshare(CLONE_NEWNET) < 0 || mount("/proc/self/ns/net", path, NULL, MS_BIND, NULL) < 0)
+		return 5;
+	return 0;
+}
+
+/* Leaks a process, a host mount, a named netns and a cgroup beside its own. */
+static enum iso_verdict leaks(struct iso_ctx *ctx)
+{
+	char sib[600];
+	const char *dir = iso_cg_dir(iso_ctx_cgroup(ctx), NULL);
+	struct leak_arg a = { .ctx = ctx, .runner = getppid() };
+	int st, r;
+	pid_t p;
+
+	r = start_escaped_sleeper();
+	if (r < 0)
+		return iso_broken(ctx, r, "start sleeper");
+	p = iso_spawn(0, leak_host_objects, &a);
+	if (p < 0 || iso_wait_timeout(p, &st, 5000) < 0)
+		return iso_broken(ctx, p < 0 ? p : -ETIMEDOUT, "leak host objects");
+	if (!WIFEXITED(st) || WEXITSTATUS(st))
+		return iso_broken(ctx, 0, "leak host objects: step %d failed", WEXITSTATUS(st));
+	if (dir) {
+		snprintf(sib, sizeof(sib), "%s", dir);
+		if (strrchr(sib, '/'))
+			*strrchr(sib, '/') = '\0';
+		strncat(sib, "/leaked-cgroup", sizeof(sib) - strlen(sib) - 1);
+		if (mkdir(sib, 0755) < 0)
+			return iso_broken(ctx, -errno, "mkdir %s", sib);
+	}
+	return ISO_PASS;
+}
+
+/* Declares a named netns in the ledger: the runner removes it, and it is no leak. */
+static int declared_netns(void *arg)
+{
+	struct leak_arg *a = arg;
+	struct iso_ctx *ctx = a->ctx;
+	char path[64], name[16], ns[64];
+	int fd;
+
+	snprintf(ns, sizeof(ns), "/proc/%d/ns/mnt", (int)a->runner);
+	fd = open(ns, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || setns(fd, CLONE_NEWNS) < 0)
+		return 1;
+	iso_ctx_name(ctx, name, sizeof(name), "ok");
+	snprintf(path, sizeof(path), "/run/netns/%s", name);
+	if (iso_ledger_add(ctx, "netns", path) < 0)
+		return 2;
+	mkdir("/run/netns", 0755);
+	fd = open(path, O_CREAT | O_RDONLY | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return 3;
+	close(fd);
+	if (unshare(CLONE_NEWNET) < 0 || mount("/proc/self/ns/net", path, NULL, MS_BIND, NULL) < 0)
+		return 4;
+	return 0;
+}
+
+static enum iso_verdict declares_netns(struct iso_ctx *ctx)
+{
+	struct leak_arg a = { .ctx = ctx, .runner = getppid() };
+	int st;
+	pid_t p = iso_spawn(0, declared_netns, &a);
+
+	if (p < 0 || iso_wait_timeout(p, &st, 5000) < 0)
+		return iso_broken(ctx, p < 0 ? p : -ETIMEDOUT, "create netns");
+	if (!WIFEXITED(st) || WEXITSTATUS(st))
+		return iso_broken(ctx, 0, "create netns: step %d failed", WEXITSTATUS(st));
+	return ISO_PASS;
+}
+
+static const struct iso_case cases[] = {
+	{ .id = "passes", .doc = "passes", .run = passes, .control = passes },
+	{ .id = "hangs",
+	  .doc = "hangs with an escaped child: ends as error (timeout), leaves nothing",
+	  .run = hangs,
+	  .control = hangs,
+	  .timeout_ms = 1000 },
+	{ .id = "sleeps",
+	  .doc = "sleeps 60 s with an escaped child: for SIGKILL-then-cleanup tests",
+	  .run = sleeps,
+	  .control = sleeps,
+	  .timeout_ms = 120000 },
+	{ .id = "crashes",
+	  .doc = "dies of SIGSEGV: ends as error",
+	  .run = crashes,
+	  .control = crashes },
+	{ .id = "leaks",
+	  .doc = "leaks a process, a host mount, a named netns and a cgroup: ends as error (leak)",
+	  .run = leaks,
+	  .control = leaks,
+	  .req = { .root = true, .ns = CLONE_NEWNET | CLONE_NEWPID } },
+	{ .id = "declares_netns",
+	  .doc = "creates a named netns it declared in the ledger: passes, the runner removes it",
+	  .run = declares_netns,
+	  .control = declares_netns,
+	  .req = { .root = true, .ns = CLONE_NEWNET } },
+};
+
+const struct iso_suite iso_suite_selftest = {
+	.name = "selftest",
+	.cases = cases,
+	.ncases = ISO_ARRAY_SIZE(cases),
+	.hidden = true,
+};

@@ -1,0 +1,84 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The registry is data: check it. Every listed case has a run function, a
+ * negative control, a one-line doc and a snake_case id unique in its suite;
+ * suite names are unique.
+ */
+#include <check.h>
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "iso.h"
+
+static bool snake_case(const char *s)
+{
+	if (!*s)
+		return false;
+	for (; *s; s++)
+		if (!(islower((unsigned char)*s) || isdigit((unsigned char)*s) || *s == '_'))
+			return false;
+	return true;
+}
+
+START_TEST(every_case_has_a_control)
+{
+	int n = 0;
+
+	for (int i = 0; iso_suites[i]; i++) {
+		const struct iso_suite *s = iso_suites[i];
+
+		ck_assert_msg(s->ncases > 0, "suite %s is empty", s->name);
+		for (size_t k = 0; k < s->ncases; k++) {
+			const struct iso_case *c = &s->cases[k];
+
+			ck_assert_msg(c->run, "%s.%s has no run function", s->name, c->id);
+			ck_assert_msg(c->control, "%s.%s has no negative control", s->name, c->id);
+			if (s->hidden)
+				continue;
+			n++;
+			ck_assert_msg(c->doc && strlen(c->doc) > 10, "%s.%s has no doc", s->name,
+				      c->id);
+			ck_assert_msg(c->control != c->run, "%s.%s: control is the case itself",
+				      s->name, c->id);
+		}
+	}
+	printf("%d listed cases checked\n", n);
+}
+END_TEST
+
+START_TEST(ids_unique_and_snake_case)
+{
+	for (int i = 0; iso_suites[i]; i++) {
+		const struct iso_suite *s = iso_suites[i];
+
+		for (int j = 0; j < i; j++)
+			ck_assert_msg(strcmp(s->name, iso_suites[j]->name), "suite %s twice",
+				      s->name);
+		for (size_t k = 0; k < s->ncases; k++) {
+			ck_assert_msg(snake_case(s->cases[k].id), "%s.%s: id not snake_case",
+				      s->name, s->cases[k].id);
+			for (size_t m = 0; m < k; m++)
+				ck_assert_msg(strcmp(s->cases[k].id, s->cases[m].id),
+					      "%s.%s listed twice", s->name, s->cases[k].id);
+		}
+	}
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("registry");
+	TCase *tc = tcase_create("cases");
+	SRunner *sr;
+	int failed;
+
+	tcase_add_test(tc, every_case_has_a_control);
+	tcase_add_test(tc, ids_unique_and_snake_case);
+	suite_add_tcase(s, tc);
+	sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? 1 : 0;
+}

@@ -1,0 +1,116 @@
+#!/usr/bin/env bash
+# Integration tests of the runner itself: command line, timeout, leak audit, crash,
+# SIGINT, SIGKILL followed by `isobench cleanup`, non-root skips, schema validity.
+source "$(dirname "$0")/lib.sh"
+need_root
+export ISOBENCH_SELFTEST=1
+
+# ---- command line ----
+"$ISOBENCH" --help >"$TMP/help" 2>&1; check "--help exits 0" [ $? -eq 0 ]
+check "--help lists the commands" grep -q "cleanup" "$TMP/help"
+"$ISOBENCH" --version >"$TMP/ver"; check "--version prints a version" grep -Eq '^isobench [0-9]+\.[0-9]+' "$TMP/ver"
+"$ISOBENCH" frobnicate 2>"$TMP/e1"; rc=$?
+check "unknown command exits 64" [ $rc -eq 64 ]
+check "unknown command: one line" [ "$(wc -l <"$TMP/e1")" -eq 1 ]
+"$ISOBENCH" run --bogus 2>"$TMP/e2"; rc=$?
+check "unknown flag exits 64 with one line" [ $rc -eq 64 ] && [ "$(wc -l <"$TMP/e2")" -eq 1 ]
+check "unknown flag named in the message" grep -q -- "--bogus" "$TMP/e2"
+"$ISOBENCH" run --timeout-mul zero 2>"$TMP/e3"; rc=$?
+check "bad --timeout-mul exits 64" [ $rc -eq 64 ] && grep -q "timeout-mul" "$TMP/e3"
+"$ISOBENCH" run --out 2>/dev/null; check "missing value exits 64" [ $? -eq 64 ]
+"$ISOBENCH" run extra 2>/dev/null; check "stray argument exits 64" [ $? -eq 64 ]
+"$ISOBENCH" run --filter selftest.passes --out /proc/nope >/dev/null 2>"$TMP/e4"; rc=$?
+check "unwritable --out: exit 2, one clear line" [ $rc -eq 2 ] && [ "$(wc -l <"$TMP/e4")" -eq 1 ]
+"$ISOBENCH" list >"$TMP/list"; check "list exits 0" [ $? -eq 0 ]
+ISOBENCH_SELFTEST=0 "$ISOBENCH" list >"$TMP/list2"
+check "selftest cases are hidden from users" bash -c "! grep -q selftest '$TMP/list2'"
+
+alive_sleepers() { ps -eo stat=,comm= | awk '$2 == "isb-selftest" && $1 !~ /^Z/' | wc -l; }
+
+# ---- a passing case, JSON valid against the schema, JUnit written ----
+run_suite "$TMP/pass" --filter selftest.passes --junit "$TMP/pass.xml"; rc=$?
+check "passing case exits 0" [ $rc -eq 0 ]
+check "results.json validates against the schema" python3 "$SRC/reports/schema/validate.py" "$TMP/pass/results.json"
+check "JUnit written" grep -q 'tests="1" failures="0"' "$TMP/pass.xml"
+check "KTAP header and totals" grep -q "^# Totals: pass:1 fail:0" "$TMP/pass.ktap"
+
+# ---- a hanging case with an escaped child ----
+before=$(alive_sleepers)
+run_suite "$TMP/hang" --filter selftest.hangs; rc=$?
+check "hanging case: exit 2" [ $rc -eq 2 ]
+check "hanging case: verdict error, reason timeout" \
+	[ "$(json "$TMP/hang/results.json" 'd["cases"][0]["verdict"] + " " + d["cases"][0]["reason"]')" = "error timeout after 1000 ms" ]
+tag=$(tag_of "$TMP/hang/results.json")
+check "hanging case: nothing of run $tag left" [ -z "$(leftovers_of "$tag")" ]
+check "hanging case: escaped child killed" [ "$(alive_sleepers)" -le "$before" ]
+
+# ---- a leaking case ----
+run_suite "$TMP/leak" --filter selftest.leaks; rc=$?
+reason=$(json "$TMP/leak/results.json" 'd["cases"][0]["reason"]')
+check "leaking case: exit 2, verdict error" [ $rc -eq 2 ] && [ "$(json "$TMP/leak/results.json" 'd["cases"][0]["verdict"]')" = error ]
+for what in "process" "named netns" "mount" "cgroup"; do
+	check "leaking case: $what leak reported" grep -q "$what" <<<"$reason"
+done
+tag=$(tag_of "$TMP/leak/results.json")
+check "leaking case: leaks removed" [ -z "$(leftovers_of "$tag")" ]
+check "leaking case: no host mount left" bash -c "! grep -q 'isobench/$tag' /proc/self/mountinfo"
+check "leaking case: escaped child killed" [ "$(alive_sleepers)" -le "$before" ]
+
+# ---- declared objects are no leak ----
+run_suite "$TMP/decl" --filter selftest.declares_netns; rc=$?
+check "declared netns: pass" [ $rc -eq 0 ]
+tag=$(tag_of "$TMP/decl/results.json")
+check "declared netns: removed by the runner" [ ! -e "/run/netns/isb${tag}ok" ]
+
+# ---- a crashing case ----
+run_suite "$TMP/crash" --filter selftest.crashes; rc=$?
+check "crashing case: error with the signal" [ $rc -eq 2 ] && grep -q "signal 11" <<<"$(json "$TMP/crash/results.json" 'd["cases"][0]["reason"]')"
+
+# ---- SIGINT: partial results marked incomplete, nothing left ----
+"$ISOBENCH" run --filter selftest.sleeps --out "$TMP/int" >/dev/null 2>&1 &
+pid=$!
+sleep 1.5
+kill -INT $pid
+wait $pid; rc=$?
+check "SIGINT: exit 130" [ $rc -eq 130 ]
+check "SIGINT: results.json says incomplete" [ "$(json "$TMP/int/results.json" 'd["run"]["complete"]')" = False ]
+tag=$(tag_of "$TMP/int/results.json")
+check "SIGINT: nothing of run $tag left" [ -z "$(leftovers_of "$tag")" ]
+
+# ---- SIGKILL, then isobench cleanup ----
+ls /run/isobench 2>/dev/null | sort >"$TMP/runs.before"
+"$ISOBENCH" run --filter selftest.sleeps --out "$TMP/kill" >/dev/null 2>&1 &
+pid=$!
+sleep 1.5
+kill -KILL $pid
+wait $pid 2>/dev/null
+tag=$(ls /run/isobench | sort | comm -13 "$TMP/runs.before" - | head -1)
+check "SIGKILL: run state found" [ -n "$tag" ]
+check "SIGKILL: no results.json passed off as complete" [ ! -e "$TMP/kill/results.json" ]
+check "SIGKILL: the run left cgroups behind" [ -n "$(leftovers_of "$tag")" ]
+check "SIGKILL: the escaped child survived the runner" [ "$(alive_sleepers)" -gt "$before" ]
+"$ISOBENCH" cleanup >"$TMP/cleanup.out"; rc=$?
+check "cleanup exits 0" [ $rc -eq 0 ]
+sleep 0.2
+check "cleanup: nothing of run $tag left" [ -z "$(leftovers_of "$tag")" ]
+check "cleanup: escaped child killed" [ "$(alive_sleepers)" -le "$before" ]
+"$ISOBENCH" cleanup >"$TMP/cleanup2.out"
+check "second cleanup finds nothing of that run" bash -c "! grep -q '$tag' '$TMP/cleanup2.out'"
+
+# ---- not root: root-only cases skip with 'needs root', exit 0 ----
+mkdir -p "$TMP/nr" && chmod 777 "$TMP" "$TMP/nr"
+if command -v setpriv >/dev/null; then
+	ISOBENCH_SELFTEST=0 setpriv --reuid=65534 --regid=65534 --clear-groups \
+		env -u XDG_RUNTIME_DIR "$ISOBENCH" run --out "$TMP/nr/out" >"$TMP/nr.ktap" 2>"$TMP/nr.err"
+	rc=$?
+	check "non-root run exits 0" [ $rc -eq 0 ] || cat "$TMP/nr.err"
+	check "non-root run: no case failed or errored" \
+		[ -z "$(not_verdicts "$TMP/nr/out/results.json" pass skip)" ]
+	check "non-root run: root cases skip with 'needs root'" \
+		[ "$(json "$TMP/nr/out/results.json" 'all(c["reason"] == "needs root" for c in d["cases"] if c["requirements"]["root"])')" = True ]
+	check "non-root run: results valid" python3 "$SRC/reports/schema/validate.py" "$TMP/nr/out/results.json"
+else
+	bad "setpriv missing (util-linux)"
+fi
+
+finish

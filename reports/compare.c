@@ -1,0 +1,587 @@
+// SPDX-License-Identifier: MIT
+/*
+ * isobench compare BASE NEW: verdict changes and benchmark regressions.
+ *
+ * Conformance: every verdict change is listed; pass -> fail/broken/error is a
+ * regression; a new skip is reported with both reasons. Benchmarks: per
+ * operation, the ratio of medians (new / base) with a bootstrap 95% CI, and a
+ * two-sided Mann-Whitney U p-value on the raw samples; a regression is a
+ * slowdown above the threshold that is significant at alpha. Exit 0 no
+ * regression, 1 regression, 2 input error.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <jansson.h>
+
+#include "cli.h"
+#include "compare.h"
+
+static const char usage_compare[] =
+	"usage: isobench compare BASE NEW [--threshold PCT] [--alpha A] [--format text|md|json]\n"
+	"\n"
+	"Compares two runs. BASE and NEW are results.json files, or folders holding one\n"
+	"(ci/main's layout: DIR/run/results.json and DIR/bench/results.json are merged).\n"
+	"\n"
+	"  --threshold PCT   slowdown that counts as a regression (default 10)\n"
+	"  --alpha A         significance level of the Mann-Whitney U test (default 0.01)\n"
+	"  --format F        text (default), md or json\n"
+	"\n"
+	"Regressions: a case going from pass to fail, broken or error; an operation whose\n"
+	"median is more than PCT slower with p < A. Exit: 0 none, 1 regression, 2 bad input.\n";
+
+/* ---- loading ---- */
+
+/* Loads and checks one document. Returns it, or NULL after printing one line. */
+static json_t *load_doc(const char *path)
+{
+	json_error_t err;
+	json_t *doc = json_load_file(path, 0, &err), *v, *run;
+
+	if (!doc) {
+		if (err.line < 0 || strstr(err.text, "unable to open"))
+			fprintf(stderr, "isobench compare: %s: cannot read: %s\n", path, err.text);
+		else
+			fprintf(stderr, "isobench compare: %s: not valid JSON (line %d: %s)\n",
+				path, err.line, err.text);
+		return NULL;
+	}
+	if (!json_is_object(doc) || !json_is_string(v = json_object_get(doc, "schema")) ||
+	    strcmp(json_string_value(v), "isobench-results")) {
+		fprintf(stderr, "isobench compare: %s: not an isobench results document\n", path);
+		goto bad;
+	}
+	v = json_object_get(doc, "schema_version");
+	if (!json_is_integer(v) || json_integer_value(v) != 1) {
+		fprintf(stderr,
+			"isobench compare: %s: schema version %s not supported (this isobench reads 1)\n",
+			path, json_is_integer(v) ? "other than 1" : "missing");
+		goto bad;
+	}
+	run = json_object_get(doc, "run");
+	if (!json_is_object(run) || !json_is_true(json_object_get(run, "complete"))) {
+		fprintf(stderr,
+			"isobench compare: %s: the run is incomplete (interrupted); compare complete runs only\n",
+			path);
+		goto bad;
+	}
+	if (!json_is_array(json_object_get(doc, "cases"))) {
+		fprintf(stderr, "isobench compare: %s: no \"cases\" array\n", path);
+		goto bad;
+	}
+	v = json_object_get(doc, "bench");
+	if (v && (!json_is_object(v) || !json_is_array(json_object_get(v, "results")))) {
+		fprintf(stderr, "isobench compare: %s: \"bench\" has no \"results\" array\n", path);
+		goto bad;
+	}
+	return doc;
+bad:
+	json_decref(doc);
+	return NULL;
+}
+
+/* Loads FILE, or DIR/results.json, or DIR/run + DIR/bench merged. NULL after one line. */
+json_t *iso_compare_load(const char *path)
+{
+	struct stat st;
+	char a[4096], b[4096];
+	json_t *run = NULL, *bench = NULL;
+
+	if (stat(path, &st) < 0) {
+		fprintf(stderr, "isobench compare: %s: %s\n", path, strerror(errno));
+		return NULL;
+	}
+	if (!S_ISDIR(st.st_mode))
+		return load_doc(path);
+	snprintf(a, sizeof(a), "%s/results.json", path);
+	if (stat(a, &st) == 0)
+		return load_doc(a);
+	snprintf(a, sizeof(a), "%s/run/results.json", path);
+	snprintf(b, sizeof(b), "%s/bench/results.json", path);
+	if (stat(a, &st) == 0 && !(run = load_doc(a)))
+		return NULL;
+	if (stat(b, &st) == 0 && !(bench = load_doc(b))) {
+		json_decref(run);
+		return NULL;
+	}
+	if (!run && !bench) {
+		fprintf(stderr, "isobench compare: %s: no results.json in this folder\n", path);
+		return NULL;
+	}
+	if (!run)
+		return bench;
+	if (bench) {
+		json_object_set(run, "bench", json_object_get(bench, "bench"));
+		json_decref(bench);
+	}
+	return run;
+}
+
+/* ---- statistics ---- */
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Median of n sorted values. */
+static double median_sorted(const double *v, size_t n)
+{
+	if (!n)
+		return NAN;
+	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+static double median(double *v, size_t n)
+{
+	qsort(v, n, sizeof(*v), cmp_double);
+	return median_sorted(v, n);
+}
+
+/* xorshift64*: a fixed-seed generator so a comparison is reproducible. */
+static uint64_t rng_next(uint64_t *s)
+{
+	*s ^= *s >> 12;
+	*s ^= *s << 25;
+	*s ^= *s >> 27;
+	return *s * 2685821657736338717ull;
+}
+
+/*
+ * Two-sided Mann-Whitney U test (normal approximation with tie correction and
+ * continuity correction). Returns the p-value; NAN if a side is empty.
+ */
+double iso_mann_whitney_p(const double *x, size_t nx, const double *y, size_t ny)
+{
+	size_t n = nx + ny, i = 0;
+	struct tagged {
+		double v;
+		int side;
+	} * all;
+	double rx = 0, ties = 0, u, mu, sigma, z;
+
+	if (!nx || !ny)
+		return NAN;
+	all = malloc(n * sizeof(*all));
+	if (!all)
+		return NAN;
+	for (size_t k = 0; k < nx; k++)
+		all[i++] = (struct tagged){ x[k], 0 };
+	for (size_t k = 0; k < ny; k++)
+		all[i++] = (struct tagged){ y[k], 1 };
+	qsort(all, n, sizeof(*all), cmp_double); /* v is the first member */
+	for (i = 0; i < n;) {
+		size_t j = i;
+		double rank;
+
+		while (j + 1 < n && all[j + 1].v == all[i].v)
+			j++;
+		rank = (i + j) / 2.0 + 1; /* average rank of the tie group */
+		for (size_t k = i; k <= j; k++)
+			if (all[k].side == 0)
+				rx += rank;
+		if (j > i) {
+			double t = j - i + 1;
+
+			ties += t * t * t - t;
+		}
+		i = j + 1;
+	}
+	free(all);
+	u = rx - nx * (nx + 1) / 2.0;
+	mu = nx * (double)ny / 2;
+	sigma = sqrt(nx * (double)ny / 12 * ((n + 1) - ties / ((double)n * (n - 1))));
+	if (sigma == 0)
+		return 1.0;
+	z = (fabs(u - mu) - 0.5) / sigma;
+	if (z < 0)
+		z = 0;
+	return erfc(z / sqrt(2));
+}
+
+/*
+ * Bootstrap 95% CI of median(y) / median(x): resamples both sides with a fixed
+ * seed. Returns 0 or -EINVAL / -ENOMEM.
+ */
+int iso_bootstrap_ratio_ci(const double *x, size_t nx, const double *y, size_t ny, int iters,
+			   double *lo, double *hi)
+{
+	double *bx, *by, *r;
+	uint64_t seed = 0x9e3779b97f4a7c15ull;
+	int n = 0;
+
+	if (!nx || !ny || iters < 20)
+		return -EINVAL;
+	bx = malloc(nx * sizeof(*bx));
+	by = malloc(ny * sizeof(*by));
+	r = malloc(iters * sizeof(*r));
+	if (!bx || !by || !r) {
+		free(bx);
+		free(by);
+		free(r);
+		return -ENOMEM;
+	}
+	for (int it = 0; it < iters; it++) {
+		double mx, my;
+
+		for (size_t k = 0; k < nx; k++)
+			bx[k] = x[rng_next(&seed) % nx];
+		for (size_t k = 0; k < ny; k++)
+			by[k] = y[rng_next(&seed) % ny];
+		mx = median(bx, nx);
+		my = median(by, ny);
+		if (mx > 0)
+			r[n++] = my / mx;
+	}
+	qsort(r, n, sizeof(*r), cmp_double);
+	if (n) {
+		*lo = r[(int)(0.025 * (n - 1))];
+		*hi = r[(int)(0.975 * (n - 1))];
+	}
+	free(bx);
+	free(by);
+	free(r);
+	return n ? 0 : -EINVAL;
+}
+
+/* ---- the comparison ---- */
+
+struct cmp_opts {
+	double threshold; /* fraction, 0.10 */
+	double alpha;
+	enum { FMT_TEXT, FMT_MD, FMT_JSON } fmt;
+};
+
+static json_t *find_by_id(json_t *arr, const char *id)
+{
+	size_t i;
+	json_t *v;
+
+	json_array_foreach(arr, i, v)
+	{
+		const char *vid = json_string_value(json_object_get(v, "id"));
+
+		if (vid && !strcmp(vid, id))
+			return v;
+	}
+	return NULL;
+}
+
+static const char *str(json_t *o, const char *k)
+{
+	const char *s = json_string_value(json_object_get(o, k));
+
+	return s ? s : "";
+}
+
+static bool is_bad(const char *v)
+{
+	return !strcmp(v, "fail") || !strcmp(v, "broken") || !strcmp(v, "error");
+}
+
+/* Copies a bench result's samples into a malloc'd array. Returns the count. */
+static size_t samples_of(json_t *res, double **out)
+{
+	json_t *s = json_object_get(res, "samples"), *v;
+	size_t n = json_array_size(s), i, k = 0;
+
+	*out = NULL;
+	if (!n)
+		return 0;
+	*out = malloc(n * sizeof(**out));
+	if (!*out)
+		return 0;
+	json_array_foreach(s, i, v)
+	{
+		if (json_is_number(v))
+			(*out)[k++] = json_number_value(v);
+	}
+	return k;
+}
+
+static double stat_of(json_t *res, const char *k)
+{
+	json_t *v = json_object_get(json_object_get(res, "stats"), k);
+
+	return json_is_number(v) ? json_number_value(v) : NAN;
+}
+
+/* Builds the comparison as JSON: {"cases": [...], "bench": [...], "regressions": N}. */
+json_t *iso_compare(json_t *base, json_t *new, double threshold, double alpha)
+{
+	json_t *out = json_object(), *cases = json_array(), *bench = json_array();
+	json_t *bc = json_object_get(base, "cases"), *nc = json_object_get(new, "cases");
+	json_t *bb = json_object_get(json_object_get(base, "bench"), "results");
+	json_t *nb = json_object_get(json_object_get(new, "bench"), "results");
+	int regressions = 0, improvements = 0;
+	size_t i;
+	json_t *c;
+
+	json_array_foreach(nc, i, c)
+	{
+		const char *id = str(c, "id"), *nv = str(c, "verdict");
+		json_t *o = find_by_id(bc, id);
+		const char *bv = o ? str(o, "verdict") : NULL;
+		const char *kind = NULL;
+
+		if (!o)
+			kind = "new case";
+		else if (strcmp(bv, nv)) {
+			if (!strcmp(bv, "pass") && is_bad(nv))
+				kind = "regression";
+			else if (is_bad(bv) && !strcmp(nv, "pass"))
+				kind = "fixed";
+			else if (!strcmp(nv, "skip"))
+				kind = "new skip";
+			else
+				kind = "changed";
+		}
+		if (!kind)
+			continue;
+		regressions += !strcmp(kind, "regression");
+		json_array_append_new(cases, json_pack("{s:s,s:s,s:s?,s:s,s:s?,s:s}", "id", id,
+						       "kind", kind, "base", bv, "new", nv,
+						       "base_reason", o ? str(o, "reason") : NULL,
+						       "new_reason", str(c, "reason")));
+	}
+	json_array_foreach(bc, i, c)
+	{
+		if (!find_by_id(nc, str(c, "id")))
+			json_array_append_new(cases,
+					      json_pack("{s:s,s:s,s:s,s:s}", "id", str(c, "id"),
+							"kind", "missing in new", "base",
+							str(c, "verdict"), "new_reason", ""));
+	}
+	json_array_foreach(nb, i, c)
+	{
+		const char *id = str(c, "id");
+		json_t *o = find_by_id(bb, id), *row;
+		double *x = NULL, *y = NULL, mb, mn, ratio, lo = NAN, hi = NAN, p = NAN;
+		size_t nx, ny;
+		const char *verdict;
+
+		if (!o) {
+			json_array_append_new(bench, json_pack("{s:s,s:s}", "id", id, "verdict",
+							       "only in new"));
+			continue;
+		}
+		if (strcmp(str(o, "status"), "ok") || strcmp(str(c, "status"), "ok")) {
+			json_array_append_new(bench,
+					      json_pack("{s:s,s:s,s:s,s:s}", "id", id, "verdict",
+							"not comparable", "base", str(o, "status"),
+							"new", str(c, "status")));
+			continue;
+		}
+		nx = samples_of(o, &x);
+		ny = samples_of(c, &y);
+		if (nx && ny) {
+			double *sx = malloc(nx * sizeof(*sx)), *sy = malloc(ny * sizeof(*sy));
+
+			memcpy(sx, x, nx * sizeof(*sx));
+			memcpy(sy, y, ny * sizeof(*sy));
+			mb = median(sx, nx);
+			mn = median(sy, ny);
+			free(sx);
+			free(sy);
+			p = iso_mann_whitney_p(x, nx, y, ny);
+			iso_bootstrap_ratio_ci(x, nx, y, ny, 1000, &lo, &hi);
+		} else {
+			mb = stat_of(o, "p50");
+			mn = stat_of(c, "p50");
+		}
+		ratio = mb > 0 ? mn / mb : NAN;
+		if (isnan(ratio))
+			verdict = "not comparable";
+		else if (isnan(p))
+			verdict = "no samples";
+		else if (ratio > 1 + threshold && p < alpha)
+			verdict = "regression";
+		else if (ratio < 1 - threshold && p < alpha)
+			verdict = "improvement";
+		else
+			verdict = "same";
+		regressions += !strcmp(verdict, "regression");
+		improvements += !strcmp(verdict, "improvement");
+		row = json_pack("{s:s,s:s,s:f,s:f,s:f}", "id", id, "verdict", verdict, "base_p50",
+				mb, "new_p50", mn, "ratio", isnan(ratio) ? 0.0 : ratio);
+		if (!isnan(lo)) {
+			json_object_set_new(row, "ci95_lo", json_real(lo));
+			json_object_set_new(row, "ci95_hi", json_real(hi));
+		}
+		if (!isnan(p))
+			json_object_set_new(row, "p_value", json_real(p));
+		json_object_set_new(row, "n_base", json_integer(nx));
+		json_object_set_new(row, "n_new", json_integer(ny));
+		json_array_append_new(bench, row);
+		free(x);
+		free(y);
+	}
+	json_array_foreach(bb, i, c)
+	{
+		if (!find_by_id(nb, str(c, "id")))
+			json_array_append_new(bench, json_pack("{s:s,s:s}", "id", str(c, "id"),
+							       "verdict", "only in base"));
+	}
+	json_object_set_new(out, "threshold_pct", json_real(threshold * 100));
+	json_object_set_new(out, "alpha", json_real(alpha));
+	json_object_set_new(out, "cases", cases);
+	json_object_set_new(out, "bench", bench);
+	json_object_set_new(out, "regressions", json_integer(regressions));
+	json_object_set_new(out, "improvements", json_integer(improvements));
+	return out;
+}
+
+static void print_table(const json_t *r, const struct cmp_opts *o, const char *bname,
+			const char *nname)
+{
+	json_t *cases = json_object_get(r, "cases"), *bench = json_object_get(r, "bench"), *c;
+	bool md = o->fmt == FMT_MD;
+	size_t i;
+
+	if (md)
+		printf("# isobench compare\n\nbase: `%s`  \nnew: `%s`  \nthreshold %.0f%%, alpha %g\n\n",
+		       bname, nname, o->threshold * 100, o->alpha);
+	else
+		printf("isobench compare: base %s, new %s (threshold %.0f%%, alpha %g)\n\n", bname,
+		       nname, o->threshold * 100, o->alpha);
+	if (md)
+		printf("## Conformance\n\n");
+	if (!json_array_size(cases)) {
+		printf("%sno verdict changed\n\n", md ? "" : "conformance: ");
+	} else {
+		printf(md ? "| case | change | base | new | reasons |\n|---|---|---|---|---|\n" :
+			    "%-56s %-15s %-7s %-7s %s\n",
+		       "case", "change", "base", "new", "reason (new; base)");
+		json_array_foreach(cases, i, c)
+		{
+			const char *br = str(c, "base_reason");
+
+			printf(md ? "| %s | %s | %s | %s | %s%s%s |\n" :
+				    "%-56s %-15s %-7s %-7s %s%s%s\n",
+			       str(c, "id"), str(c, "kind"),
+			       str(c, "base")[0] ? str(c, "base") : "-",
+			       str(c, "new")[0] ? str(c, "new") : "-", str(c, "new_reason"),
+			       br[0] ? "; base: " : "", br);
+		}
+		printf("\n");
+	}
+	if (!json_array_size(bench))
+		return;
+	if (md)
+		printf("## Benchmarks\n\n| operation | base p50 (ns) | new p50 (ns) | ratio | 95%% CI | p | verdict |\n|---|---|---|---|---|---|---|\n");
+	else
+		printf("%-44s %12s %12s %7s %17s %9s  %s\n", "operation", "base p50 ns",
+		       "new p50 ns", "ratio", "95% CI", "p", "verdict");
+	json_array_foreach(bench, i, c)
+	{
+		json_t *ratio = json_object_get(c, "ratio");
+		char ci[48] = "-", p[24] = "-";
+
+		if (json_object_get(c, "ci95_lo"))
+			snprintf(ci, sizeof(ci), "%.3f-%.3f",
+				 json_number_value(json_object_get(c, "ci95_lo")),
+				 json_number_value(json_object_get(c, "ci95_hi")));
+		if (json_object_get(c, "p_value"))
+			snprintf(p, sizeof(p), "%.2g",
+				 json_number_value(json_object_get(c, "p_value")));
+		if (!ratio) {
+			printf(md ? "| %s | | | | | | %s |\n" :
+				    "%-44s %12s %12s %7s %17s %9s  %s\n",
+			       str(c, "id"), md ? str(c, "verdict") : "-", "-", "-", "-", "-",
+			       str(c, "verdict"));
+			continue;
+		}
+		printf(md ? "| %s | %.0f | %.0f | %.3f | %s | %s | %s |\n" :
+			    "%-44s %12.0f %12.0f %7.3f %17s %9s  %s\n",
+		       str(c, "id"), json_number_value(json_object_get(c, "base_p50")),
+		       json_number_value(json_object_get(c, "new_p50")), json_number_value(ratio),
+		       ci, p, str(c, "verdict"));
+	}
+	printf("\n");
+}
+
+int iso_cmd_compare(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "threshold", required_argument, NULL, 't' },
+		{ "alpha", required_argument, NULL, 'a' },
+		{ "format", required_argument, NULL, 'F' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	struct cmp_opts o = { .threshold = 0.10, .alpha = 0.01, .fmt = FMT_TEXT };
+	json_t *base, *new, *r;
+	int c, bad = 0, regs;
+	char *end;
+
+	while ((c = iso_getopt(argc, argv, "compare", ":h", opts, &bad)) != -1 && !bad) {
+		switch (c) {
+		case 't':
+			o.threshold = strtod(optarg, &end) / 100;
+			if (*end || end == optarg || o.threshold <= 0 || o.threshold >= 10)
+				return iso_usage_error(
+					"compare",
+					"--threshold wants a percentage above 0, not '%s'", optarg);
+			break;
+		case 'a':
+			o.alpha = strtod(optarg, &end);
+			if (*end || end == optarg || o.alpha <= 0 || o.alpha >= 1)
+				return iso_usage_error(
+					"compare",
+					"--alpha wants a number between 0 and 1, not '%s'", optarg);
+			break;
+		case 'F':
+			if (!strcmp(optarg, "text"))
+				o.fmt = FMT_TEXT;
+			else if (!strcmp(optarg, "md"))
+				o.fmt = FMT_MD;
+			else if (!strcmp(optarg, "json"))
+				o.fmt = FMT_JSON;
+			else
+				return iso_usage_error("compare",
+						       "--format is text, md or json, not '%s'",
+						       optarg);
+			break;
+		case 'h':
+			fputs(usage_compare, stdout);
+			return 0;
+		}
+	}
+	if (bad)
+		return ISO_EXIT_USAGE;
+	if (argc - optind != 2) {
+		return iso_usage_error("compare", "needs two results: BASE and NEW");
+	}
+	base = iso_compare_load(argv[optind]);
+	if (!base)
+		return ISO_EXIT_BROKEN;
+	new = iso_compare_load(argv[optind + 1]);
+	if (!new) {
+		json_decref(base);
+		return ISO_EXIT_BROKEN;
+	}
+	r = iso_compare(base, new, o.threshold, o.alpha);
+	regs = (int)json_integer_value(json_object_get(r, "regressions"));
+	if (o.fmt == FMT_JSON) {
+		json_dumpf(r, stdout, JSON_INDENT(1));
+		fputc('\n', stdout);
+	} else {
+		print_table(r, &o, argv[optind], argv[optind + 1]);
+		printf("%s%d regression%s, %d improvement%s\n", o.fmt == FMT_MD ? "**" : "", regs,
+		       regs == 1 ? "" : "s",
+		       (int)json_integer_value(json_object_get(r, "improvements")),
+		       json_integer_value(json_object_get(r, "improvements")) == 1 ? "" : "s");
+	}
+	json_decref(r);
+	json_decref(base);
+	json_decref(new);
+	return regs ? ISO_EXIT_FAIL : ISO_EXIT_OK;
+}

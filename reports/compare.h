@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: MIT */
+/* The comparison engine behind `isobench compare` (reports/compare.c). */
+#ifndef ISO_COMPARE_H
+#define ISO_COMPARE_H
+
+#include <stddef.h>
+#include <jansson.h>
+
+/* Loads a results.json, or a folder holding one (or run/ and bench/ merged). NULL after one error line. */
+json_t *iso_compare_load(const char *path);
+/* {"cases": [...changes], "bench": [...per operation], "regressions": N, "improvements": N} */
+json_t *iso_compare(json_t *base, json_t *new, double threshold, double alpha);
+/* Two-sided Mann-Whitney U p-value (normal approximation, tie and continuity corrected). */
+double iso_mann_whitney_p(const double *x, size_t nx, const double *y, size_t ny);
+/* Bootstrap 95% CI of median(y)/median(x), fixed seed. Returns 0 or -errno. */
+int iso_bootstrap_ratio_ci(const double *x, size_t nx, const double *y, size_t ny, int iters,
+			   double *lo, double *hi);
+
+#endif
