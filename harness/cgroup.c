@@ -750,6 +750,21 @@ int iso_cg_read_key(const struct iso_cg *cg, const char *knob, const char *key, 
 		}
 		return -EOPNOTSUPP;
 	}
+	if (!strcmp(knob, "cgroup.events") && !strcmp(key, "frozen")) {
+		/* Where cgroup.freeze maps to v1 freezer.state, "frozen" is its FROZEN. */
+		enum xlate xl;
+		char st[32];
+		ssize_t n;
+
+		if (knob_resolve(cg, "cgroup.freeze", path, sizeof(path), &xl) == 0 &&
+		    xl == XL_FREEZE) {
+			n = iso_read_file(path, st, sizeof(st));
+			if (n < 0)
+				return (int)n;
+			*out = !strcmp(st, "FROZEN");
+			return 0;
+		}
+	}
 	if (!strcmp(knob, "cpu.stat") && (v = iso_cg_controller_version(cg->layout, "cpu")) == 1) {
 		int64_t x;
 		int r;

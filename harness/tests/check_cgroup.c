@@ -214,6 +214,11 @@ START_TEST(knob_table_v1)
 	ck_assert_str_eq(buf, "FROZEN");
 	iso_cg_read(cg, "cgroup.freeze", buf, sizeof(buf));
 	ck_assert_str_eq(buf, "1");
+	ck_assert_int_eq(iso_cg_read_key(cg, "cgroup.events", "frozen", &v), 0);
+	ck_assert_int_eq(v, 1);
+	put("cg/freezer/g/freezer.state", "FREEZING\n");
+	ck_assert_int_eq(iso_cg_read_key(cg, "cgroup.events", "frozen", &v), 0);
+	ck_assert_int_eq(v, 0);
 
 	ck_assert_int_eq(iso_cg_read_key(cg, "memory.events", "oom_kill", &v), 0);
 	ck_assert_int_eq(v, 3);
