@@ -173,9 +173,8 @@ bool iso_filter_match(const char *id, const char **filters, int n)
 
 		if (!fnmatch(f, id, 0))
 			return true;
-		/* A bare suite name selects the whole suite. */
-		if (!strchr(f, '.') && !strchr(f, '*') && !strncmp(id, f, strlen(f)) &&
-		    id[strlen(f)] == '.')
+		/* A bare suite name ("pidns", "cgroup.memory") selects the whole suite. */
+		if (!strpbrk(f, "*?[") && !strncmp(id, f, strlen(f)) && id[strlen(f)] == '.')
 			return true;
 	}
 	return false;

@@ -152,6 +152,7 @@ START_TEST(filters)
 {
 	const char *f1[] = { "pidns" };
 	const char *f2[] = { "cgroup.memory.*", "pidns.init_*" };
+	const char *f3[] = { "cgroup.memory", "cgroup.memo" };
 
 	ck_assert(iso_filter_match("pidns.x", NULL, 0));
 	ck_assert(iso_filter_match("pidns.x", f1, 1));
@@ -159,6 +160,9 @@ START_TEST(filters)
 	ck_assert(iso_filter_match("cgroup.memory.max_oom", f2, 2));
 	ck_assert(iso_filter_match("pidns.init_ignores", f2, 2));
 	ck_assert(!iso_filter_match("pidns.nesting", f2, 2));
+	ck_assert(iso_filter_match("cgroup.memory.max_oom", f3, 1));
+	ck_assert(!iso_filter_match("cgroup.memoryx.max_oom", f3, 1));
+	ck_assert(!iso_filter_match("cgroup.memory.max_oom", f3 + 1, 1));
 }
 END_TEST
 
