@@ -5,7 +5,10 @@
 extern const struct iso_suite iso_suite_cgroup_attach;
 extern const struct iso_suite iso_suite_cgroup_cpu;
 extern const struct iso_suite iso_suite_cgroup_cpuset;
+extern const struct iso_suite iso_suite_cgroup_freezer;
 extern const struct iso_suite iso_suite_cgroup_io;
+extern const struct iso_suite iso_suite_cgroup_memory;
+extern const struct iso_suite iso_suite_cgroup_pids;
 extern const struct iso_suite iso_suite_cgroupns;
 extern const struct iso_suite iso_suite_cgroupv1;
 extern const struct iso_suite iso_suite_ipcns;
@@ -17,16 +20,16 @@ extern const struct iso_suite iso_suite_timens;
 extern const struct iso_suite iso_suite_userns;
 extern const struct iso_suite iso_suite_utsns;
 extern const struct iso_suite iso_suite_selftest;
-extern const struct iso_suite iso_suite_cgroup_memory;
-extern const struct iso_suite iso_suite_cgroup_pids;
-extern const struct iso_suite iso_suite_cgroup_freezer;
 
 /* clang-format off */
 const struct iso_suite *const iso_suites[] = {
 	&iso_suite_cgroup_attach,
 	&iso_suite_cgroup_cpu,
 	&iso_suite_cgroup_cpuset,
+	&iso_suite_cgroup_freezer,
 	&iso_suite_cgroup_io,
+	&iso_suite_cgroup_memory,
+	&iso_suite_cgroup_pids,
 	&iso_suite_cgroupns,
 	&iso_suite_cgroupv1,
 	&iso_suite_ipcns,
@@ -38,9 +41,6 @@ const struct iso_suite *const iso_suites[] = {
 	&iso_suite_userns,
 	&iso_suite_utsns,
 	&iso_suite_selftest,
-	&iso_suite_cgroup_memory,
-	&iso_suite_cgroup_pids,
-	&iso_suite_cgroup_freezer,
 	NULL,
 };
 /* clang-format on */

@@ -61,7 +61,7 @@ int iso_cgu_wait_counter(const volatile uint64_t *counter, uint64_t min, unsigne
  */
 enum iso_verdict iso_cgu_knob_verdict(struct iso_ctx *ctx, const char *knob, int err);
 
-/* Describes a wait status ("exited with 0", "killed by signal 9 (Killed)") into buf; returns buf. */
+/* Describes a wait status ("exited with 0", "killed by signal 9 (Killed)") in buf; returns buf. */
 const char *iso_cgu_status_str(int status, char *buf, size_t len);
 
 #endif

@@ -79,15 +79,16 @@ static int wait_all_moved(const struct tick_shm *sh, const uint64_t *base, uint6
 
 /*
  * How a cgroup is frozen: through the harness knob "cgroup.freeze" (v1
- * freezer.state where the freezer is on v1), or directly through cgroup.freeze
- * of the cgroup's v2 directory.
+ * freezer.state where the freezer is on v1) with its state in "cgroup.events"
+ * frozen, or directly through cgroup.freeze and cgroup.events of the cgroup's
+ * v2 directory.
  */
 struct freezer {
 	const struct iso_cg *cg;
 	bool direct_v2;
 	bool v1; /* the knob maps to v1 freezer.state */
-	char state[ISO_CG_PATH + 32]; /* freezer.state (v1) or cgroup.events (v2) */
 	char freeze[ISO_CG_PATH + 32]; /* the v2 cgroup.freeze when direct_v2 */
+	char events[ISO_CG_PATH + 32]; /* the v2 cgroup.events when direct_v2 */
 };
 
 /* Returns 0 or -errno (-EOPNOTSUPP / -ENOENT: no freezer here). */
@@ -104,7 +105,7 @@ static int freezer_init(struct freezer *f, const struct iso_cg *cg, bool direct_
 		if (cg->layout->v2 < 0 || !(dir = iso_cg_dir(cg, NULL)))
 			return -EOPNOTSUPP;
 		snprintf(f->freeze, sizeof(f->freeze), "%s/cgroup.freeze", dir);
-		snprintf(f->state, sizeof(f->state), "%s/cgroup.events", dir);
+		snprintf(f->events, sizeof(f->events), "%s/cgroup.events", dir);
 		return access(f->freeze, F_OK) < 0 ? -ENOENT : 0;
 	}
 	r = iso_cg_knob_path(cg, "cgroup.freeze", path, sizeof(path));
@@ -113,11 +114,6 @@ static int freezer_init(struct freezer *f, const struct iso_cg *cg, bool direct_
 	if (access(path, F_OK) < 0)
 		return -ENOENT;
 	f->v1 = strstr(path, "/freezer.state") != NULL;
-	if (f->v1)
-		snprintf(f->state, sizeof(f->state), "%s", path);
-	else
-		snprintf(f->state, sizeof(f->state), "%.*s/cgroup.events",
-			 (int)(strrchr(path, '/') - path), path);
 	return 0;
 }
 
@@ -129,18 +125,16 @@ static int freezer_set(const struct freezer *f, bool on)
 	return iso_cg_write(f->cg, "cgroup.freeze", "%d", on);
 }
 
-/* 1 when the freeze has completed (v1 FROZEN, v2 cgroup.events frozen 1), 0 if not, -errno. */
+/* 1 when the freeze has completed (cgroup.events frozen 1, v1 FROZEN), 0 if not, -errno. */
 static int freezer_frozen(const struct freezer *f)
 {
-	char buf[32];
 	int64_t v;
 	int r;
 
-	if (f->v1) {
-		r = (int)iso_read_file(f->state, buf, sizeof(buf));
-		return r < 0 ? r : !strcmp(buf, "FROZEN");
-	}
-	r = iso_read_keyed(f->state, "frozen", &v);
+	if (f->direct_v2)
+		r = iso_read_keyed(f->events, "frozen", &v);
+	else
+		r = iso_cg_read_key(f->cg, "cgroup.events", "frozen", &v);
 	return r < 0 ? r : v == 1;
 }
 
@@ -232,8 +226,8 @@ static enum iso_verdict freeze(struct iso_ctx *ctx, bool direct_v2, bool do_free
 	if (v != ISO_PASS)
 		goto out;
 	if (!reached) {
-		v = iso_fail(ctx, "the tasks stopped but %s never reported the frozen state",
-			     f.state);
+		v = iso_fail(ctx, "the tasks stopped but cgroup.events%s never reported frozen",
+			     f.v1 ? " (v1: freezer.state)" : "");
 		goto out;
 	}
 	r = freezer_set(&f, false);
@@ -243,7 +237,8 @@ static enum iso_verdict freeze(struct iso_ctx *ctx, bool direct_v2, bool do_free
 	}
 	frozen_set = false;
 	if (freezer_wait(&f, false, 3000) < 0) {
-		v = iso_fail(ctx, "after thawing %s still reports frozen", f.state);
+		v = iso_fail(ctx, "after thawing cgroup.events%s still reports frozen",
+			     f.v1 ? " (v1: freezer.state)" : "");
 		goto out;
 	}
 	snapshot(sh, a);
@@ -253,11 +248,12 @@ static enum iso_verdict freeze(struct iso_ctx *ctx, bool direct_v2, bool do_free
 			     (unsigned long long)sh->count[0], (unsigned long long)sh->count[1],
 			     (unsigned long long)sh->count[2]);
 out:
+	/* Thaw first: a task frozen by the v1 freezer dies of SIGKILL only once thawed. */
 	if (frozen_set)
 		freezer_set(&f, false);
-	iso_cg_destroy(cg);
 	if (pid > 0)
 		iso_kill_wait(pid);
+	iso_cg_destroy(cg);
 	iso_cgu_shared_free(sh, sizeof(*sh));
 	return v;
 }
@@ -400,9 +396,9 @@ static enum iso_verdict kill_group(struct iso_ctx *ctx, bool do_kill)
 			     "%d task(s) left in the cgroup after cgroup.kill (populated %lld)", n,
 			     (long long)populated);
 out:
-	iso_cg_destroy(cg);
 	if (pid > 0)
 		iso_kill_wait(pid);
+	iso_cg_destroy(cg);
 	iso_cgu_shared_free(sh, sizeof(*sh));
 	return v;
 }
@@ -425,7 +421,7 @@ static const struct iso_case cases[] = {
 	  .run = freeze_stops_all_members,
 	  .control = freeze_not_written,
 	  .timeout_ms = 15000,
-	  .req = { .root = true, .cgroup = ISO_CGV_ANY } },
+	  .req = { .root = true, .cgroup = ISO_CGV_USABLE } },
 	{ .id = "v2_freeze_events_frozen_follows",
 	  .doc = "v2 cgroup.freeze stops the cgroup's tasks and cgroup.events frozen follows "
 		 "freeze and thaw (cgroup-v2.rst cgroup.freeze, cgroup.events)",
