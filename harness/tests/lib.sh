@@ -43,6 +43,42 @@ leftovers_of() { leftovers | grep -- "$1" || true; }
 # tag_of FILE: the run tag in a results.json
 tag_of() { json "$1" 'd["run"]["tag"]'; }
 
+# check_suite NAME FILTER MIN_CASES MAX_MS: runs the cases of FILTER and then their negative
+# controls, and checks: exit 0, at least MIN_CASES cases, every case passes or skips (skips
+# are printed with their reasons), every control fails as expected (reported as pass),
+# controls ran for every case, each run under MAX_MS, and nothing of either run's tag left.
+# Leaves the results in $TMP/NAME-run and $TMP/NAME-ctl for further checks.
+check_suite() {
+	local name=$1 filter=$2 min=$3 max_ms=$4 mode out rc n nrun=0 bad left ms tag
+	for mode in run ctl; do
+		out="$TMP/$name-$mode"
+		if [ $mode = run ]; then run_suite "$out" --filter "$filter"; else run_suite "$out" --filter "$filter" --controls; fi
+		rc=$?
+		check "$name $mode: exit 0 (rc $rc) with results.json" test "$rc" -eq 0 -a -s "$out/results.json"
+		[ -s "$out/results.json" ] || continue
+		n=$(json "$out/results.json" 'len(d["cases"])')
+		if [ $mode = run ]; then
+			nrun=$n
+			check "$name: at least $min cases ($n)" test "$n" -ge "$min"
+		else
+			check "$name: a control for every case ($n of $nrun)" test "$n" -eq "$nrun"
+		fi
+		bad=$(not_verdicts "$out/results.json" pass skip)
+		[ -z "$bad" ] || printf '%s\n' "$bad"
+		check "$name $mode: every ${mode/ctl/control} ${mode/run/passes or skips}${mode/ctl/ fails as expected}" test -z "$bad"
+		[ $mode = ctl ] && bad=$(json "$out/results.json" '" ".join(c["id"] for c in d["cases"] if c["verdict"] == "pass" and not c["reason"].startswith("negative control failed as expected"))') &&
+			check "$name ctl: every pass is a control that failed${bad:+ (not: $bad)}" test -z "$bad"
+		json "$out/results.json" '"\n".join(c["id"] + ": " + c["reason"] for c in d["cases"] if c["verdict"] == "skip")' | sed -n 's/^./# skip: &/p'
+		grep '^# Totals: ' "$out.ktap"
+		ms=$(json "$out/results.json" 'int(d["run"]["wall_ms"])')
+		check "$name $mode: under $max_ms ms ($ms ms)" test "$ms" -lt "$max_ms"
+		tag=$(tag_of "$out/results.json")
+		left=$(leftovers_of "$tag")
+		[ -z "$left" ] || printf 'leftover: %s\n' $left
+		check "$name $mode: nothing of run $tag left" test -z "$left"
+	done
+}
+
 finish() {
 	echo "# $checks checks, $fails failed"
 	echo "$((checks - fails)) passed, $fails failed"
