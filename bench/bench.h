@@ -17,7 +17,7 @@
 
 #include "iso.h"
 
-#define ISO_BENCH_MAX_METRICS 3
+#define ISO_BENCH_MAX_METRICS 8
 #define ISO_BENCH_MAX_WORKERS 64
 
 struct iso_cg;
