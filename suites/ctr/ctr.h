@@ -67,18 +67,28 @@ struct ctr_exec {
 
 /*
  * Runs e in a forked child, stdout (and stderr) captured into out (NUL-terminated,
- * truncated to len - 1). Returns 0 with *status set when the program ran, the
- * -errno of a failed prep or execve, -ETIMEDOUT (killed), or -errno.
+ * truncated to len - 1). Returns the number of bytes captured, with *status set,
+ * when the program ran; the -errno of a failed prep or execve, -ETIMEDOUT
+ * (killed), or -errno.
  */
 int ctr_run(const struct ctr_exec *e, char *out, size_t len, int *status);
 
+/* What a setuid-root program run by nobody got from execve. */
+struct ctr_setuid {
+	int secure; /* AT_SECURE of its auxv: 1 if the kernel elevated its privileges */
+	long euid; /* the effective uid in its /proc/PID/status */
+};
+
 /*
- * Copies src into dir as a setuid-root file (mode 04755) and runs the copy by
- * descriptor (nobody need not be able to walk dir) with argv as uid and gid
- * 65534, after PR_SET_NO_NEW_PRIVS if nnp. Returns what ctr_run returns.
+ * Copies /bin/cat into dir as a setuid-root file (04755), runs the copy by
+ * descriptor as uid and gid 65534 (with no_new_privs if nnp) reading a pipe,
+ * and once it has echoed a line (it runs), reads its /proc/PID/auxv and
+ * status from the caller. AT_SECURE tells what the kernel did at execve even
+ * where the program drops its privileges itself (busybox does). Returns 0 or
+ * -errno; why gets what went wrong in words.
  */
-int ctr_run_setuid_copy(const char *src, const char *dir, const char *const *argv, bool nnp,
-			char *out, size_t len, int *status, unsigned int timeout_ms);
+int ctr_setuid_probe(const char *dir, bool nnp, unsigned int timeout_ms, struct ctr_setuid *res,
+		     char *why, size_t wlen);
 
 /* ---- /proc/PID/status ---- */
 

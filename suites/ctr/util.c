@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <sys/auxv.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -214,7 +215,7 @@ static void child_exec(const struct ctr_exec *e, int out, int err)
 	_exit(127);
 }
 
-/* Returns 0 (ran), -errno of prep/execve, -ETIMEDOUT or -errno. */
+/* Returns the bytes captured (ran), -errno of prep/execve, -ETIMEDOUT or -errno. */
 int ctr_run(const struct ctr_exec *e, char *out, size_t len, int *status)
 {
 	int po[2], pe[2], r = 0, st = 0, cerr = 0;
@@ -286,40 +287,180 @@ int ctr_run(const struct ctr_exec *e, char *out, size_t len, int *status)
 	}
 	if (!r && status)
 		*status = st;
+	if (!r)
+		r = (int)got;
 out:
 	close(po[0]);
 	close(pe[0]);
 	return r;
 }
 
-static int nobody_prep(void *arg)
+/* Closes *fd if open and marks it closed. */
+static void close_fd(int *fd)
 {
-	if (*(bool *)arg && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
-		return -errno;
-	return ctr_become_nobody();
+	if (*fd >= 0)
+		close(*fd);
+	*fd = -1;
 }
 
-/* Returns what ctr_run returns. */
-int ctr_run_setuid_copy(const char *src, const char *dir, const char *const *argv, bool nnp,
-			char *out, size_t len, int *status, unsigned int timeout_ms)
+/* Reads up to len - 1 bytes from fd within the deadline, until want is seen (if given). */
+static ssize_t read_until(int fd, char *buf, size_t len, const char *want, uint64_t end)
 {
-	struct ctr_exec ex = {
-		.argv = argv, .prep = nobody_prep, .arg = &nnp, .timeout_ms = timeout_ms
-	};
-	const char *base = strrchr(src, '/');
-	_cleanup_close_ int fd = -1;
-	char bin[PATH_MAX];
-	int r;
+	size_t got = 0;
 
-	ctr_path(bin, dir, base ? base + 1 : src);
-	r = ctr_copy_file(src, bin, 04755);
-	if (r < 0)
-		return r;
-	fd = open(bin, O_PATH | O_CLOEXEC);
+	buf[0] = '\0';
+	while (got < len - 1) {
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+		uint64_t now = iso_now_ms();
+		ssize_t n;
+
+		if (now >= end)
+			return -ETIMEDOUT;
+		if (poll(&p, 1, (int)(end - now)) < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		n = read(fd, buf + got, len - 1 - got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		if (n == 0)
+			break;
+		got += (size_t)n;
+		buf[got] = '\0';
+		if (want && strstr(buf, want))
+			break;
+	}
+	return (ssize_t)got;
+}
+
+/* Finds AT_SECURE in /proc/PID/auxv. Returns 0 or 1, or -errno. */
+static int auxv_secure(pid_t pid)
+{
+	unsigned long v[128];
+	char path[64];
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/auxv", (int)pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
-	ex.fd = fd;
-	return ctr_run(&ex, out, len, status);
+	n = read(fd, v, sizeof(v));
+	close(fd);
+	if (n < 0)
+		return -errno;
+	for (size_t i = 0; i + 1 < (size_t)n / sizeof(v[0]) && v[i] != AT_NULL; i += 2)
+		if (v[i] == AT_SECURE)
+			return v[i + 1] ? 1 : 0;
+	return -ENOENT;
+}
+
+struct probe_child {
+	int in, out, err, exe;
+	bool nnp;
+};
+
+static void __attribute__((noreturn)) probe_exec(const struct probe_child *c)
+{
+	static char *const argv[] = { "cat", NULL };
+	static char *const envp[] = { "PATH=/usr/bin:/bin", "LC_ALL=C", NULL };
+	int r = 0;
+
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (dup2(c->in, 0) < 0 || dup2(c->out, 1) < 0 || dup2(c->out, 2) < 0)
+		r = -errno;
+	if (!r && c->nnp && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		r = -errno;
+	if (!r)
+		r = ctr_become_nobody();
+	if (!r) {
+		syscall(SYS_execveat, c->exe, "", argv, envp, AT_EMPTY_PATH);
+		r = -errno;
+	}
+	if (write(c->err, &r, sizeof(r)) < 0)
+		_exit(126);
+	_exit(127);
+}
+
+/* Returns 0 or -errno. */
+int ctr_setuid_probe(const char *dir, bool nnp, unsigned int timeout_ms, struct ctr_setuid *res,
+		     char *why, size_t wlen)
+{
+	int in[2] = { -1, -1 }, out[2] = { -1, -1 }, err[2] = { -1, -1 }, cerr = 0, r, st;
+	uint64_t end = iso_now_ms() + timeout_ms;
+	_cleanup_close_ int exe = -1;
+	char bin[PATH_MAX], buf[4096], path[64];
+	_cleanup_free_ char *status = NULL;
+	pid_t pid = -1;
+
+	snprintf(why, wlen, "setup");
+	r = ctr_copy_file("/bin/cat", ctr_path(bin, dir, "cat"), 04755);
+	if (r < 0)
+		return r;
+	/* By descriptor: nobody need not be able to walk dir. */
+	exe = open(bin, O_PATH | O_CLOEXEC);
+	if (exe < 0 || pipe2(in, O_CLOEXEC) < 0 || pipe2(out, O_CLOEXEC) < 0 ||
+	    pipe2(err, O_CLOEXEC) < 0) {
+		r = -errno;
+		goto out;
+	}
+	fflush(NULL);
+	pid = fork();
+	if (pid == 0) {
+		struct probe_child c = { in[0], out[1], err[1], exe, nnp };
+
+		probe_exec(&c);
+	}
+	if (pid < 0) {
+		r = -errno;
+		goto out;
+	}
+	close_fd(&in[0]);
+	close_fd(&out[1]);
+	close_fd(&err[1]);
+	/* EOF: the exec went through (close-on-exec); an errno: it did not. */
+	if (read_until(err[0], (char *)&cerr, sizeof(cerr) + 1, NULL, end) == sizeof(cerr) &&
+	    cerr < 0) {
+		snprintf(why, wlen, "execve of the setuid copy");
+		r = cerr;
+		goto out;
+	}
+	/* Once cat echoes a line it runs: execve has finished, auxv included. */
+	if (write(in[1], "ping\n", 5) != 5 ||
+	    read_until(out[0], buf, sizeof(buf), "ping\n", end) < 0 || !strstr(buf, "ping\n")) {
+		snprintf(why, wlen, "the setuid copy of cat did not echo (%.100s)", buf);
+		r = -EPROTO;
+		goto out;
+	}
+	r = auxv_secure(pid);
+	if (r < 0) {
+		snprintf(why, wlen, "read AT_SECURE of /proc/%d/auxv", (int)pid);
+		goto out;
+	}
+	res->secure = r;
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	r = (int)iso_read_file_alloc(path, &status);
+	if (r < 0) {
+		snprintf(why, wlen, "read %s", path);
+		goto out;
+	}
+	res->euid = ctr_status_euid(status);
+	r = res->euid < 0 ? (int)res->euid : 0;
+	if (r < 0)
+		snprintf(why, wlen, "no Uid line in %s", path);
+out:
+	close_fd(&in[1]);
+	if (pid > 0 && iso_wait_timeout(pid, &st, 2000) < 0)
+		iso_kill_wait(pid);
+	for (int i = 0; i < 2; i++) {
+		close_fd(&in[i]);
+		close_fd(&out[i]);
+		close_fd(&err[i]);
+	}
+	return r;
 }
 
 /* ---- /proc/PID/status ---- */

@@ -305,23 +305,22 @@ static enum iso_verdict no_new_privs_survives_execve_control(struct iso_ctx *ctx
 
 static enum iso_verdict nnp_setuid(struct iso_ctx *ctx, bool nnp)
 {
-	static const char *const argv[] = { "cat", "/proc/self/status", NULL };
-	char t[PATH_MAX], out[4096];
-	int r = ctr_tmpfs(ctx, "s", 0, t), st = 0;
-	long euid;
+	char t[PATH_MAX], why[256];
+	struct ctr_setuid su;
+	int r = ctr_tmpfs(ctx, "s", 0, t);
 
 	if (r < 0)
 		return iso_broken(ctx, r, "mount the scratch tmpfs");
-	r = ctr_run_setuid_copy("/bin/cat", t, argv, nnp, out, sizeof(out), &st, ctr_ms(ctx, 5000));
-	if (r < 0 || !WIFEXITED(st) || WEXITSTATUS(st))
-		return iso_broken(ctx, r, "run a setuid-root copy of cat as nobody (%s)", out);
-	euid = ctr_status_euid(out);
-	if (euid < 0)
-		return iso_broken(ctx, (int)euid, "no Uid line in what cat printed");
-	iso_note(ctx, "euid_of_setuid_root_copy", "%ld", euid);
-	if (euid != 65534)
-		return iso_fail(ctx, "a setuid-root program run by nobody%s got euid %ld",
-				nnp ? " with no_new_privs" : "", euid);
+	r = ctr_setuid_probe(t, nnp, ctr_ms(ctx, 5000), &su, why, sizeof(why));
+	if (r < 0)
+		return iso_broken(ctx, r, "setuid-root copy of cat run by nobody: %s", why);
+	iso_note(ctx, "at_secure", "%d", su.secure);
+	iso_note(ctx, "euid", "%ld", su.euid);
+	if (su.secure || su.euid == 0)
+		return iso_fail(ctx,
+				"a setuid-root program run by nobody%s was run with privileges "
+				"(AT_SECURE %d, euid %ld)",
+				nnp ? " with no_new_privs" : "", su.secure, su.euid);
 	return ISO_PASS;
 }
 
@@ -330,7 +329,8 @@ static enum iso_verdict nnp_setuid(struct iso_ctx *ctx, bool nnp)
  * the effective uid (no_new_privs.rst: "execve promises not to grant the
  * privilege to do anything that could not have been done without the execve
  * call"). A setuid-root copy of cat on a tmpfs (no nosuid) is run by nobody
- * and reads its own /proc/self/status. Control: no no_new_privs (euid 0).
+ * and prints its own auxv and status: AT_SECURE 0 and euid 65534. Control: no
+ * no_new_privs (AT_SECURE 1, euid 0).
  */
 static enum iso_verdict no_new_privs_blocks_setuid_gain(struct iso_ctx *ctx)
 {
