@@ -590,6 +590,12 @@ static double decade_below(double v)
 	return v > 0 && isfinite(v) ? pow(10, floor(log10(v))) : 1e-9;
 }
 
+/* Upper edge for log scales: the decade above v. */
+static double decade_above(double v)
+{
+	return v > 0 && isfinite(v) ? pow(10, ceil(log10(v) + 1e-9)) : 10;
+}
+
 static int row_px(size_t nruns, int min)
 {
 	int px = (int)(9 * nruns + 8);
@@ -745,6 +751,7 @@ static void plot_ratios(struct iso_report *rp)
 	FILE *d;
 	size_t lm;
 	int h;
+	double rng[4] = { 1, 1, 1, 1 };
 
 	rows_init(&rows);
 	for (size_t r = 0; r < rp->nruns; r++) {
@@ -779,6 +786,7 @@ static void plot_ratios(struct iso_report *rp)
 	}
 	fprintf(d, "# run row ratio_getpid ratio_fork\n");
 	for (size_t r = 0; r < rp->nruns; r++) {
+		/* ranges: [0] getpid min, [1] max, [2] fork min, [3] max; bars start at 1 */
 		for (size_t i = 0; i < rows_n(&rows); i++) {
 			json_t *res = json_object_get(rp->runs[r].by_id, rows_id(&rows, i));
 			double m = iso_report_stat(res, "p50");
@@ -786,8 +794,17 @@ static void plot_ratios(struct iso_report *rp)
 
 			if (!iso_report_result_ok(res))
 				continue;
-			fprintf(d, "%zu %zu %.6g %.6g\n", r, i, isfinite(g) && g > 0 ? g : NAN,
-				isfinite(f) && f > 0 ? f : NAN);
+			g = isfinite(g) && g > 0 ? g : NAN;
+			f = isfinite(f) && f > 0 ? f : NAN;
+			fprintf(d, "%zu %zu %.6g %.6g\n", r, i, g, f);
+			if (g < rng[0])
+				rng[0] = g;
+			if (g > rng[1])
+				rng[1] = g;
+			if (f < rng[2])
+				rng[2] = f;
+			if (f > rng[3])
+				rng[3] = f;
 		}
 	}
 	fclose(d);
@@ -799,6 +816,8 @@ static void plot_ratios(struct iso_report *rp)
 	var_set(&vs, "NROWS", "%zu", rows_n(&rows));
 	var_set(&vs, "NRUNS", "%zu", rp->nruns);
 	var_set(&vs, "LMARGIN", "%.3f", (lm * 6.6 + 30) / 1300.0);
+	var_set(&vs, "GRANGE", "[%g:%g]", decade_below(rng[0]), decade_above(rng[1]));
+	var_set(&vs, "FRANGE", "[%g:%g]", decade_below(rng[2]), decade_above(rng[3]));
 	var_take(&vs, "YTICS", tics_of(&rows, 60));
 	var_take(&vs, "RUNLABELS", run_labels(rp));
 	render(rp, p, "ratios", &vs, 1300, h);
@@ -814,15 +833,37 @@ static int cmp_double(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* The cgroup attach gap sweep: p50 and p90 against the gap, one line per hierarchy. */
+/* "array NAME[n] = [\"a\", ...]" from the ids of rows. */
+static char *labels_array(const char *name, const struct rows *r)
+{
+	char *buf = NULL;
+	size_t len = 0, n = rows_n(r);
+	FILE *f = open_memstream(&buf, &len);
+
+	if (!f)
+		return NULL;
+	fprintf(f, "array %s[%zu] = [", name, n ? n : 1);
+	for (size_t i = 0; i < n; i++) {
+		fprintf(f, "%s", i ? ", " : "");
+		gp_string(f, rows_id(r, i));
+	}
+	fprintf(f, "%s]", n ? "" : "\"\"");
+	fclose(f);
+	return buf;
+}
+
+/* The cgroup attach gap sweep: p50 and p90 against the gap, one panel per hierarchy. */
 static void plot_gap(struct iso_report *rp)
 {
 	static const char *const hier[] = { "v2", "v1" };
-	double gaps[16];
+	static const char *const hier_title[] = { "v2: the unified hierarchy",
+						  "v1: one write per controller hierarchy" };
+	double gaps[16], lo = INFINITY, hi = 0;
 	size_t ngaps = 0, npts = 0;
-	struct series s = { 0 };
+	bool has[2] = { false, false };
 	struct vars vs = { 0 };
 	struct iso_report_plot *p;
+	struct rows hl;
 	char *xt = NULL;
 	size_t xtlen = 0;
 	FILE *d, *x;
@@ -835,13 +876,15 @@ static void plot_gap(struct iso_report *rp)
 			continue;
 		json_array_foreach(json_object_get(rp->runs[r].bench, "results"), i, res)
 		{
-			const char *id = iso_report_str(res, "id");
+			const char *id = iso_report_str(res, "id"),
+				   *h = param_str(res, "hierarchy");
 			double g = param_num(res, "gap_ms");
 			size_t k;
 
 			if (!id || !strstr(id, ".gap") || !iso_report_result_ok(res) ||
-			    !isfinite(g))
+			    !isfinite(g) || !h || (strcmp(h, "v1") && strcmp(h, "v2")))
 				continue;
+			has[!strcmp(h, "v1")] = true;
 			for (k = 0; k < ngaps && gaps[k] != g; k++)
 				;
 			if (k == ngaps && ngaps < sizeof(gaps) / sizeof(gaps[0]))
@@ -856,11 +899,11 @@ static void plot_gap(struct iso_report *rp)
 		     "cgroup attach latency against the gap between attaches",
 		     "Moving a sleeping process between two cgroups (its pid written to "
 		     "cgroup.procs), with a pause before each move: median (solid) and 90th "
-		     "percentile (dashed) per hierarchy (v2: the unified hierarchy; v1: one write "
-		     "per v1 controller hierarchy); log scale. The gaps are categories, not to "
-		     "scale. A longer gap lets the kernel leave its fast path (RCU grace periods "
-		     "of the threadgroup rwsem), so isolated attaches cost more than back to back "
-		     "ones.");
+		     "percentile (dashed); one panel per hierarchy (v2: the unified hierarchy; v1: "
+		     "one write per v1 controller hierarchy); log scale. The gaps are categories, "
+		     "not to scale. Attaches back to back stay on the kernel's fast path; after a "
+		     "pause the cgroup threadgroup rwsem must wait for an RCU grace period again, "
+		     "so isolated attaches cost more.");
 	d = data_open(rp, "cgroup-gap");
 	if (!p || !d) {
 		if (p)
@@ -870,11 +913,16 @@ static void plot_gap(struct iso_report *rp)
 			fclose(d);
 		return;
 	}
-	fprintf(d, "# series gap_index latency(seconds)\n");
+	rows_init(&hl);
+	for (size_t h = 0; h < 2; h++)
+		if (has[h])
+			rows_add(&hl, hier_title[h]);
+	fprintf(d, "# run hierarchy metric(0 median, 1 p90) gap_index latency(seconds)\n");
 	for (size_t r = 0; r < rp->nruns; r++) {
-		for (size_t hi = 0; hi < 2; hi++) {
-			size_t sn[2] = { 0, 0 };
-
+		for (size_t h = 0, panel = 0; h < 2; h++) {
+			if (!has[h])
+				continue;
+			panel++;
 			for (int m = 0; m < 2; m++) {
 				for (size_t gi = 0; gi < ngaps; gi++) {
 					json_t *res;
@@ -887,29 +935,21 @@ static void plot_gap(struct iso_report *rp)
 							   i, res)
 					{
 						const char *id = iso_report_str(res, "id");
-						const char *h = param_str(res, "hierarchy");
-						char label[112];
+						const char *hs = param_str(res, "hierarchy");
+						double v;
 
 						if (!id || !strstr(id, ".gap") ||
-						    !iso_report_result_ok(res) || !h ||
-						    strcmp(h, hier[hi]) ||
+						    !iso_report_result_ok(res) || !hs ||
+						    strcmp(hs, hier[h]) ||
 						    param_num(res, "gap_ms") != gaps[gi])
 							continue;
-						if (!sn[m]) {
-							snprintf(label, sizeof(label), "%s%s%s %s",
-								 rp->nruns > 1 ? rp->runs[r].label :
-										 "",
-								 rp->nruns > 1 ? ": " : "",
-								 hier[hi],
-								 m ? "90th percentile" : "median");
-							sn[m] = series_add(
-								&s, label,
-								rp->nruns > 1 ? 2 * r + hi : hi,
-								m ? 2 : 1, hi ? 5 : 7);
-						}
-						fprintf(d, "%zu %zu %.6e\n", sn[m], gi,
-							iso_report_stat(res, m ? "p90" : "p50") *
-								NS);
+						v = iso_report_stat(res, m ? "p90" : "p50");
+						if (v < lo)
+							lo = v;
+						if (v > hi)
+							hi = v;
+						fprintf(d, "%zu %zu %d %zu %.6e\n", r, panel, m, gi,
+							v * NS);
 					}
 				}
 			}
@@ -925,16 +965,22 @@ static void plot_gap(struct iso_report *rp)
 		fclose(x);
 	}
 	var_set(&vs, "DATA", "cgroup-gap.dat");
+	var_set(&vs, "NRUNS", "%zu", rp->nruns);
+	var_take(&vs, "RUNLABELS", run_labels(rp));
+	var_set(&vs, "NHIER", "%zu", rows_n(&hl));
+	var_take(&vs, "HIERLABELS", labels_array("hlabel", &hl));
 	var_set(&vs, "NX", "%zu", ngaps);
+	var_set(&vs, "YMIN", "%.6e", decade_below(lo * NS));
+	var_set(&vs, "YMAX", "%.6e", decade_below(hi * NS) * 10);
 	var_take(&vs, "XTICS", xt);
-	var_take(&vs, "SERIES", series_arrays(&s));
-	render(rp, p, "gap", &vs, 1000, 560);
+	render(rp, p, "gap", &vs, 1200, 560);
+	rows_free(&hl);
 }
 
 /* Concurrency sweeps: throughput and p99 against the number of workers. */
 static void plot_scaling(struct iso_report *rp)
 {
-	struct series s = { 0 };
+	double tmax = 0, plo = INFINITY, phi = 0;
 	struct vars vs = { 0 };
 	struct iso_report_plot *p = NULL;
 	FILE *d = NULL;
@@ -965,8 +1011,9 @@ static void plot_scaling(struct iso_report *rp)
 	p = plot_new(rp, "scaling", "bench", "Concurrency scaling",
 		     "Each operation run by K workers at once (worker k pinned to PU k mod PUs): "
 		     "throughput of all workers together (left; median over the repetitions) and "
-		     "99th percentile latency of one operation (right, log scale), against K. "
-		     "Past the number of PUs, workers share CPUs.");
+		     "99th percentile latency of one operation (right, log scale), against K. One "
+		     "colour per operation, one dash pattern per run. Past the number of PUs, "
+		     "workers share CPUs.");
 	d = data_open(rp, "scaling");
 	if (!p || !d) {
 		if (p)
@@ -974,11 +1021,11 @@ static void plot_scaling(struct iso_report *rp)
 				 strerror(errno));
 		goto out;
 	}
-	fprintf(d, "# series workers throughput(ops/s) p99(seconds)\n");
+	fprintf(d, "# run op workers throughput(ops/s) p99(seconds)\n");
 	for (size_t r = 0; r < rp->nruns; r++) {
 		for (size_t o = 0; o < rows_n(&ops); o++) {
 			const char *op = rows_id(&ops, o);
-			size_t sn = 0, n = strlen(op), i;
+			size_t n = strlen(op), i;
 			json_t *res;
 
 			if (!rp->runs[r].bench)
@@ -987,29 +1034,34 @@ static void plot_scaling(struct iso_report *rp)
 			{
 				const char *id = iso_report_str(res, "id");
 				double k = param_num(res, "concurrency");
-				char label[112];
 
 				if (!id || strncmp(id, op, n) || id[n] != '.' ||
 				    strchr(id + n + 1, '.') || !is_sweep(res) ||
 				    !iso_report_result_ok(res) || !isfinite(k))
 					continue;
-				if (!sn) {
-					snprintf(label, sizeof(label), "%s%s%s", op,
-						 rp->nruns > 1 ? " - " : "",
-						 rp->nruns > 1 ? rp->runs[r].label : "");
-					sn = series_add(&s, label, o, (int)r + 1, 7);
-				}
-				fprintf(d, "%zu %g %.6g %.6e\n", sn, k,
-					iso_report_num(res, "throughput_ops_s"),
-					iso_report_stat(res, "p99") * NS);
+				double t = iso_report_num(res, "throughput_ops_s"),
+				       p99 = iso_report_stat(res, "p99") * NS;
+
+				fprintf(d, "%zu %zu %g %.6g %.6e\n", r, o + 1, k, t, p99);
+				if (t > tmax)
+					tmax = t;
+				if (p99 < plo)
+					plo = p99;
+				if (p99 > phi)
+					phi = p99;
 			}
 		}
 	}
 	fclose(d);
 	d = NULL;
 	var_set(&vs, "DATA", "scaling.dat");
-	var_take(&vs, "SERIES", series_arrays(&s));
-	render(rp, p, "scaling", &vs, 1200, 560 + (int)(s.n > 4 ? (s.n - 4) * 18 : 0));
+	var_set(&vs, "TRANGE", "[0:%g]", tmax > 0 ? tmax * 1.1 : 1);
+	var_set(&vs, "PRANGE", "[%.6e:%.6e]", decade_below(plo), decade_above(phi));
+	var_set(&vs, "NRUNS", "%zu", rp->nruns);
+	var_take(&vs, "RUNLABELS", run_labels(rp));
+	var_set(&vs, "NOPS", "%zu", rows_n(&ops));
+	var_take(&vs, "OPLABELS", labels_array("oplabel", &ops));
+	render(rp, p, "scaling", &vs, 1250, 560);
 out:
 	if (d)
 		fclose(d);
@@ -1167,7 +1219,7 @@ static void plot_conformance(struct iso_report *rp)
 		goto out;
 	p = plot_new(rp, "conformance", "conformance", "Conformance verdicts by run",
 		     "Each case (row) in each run (column): green pass, red fail, grey skip, "
-		     "purple broken, orange error, white not run. The table below gives the "
+		     "purple broken, orange error, very light grey not run. The table below gives the "
 		     "reasons.");
 	d = data_open(rp, "conformance");
 	if (!p || !d) {
@@ -1201,7 +1253,7 @@ static void plot_conformance(struct iso_report *rp)
 		}
 		for (size_t k = 0; seen && k < rows_n(&rows); k++)
 			if (!seen[k])
-				fprintf(d, "%zu %zu %u\n", ncols, k, 0xffffffu);
+				fprintf(d, "%zu %zu %u\n", ncols, k, 0xf0f0f0u);
 		free(seen);
 		ncols++;
 	}
@@ -1212,9 +1264,11 @@ static void plot_conformance(struct iso_report *rp)
 	var_set(&vs, "DATA", "conformance.dat");
 	var_set(&vs, "NROWS", "%zu", rows_n(&rows));
 	var_set(&vs, "NCOLS", "%zu", ncols);
-	var_take(&vs, "XTICS", tics_of(&cols, 40));
+	var_take(&vs, "XTICS", tics_of(&cols, 60));
 	var_take(&vs, "YTICS", tics_of(&rows, 60));
-	render(rp, p, "conformance", &vs, (int)(lm * 7 + 160 + ncols * 110),
+	render(rp, p, "conformance", &vs,
+	       (int)(lm * 7 + 120 +
+		     ncols * (longest(&cols) * 7 + 30 > 110 ? longest(&cols) * 7 + 30 : 110)),
 	       190 + (int)rows_n(&rows) * 13);
 out:
 	vars_free(&vs);

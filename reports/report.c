@@ -351,16 +351,33 @@ static void finish_run(struct iso_report *rp, size_t idx, const char *label)
 	for (char *p = run->label; *p; p++)
 		if ((unsigned char)*p < 0x20 || strchr("\"\\<>&`|", *p))
 			*p = ' ';
-	/* Same label as an earlier run: add the run tag. */
-	for (size_t k = 0; k < idx; k++) {
-		if (!strcmp(rp->runs[k].label, run->label)) {
-			size_t n = strlen(run->label);
-			const char *tag = jstr(run->doc, "run.tag");
+}
 
-			snprintf(run->label + n, sizeof(run->label) - n, " [%s]", tag ? tag : "?");
-			if (!strcmp(rp->runs[k].label, run->label))
-				snprintf(run->label + n, sizeof(run->label) - n, " #%zu", idx + 1);
-			break;
+/* Runs with the same label get their start time, then their tag, appended. */
+static void dedupe_labels(struct iso_report *rp)
+{
+	for (int pass = 0; pass < 2; pass++) {
+		bool dup[ISO_REPORT_MAX_RUNS] = { false };
+
+		for (size_t i = 0; i < rp->nruns; i++)
+			for (size_t k = i + 1; k < rp->nruns; k++)
+				if (!strcmp(rp->runs[i].label, rp->runs[k].label))
+					dup[i] = dup[k] = true;
+		for (size_t i = 0; i < rp->nruns; i++) {
+			struct iso_report_run *run = &rp->runs[i];
+			const char *st = jstr(run->doc, "run.started"),
+				   *tag = jstr(run->doc, "run.tag");
+			size_t n = strlen(run->label);
+
+			if (!dup[i])
+				continue;
+			if (pass == 0 && st && strlen(st) >= 16)
+				/* 2026-11-22T11:28:11Z -> "11-22 11:28" */
+				snprintf(run->label + n, sizeof(run->label) - n, " %.5s %.5s",
+					 st + 5, st + 11);
+			else
+				snprintf(run->label + n, sizeof(run->label) - n, " [%s]",
+					 tag ? tag : "?");
 		}
 	}
 }
@@ -1561,6 +1578,7 @@ int iso_cmd_report(int argc, char **argv)
 	}
 	for (size_t i = 0; i < rp->nruns; i++)
 		finish_run(rp, i, i < nlabels ? labels[i] : NULL);
+	dedupe_labels(rp);
 
 	now_str(when, sizeof(when));
 	if (out) {

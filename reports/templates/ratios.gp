@@ -22,6 +22,7 @@ if (nruns == 1) unset key
 set lmargin at screen lm
 set rmargin at screen mid - 0.025
 set ytics @YTICS@ scale 0
+set xrange @GRANGE@
 set xlabel "multiple of getpid(2): median / median of getpid (log scale)"
 plot for [r=0:nruns-1] '@DATA@' using ($1 == r ? $3 : NaN):(y(r)):($3 < 1 ? $3 : 1):($3 < 1 ? 1 : $3):(y(r) - hh):(y(r) + hh) \
 	with boxxyerror fc rgb color(r) title (nruns > 1 ? runlabel[r + 1] : "median / getpid")
@@ -29,6 +30,7 @@ set lmargin at screen mid + 0.025
 set rmargin at screen 0.97
 set ytics format "" scale 0
 set ytics ()
+set xrange @FRANGE@
 set xlabel "multiple of fork + exit + wait: median / median of fork (log scale)"
 plot for [r=0:nruns-1] '@DATA@' using ($1 == r ? $4 : NaN):(y(r)):($4 < 1 ? $4 : 1):($4 < 1 ? 1 : $4):(y(r) - hh):(y(r) + hh) \
 	with boxxyerror fc rgb color(r) title (nruns > 1 ? runlabel[r + 1] : "median / fork")
