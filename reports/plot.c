@@ -367,6 +367,7 @@ static int spawn_wait(const char *prog, char *const argv[], const char *dir, con
 		      unsigned int timeout_s)
 {
 	posix_spawn_file_actions_t fa;
+	posix_spawnattr_t at;
 	struct timespec start, now, tick = { 0, 5 * 1000 * 1000 };
 	pid_t pid, w;
 	int r, status;
@@ -381,8 +382,17 @@ static int spawn_wait(const char *prog, char *const argv[], const char *dir, con
 						     0644);
 	if (!r)
 		r = posix_spawn_file_actions_adddup2(&fa, 1, 2);
+	/* Its own process group, so a timeout kills whatever it started too. */
 	if (!r)
-		r = posix_spawnp(&pid, prog, &fa, NULL, argv, environ);
+		r = posix_spawnattr_init(&at);
+	if (!r) {
+		r = posix_spawnattr_setflags(&at, POSIX_SPAWN_SETPGROUP);
+		if (!r)
+			r = posix_spawnattr_setpgroup(&at, 0);
+		if (!r)
+			r = posix_spawnp(&pid, prog, &fa, &at, argv, environ);
+		posix_spawnattr_destroy(&at);
+	}
 	posix_spawn_file_actions_destroy(&fa);
 	if (r)
 		return -r;
@@ -394,8 +404,9 @@ static int spawn_wait(const char *prog, char *const argv[], const char *dir, con
 		if (w < 0 && errno != EINTR)
 			return -errno;
 		clock_gettime(CLOCK_MONOTONIC, &now);
-		if (now.tv_sec - start.tv_sec >= (time_t)timeout_s) {
-			kill(pid, SIGKILL);
+		if ((now.tv_sec - start.tv_sec) * 1000 + (now.tv_nsec - start.tv_nsec) / 1000000 >=
+		    (long)timeout_s * 1000) {
+			kill(-pid, SIGKILL);
 			while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 				;
 			return -ETIMEDOUT;
@@ -420,6 +431,9 @@ static void probe_gnuplot(struct iso_report *rp)
 		snprintf(rp->no_plots, sizeof(rp->no_plots),
 			 "gnuplot (%s) not found: install gnuplot-nox, or set ISOBENCH_GNUPLOT",
 			 rp->gnuplot);
+	} else if (r == -ETIMEDOUT) {
+		snprintf(rp->no_plots, sizeof(rp->no_plots),
+			 "gnuplot (%s) did not answer within %u s", rp->gnuplot, rp->timeout_s);
 	} else if (r < 0) {
 		snprintf(rp->no_plots, sizeof(rp->no_plots), "gnuplot (%s) could not run: %s",
 			 rp->gnuplot, strerror(-r));
@@ -549,6 +563,8 @@ static void render(struct iso_report *rp, struct iso_report_plot *p, const char 
 			 script, p->name);
 	} else {
 		p->ok = true;
+		if (file_size(rp->plotdir, p->name, "log") == 0)
+			unlink(path);
 	}
 out:
 	if (f)
@@ -1217,10 +1233,11 @@ static void plot_conformance(struct iso_report *rp)
 	}
 	if (ncols < 2 || !rows_n(&rows))
 		goto out;
-	p = plot_new(rp, "conformance", "conformance", "Conformance verdicts by run",
-		     "Each case (row) in each run (column): green pass, red fail, grey skip, "
-		     "purple broken, orange error, very light grey not run. The table below gives the "
-		     "reasons.");
+	p = plot_new(
+		rp, "conformance", "conformance", "Conformance verdicts by run",
+		"Each case (row) in each run (column): green pass, red fail, grey skip, "
+		"purple broken, orange error, very light grey not run. The table below gives the "
+		"reasons.");
 	d = data_open(rp, "conformance");
 	if (!p || !d) {
 		if (p)

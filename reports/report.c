@@ -600,17 +600,16 @@ static void id_load(struct iso_report_run *run, char *b, size_t n)
 static void id_date(struct iso_report_run *run, char *b, size_t n)
 {
 	const char *st = jstr(run->doc, "run.started");
-	double ms = 0;
+	double c = jnum(run->cases_doc, "run.wall_ms"), w = jnum(run->bench_doc, "run.wall_ms");
 	size_t l;
 
-	if (run->cases_doc)
-		ms += jnum(run->cases_doc, "run.wall_ms");
-	if (run->bench_doc && run->bench_doc != run->cases_doc)
-		ms += jnum(run->bench_doc, "run.wall_ms");
 	snprintf(b, n, "%s", st ? st : "unknown");
 	l = strlen(b);
-	if (isfinite(ms))
-		snprintf(b + l, n - l, " (%.1f s)", ms / 1000);
+	if (run->cases_doc && isfinite(c))
+		snprintf(b + l, n - l, "; conformance took %.1f s", c / 1000);
+	l = strlen(b);
+	if (run->bench_doc && run->bench_doc != run->cases_doc && isfinite(w))
+		snprintf(b + l, n - l, "; benchmarks took %.1f s", w / 1000);
 }
 
 static void id_isobench(struct iso_report_run *run, char *b, size_t n)
