@@ -918,8 +918,9 @@ static void plot_gap(struct iso_report *rp)
 		     "percentile (dashed); one panel per hierarchy (v2: the unified hierarchy; v1: "
 		     "one write per v1 controller hierarchy); log scale. The gaps are categories, "
 		     "not to scale. Attaches back to back stay on the kernel's fast path; after a "
-		     "pause the cgroup threadgroup rwsem must wait for an RCU grace period again, "
-		     "so isolated attaches cost more.");
+		     "pause the cgroup threadgroup rwsem (a per-CPU rwsem) most likely has to wait "
+		     "for an RCU grace period again, so isolated attaches cost more (cgroup2's "
+		     "favordynmods mount option trades that wait for slower fork and exit).");
 	d = data_open(rp, "cgroup-gap");
 	if (!p || !d) {
 		if (p)

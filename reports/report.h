@@ -34,7 +34,7 @@ struct iso_report_plot {
 	char name[64]; /* file stem: plots/<name>.svg and .png */
 	char section[16]; /* "conformance", "bench" */
 	char title[160];
-	char caption[768];
+	char caption[1024];
 	bool ok; /* gnuplot exited 0 and both files are non-empty */
 	char error[256]; /* why not, when !ok */
 };
