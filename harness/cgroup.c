@@ -750,6 +750,21 @@ int iso_cg_read_key(const struct iso_cg *cg, const char *knob, const char *key, 
 		}
 		return -EOPNOTSUPP;
 	}
+	if (!strcmp(knob, "cgroup.events") && !strcmp(key, "frozen")) {
+		/* Where cgroup.freeze maps to v1 freezer.state, "frozen" is its FROZEN. */
+		enum xlate xl;
+		char st[32];
+		ssize_t n;
+
+		if (knob_resolve(cg, "cgroup.freeze", path, sizeof(path), &xl) == 0 &&
+		    xl == XL_FREEZE) {
+			n = iso_read_file(path, st, sizeof(st));
+			if (n < 0)
+				return (int)n;
+			*out = !strcmp(st, "FROZEN");
+			return 0;
+		}
+	}
 	if (!strcmp(knob, "cpu.stat") && (v = iso_cg_controller_version(cg->layout, "cpu")) == 1) {
 		int64_t x;
 		int r;
@@ -1058,11 +1073,15 @@ int iso_cg_nprocs(const struct iso_cg *cg, const char *ctrl)
 	return read_procs(dir, pids, ISO_ARRAY_SIZE(pids), 0);
 }
 
-/* Reaps children of ours that have exited (the runner is a subreaper). */
-static void reap_any(void)
+/*
+ * Reaps the killed processes that are our children (directly, or reparented to
+ * us as a subreaper). Only those: a case calling this must keep its other
+ * children.
+ */
+static void reap_these(const pid_t *pids, int n)
 {
-	while (waitpid(-1, NULL, WNOHANG | __WALL) > 0)
-		;
+	for (int i = 0; i < n; i++)
+		waitpid(pids[i], NULL, WNOHANG | __WALL);
 }
 
 /* Writes FROZEN/THAWED to a v1 freezer dir if it has one; returns 0 or -errno. */
@@ -1076,57 +1095,65 @@ static int v1_freeze(const char *dir, bool on)
 	return iso_write_file(path, "%s", on ? "FROZEN" : "THAWED");
 }
 
-/* Kills every process in dir and below. Returns the number killed or -errno. */
+/* Adds the pids of cur that seen lacks. Returns the new count of seen. */
+static int merge_pids(pid_t *seen, int nseen, int max, const pid_t *cur, int ncur)
+{
+	for (int i = 0; i < ncur; i++) {
+		bool dup = false;
+
+		for (int k = 0; k < nseen && !dup; k++)
+			dup = seen[k] == cur[i];
+		if (!dup && nseen < max)
+			seen[nseen++] = cur[i];
+	}
+	return nseen;
+}
+
+/*
+ * Kills every process in dir and below until none is left (cgroup.kill on v2;
+ * freeze, kill, thaw rounds on v1), then reaps those of them that are our
+ * children. Returns the number killed or -errno.
+ */
 int iso_cg_dir_kill(const char *dir, int version)
 {
-	static pid_t pids[8192];
+	static pid_t cur[8192], seen[8192];
 	char path[ISO_CG_PATH + 32];
-	int killed = 0;
-	bool frozen = false;
+	int nseen = 0, ret = -EBUSY;
+	bool frozen = false, v2kill = false;
 
 	if (version == 2) {
 		snprintf(path, sizeof(path), "%s/cgroup.kill", dir);
-		if (iso_write_file(path, "1") == 0) {
-			for (int i = 0; i < 500; i++) {
-				int n = collect_tree(dir, pids, ISO_ARRAY_SIZE(pids), 0);
-
-				if (n <= 0) {
-					reap_any();
-					return killed;
-				}
-				killed = killed > n ? killed : n;
-				reap_any();
-				iso_sleep_ms(2);
-			}
-			return -EBUSY;
-		}
-	} else {
-		frozen = v1_freeze(dir, true) == 0;
+		nseen = collect_tree(dir, seen, ISO_ARRAY_SIZE(seen), 0);
+		if (nseen < 0)
+			nseen = 0;
+		v2kill = iso_write_file(path, "1") == 0;
 	}
+	if (!v2kill)
+		frozen = v1_freeze(dir, true) == 0;
 	for (int round = 0; round < 1000; round++) {
-		int n = collect_tree(dir, pids, ISO_ARRAY_SIZE(pids), 0);
+		int n = collect_tree(dir, cur, ISO_ARRAY_SIZE(cur), 0);
 
 		if (n <= 0) {
-			if (frozen)
-				v1_freeze(dir, false);
-			reap_any();
-			return n < 0 && n != -ENOENT ? n : killed;
+			ret = n < 0 && n != -ENOENT ? n : nseen;
+			break;
 		}
-		for (int i = 0; i < n; i++)
-			if (kill(pids[i], SIGKILL) == 0)
-				killed++;
+		nseen = merge_pids(seen, nseen, ISO_ARRAY_SIZE(seen), cur, n);
+		if (!v2kill)
+			for (int i = 0; i < n; i++)
+				kill(cur[i], SIGKILL);
 		if (frozen && round % 4 == 3) {
 			/* Killed tasks must thaw to exit. */
 			v1_freeze(dir, false);
 			iso_sleep_ms(2);
 			v1_freeze(dir, true);
 		}
-		reap_any();
+		reap_these(seen, nseen);
 		iso_sleep_ms(round < 10 ? 1 : 5);
 	}
 	if (frozen)
 		v1_freeze(dir, false);
-	return -EBUSY;
+	reap_these(seen, nseen);
+	return ret;
 }
 
 /* Removes dir and its sub-cgroups, children first. Returns 0 or -errno. */
@@ -1154,7 +1181,6 @@ int iso_cg_dir_remove(const char *dir, int version)
 			return 0;
 		if (errno != EBUSY)
 			return -errno;
-		reap_any();
 		iso_sleep_ms(5);
 	}
 	return r < 0 ? r : -EBUSY;

@@ -5,6 +5,8 @@
  * knob table and its value translations.
  */
 #include <check.h>
+
+#include "check_main.h"
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -214,6 +216,11 @@ START_TEST(knob_table_v1)
 	ck_assert_str_eq(buf, "FROZEN");
 	iso_cg_read(cg, "cgroup.freeze", buf, sizeof(buf));
 	ck_assert_str_eq(buf, "1");
+	ck_assert_int_eq(iso_cg_read_key(cg, "cgroup.events", "frozen", &v), 0);
+	ck_assert_int_eq(v, 1);
+	put("cg/freezer/g/freezer.state", "FREEZING\n");
+	ck_assert_int_eq(iso_cg_read_key(cg, "cgroup.events", "frozen", &v), 0);
+	ck_assert_int_eq(v, 0);
 
 	ck_assert_int_eq(iso_cg_read_key(cg, "memory.events", "oom_kill", &v), 0);
 	ck_assert_int_eq(v, 3);
@@ -334,8 +341,6 @@ int main(void)
 {
 	Suite *s = suite_create("cgroup");
 	TCase *tc = tcase_create("layout");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, detect_hybrid);
@@ -345,9 +350,5 @@ int main(void)
 	tcase_add_test(tc, knob_table_v2);
 	tcase_add_test(tc, knob_table_io);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return iso_check_run(s);
 }

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 /* Unit tests of bench/stats.c against known data. */
 #include <check.h>
+
+#include "check_main.h"
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
@@ -202,11 +204,5 @@ static Suite *stats_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(stats_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return iso_check_run(stats_suite());
 }
