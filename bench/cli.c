@@ -1,13 +1,317 @@
 // SPDX-License-Identifier: MIT
-/* Placeholder until the benchmark subcommand lands (issue 5). */
+/*
+ * isobench bench: measures the cost of isolation primitives into the
+ * "bench" section of results.json, with a table on stdout and progress on a
+ * TTY. The run owns a state directory and a ledger (like `isobench run`), so
+ * a killed run is cleaned up by `isobench cleanup`.
+ */
+#include <errno.h>
+#include <fnmatch.h>
+#include <getopt.h>
+#include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <unistd.h>
 
 #include "cli.h"
+#include "engine.h"
+#include "runner.h"
+#include "sysinfo.h"
+
+static const char usage_bench[] =
+	"usage: isobench bench [OPTIONS]\n"
+	"\n"
+	"Measures isolation primitives (unshare, clone, clone3, setns, netns, veth, cgroup\n"
+	"mkdir/attach) against baselines measured in the same run (getpid, fork+exit+wait).\n"
+	"Writes results.json (\"bench\" section) to the output folder and a table to stdout.\n"
+	"\n"
+	"  -f, --filter GLOB     benchmarks whose id matches (repeatable; 'unshare' = 'unshare.*');\n"
+	"                        baselines always run\n"
+	"  -p, --profile NAME    smoke (< 15 s), quick (default, ~1 min on 2 CPUs) or full\n"
+	"  -o, --out DIR         output folder (default: ./isobench-results/<time>-bench-<tag>)\n"
+	"      --seed N          seed of the bootstrap (default 1)\n"
+	"  -l, --list            list the benchmarks of the profile and exit\n"
+	"  -h, --help            this text\n"
+	"\n"
+	"Exit codes: 0 every benchmark ran or skipped, 2 a benchmark failed, 64 usage, 130\n"
+	"interrupted.\n";
+
+static bool baseline(const struct iso_bench *b)
+{
+	return !strcmp(b->group, "baseline") || !strcmp(b->group, "harness");
+}
+
+static bool selected(const struct iso_bench *b, const char **filters, int nf)
+{
+	if (baseline(b) || nf == 0)
+		return true;
+	for (int i = 0; i < nf; i++) {
+		size_t n = strlen(filters[i]);
+
+		if (!fnmatch(filters[i], b->id, 0) || !strcmp(filters[i], b->group) ||
+		    (!strchr(filters[i], '*') && !strncmp(b->id, filters[i], n) &&
+		     (b->id[n] == '.' || !b->id[n])))
+			return true;
+	}
+	return false;
+}
+
+static bool in_profile(const struct iso_bench_env *env, const struct iso_bench *b)
+{
+	unsigned int p = b->profiles ? b->profiles : ISO_PROF_QF;
+	unsigned int want = env->profile == ISO_BENCH_SMOKE ? ISO_PROF_SMOKE :
+			    env->profile == ISO_BENCH_QUICK ? ISO_PROF_QUICK :
+							      ISO_PROF_FULL;
+
+	if (!(p & want))
+		return false;
+	/* The concurrency sweep goes from 1 to twice the PUs. */
+	return !b->concurrency || b->concurrency <= (unsigned int)(2 * env->npus);
+}
+
+/* Creates the run's bench cgroup below the start cgroup, ledger first. */
+static struct iso_cg *make_root(const struct iso_bench_env *env, const char *ledger)
+{
+	const struct iso_cg_layout *l = env->layout;
+	struct iso_cg *cg = NULL;
+	char name[64];
+	int r;
+
+	if (geteuid() != 0)
+		return NULL;
+	snprintf(name, sizeof(name), "isobench-%s-bench", env->tag);
+	for (int i = 0; i < l->nhier; i++) {
+		char p[PATH_MAX];
+
+		if (!l->hier[i].self[0] || l->hier[i].name[0])
+			continue;
+		snprintf(p, sizeof(p), "%s/%s", l->hier[i].self, name);
+		iso_ledger_append(ledger, "cgroup", p);
+	}
+	r = iso_cg_create(l, NULL, name, NULL, &cg);
+	if (r < 0) {
+		fprintf(stderr,
+			"isobench bench: cannot create cgroup %s below the start cgroup (%s); "
+			"cgroup benchmarks skip\n",
+			name, strerror(-r));
+		return NULL;
+	}
+	return cg;
+}
+
+static double p50(const json_t *results, const char *id)
+{
+	size_t i;
+	json_t *o;
+
+	json_array_foreach(results, i, o)
+	{
+		if (!strcmp(json_string_value(json_object_get(o, "id")), id)) {
+			json_t *st = json_object_get(o, "stats");
+
+			return st ? json_real_value(json_object_get(st, "p50")) : NAN;
+		}
+	}
+	return NAN;
+}
 
 int iso_cmd_bench(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	fprintf(stderr, "isobench bench: not available in this build yet\n");
-	return ISO_EXIT_USAGE;
+	static const struct option opts[] = {
+		{ "filter", required_argument, NULL, 'f' },
+		{ "profile", required_argument, NULL, 'p' },
+		{ "out", required_argument, NULL, 'o' },
+		{ "seed", required_argument, NULL, 'S' },
+		{ "list", no_argument, NULL, 'l' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	struct iso_bench_env env = { .profile = ISO_BENCH_QUICK, .seed = 1 };
+	struct iso_run run = { 0 };
+	struct iso_env host;
+	const char *filters[64], *out = NULL, *pname = "quick";
+	char outdir[PATH_MAX], path[PATH_MAX + 32], state[PATH_MAX], ledger[PATH_MAX + 16];
+	int nf = 0, c, bad = 0, total = 0, done = 0, nerr = 0, nskip = 0, r;
+	bool list = false;
+	unsigned int seed;
+	struct iso_cg *root;
+	json_t *bench, *results, *doc;
+	uint64_t t0;
+	double gp, ov;
+
+	while ((c = iso_getopt(argc, argv, "bench", ":f:p:o:lh", opts, &bad)) != -1 && !bad) {
+		switch (c) {
+		case 'f':
+			if (nf == (int)ISO_ARRAY_SIZE(filters))
+				return iso_usage_error("bench", "too many --filter options");
+			filters[nf++] = optarg;
+			break;
+		case 'p':
+			pname = optarg;
+			if (!strcmp(optarg, "smoke"))
+				env.profile = ISO_BENCH_SMOKE;
+			else if (!strcmp(optarg, "quick"))
+				env.profile = ISO_BENCH_QUICK;
+			else if (!strcmp(optarg, "full"))
+				env.profile = ISO_BENCH_FULL;
+			else
+				return iso_usage_error(
+					"bench", "--profile is smoke, quick or full, not '%s'",
+					optarg);
+			break;
+		case 'o':
+			out = optarg;
+			break;
+		case 'S':
+			if (iso_parse_uint(optarg, 0, 0x7fffffff, &seed) < 0)
+				return iso_usage_error(
+					"bench", "--seed wants a whole number, not '%s'", optarg);
+			env.seed = seed;
+			break;
+		case 'l':
+			list = true;
+			break;
+		case 'h':
+			fputs(usage_bench, stdout);
+			return 0;
+		}
+	}
+	if (bad)
+		return ISO_EXIT_USAGE;
+	if (optind < argc)
+		return iso_usage_error("bench", "unexpected argument '%s'", argv[optind]);
+	r = iso_bench_topology(&env);
+	if (r < 0) {
+		fprintf(stderr, "isobench bench: topology: %s\n", strerror(-r));
+		return ISO_EXIT_BROKEN;
+	}
+	for (int t = 0; iso_bench_tables[t]; t++)
+		for (const struct iso_bench *b = iso_bench_tables[t]; b->id; b++)
+			if (in_profile(&env, b) && selected(b, filters, nf)) {
+				total++;
+				if (list)
+					printf("%-44s %s\n", b->id, b->group);
+			}
+	if (list) {
+		printf("%d benchmarks in profile %s\n", total, pname);
+		return 0;
+	}
+	iso_install_signal_handlers();
+	iso_env_host(&host);
+	env.layout = host.layout;
+	iso_random_tag(run.tag);
+	env.tag = run.tag;
+	run.argc = argc;
+	run.argv = argv;
+	run.filters = json_array();
+	for (int i = 0; i < nf; i++)
+		json_array_append_new(run.filters, json_string(filters[i]));
+	iso_iso8601_now(run.started, sizeof(run.started));
+	if (out)
+		snprintf(outdir, sizeof(outdir), "%s", out);
+	else
+		iso_default_out(outdir, sizeof(outdir), "bench", run.tag);
+	r = iso_mkdir_p(outdir, 0755);
+	if (r < 0 || access(outdir, W_OK) < 0) {
+		fprintf(stderr, "isobench bench: cannot use output folder %s: %s\n", outdir,
+			strerror(r < 0 ? -r : errno));
+		iso_run_free(&run);
+		return ISO_EXIT_BROKEN;
+	}
+	snprintf(path, sizeof(path), "%s/results.json", outdir);
+	r = iso_state_create(run.tag, state, sizeof(state));
+	if (r < 0) {
+		fprintf(stderr, "isobench bench: cannot create run state directory: %s\n",
+			strerror(-r));
+		iso_run_free(&run);
+		return ISO_EXIT_BROKEN;
+	}
+	snprintf(ledger, sizeof(ledger), "%s/ledger", state);
+	prctl(PR_SET_CHILD_SUBREAPER, 1);
+	root = make_root(&env, ledger);
+	env.root = root;
+	env.progress = isatty(STDERR_FILENO) ? stderr : NULL;
+	t0 = iso_now_ns();
+	run.sysinfo = iso_sysinfo_collect();
+	bench = json_object();
+	results = json_array();
+	json_object_set_new(bench, "profile", json_string(pname));
+	json_object_set_new(bench, "environment", iso_bench_environment());
+	for (int t = 0; iso_bench_tables[t] && !iso_interrupted; t++) {
+		for (const struct iso_bench *b = iso_bench_tables[t]; b->id && !iso_interrupted;
+		     b++) {
+			char why[256];
+
+			if (!in_profile(&env, b) || !selected(b, filters, nf))
+				continue;
+			done++;
+			if (env.progress) {
+				fprintf(stderr, "\r\033[K[%d/%d] %s", done, total, b->id);
+				fflush(stderr);
+			}
+			if (!iso_req_check(&b->req, &host, why, sizeof(why)))
+				iso_bench_skip_all(b, why, results);
+			else
+				iso_bench_run_one(&env, b, results);
+		}
+	}
+	if (env.progress)
+		fprintf(stderr, "\r\033[K");
+	iso_bench_ratios(results);
+	gp = p50(results, "baseline.getpid");
+	ov = p50(results, "harness.overhead");
+	json_object_set_new(bench, "overhead_ns", isfinite(ov) ? json_real(ov) : json_null());
+	json_object_set_new(bench, "overhead_ok",
+			    json_boolean(isfinite(ov) && isfinite(gp) && ov <= gp / 4));
+	json_object_set_new(bench, "environment_end", iso_bench_environment());
+	{
+		size_t i;
+		json_t *o, *pl = json_array();
+
+		json_array_foreach(results, i, o)
+		{
+			const char *st = json_string_value(json_object_get(o, "status"));
+
+			nerr += !strcmp(st, "error");
+			nskip += !strcmp(st, "skip");
+		}
+		for (int k = 0; k < env.nplacements; k++)
+			json_array_append_new(pl, json_pack("{s:s, s:i, s:i}", "name",
+							    env.placements[k].name, "cpu_a",
+							    env.placements[k].cpu_a, "cpu_b",
+							    env.placements[k].cpu_b));
+		json_object_set_new(bench, "placements", pl);
+	}
+	json_object_set_new(bench, "results", results);
+	run.bench = bench;
+	run.wall_ms = (iso_now_ns() - t0) / 1e6;
+	run.complete = !iso_interrupted;
+	if (iso_interrupted)
+		snprintf(run.interrupted, sizeof(run.interrupted), "interrupted by signal");
+	iso_iso8601_now(run.finished, sizeof(run.finished));
+	iso_cg_destroy(root);
+	iso_ledger_teardown(ledger, 0, NULL);
+	iso_rm_rf(state);
+	doc = iso_run_json(&run);
+	json_object_set_new(json_object_get(doc, "run"), "mode", json_string("bench"));
+	r = iso_json_write_atomic(doc, path);
+	json_decref(doc);
+	iso_bench_print_table(stdout, results);
+	printf("harness overhead %.2f ns per sample-op (getpid %.1f ns: %s a quarter of it)\n", ov,
+	       gp, isfinite(ov) && ov <= gp / 4 ? "within" : "ABOVE");
+	fflush(stdout);
+	if (r < 0) {
+		fprintf(stderr, "isobench bench: cannot write %s: %s\n", path, strerror(-r));
+		iso_run_free(&run);
+		return ISO_EXIT_BROKEN;
+	}
+	fprintf(stderr,
+		"isobench bench: %zu results (%d skipped, %d failed) in %.1f s (profile %s)\n",
+		json_array_size(results), nskip, nerr, run.wall_ms / 1000, pname);
+	fprintf(stderr, "isobench bench: results in %s\n", path);
+	r = !run.complete ? ISO_EXIT_INTERRUPTED : nerr ? ISO_EXIT_BROKEN : ISO_EXIT_OK;
+	iso_run_free(&run);
+	return r;
 }

@@ -320,13 +320,14 @@ void iso_cg_controllers_str(const struct iso_cg_layout *l, char *buf, size_t len
 
 /* ---- the v2 -> v1 knob table ---- */
 
-enum xlate { XL_NONE, XL_MAX, XL_CPUMAX, XL_WEIGHT, XL_FREEZE };
+enum xlate { XL_NONE, XL_MAX, XL_CPUMAX, XL_WEIGHT, XL_FREEZE, XL_IOMAX };
 
 struct knob_map {
 	const char *v2;
 	const char *ctrl; /* controller whose hierarchy holds it; NULL: core */
 	const char *v1; /* v1 file, NULL: none */
 	enum xlate xl;
+	const char *v1ctrl; /* the controller's v1 name where it differs (io: blkio) */
 };
 
 static const struct knob_map knobs[] = {
@@ -353,6 +354,8 @@ static const struct knob_map knobs[] = {
 	{ "cpuset.mems", "cpuset", "cpuset.mems", XL_NONE },
 	{ "cpuset.cpus.effective", "cpuset", "cpuset.effective_cpus", XL_NONE },
 	{ "cpuset.mems.effective", "cpuset", "cpuset.effective_mems", XL_NONE },
+	{ "io.max", "io", "blkio.throttle.read_bps_device", XL_IOMAX, "blkio" },
+	{ "io.stat", "io", "blkio.throttle.io_service_bytes_recursive", XL_NONE, "blkio" },
 };
 
 static const struct knob_map *knob_find(const char *knob)
@@ -422,6 +425,8 @@ static int knob_resolve(const struct iso_cg *cg, const char *knob, char *buf, si
 		return -EOPNOTSUPP;
 	}
 	h = iso_cg_find_controller(cg->layout, ctrl);
+	if (h < 0 && m && m->v1ctrl)
+		h = iso_cg_find_controller(cg->layout, m->v1ctrl);
 	if (h < 0) {
 		/* cgroup.freeze is core on v2 when no v1 freezer is mounted. */
 		if (!strcmp(knob, "cgroup.freeze") && (d = cg_dir_of(cg, cg->layout->v2)) >= 0) {
@@ -451,6 +456,174 @@ int iso_cg_knob_path(const struct iso_cg *cg, const char *knob, char *buf, size_
 	enum xlate xl;
 
 	return knob_resolve(cg, knob, buf, len, &xl);
+}
+
+/* io.max keys and the v1 blk-throttle files that hold them. */
+static const char *const io_max_keys[][2] = {
+	{ "rbps", "blkio.throttle.read_bps_device" },
+	{ "wbps", "blkio.throttle.write_bps_device" },
+	{ "riops", "blkio.throttle.read_iops_device" },
+	{ "wiops", "blkio.throttle.write_iops_device" },
+};
+
+/* Length of the directory part of path (up to the last slash). */
+static int dir_len(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	return slash ? (int)(slash - path) : 0;
+}
+
+/*
+ * v2 "MAJ:MIN rbps=N wbps=max ..." -> one "MAJ:MIN N" line per v1 file ("max" is
+ * 0 there, which removes the rule). Returns 0 or -errno.
+ */
+static int v1_io_max_write(const char *path, const char *val)
+{
+	char dev[32], tok[64], file[ISO_CG_PATH + 64];
+	const char *p = val;
+	int n = 0, r;
+
+	if (sscanf(p, "%31s%n", dev, &n) != 1 || !strchr(dev, ':'))
+		return -EINVAL;
+	p += n;
+	while (sscanf(p, "%63s%n", tok, &n) == 1) {
+		char *eq = strchr(tok, '=');
+		size_t k;
+
+		p += n;
+		if (!eq)
+			return -EINVAL;
+		*eq = '\0';
+		for (k = 0; k < ISO_ARRAY_SIZE(io_max_keys); k++)
+			if (!strcmp(tok, io_max_keys[k][0]))
+				break;
+		if (k == ISO_ARRAY_SIZE(io_max_keys))
+			return -EOPNOTSUPP;
+		snprintf(file, sizeof(file), "%.*s/%s", dir_len(path), path, io_max_keys[k][1]);
+		r = iso_write_file(file, "%s %s", dev, strcmp(eq + 1, "max") ? eq + 1 : "0");
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+/* The four v1 blk-throttle files as v2 io.max lines. Returns length or -errno. */
+static ssize_t v1_io_max_read(const char *path, char *buf, size_t len)
+{
+	struct {
+		char dev[32];
+		char val[4][24];
+	} devs[16];
+	int ndev = 0;
+	size_t off = 0;
+
+	for (size_t k = 0; k < ISO_ARRAY_SIZE(io_max_keys); k++) {
+		char file[ISO_CG_PATH + 64], *line, *save = NULL;
+		_cleanup_free_ char *txt = NULL;
+		ssize_t r;
+
+		snprintf(file, sizeof(file), "%.*s/%s", dir_len(path), path, io_max_keys[k][1]);
+		r = iso_read_file_alloc(file, &txt);
+		if (r < 0)
+			return r;
+		for (line = strtok_r(txt, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+			char dev[32], v[24];
+			int i;
+
+			if (sscanf(line, "%31s %23s", dev, v) != 2)
+				continue;
+			for (i = 0; i < ndev && strcmp(devs[i].dev, dev); i++)
+				;
+			if (i == ndev) {
+				if (ndev == (int)ISO_ARRAY_SIZE(devs))
+					continue;
+				snprintf(devs[ndev].dev, sizeof(devs[ndev].dev), "%s", dev);
+				for (int j = 0; j < 4; j++)
+					snprintf(devs[ndev].val[j], sizeof(devs[ndev].val[j]),
+						 "max");
+				ndev++;
+			}
+			snprintf(devs[i].val[k], sizeof(devs[i].val[k]), "%s", v);
+		}
+	}
+	buf[0] = '\0';
+	for (int i = 0; i < ndev && off < len; i++)
+		off += snprintf(buf + off, len - off, "%s%s rbps=%s wbps=%s riops=%s wiops=%s",
+				i ? "\n" : "", devs[i].dev, devs[i].val[0], devs[i].val[1],
+				devs[i].val[2], devs[i].val[3]);
+	return off < len ? (ssize_t)off : (ssize_t)len - 1;
+}
+
+/*
+ * io.stat's "MAJ:MIN field" (rbytes, wbytes, rios, wios, dbytes, dios): the field
+ * of the device's line on v2, or the Read/Write/Discard line of
+ * blkio.throttle.io_service{_bytes,d}_recursive on v1. A device without a line
+ * has done no I/O: 0. Returns 0 or -errno.
+ */
+static int io_stat_key(const char *path, int version, const char *key, int64_t *out)
+{
+	char dev[32], field[16], want[64], file[ISO_CG_PATH + 64], *line, *save = NULL;
+	_cleanup_free_ char *txt = NULL;
+	const char *v1file = NULL, *v1op = NULL;
+	size_t dl;
+	ssize_t r;
+
+	if (sscanf(key, "%31s %15s", dev, field) != 2)
+		return -EINVAL;
+	if (version == 1) {
+		static const char *const map[][3] = {
+			{ "rbytes", "blkio.throttle.io_service_bytes_recursive", "Read" },
+			{ "wbytes", "blkio.throttle.io_service_bytes_recursive", "Write" },
+			{ "dbytes", "blkio.throttle.io_service_bytes_recursive", "Discard" },
+			{ "rios", "blkio.throttle.io_serviced_recursive", "Read" },
+			{ "wios", "blkio.throttle.io_serviced_recursive", "Write" },
+			{ "dios", "blkio.throttle.io_serviced_recursive", "Discard" },
+		};
+
+		for (size_t i = 0; i < ISO_ARRAY_SIZE(map); i++)
+			if (!strcmp(field, map[i][0])) {
+				v1file = map[i][1];
+				v1op = map[i][2];
+			}
+		if (!v1file)
+			return -EOPNOTSUPP;
+		snprintf(file, sizeof(file), "%.*s/%s", dir_len(path), path, v1file);
+		path = file;
+	}
+	r = iso_read_file_alloc(path, &txt);
+	if (r < 0)
+		return r;
+	*out = 0;
+	dl = strlen(dev);
+	snprintf(want, sizeof(want), "%s=", field);
+	for (line = strtok_r(txt, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char *p;
+
+		if (strncmp(line, dev, dl) || line[dl] != ' ')
+			continue;
+		p = line + dl + 1;
+		if (version == 1) {
+			size_t ol = strlen(v1op);
+
+			if (!strncmp(p, v1op, ol) && p[ol] == ' ') {
+				*out = strtoll(p + ol + 1, NULL, 10);
+				return 0;
+			}
+			continue;
+		}
+		while (p && *p) {
+			if (!strncmp(p, want, strlen(want))) {
+				*out = strtoll(p + strlen(want), NULL, 10);
+				return 0;
+			}
+			p = strchr(p, ' ');
+			if (p)
+				p++;
+		}
+		return 0;
+	}
+	return 0;
 }
 
 /* Returns 0 or -errno. */
@@ -499,6 +672,8 @@ int iso_cg_write(const struct iso_cg *cg, const char *knob, const char *fmt, ...
 			return r;
 		return iso_write_file(path, "%s", strcmp(q, "max") ? q : "-1");
 	}
+	case XL_IOMAX:
+		return v1_io_max_write(path, val);
 	case XL_NONE:
 		break;
 	}
@@ -515,6 +690,8 @@ ssize_t iso_cg_read(const struct iso_cg *cg, const char *knob, char *buf, size_t
 
 	if (r < 0)
 		return r;
+	if (xl == XL_IOMAX)
+		return v1_io_max_read(path, buf, len);
 	n = iso_read_file(path, buf, len);
 	if (n < 0)
 		return n;
@@ -544,6 +721,7 @@ ssize_t iso_cg_read(const struct iso_cg *cg, const char *knob, char *buf, size_t
 			n = snprintf(buf, len, "%ld %s", q, pbuf);
 		break;
 	}
+	case XL_IOMAX: /* handled above */
 	case XL_NONE:
 		break;
 	}
@@ -571,6 +749,21 @@ int iso_cg_read_key(const struct iso_cg *cg, const char *knob, const char *key, 
 			return iso_read_i64(path, out);
 		}
 		return -EOPNOTSUPP;
+	}
+	if (!strcmp(knob, "cgroup.events") && !strcmp(key, "frozen")) {
+		/* Where cgroup.freeze maps to v1 freezer.state, "frozen" is its FROZEN. */
+		enum xlate xl;
+		char st[32];
+		ssize_t n;
+
+		if (knob_resolve(cg, "cgroup.freeze", path, sizeof(path), &xl) == 0 &&
+		    xl == XL_FREEZE) {
+			n = iso_read_file(path, st, sizeof(st));
+			if (n < 0)
+				return (int)n;
+			*out = !strcmp(st, "FROZEN");
+			return 0;
+		}
 	}
 	if (!strcmp(knob, "cpu.stat") && (v = iso_cg_controller_version(cg->layout, "cpu")) == 1) {
 		int64_t x;
@@ -604,6 +797,10 @@ int iso_cg_read_key(const struct iso_cg *cg, const char *knob, const char *key, 
 
 		if (r < 0)
 			return r;
+		if (!strcmp(knob, "io.stat"))
+			return io_stat_key(path,
+					   strncmp(path + dir_len(path), "/blkio.", 7) ? 2 : 1, key,
+					   out);
 		return iso_read_keyed(path, key, out);
 	}
 }
@@ -876,11 +1073,15 @@ int iso_cg_nprocs(const struct iso_cg *cg, const char *ctrl)
 	return read_procs(dir, pids, ISO_ARRAY_SIZE(pids), 0);
 }
 
-/* Reaps children of ours that have exited (the runner is a subreaper). */
-static void reap_any(void)
+/*
+ * Reaps the killed processes that are our children (directly, or reparented to
+ * us as a subreaper). Only those: a case calling this must keep its other
+ * children.
+ */
+static void reap_these(const pid_t *pids, int n)
 {
-	while (waitpid(-1, NULL, WNOHANG | __WALL) > 0)
-		;
+	for (int i = 0; i < n; i++)
+		waitpid(pids[i], NULL, WNOHANG | __WALL);
 }
 
 /* Writes FROZEN/THAWED to a v1 freezer dir if it has one; returns 0 or -errno. */
@@ -894,57 +1095,65 @@ static int v1_freeze(const char *dir, bool on)
 	return iso_write_file(path, "%s", on ? "FROZEN" : "THAWED");
 }
 
-/* Kills every process in dir and below. Returns the number killed or -errno. */
+/* Adds the pids of cur that seen lacks. Returns the new count of seen. */
+static int merge_pids(pid_t *seen, int nseen, int max, const pid_t *cur, int ncur)
+{
+	for (int i = 0; i < ncur; i++) {
+		bool dup = false;
+
+		for (int k = 0; k < nseen && !dup; k++)
+			dup = seen[k] == cur[i];
+		if (!dup && nseen < max)
+			seen[nseen++] = cur[i];
+	}
+	return nseen;
+}
+
+/*
+ * Kills every process in dir and below until none is left (cgroup.kill on v2;
+ * freeze, kill, thaw rounds on v1), then reaps those of them that are our
+ * children. Returns the number killed or -errno.
+ */
 int iso_cg_dir_kill(const char *dir, int version)
 {
-	static pid_t pids[8192];
+	static pid_t cur[8192], seen[8192];
 	char path[ISO_CG_PATH + 32];
-	int killed = 0;
-	bool frozen = false;
+	int nseen = 0, ret = -EBUSY;
+	bool frozen = false, v2kill = false;
 
 	if (version == 2) {
 		snprintf(path, sizeof(path), "%s/cgroup.kill", dir);
-		if (iso_write_file(path, "1") == 0) {
-			for (int i = 0; i < 500; i++) {
-				int n = collect_tree(dir, pids, ISO_ARRAY_SIZE(pids), 0);
-
-				if (n <= 0) {
-					reap_any();
-					return killed;
-				}
-				killed = killed > n ? killed : n;
-				reap_any();
-				iso_sleep_ms(2);
-			}
-			return -EBUSY;
-		}
-	} else {
-		frozen = v1_freeze(dir, true) == 0;
+		nseen = collect_tree(dir, seen, ISO_ARRAY_SIZE(seen), 0);
+		if (nseen < 0)
+			nseen = 0;
+		v2kill = iso_write_file(path, "1") == 0;
 	}
+	if (!v2kill)
+		frozen = v1_freeze(dir, true) == 0;
 	for (int round = 0; round < 1000; round++) {
-		int n = collect_tree(dir, pids, ISO_ARRAY_SIZE(pids), 0);
+		int n = collect_tree(dir, cur, ISO_ARRAY_SIZE(cur), 0);
 
 		if (n <= 0) {
-			if (frozen)
-				v1_freeze(dir, false);
-			reap_any();
-			return n < 0 && n != -ENOENT ? n : killed;
+			ret = n < 0 && n != -ENOENT ? n : nseen;
+			break;
 		}
-		for (int i = 0; i < n; i++)
-			if (kill(pids[i], SIGKILL) == 0)
-				killed++;
+		nseen = merge_pids(seen, nseen, ISO_ARRAY_SIZE(seen), cur, n);
+		if (!v2kill)
+			for (int i = 0; i < n; i++)
+				kill(cur[i], SIGKILL);
 		if (frozen && round % 4 == 3) {
 			/* Killed tasks must thaw to exit. */
 			v1_freeze(dir, false);
 			iso_sleep_ms(2);
 			v1_freeze(dir, true);
 		}
-		reap_any();
+		reap_these(seen, nseen);
 		iso_sleep_ms(round < 10 ? 1 : 5);
 	}
 	if (frozen)
 		v1_freeze(dir, false);
-	return -EBUSY;
+	reap_these(seen, nseen);
+	return ret;
 }
 
 /* Removes dir and its sub-cgroups, children first. Returns 0 or -errno. */
@@ -972,7 +1181,6 @@ int iso_cg_dir_remove(const char *dir, int version)
 			return 0;
 		if (errno != EBUSY)
 			return -errno;
-		reap_any();
 		iso_sleep_ms(5);
 	}
 	return r < 0 ? r : -EBUSY;

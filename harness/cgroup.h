@@ -97,7 +97,9 @@ const char *iso_cg_dir(const struct iso_cg *cg, const char *ctrl);
 /*
  * Writes / reads a knob named as on v2. Values are translated where the v1 file
  * differs ("max" <-> -1, cpu.max <-> cfs_quota_us/cfs_period_us, cpu.weight <->
- * cpu.shares, cgroup.freeze 1/0 <-> freezer.state FROZEN/THAWED). Returns 0 /
+ * cpu.shares, cgroup.freeze 1/0 <-> freezer.state FROZEN/THAWED, io.max
+ * "MAJ:MIN rbps=N wbps=N riops=N wiops=N" <-> blkio.throttle.*_device, "max"
+ * being 0 there). Returns 0 /
  * length, -EOPNOTSUPP when the knob has no equivalent here, or -errno.
  */
 int iso_cg_write(const struct iso_cg *cg, const char *knob, const char *fmt, ...)
@@ -108,7 +110,11 @@ int iso_cg_knob_path(const struct iso_cg *cg, const char *knob, char *buf, size_
 /*
  * Reads a counter from a keyed file by its v2 name: ("memory.events", "oom_kill")
  * reads memory.oom_control's oom_kill on v1; ("pids.events", "max") reads
- * pids.events on both. Returns 0 or -EOPNOTSUPP / -ENOENT / -errno.
+ * pids.events on both; ("cgroup.events", "frozen") is freezer.state FROZEN
+ * where cgroup.freeze maps to the v1 freezer; ("io.stat", "7:0 wbytes") reads
+ * one field of a device's line (blkio.throttle.io_service_bytes/io_serviced
+ * _recursive on v1; a device with no line there counts 0). Returns 0 or
+ * -EOPNOTSUPP / -ENOENT / -errno.
  */
 int iso_cg_read_key(const struct iso_cg *cg, const char *knob, const char *key, int64_t *out);
 

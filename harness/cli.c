@@ -359,8 +359,13 @@ static int cmd_list(int argc, char **argv)
 				off += snprintf(req + off, sizeof(req) - off, ">=%s ",
 						cs->req.kernel);
 			if (cs->req.cgroup)
-				off += snprintf(req + off, sizeof(req) - off, "cgroup:v%d ",
-						cs->req.cgroup == ISO_CGV_V1 ? 1 : 2);
+				off += snprintf(req + off, sizeof(req) - off, "cgroup:%s ",
+						cs->req.cgroup == ISO_CGV_V1 ? "v1" :
+						cs->req.cgroup == ISO_CGV_V2 ? "v2" :
+									       "any");
+			if (cs->req.kconfig && off < sizeof(req))
+				off += snprintf(req + off, sizeof(req) - off, "kconfig:%s ",
+						cs->req.kconfig);
 			if (cs->req.controllers && off < sizeof(req))
 				off += snprintf(req + off, sizeof(req) - off, "%s ",
 						cs->req.controllers);

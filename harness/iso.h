@@ -27,6 +27,7 @@ enum iso_cgv {
 	ISO_CGV_ANY = 0,
 	ISO_CGV_V1, /* at least one v1 controller hierarchy */
 	ISO_CGV_V2, /* a cgroup2 hierarchy (controllers listed separately) */
+	ISO_CGV_USABLE, /* any version, but the case needs a cgroup of its own */
 };
 
 /*

@@ -18,7 +18,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <sched.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "runner.h"
@@ -55,10 +57,14 @@ static unsigned long long proc_starttime(pid_t pid)
 	return st;
 }
 
-/* Returns 0 or -errno. */
+/*
+ * Creates <base>/<tag> with its owner file in place from the first moment: the
+ * directory is made under a dot name and renamed, so `isobench cleanup` never
+ * sees a live run's state without an owner. Returns 0 or -errno.
+ */
 int iso_state_create(const char *tag, char *dir, size_t len)
 {
-	char base[PATH_MAX], owner[PATH_MAX + 16];
+	char base[PATH_MAX], tmp[PATH_MAX], owner[PATH_MAX + 16];
 	FILE *f;
 
 	iso_state_base(base, sizeof(base));
@@ -66,14 +72,21 @@ int iso_state_create(const char *tag, char *dir, size_t len)
 		return -errno;
 	if ((size_t)snprintf(dir, len, "%s/%s", base, tag) >= len)
 		return -ENAMETOOLONG;
-	if (mkdir(dir, 0755) < 0)
+	snprintf(tmp, sizeof(tmp), "%s/.%s.new", base, tag);
+	if (mkdir(tmp, 0755) < 0)
 		return -errno;
-	snprintf(owner, sizeof(owner), "%s/owner", dir);
+	snprintf(owner, sizeof(owner), "%s/owner", tmp);
 	f = fopen(owner, "we");
 	if (!f)
 		return -errno;
 	fprintf(f, "%d %llu\n", (int)getpid(), proc_starttime(getpid()));
-	return fclose(f) ? -errno : 0;
+	if (fclose(f) != 0 || rename(tmp, dir) < 0) {
+		int err = -errno;
+
+		iso_rm_rf(tmp);
+		return err;
+	}
+	return 0;
 }
 
 /* True if the run that owns state dir `dir` is still alive. */
@@ -291,7 +304,111 @@ struct iso_snapshot {
 	struct strset netns; /* /run/netns entries */
 	struct strset links; /* host link names */
 	struct strset cgroups; /* sub-directories of the run cgroup and the start cgroup */
+	struct strset hiers; /* named v1 hierarchies (name= in /proc/self/cgroup) */
 };
+
+static void set_add(struct strset *set, const char *s);
+
+/* Names of the named v1 hierarchies that exist (a hierarchy outlives its mounts while it
+ * has child cgroups, so /proc/self/cgroup is where a leftover shows). */
+static void snap_hiers(struct strset *set)
+{
+	char buf[8192], *line, *save = NULL;
+
+	if (iso_read_file("/proc/self/cgroup", buf, sizeof(buf)) < 0)
+		return;
+	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char *p = strstr(line, ":name=");
+
+		if (p) {
+			char name[128];
+
+			snprintf(name, sizeof(name), "%.*s", (int)strcspn(p + 6, ":"), p + 6);
+			set_add(set, name);
+		}
+	}
+}
+
+/*
+ * Destroys a lingering named hierarchy: mounts it in a private mount namespace,
+ * kills what is in its child cgroups (never the root: every task is there),
+ * removes them and unmounts. Returns 0 or -errno.
+ */
+static bool hier_exists(const char *name)
+{
+	struct strset now = { 0 };
+	bool found = false;
+
+	snap_hiers(&now);
+	for (int k = 0; k < now.n; k++)
+		found |= !strcmp(now.s[k], name);
+	for (int k = 0; k < now.n; k++)
+		free(now.s[k]);
+	free(now.s);
+	return found;
+}
+
+/* One pass: mount privately, empty and remove the children, unmount. Returns 0 or -errno. */
+static int named_hierarchy_pass(const char *name)
+{
+	pid_t p = fork();
+	int st = 0;
+
+	if (p < 0)
+		return -errno;
+	if (p == 0) {
+		char dir[] = "/tmp/isobench-hier.XXXXXX", o[160];
+		DIR *d;
+		struct dirent *e;
+
+		if (unshare(CLONE_NEWNS) < 0 ||
+		    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+			_exit(1);
+		if (!mkdtemp(dir))
+			_exit(2);
+		snprintf(o, sizeof(o), "none,name=%s", name);
+		if (mount("cgroup", dir, "cgroup", 0, o) < 0) {
+			rmdir(dir);
+			_exit(3);
+		}
+		d = opendir(dir);
+		while (d && (e = readdir(d))) {
+			char sub[PATH_MAX];
+
+			if (e->d_type != DT_DIR || e->d_name[0] == '.')
+				continue;
+			snprintf(sub, sizeof(sub), "%s/%s", dir, e->d_name);
+			iso_cg_dir_kill(sub, 1);
+			iso_cg_dir_remove(sub, 1);
+		}
+		if (d)
+			closedir(d);
+		umount2(dir, 0);
+		rmdir(dir);
+		_exit(0);
+	}
+	while (waitpid(p, &st, 0) < 0 && errno == EINTR)
+		;
+	return WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : -EIO;
+}
+
+/*
+ * Destroys a lingering named hierarchy. A hierarchy whose last child went just
+ * before its unmount stays alive, so a second pass (no children now) may be
+ * needed. Returns 0 or -EBUSY.
+ */
+static int destroy_named_hierarchy(const char *name)
+{
+	for (int pass = 0; pass < 3; pass++) {
+		named_hierarchy_pass(name);
+		for (int i = 0; i < 50; i++) {
+			if (!hier_exists(name))
+				return 0;
+			iso_sleep_ms(10);
+		}
+	}
+	return -EBUSY;
+}
 
 static void snap_mounts(struct strset *set)
 {
@@ -361,6 +478,7 @@ static void take(struct iso_snapshot *s)
 	snap_dir(&s->netns, "/run/netns", NULL);
 	snap_links(&s->links);
 	snap_cgroups(&s->cgroups, s->runcg);
+	snap_hiers(&s->hiers);
 }
 
 struct iso_snapshot *iso_snapshot_take(const char *tag, const struct iso_cg *runcg)
@@ -383,6 +501,7 @@ void iso_snapshot_free(struct iso_snapshot *s)
 	set_free(&s->netns);
 	set_free(&s->links);
 	set_free(&s->cgroups);
+	set_free(&s->hiers);
 	free(s);
 }
 
@@ -462,10 +581,18 @@ int iso_audit(struct iso_snapshot *snap, const struct iso_cg *casecg, const char
 		teardown_one("cgroup", now.cgroups.s[i]);
 		leaks++;
 	}
+	for (int i = 0; i < now.hiers.n; i++) {
+		if (set_has(&snap->hiers, now.hiers.s[i]) || foreign(now.hiers.s[i], snap->tag))
+			continue;
+		why_add(why, len, "%snamed cgroup hierarchy %s left behind", now.hiers.s[i]);
+		destroy_named_hierarchy(now.hiers.s[i]);
+		leaks++;
+	}
 	set_free(&now.mounts);
 	set_free(&now.netns);
 	set_free(&now.links);
 	set_free(&now.cgroups);
+	set_free(&now.hiers);
 	return leaks;
 }
 
@@ -560,6 +687,27 @@ int iso_cleanup_dead_runs(FILE *log, bool dry)
 	}
 	if (d)
 		closedir(d);
+	{
+		struct strset hiers = { 0 };
+
+		snap_hiers(&hiers);
+		for (int i = 0; i < hiers.n; i++) {
+			char tag[7], state[PATH_MAX];
+
+			if (strncmp(hiers.s[i], "isb", 3) || find_tag(hiers.s[i], tag) < 0)
+				continue;
+			snprintf(state, sizeof(state), "%s/%s", base, tag);
+			if (owner_alive(state, NULL))
+				continue;
+			if (log)
+				fprintf(log, "%s named cgroup hierarchy %s\n",
+					dry ? "would remove" : "removing", hiers.s[i]);
+			if (!dry && destroy_named_hierarchy(hiers.s[i]) < 0 && log)
+				fprintf(log, "could not destroy hierarchy %s\n", hiers.s[i]);
+			n++;
+		}
+		set_free(&hiers);
+	}
 	ifs = if_nameindex();
 	for (struct if_nameindex *i = ifs; i && i->if_index; i++) {
 		char tag[7], state[PATH_MAX];

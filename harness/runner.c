@@ -173,9 +173,8 @@ bool iso_filter_match(const char *id, const char **filters, int n)
 
 		if (!fnmatch(f, id, 0))
 			return true;
-		/* A bare suite name selects the whole suite. */
-		if (!strchr(f, '.') && !strchr(f, '*') && !strncmp(id, f, strlen(f)) &&
-		    id[strlen(f)] == '.')
+		/* A bare suite name ("pidns", "cgroup.memory") selects the whole suite. */
+		if (!strpbrk(f, "*?[") && !strncmp(id, f, strlen(f)) && id[strlen(f)] == '.')
 			return true;
 	}
 	return false;
@@ -435,6 +434,9 @@ out:
 		snprintf(res->reason, sizeof(res->reason), "could not remove the case's cgroup");
 	}
 	iso_rm_rf(ctx.dir);
+	/* The runner is a subreaper: collect whatever of the case was reparented to it. */
+	while (waitpid(-1, NULL, WNOHANG | __WALL) > 0)
+		;
 	res->raw = res->verdict;
 	if (ctx.page != MAP_FAILED && ctx.page) {
 		res->observed = notes_json(ctx.page->notes);

@@ -39,45 +39,49 @@ static const char usage_compare[] =
 /* ---- loading ---- */
 
 /* Loads and checks one document. Returns it, or NULL after printing one line. */
-static json_t *load_doc(const char *path)
+static json_t *load_doc(const char *path, const char *cmd, bool partial_ok)
 {
 	json_error_t err;
 	json_t *doc = json_load_file(path, 0, &err), *v, *run;
 
 	if (!doc) {
 		if (err.line < 0 || strstr(err.text, "unable to open"))
-			fprintf(stderr, "isobench compare: %s: cannot read: %s\n", path, err.text);
+			fprintf(stderr, "isobench %s: %s: cannot read: %s\n", cmd, path, err.text);
 		else
-			fprintf(stderr, "isobench compare: %s: not valid JSON (line %d: %s)\n",
+			fprintf(stderr, "isobench %s: %s: not valid JSON (line %d: %s)\n", cmd,
 				path, err.line, err.text);
 		return NULL;
 	}
 	if (!json_is_object(doc) || !json_is_string(v = json_object_get(doc, "schema")) ||
 	    strcmp(json_string_value(v), "isobench-results")) {
-		fprintf(stderr, "isobench compare: %s: not an isobench results document\n", path);
+		fprintf(stderr, "isobench %s: %s: not an isobench results document\n", cmd, path);
 		goto bad;
 	}
 	v = json_object_get(doc, "schema_version");
 	if (!json_is_integer(v) || json_integer_value(v) != 1) {
 		fprintf(stderr,
-			"isobench compare: %s: schema version %s not supported (this isobench reads 1)\n",
-			path, json_is_integer(v) ? "other than 1" : "missing");
+			"isobench %s: %s: schema version %s not supported (this isobench reads 1)\n",
+			cmd, path, json_is_integer(v) ? "other than 1" : "missing");
 		goto bad;
 	}
 	run = json_object_get(doc, "run");
-	if (!json_is_object(run) || !json_is_true(json_object_get(run, "complete"))) {
+	if (!json_is_object(run)) {
+		fprintf(stderr, "isobench %s: %s: no \"run\" object\n", cmd, path);
+		goto bad;
+	}
+	if (!partial_ok && !json_is_true(json_object_get(run, "complete"))) {
 		fprintf(stderr,
-			"isobench compare: %s: the run is incomplete (interrupted); compare complete runs only\n",
-			path);
+			"isobench %s: %s: the run is incomplete (interrupted); compare complete runs only\n",
+			cmd, path);
 		goto bad;
 	}
 	if (!json_is_array(json_object_get(doc, "cases"))) {
-		fprintf(stderr, "isobench compare: %s: no \"cases\" array\n", path);
+		fprintf(stderr, "isobench %s: %s: no \"cases\" array\n", cmd, path);
 		goto bad;
 	}
 	v = json_object_get(doc, "bench");
 	if (v && (!json_is_object(v) || !json_is_array(json_object_get(v, "results")))) {
-		fprintf(stderr, "isobench compare: %s: \"bench\" has no \"results\" array\n", path);
+		fprintf(stderr, "isobench %s: %s: \"bench\" has no \"results\" array\n", cmd, path);
 		goto bad;
 	}
 	return doc;
@@ -87,31 +91,31 @@ bad:
 }
 
 /* Loads FILE, or DIR/results.json, or DIR/run + DIR/bench merged. NULL after one line. */
-json_t *iso_compare_load(const char *path)
+json_t *iso_results_load(const char *path, const char *cmd, bool partial_ok)
 {
 	struct stat st;
 	char a[4096], b[4096];
 	json_t *run = NULL, *bench = NULL;
 
 	if (stat(path, &st) < 0) {
-		fprintf(stderr, "isobench compare: %s: %s\n", path, strerror(errno));
+		fprintf(stderr, "isobench %s: %s: %s\n", cmd, path, strerror(errno));
 		return NULL;
 	}
 	if (!S_ISDIR(st.st_mode))
-		return load_doc(path);
+		return load_doc(path, cmd, partial_ok);
 	snprintf(a, sizeof(a), "%s/results.json", path);
 	if (stat(a, &st) == 0)
-		return load_doc(a);
+		return load_doc(a, cmd, partial_ok);
 	snprintf(a, sizeof(a), "%s/run/results.json", path);
 	snprintf(b, sizeof(b), "%s/bench/results.json", path);
-	if (stat(a, &st) == 0 && !(run = load_doc(a)))
+	if (stat(a, &st) == 0 && !(run = load_doc(a, cmd, partial_ok)))
 		return NULL;
-	if (stat(b, &st) == 0 && !(bench = load_doc(b))) {
+	if (stat(b, &st) == 0 && !(bench = load_doc(b, cmd, partial_ok))) {
 		json_decref(run);
 		return NULL;
 	}
 	if (!run && !bench) {
-		fprintf(stderr, "isobench compare: %s: no results.json in this folder\n", path);
+		fprintf(stderr, "isobench %s: %s: no results.json in this folder\n", cmd, path);
 		return NULL;
 	}
 	if (!run)
@@ -121,6 +125,11 @@ json_t *iso_compare_load(const char *path)
 		json_decref(bench);
 	}
 	return run;
+}
+
+json_t *iso_compare_load(const char *path)
+{
+	return iso_results_load(path, "compare", false);
 }
 
 /* ---- statistics ---- */

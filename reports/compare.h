@@ -3,11 +3,14 @@
 #ifndef ISO_COMPARE_H
 #define ISO_COMPARE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <jansson.h>
 
 /* Loads a results.json, or a folder holding one (or run/ and bench/ merged). NULL after one error line. */
 json_t *iso_compare_load(const char *path);
+/* The same, naming CMD in its error line; partial_ok accepts interrupted runs (run.complete false). */
+json_t *iso_results_load(const char *path, const char *cmd, bool partial_ok);
 /* {"cases": [...changes], "bench": [...per operation], "regressions": N, "improvements": N} */
 json_t *iso_compare(json_t *base, json_t *new, double threshold, double alpha);
 /* Two-sided Mann-Whitney U p-value (normal approximation, tie and continuity corrected). */

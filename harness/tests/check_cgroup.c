@@ -5,6 +5,8 @@
  * knob table and its value translations.
  */
 #include <check.h>
+
+#include "check_main.h"
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -214,6 +216,11 @@ START_TEST(knob_table_v1)
 	ck_assert_str_eq(buf, "FROZEN");
 	iso_cg_read(cg, "cgroup.freeze", buf, sizeof(buf));
 	ck_assert_str_eq(buf, "1");
+	ck_assert_int_eq(iso_cg_read_key(cg, "cgroup.events", "frozen", &v), 0);
+	ck_assert_int_eq(v, 1);
+	put("cg/freezer/g/freezer.state", "FREEZING\n");
+	ck_assert_int_eq(iso_cg_read_key(cg, "cgroup.events", "frozen", &v), 0);
+	ck_assert_int_eq(v, 0);
 
 	ck_assert_int_eq(iso_cg_read_key(cg, "memory.events", "oom_kill", &v), 0);
 	ck_assert_int_eq(v, 3);
@@ -258,12 +265,82 @@ START_TEST(knob_table_v2)
 }
 END_TEST
 
+/* io.max and io.stat in v2 names over v1 blkio (blkio.throttle.*) and over v2. */
+START_TEST(knob_table_io)
+{
+	struct iso_cg_layout l;
+	struct iso_cg *cg;
+	char mi[300], pc[300], buf[256], path[600];
+	int64_t v;
+
+	snprintf(mi, sizeof(mi), "%s/mountinfo", root);
+	snprintf(pc, sizeof(pc), "%s/cgroup", root);
+	put("mountinfo", "38 30 0:35 / /cg/blkio rw - cgroup cgroup rw,blkio\n"
+			 "41 30 0:38 / /cg/unified rw - cgroup2 cgroup2 rw\n");
+	put("cgroup", "7:blkio:/\n0::/\n");
+	mk("cg/blkio/g");
+	mk("cg/unified/g");
+	put("cg/unified/cgroup.controllers", "hugetlb\n");
+	put("cg/blkio/g/blkio.throttle.read_bps_device", "");
+	put("cg/blkio/g/blkio.throttle.write_bps_device", "");
+	put("cg/blkio/g/blkio.throttle.read_iops_device", "");
+	put("cg/blkio/g/blkio.throttle.write_iops_device", "");
+	put("cg/blkio/g/blkio.throttle.io_service_bytes_recursive",
+	    "7:0 Read 4096\n7:0 Write 1048576\n7:0 Sync 0\n8:0 Read 5\nTotal 1052677\n");
+	put("cg/blkio/g/blkio.throttle.io_serviced_recursive", "7:0 Read 1\n7:0 Write 4\n");
+	ck_assert_int_eq(iso_cg_layout_parse(&l, mi, pc, root, 0), 0);
+	ck_assert_int_eq(iso_cg_open(&l, NULL, "g", &cg), 0);
+
+	/* One v2 line becomes one line per v1 file; "max" is 0 there. */
+	ck_assert_int_eq(iso_cg_write(cg, "io.max", "7:0 rbps=2097152 wbps=max"), 0);
+	snprintf(path, sizeof(path), "%s/cg/blkio/g/blkio.throttle.read_bps_device", root);
+	iso_read_file(path, buf, sizeof(buf));
+	ck_assert_str_eq(buf, "7:0 2097152");
+	snprintf(path, sizeof(path), "%s/cg/blkio/g/blkio.throttle.write_bps_device", root);
+	iso_read_file(path, buf, sizeof(buf));
+	ck_assert_str_eq(buf, "7:0 0");
+	ck_assert_int_eq(iso_cg_write(cg, "io.max", "7:0 bogus=1"), -EOPNOTSUPP);
+	ck_assert_int_eq(iso_cg_write(cg, "io.max", "rbps=1"), -EINVAL);
+	/* Reading composes the four files back into v2 lines. */
+	put("cg/blkio/g/blkio.throttle.write_bps_device", "7:0 1048576\n");
+	put("cg/blkio/g/blkio.throttle.read_iops_device", "8:16 100\n");
+	iso_cg_read(cg, "io.max", buf, sizeof(buf));
+	ck_assert_str_eq(buf, "7:0 rbps=2097152 wbps=1048576 riops=max wiops=max\n"
+			      "8:16 rbps=max wbps=max riops=100 wiops=max");
+
+	ck_assert_int_eq(iso_cg_read_key(cg, "io.stat", "7:0 rbytes", &v), 0);
+	ck_assert_int_eq(v, 4096);
+	ck_assert_int_eq(iso_cg_read_key(cg, "io.stat", "7:0 wbytes", &v), 0);
+	ck_assert_int_eq(v, 1048576);
+	ck_assert_int_eq(iso_cg_read_key(cg, "io.stat", "7:0 wios", &v), 0);
+	ck_assert_int_eq(v, 4);
+	ck_assert_int_eq(iso_cg_read_key(cg, "io.stat", "7:1 rbytes", &v), 0);
+	ck_assert_int_eq(v, 0);
+	iso_cg_free(cg);
+
+	/* v2: the device's line, field by field. */
+	put("mountinfo", "30 25 0:26 / /sys/fs/cgroup rw - cgroup2 cgroup2 rw\n");
+	put("cgroup", "0::/\n");
+	mk("sys/fs/cgroup/g");
+	put("sys/fs/cgroup/cgroup.controllers", "io memory\n");
+	put("sys/fs/cgroup/g/io.stat", "7:0 rbytes=4096 wbytes=1048576 rios=1 wios=4 dbytes=0 "
+				       "dios=0\n8:0 rbytes=9 wbytes=9 rios=9 wios=9\n");
+	ck_assert_int_eq(iso_cg_layout_parse(&l, mi, pc, root, 0), 0);
+	ck_assert_int_eq(iso_cg_open(&l, NULL, "g", &cg), 0);
+	ck_assert_int_eq(iso_cg_read_key(cg, "io.stat", "7:0 wbytes", &v), 0);
+	ck_assert_int_eq(v, 1048576);
+	ck_assert_int_eq(iso_cg_read_key(cg, "io.stat", "7:0 wios", &v), 0);
+	ck_assert_int_eq(v, 4);
+	ck_assert_int_eq(iso_cg_read_key(cg, "io.stat", "7:9 wios", &v), 0);
+	ck_assert_int_eq(v, 0);
+	iso_cg_free(cg);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("cgroup");
 	TCase *tc = tcase_create("layout");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, detect_hybrid);
@@ -271,10 +348,7 @@ int main(void)
 	tcase_add_test(tc, detect_container_root);
 	tcase_add_test(tc, knob_table_v1);
 	tcase_add_test(tc, knob_table_v2);
+	tcase_add_test(tc, knob_table_io);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return iso_check_run(s);
 }

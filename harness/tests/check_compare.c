@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 /* Unit tests of the comparison statistics (reports/compare.c) on known data. */
 #include <check.h>
+
+#include "check_main.h"
 #include <math.h>
 #include <stdlib.h>
 
@@ -65,17 +67,11 @@ int main(void)
 {
 	Suite *s = suite_create("compare");
 	TCase *tc = tcase_create("stats");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, mann_whitney_known);
 	tcase_add_test(tc, mann_whitney_ties);
 	tcase_add_test(tc, bootstrap_covers_true_ratio);
 	tcase_set_timeout(tc, 60);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return iso_check_run(s);
 }

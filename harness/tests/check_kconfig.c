@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 /* Unit tests of harness/kconfig.c: parsing and lookup of a .config text. */
 #include <check.h>
+
+#include "check_main.h"
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -128,11 +130,5 @@ static Suite *kconfig_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(kconfig_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return iso_check_run(kconfig_suite());
 }

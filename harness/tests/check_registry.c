@@ -5,6 +5,8 @@
  * suite names are unique.
  */
 #include <check.h>
+
+#include "check_main.h"
 #include <ctype.h>
 #include <stdio.h>
 #include <string.h>
@@ -70,15 +72,9 @@ int main(void)
 {
 	Suite *s = suite_create("registry");
 	TCase *tc = tcase_create("cases");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, every_case_has_a_control);
 	tcase_add_test(tc, ids_unique_and_snake_case);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return iso_check_run(s);
 }

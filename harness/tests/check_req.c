@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 /* Unit tests of requirement evaluation (harness/req.c) and kernel version compare. */
 #include <check.h>
+
+#include "check_main.h"
 #include <errno.h>
 #include <sched.h>
 #include <stdio.h>
@@ -181,8 +183,6 @@ int main(void)
 {
 	Suite *s = suite_create("req");
 	TCase *tc = tcase_create("core");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, kver_compare);
 	tcase_add_test(tc, root_and_ns);
@@ -192,9 +192,5 @@ int main(void)
 	tcase_add_test(tc, kconfig_sysctl_files);
 	tcase_add_test(tc, req_json);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return iso_check_run(s);
 }

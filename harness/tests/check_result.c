@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 /* Unit tests of the result model and its writers: JSON round trip, KTAP, JUnit, exit codes. */
 #include <check.h>
+
+#include "check_main.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -152,6 +154,7 @@ START_TEST(filters)
 {
 	const char *f1[] = { "pidns" };
 	const char *f2[] = { "cgroup.memory.*", "pidns.init_*" };
+	const char *f3[] = { "cgroup.memory", "cgroup.memo" };
 
 	ck_assert(iso_filter_match("pidns.x", NULL, 0));
 	ck_assert(iso_filter_match("pidns.x", f1, 1));
@@ -159,6 +162,9 @@ START_TEST(filters)
 	ck_assert(iso_filter_match("cgroup.memory.max_oom", f2, 2));
 	ck_assert(iso_filter_match("pidns.init_ignores", f2, 2));
 	ck_assert(!iso_filter_match("pidns.nesting", f2, 2));
+	ck_assert(iso_filter_match("cgroup.memory.max_oom", f3, 1));
+	ck_assert(!iso_filter_match("cgroup.memoryx.max_oom", f3, 1));
+	ck_assert(!iso_filter_match("cgroup.memory.max_oom", f3 + 1, 1));
 }
 END_TEST
 
@@ -166,8 +172,6 @@ int main(void)
 {
 	Suite *s = suite_create("result");
 	TCase *tc = tcase_create("writers");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, verdict_names);
 	tcase_add_test(tc, exit_codes);
@@ -176,9 +180,5 @@ int main(void)
 	tcase_add_test(tc, junit_escapes);
 	tcase_add_test(tc, filters);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return iso_check_run(s);
 }

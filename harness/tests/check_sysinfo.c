@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 /* Unit tests of harness/sysinfo.c, on the real machine. */
 #include <check.h>
+
+#include "check_main.h"
 #include <stdbool.h>
 #include <jansson.h>
 #include <stdio.h>
@@ -170,11 +172,5 @@ static Suite *sysinfo_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(sysinfo_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return iso_check_run(sysinfo_suite());
 }

@@ -1,0 +1,806 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The benchmark engine. For each benchmark and placement it forks one fresh
+ * worker process per repetition; the worker pins itself, runs setup, the
+ * warm-up and the timed samples, and writes them into a shared mapping the
+ * parent reads back. Statistics and JSON come from the parent.
+ */
+#include <errno.h>
+#include <math.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <hwloc.h>
+
+#include "cli.h"
+#include "engine.h"
+#include "runner.h"
+#include "stats.h"
+
+#define REP_TIMEOUT_MS 120000
+#define NOISY_CV 0.05
+
+int iso_bench_skip(struct iso_bench_ctx *b, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(b->reason, sizeof(b->reason), fmt, ap);
+	va_end(ap);
+	b->skip = true;
+	return -EOPNOTSUPP;
+}
+
+/* ---- topology ---- */
+
+static const char *classify(hwloc_topology_t t, hwloc_obj_t a, hwloc_obj_t b)
+{
+	hwloc_obj_t c = hwloc_get_common_ancestor_obj(t, a, b);
+	hwloc_obj_t na = hwloc_get_ancestor_obj_by_type(t, HWLOC_OBJ_PACKAGE, a);
+	hwloc_obj_t nb = hwloc_get_ancestor_obj_by_type(t, HWLOC_OBJ_PACKAGE, b);
+
+	if (!c)
+		return "diff_numa";
+	if (c->type == HWLOC_OBJ_CORE)
+		return "smt_sibling";
+	if (hwloc_obj_type_is_cache(c->type))
+		return "same_cache";
+	if (na && nb && na == nb)
+		return "diff_cache";
+	if (hwloc_bitmap_isequal(a->nodeset, b->nodeset))
+		return "diff_package";
+	return "diff_numa";
+}
+
+/* Returns 0 or -errno. */
+int iso_bench_topology(struct iso_bench_env *env)
+{
+	hwloc_topology_t t;
+	cpu_set_t allowed;
+	hwloc_obj_t first = NULL;
+	int n;
+
+	CPU_ZERO(&allowed);
+	if (sched_getaffinity(0, sizeof(allowed), &allowed) < 0)
+		return -errno;
+	env->npus = 0;
+	env->nplacements = 0;
+	if (hwloc_topology_init(&t) < 0)
+		return -ENOMEM;
+	if (hwloc_topology_load(t) < 0) {
+		hwloc_topology_destroy(t);
+		return -EIO;
+	}
+	n = hwloc_get_nbobjs_by_type(t, HWLOC_OBJ_PU);
+	for (int i = 0; i < n; i++) {
+		hwloc_obj_t pu = hwloc_get_obj_by_type(t, HWLOC_OBJ_PU, i);
+
+		if (!pu || pu->os_index >= CPU_SETSIZE || !CPU_ISSET(pu->os_index, &allowed))
+			continue;
+		if (env->npus < (int)ISO_ARRAY_SIZE(env->pus))
+			env->pus[env->npus++] = (int)pu->os_index;
+		if (!first) {
+			first = pu;
+			env->placements[env->nplacements++] =
+				(struct iso_placement){ "same_pu", (int)pu->os_index,
+							(int)pu->os_index };
+			continue;
+		}
+		{
+			const char *cls = classify(t, first, pu);
+			bool seen = false;
+
+			for (int k = 0; k < env->nplacements; k++)
+				seen |= !strcmp(env->placements[k].name, cls);
+			if (!seen && env->nplacements < ISO_BENCH_MAX_PLACEMENTS)
+				env->placements[env->nplacements++] =
+					(struct iso_placement){ cls, (int)first->os_index,
+								(int)pu->os_index };
+		}
+	}
+	hwloc_topology_destroy(t);
+	if (!env->npus) {
+		/* hwloc saw nothing usable: run unpinned on the current CPU. */
+		int c = sched_getcpu();
+
+		env->pus[env->npus++] = c < 0 ? 0 : c;
+		env->placements[env->nplacements++] =
+			(struct iso_placement){ "same_pu", env->pus[0], env->pus[0] };
+	}
+	return 0;
+}
+
+static int pin(int a, int b)
+{
+	cpu_set_t s;
+
+	CPU_ZERO(&s);
+	if (a >= 0)
+		CPU_SET(a, &s);
+	if (b >= 0)
+		CPU_SET(b, &s);
+	return sched_setaffinity(0, sizeof(s), &s) < 0 ? -errno : 0;
+}
+
+void iso_bench_spread(struct iso_bench_ctx *b)
+{
+	const struct iso_placement *p = b->placement;
+
+	if (p && p->cpu_a != p->cpu_b)
+		pin(p->cpu_a, p->cpu_b);
+}
+
+void iso_bench_unspread(struct iso_bench_ctx *b)
+{
+	const struct iso_placement *p = b->placement;
+
+	if (p && p->cpu_a != p->cpu_b)
+		pin(p->cpu_a, -1);
+}
+
+/* ---- the shared mapping of one repetition ---- */
+
+struct rep_hdr {
+	int status; /* 0 ok, 1 skip, 2 error */
+	char reason[256];
+	unsigned long cross, cross_total;
+	uint64_t t_start[ISO_BENCH_MAX_WORKERS], t_end[ISO_BENCH_MAX_WORKERS];
+	unsigned int n[ISO_BENCH_MAX_WORKERS];
+};
+
+struct rep {
+	struct rep_hdr *h;
+	double *s; /* [metric][worker][per] */
+	size_t size;
+	unsigned int nm, nw, per;
+};
+
+static double *slot(const struct rep *r, unsigned int m, unsigned int w, unsigned int i)
+{
+	return &r->s[((size_t)m * r->nw + w) * r->per + i];
+}
+
+static void set_status(struct rep_hdr *h, int status, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void set_status(struct rep_hdr *h, int status, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (h->status >= status)
+		return;
+	h->status = status;
+	va_start(ap, fmt);
+	vsnprintf(h->reason, sizeof(h->reason), fmt, ap);
+	va_end(ap);
+}
+
+static unsigned int nmetrics(const struct iso_bench *b)
+{
+	unsigned int n = 0;
+
+	while (n < ISO_BENCH_MAX_METRICS && b->metrics[n])
+		n++;
+	return n ? n : 1;
+}
+
+/*
+ * One timed sample in this process: values[] gets one figure per metric.
+ * Returns 0 or -errno from the op.
+ */
+static int sample_here(struct iso_bench_ctx *c, double *values, unsigned int nm)
+{
+	const struct iso_bench *b = c->bench;
+	unsigned int batch = b->batch ? b->batch : 1;
+	uint64_t t0, t1;
+	int r = 0;
+
+	c->recmask = 0;
+	t0 = iso_bench_now();
+	for (unsigned int k = 0; k < batch && r >= 0; k++)
+		r = b->op(c, b->arg);
+	t1 = iso_bench_now();
+	c->iter++;
+	if (r < 0)
+		return r;
+	if (!b->self_timed) {
+		values[0] = (double)(t1 - t0) / batch;
+		return 0;
+	}
+	for (unsigned int m = 0; m < nm; m++) {
+		if (!(c->recmask & (1u << m)))
+			return -ENODATA;
+		values[m] = c->rec[m];
+	}
+	return 0;
+}
+
+/* What a fresh child hands back to the worker. */
+struct fresh_box {
+	int r;
+	double v[ISO_BENCH_MAX_METRICS];
+	unsigned long cross, total;
+	char reason[256];
+	bool skip;
+};
+
+/* One sample in a freshly forked child of the worker. Returns 0 or -errno. */
+static int sample_fresh(struct iso_bench_ctx *c, struct fresh_box *box, double *values,
+			unsigned int nm)
+{
+	int status, r;
+	pid_t pid;
+
+	box->r = -ECHILD;
+	pid = fork();
+	if (pid < 0)
+		return -errno;
+	if (pid == 0) {
+		c->cross = c->cross_total = 0;
+		box->r = sample_here(c, box->v, nm);
+		box->cross = c->cross;
+		box->total = c->cross_total;
+		box->skip = c->skip;
+		snprintf(box->reason, sizeof(box->reason), "%s", c->reason);
+		_exit(0);
+	}
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	r = box->r;
+	if (r == 0)
+		memcpy(values, box->v, nm * sizeof(double));
+	else if (box->reason[0]) {
+		c->skip = box->skip;
+		snprintf(c->reason, sizeof(c->reason), "%s", box->reason);
+	}
+	c->cross += box->cross;
+	c->cross_total += box->total;
+	c->iter++;
+	return r;
+}
+
+/* The loop of one worker process (w of nw). */
+static void run_loop(struct iso_bench_ctx *c, struct rep *rep, unsigned int w, unsigned int warmup,
+		     int go_fd)
+{
+	const struct iso_bench *b = c->bench;
+	double v[ISO_BENCH_MAX_METRICS];
+	struct fresh_box *box = NULL;
+	int r;
+
+	c->worker = (int)w;
+	if (b->fresh_process) {
+		box = mmap(NULL, sizeof(*box), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
+			   -1, 0);
+		if (box == MAP_FAILED) {
+			set_status(rep->h, 2, "mmap: %s", strerror(errno));
+			return;
+		}
+	}
+	c->nworkers = (int)rep->nw;
+	if (b->setup) {
+		r = b->setup(c, b->arg);
+		if (r < 0) {
+			if (c->skip)
+				set_status(rep->h, 1, "%s", c->reason);
+			else
+				set_status(rep->h, 2, "setup: %s%s%s", strerror(-r),
+					   c->reason[0] ? ": " : "", c->reason);
+			return;
+		}
+	}
+	for (unsigned int i = 0; i < warmup + rep->per; i++) {
+		if (i == warmup && go_fd >= 0) {
+			char x;
+
+			/* Concurrent workers start their timed samples together. */
+			if (read(go_fd, &x, 1) != 1)
+				break;
+		}
+		if (i == warmup)
+			rep->h->t_start[w] = iso_bench_now();
+		if (b->gap_ms)
+			iso_sleep_ms(b->gap_ms);
+		r = b->fresh_process ? sample_fresh(c, box, v, rep->nm) :
+				       sample_here(c, v, rep->nm);
+		if (r < 0) {
+			if (c->skip)
+				set_status(rep->h, 1, "%s", c->reason);
+			else
+				set_status(rep->h, 2, "op: %s%s%s", strerror(-r),
+					   c->reason[0] ? ": " : "", c->reason);
+			break;
+		}
+		if (i >= warmup) {
+			for (unsigned int m = 0; m < rep->nm; m++)
+				*slot(rep, m, w, i - warmup) = v[m];
+			rep->h->n[w] = i - warmup + 1;
+		}
+	}
+	rep->h->t_end[w] = iso_bench_now();
+	__atomic_add_fetch(&rep->h->cross, c->cross, __ATOMIC_SEQ_CST);
+	__atomic_add_fetch(&rep->h->cross_total, c->cross_total, __ATOMIC_SEQ_CST);
+	if (b->teardown)
+		b->teardown(c, b->arg);
+}
+
+static void worker_main(const struct iso_bench_env *env, const struct iso_bench *b,
+			const struct iso_placement *pl, struct rep *rep, unsigned int warmup)
+{
+	struct iso_bench_ctx c = { .bench = b,
+				   .tag = env->tag,
+				   .layout = env->layout,
+				   .root = env->root,
+				   .placement = pl };
+	int go[2];
+	pid_t kids[ISO_BENCH_MAX_WORKERS];
+
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
+	if (rep->nw <= 1) {
+		/* Two-process ops widen the mask around each fork (iso_bench_spread). */
+		pin(pl->cpu_a, -1);
+		run_loop(&c, rep, 0, warmup, -1);
+		_exit(0);
+	}
+	if (pipe(go) < 0) {
+		set_status(rep->h, 2, "pipe: %s", strerror(errno));
+		_exit(0);
+	}
+	for (unsigned int w = 0; w < rep->nw; w++) {
+		kids[w] = fork();
+		if (kids[w] == 0) {
+			close(go[1]);
+			prctl(PR_SET_PDEATHSIG, SIGKILL);
+			pin(env->pus[w % env->npus], -1);
+			run_loop(&c, rep, w, warmup, go[0]);
+			_exit(0);
+		}
+	}
+	close(go[0]);
+	/* Give every worker time to finish its setup and warm-up, then release them. */
+	iso_sleep_ms(50 + 20 * rep->nw);
+	for (unsigned int w = 0; w < rep->nw; w++)
+		if (write(go[1], "g", 1) != 1)
+			break;
+	close(go[1]);
+	for (unsigned int w = 0; w < rep->nw; w++)
+		if (kids[w] > 0)
+			while (waitpid(kids[w], NULL, 0) < 0 && errno == EINTR)
+				;
+	_exit(0);
+}
+
+/* Runs one repetition in a fresh worker. Returns 0 or -errno. */
+static int run_rep(const struct iso_bench_env *env, const struct iso_bench *b,
+		   const struct iso_placement *pl, struct rep *rep, unsigned int warmup)
+{
+	int status;
+	pid_t pid;
+	uint64_t t0 = iso_now_ms();
+
+	memset(rep->h, 0, sizeof(*rep->h));
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0)
+		return -errno;
+	if (pid == 0) {
+		setpgid(0, 0);
+		worker_main(env, b, pl, rep, warmup);
+	}
+	setpgid(pid, pid);
+	for (;;) {
+		pid_t w = waitpid(pid, &status, WNOHANG);
+
+		if (w == pid)
+			break;
+		if (iso_interrupted || iso_now_ms() - t0 > REP_TIMEOUT_MS) {
+			kill(-pid, SIGKILL);
+			kill(pid, SIGKILL);
+			while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+				;
+			set_status(rep->h, 2, "%s", iso_interrupted ? "interrupted" : "timeout");
+			break;
+		}
+		iso_sleep_ms(2);
+	}
+	/* Anything the worker left in its process group goes too. */
+	kill(-pid, SIGKILL);
+	while (waitpid(-1, NULL, WNOHANG) > 0)
+		;
+	if (WIFSIGNALED(status))
+		set_status(rep->h, 2, "worker killed by signal %d", WTERMSIG(status));
+	return 0;
+}
+
+/* ---- results ---- */
+
+static json_t *flags_json(unsigned long flags)
+{
+	static const struct {
+		unsigned long f;
+		const char *n;
+	} names[] = { { CLONE_NEWNS, "mnt" },	     { CLONE_NEWUTS, "uts" },
+		      { CLONE_NEWIPC, "ipc" },	     { CLONE_NEWPID, "pid" },
+		      { CLONE_NEWNET, "net" },	     { CLONE_NEWUSER, "user" },
+		      { CLONE_NEWCGROUP, "cgroup" }, { 0x80 /* CLONE_NEWTIME */, "time" } };
+	json_t *a = json_array();
+
+	for (size_t i = 0; i < ISO_ARRAY_SIZE(names); i++)
+		if (flags & names[i].f)
+			json_array_append_new(a, json_string(names[i].n));
+	return a;
+}
+
+static json_t *num(double v)
+{
+	return isfinite(v) ? json_real(v) : json_null();
+}
+
+static json_t *result_base(const struct iso_bench *b, const char *id, const char *placement,
+			   unsigned int nw)
+{
+	json_t *o = json_object(), *p = json_object();
+
+	json_object_set_new(o, "id", json_string(id));
+	json_object_set_new(o, "group", json_string(b->group));
+	json_object_set_new(p, "flags", flags_json(b->flags));
+	json_object_set_new(p, "phase", b->phase ? json_string(b->phase) : json_null());
+	json_object_set_new(p, "placement", json_string(placement));
+	json_object_set_new(p, "concurrency", json_integer(nw));
+	json_object_set_new(p, "gap_ms", json_integer(b->gap_ms));
+	json_object_set_new(p, "siblings", b->siblings ? json_integer(b->siblings) : json_null());
+	json_object_set_new(p, "threads", b->threads ? json_integer(b->threads) : json_null());
+	json_object_set_new(p, "hierarchy", b->hierarchy ? json_string(b->hierarchy) : json_null());
+	json_object_set_new(p, "batch", json_integer(b->batch ? b->batch : 1));
+	json_object_set_new(p, "fresh_process", json_boolean(b->fresh_process));
+	json_object_set_new(o, "params", p);
+	json_object_set_new(o, "unit", json_string("ns"));
+	return o;
+}
+
+static void scale_counts(const struct iso_bench_env *env, const struct iso_bench *b,
+			 unsigned int *reps, unsigned int *samples, unsigned int *warmup)
+{
+	unsigned int s = b->samples ? b->samples : 100, wu = b->warmup;
+
+	*reps = 3;
+
+	switch (env->profile) {
+	case ISO_BENCH_SMOKE:
+		*reps = 2;
+		s = s < 10 ? s : 10;
+		wu = wu < 3 ? wu : 3;
+		break;
+	case ISO_BENCH_QUICK:
+		*reps = 5;
+		s *= 2;
+		break;
+	case ISO_BENCH_FULL:
+		*reps = 10;
+		s *= 8;
+		wu *= 2;
+		break;
+	}
+	if (s > ISO_BENCH_MAX_SAMPLES)
+		s = ISO_BENCH_MAX_SAMPLES;
+	*samples = s;
+	*warmup = wu;
+}
+
+static void run_placement(const struct iso_bench_env *env, const struct iso_bench *b,
+			  const struct iso_placement *pl, json_t *results)
+{
+	unsigned int reps, total, warmup, nm = nmetrics(b);
+	unsigned int nw = b->concurrency ? b->concurrency : 1;
+	unsigned int per, got_reps = 0;
+	double *all[ISO_BENCH_MAX_METRICS] = { 0 }, *medians[ISO_BENCH_MAX_METRICS] = { 0 };
+	size_t nall[ISO_BENCH_MAX_METRICS] = { 0 };
+	double tput[16];
+	unsigned int ntput = 0;
+	unsigned long cross = 0, cross_total = 0;
+	int status = 0;
+	char reason[256] = "";
+	struct rep rep = { 0 };
+
+	scale_counts(env, b, &reps, &total, &warmup);
+	if (nw > ISO_BENCH_MAX_WORKERS)
+		nw = ISO_BENCH_MAX_WORKERS;
+	per = (total + reps - 1) / reps;
+	/* Concurrent workers each take the full count; stored samples stay bounded. */
+	if (nw > 1 && (size_t)per * nw * reps > ISO_BENCH_MAX_SAMPLES)
+		per = ISO_BENCH_MAX_SAMPLES / (nw * reps) > 3 ?
+			      ISO_BENCH_MAX_SAMPLES / (nw * reps) :
+			      3;
+	rep.nm = nm;
+	rep.nw = nw;
+	rep.per = per;
+	rep.size = sizeof(struct rep_hdr) + (size_t)nm * nw * per * sizeof(double);
+	rep.h = mmap(NULL, rep.size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (rep.h == MAP_FAILED) {
+		status = 2;
+		snprintf(reason, sizeof(reason), "mmap: %s", strerror(errno));
+		rep.h = NULL;
+		reps = 0;
+	} else {
+		rep.s = (double *)(rep.h + 1);
+		memset(rep.h, 0, rep.size); /* fault the pages in before the workers fork */
+	}
+	for (unsigned int m = 0; m < nm && rep.h; m++) {
+		all[m] = calloc((size_t)reps * nw * per, sizeof(double));
+		medians[m] = calloc(reps, sizeof(double));
+	}
+	for (unsigned int r = 0; r < reps && !iso_interrupted; r++) {
+		uint64_t tmin = UINT64_MAX, tmax = 0;
+		size_t cnt = 0;
+
+		run_rep(env, b, pl, &rep, warmup);
+		if (rep.h->status) {
+			status = rep.h->status;
+			snprintf(reason, sizeof(reason), "%s", rep.h->reason);
+			break;
+		}
+		for (unsigned int m = 0; m < nm; m++) {
+			size_t start = nall[m];
+
+			for (unsigned int w = 0; w < nw; w++)
+				for (unsigned int i = 0; i < rep.h->n[w]; i++)
+					all[m][nall[m]++] = *slot(&rep, m, w, i);
+			medians[m][got_reps] = iso_stats_median(all[m] + start, nall[m] - start);
+			cnt = nall[m] - start;
+		}
+		for (unsigned int w = 0; w < nw; w++) {
+			tmin = rep.h->t_start[w] < tmin ? rep.h->t_start[w] : tmin;
+			tmax = rep.h->t_end[w] > tmax ? rep.h->t_end[w] : tmax;
+		}
+		if (b->concurrency && tmax > tmin && ntput < ISO_ARRAY_SIZE(tput))
+			tput[ntput++] = (double)cnt / ((double)(tmax - tmin) / 1e9);
+		cross += rep.h->cross;
+		cross_total += rep.h->cross_total;
+		got_reps++;
+	}
+	if (!status && got_reps == 0) {
+		status = 2;
+		snprintf(reason, sizeof(reason), "interrupted");
+	}
+	for (unsigned int m = 0; m < nm; m++) {
+		char id[200];
+		json_t *o, *st, *smp;
+		struct iso_stats s;
+		bool same = !strcmp(pl->name, "same_pu");
+
+		if (b->metrics[0])
+			snprintf(id, sizeof(id), "%s.%s%s%s", b->id, b->metrics[m], same ? "" : "@",
+				 same ? "" : pl->name);
+		else
+			snprintf(id, sizeof(id), "%s%s%s", b->id, same ? "" : "@",
+				 same ? "" : pl->name);
+		o = result_base(b, id, b->concurrency > 1 ? "spread" : pl->name, nw);
+		if (b->placed && cross_total)
+			json_object_set_new(json_object_get(o, "params"), "observed_cross",
+					    json_real((double)cross / cross_total));
+		if (status || !all[m] || nall[m] == 0 ||
+		    iso_stats_compute(all[m], nall[m], 1000, env->seed + m, &s) < 0) {
+			json_object_set_new(o, "status",
+					    json_string(status == 1 ? "skip" : "error"));
+			json_object_set_new(o, "reason",
+					    json_string(reason[0] ? reason : "no samples"));
+			json_object_set_new(o, "n", json_integer(0));
+			json_object_set_new(o, "reps", json_integer(got_reps));
+			json_array_append_new(results, o);
+			continue;
+		}
+		st = json_object();
+		json_object_set_new(st, "min", num(s.min));
+		json_object_set_new(st, "p50", num(s.p50));
+		json_object_set_new(st, "p90", num(s.p90));
+		json_object_set_new(st, "p99", num(s.p99));
+		json_object_set_new(st, "max", num(s.max));
+		json_object_set_new(st, "mean", num(s.mean));
+		json_object_set_new(st, "stddev", num(s.stddev));
+		json_object_set_new(st, "mad", num(s.mad));
+		json_object_set_new(st, "ci95_lo", num(s.ci95_lo));
+		json_object_set_new(st, "ci95_hi", num(s.ci95_hi));
+		json_object_set_new(st, "outliers", json_integer((json_int_t)s.outliers));
+		json_object_set_new(st, "fence_lo", num(s.fence_lo));
+		json_object_set_new(st, "fence_hi", num(s.fence_hi));
+		{
+			double cv = iso_stats_cv(medians[m], got_reps);
+			json_t *rm = json_array();
+
+			json_object_set_new(st, "cv_reps", num(cv));
+			for (unsigned int r = 0; r < got_reps; r++)
+				json_array_append_new(rm, num(medians[m][r]));
+			json_object_set_new(st, "rep_medians", rm);
+			json_object_set_new(o, "noisy",
+					    json_boolean(got_reps > 1 && cv > NOISY_CV));
+		}
+		json_object_set_new(o, "stats", st);
+		json_object_set_new(o, "n", json_integer((json_int_t)nall[m]));
+		json_object_set_new(o, "reps", json_integer(got_reps));
+		json_object_set_new(o, "status", json_string("ok"));
+		json_object_set_new(o, "reason", json_string(""));
+		if (ntput) {
+			iso_stats_sort(tput, ntput);
+			json_object_set_new(o, "throughput_ops_s",
+					    num(iso_stats_percentile_sorted(tput, ntput, 0.5)));
+		}
+		smp = json_array();
+		for (size_t i = 0; i < nall[m] && i < ISO_BENCH_MAX_SAMPLES; i++)
+			json_array_append_new(smp, json_real(round(all[m][i] * 10) / 10));
+		json_object_set_new(o, "samples", smp);
+		json_array_append_new(results, o);
+	}
+	for (unsigned int m = 0; m < nm; m++) {
+		free(all[m]);
+		free(medians[m]);
+	}
+	if (rep.h)
+		munmap(rep.h, rep.size);
+}
+
+void iso_bench_skip_all(const struct iso_bench *b, const char *reason, json_t *results)
+{
+	unsigned int nm = nmetrics(b);
+
+	for (unsigned int m = 0; m < nm; m++) {
+		char id[200];
+		json_t *o;
+
+		if (b->metrics[0])
+			snprintf(id, sizeof(id), "%s.%s", b->id, b->metrics[m]);
+		else
+			snprintf(id, sizeof(id), "%s", b->id);
+		o = result_base(b, id, "none", b->concurrency ? b->concurrency : 1);
+		json_object_set_new(o, "status", json_string("skip"));
+		json_object_set_new(o, "reason", json_string(reason));
+		json_object_set_new(o, "n", json_integer(0));
+		json_object_set_new(o, "reps", json_integer(0));
+		json_array_append_new(results, o);
+	}
+}
+
+void iso_bench_run_one(const struct iso_bench_env *env, const struct iso_bench *b, json_t *results)
+{
+	int np = b->placed && b->concurrency <= 1 ? env->nplacements : 1;
+
+	for (int p = 0; p < np && !iso_interrupted; p++)
+		run_placement(env, b, &env->placements[p], results);
+}
+
+static double p50_of(json_t *results, const char *id)
+{
+	size_t i;
+	json_t *o;
+
+	json_array_foreach(results, i, o)
+	{
+		json_t *st = json_object_get(o, "stats");
+
+		if (!strcmp(json_string_value(json_object_get(o, "id")), id) && st)
+			return json_real_value(json_object_get(st, "p50"));
+	}
+	return NAN;
+}
+
+void iso_bench_ratios(json_t *results)
+{
+	double gp = p50_of(results, "baseline.getpid"), fk = p50_of(results, "baseline.fork");
+	size_t i;
+	json_t *o;
+
+	json_array_foreach(results, i, o)
+	{
+		json_t *st = json_object_get(o, "stats"), *r = json_object();
+		double p = st ? json_real_value(json_object_get(st, "p50")) : NAN;
+
+		json_object_set_new(r, "getpid", st && gp > 0 ? num(p / gp) : json_null());
+		json_object_set_new(r, "fork", st && fk > 0 ? num(p / fk) : json_null());
+		json_object_set_new(o, "ratio", r);
+	}
+}
+
+static json_t *file_json(const char *path)
+{
+	char buf[256];
+
+	if (iso_read_file(path, buf, sizeof(buf)) < 0)
+		return json_null();
+	return json_string(buf);
+}
+
+json_t *iso_bench_environment(void)
+{
+	json_t *e = json_object(), *smt = json_object();
+	double l[3];
+	char buf[256];
+
+	if (iso_read_file("/proc/loadavg", buf, sizeof(buf)) >= 0 &&
+	    sscanf(buf, "%lf %lf %lf", &l[0], &l[1], &l[2]) == 3)
+		json_object_set_new(e, "loadavg", json_pack("[f,f,f]", l[0], l[1], l[2]));
+	else
+		json_object_set_new(e, "loadavg", json_null());
+	json_object_set_new(e, "governor",
+			    file_json("/sys/devices/system/cpu/cpu0/cpufreq/scaling_governor"));
+	json_object_set_new(e, "scaling_driver",
+			    file_json("/sys/devices/system/cpu/cpu0/cpufreq/scaling_driver"));
+	json_object_set_new(smt, "control", file_json("/sys/devices/system/cpu/smt/control"));
+	json_object_set_new(smt, "active", file_json("/sys/devices/system/cpu/smt/active"));
+	json_object_set_new(e, "smt", smt);
+	json_object_set_new(e, "clocksource",
+			    file_json("/sys/devices/system/clocksource/clocksource0/"
+				      "current_clocksource"));
+	return e;
+}
+
+static void fmt_ns(char *buf, size_t len, double ns)
+{
+	if (!isfinite(ns))
+		snprintf(buf, len, "-");
+	else if (ns < 1e3)
+		snprintf(buf, len, "%.1f ns", ns);
+	else if (ns < 1e6)
+		snprintf(buf, len, "%.2f us", ns / 1e3);
+	else
+		snprintf(buf, len, "%.2f ms", ns / 1e6);
+}
+
+void iso_bench_print_table(FILE *f, const json_t *results)
+{
+	size_t i;
+	json_t *o;
+	int noisy = 0;
+
+	fprintf(f, "%-46s %5s %11s %11s %23s %9s %8s %s\n", "benchmark", "n", "p50", "p90",
+		"95% CI of p50", "x getpid", "x fork", "");
+	json_array_foreach(results, i, o)
+	{
+		const char *id = json_string_value(json_object_get(o, "id"));
+		json_t *st = json_object_get(o, "stats"), *ra = json_object_get(o, "ratio");
+		char p50[24], p90[24], lo[24], hi[24], ci[56], rg[24] = "-", rf[24] = "-";
+		json_t *tp = json_object_get(o, "throughput_ops_s");
+		bool nz = json_is_true(json_object_get(o, "noisy"));
+
+		if (!st) {
+			fprintf(f, "%-46s %5s %s: %s\n", id, "-",
+				json_string_value(json_object_get(o, "status")),
+				json_string_value(json_object_get(o, "reason")));
+			continue;
+		}
+		fmt_ns(p50, sizeof(p50), json_real_value(json_object_get(st, "p50")));
+		fmt_ns(p90, sizeof(p90), json_real_value(json_object_get(st, "p90")));
+		fmt_ns(lo, sizeof(lo), json_real_value(json_object_get(st, "ci95_lo")));
+		fmt_ns(hi, sizeof(hi), json_real_value(json_object_get(st, "ci95_hi")));
+		snprintf(ci, sizeof(ci), "%s..%s", lo, hi);
+		if (json_is_real(json_object_get(ra, "getpid")))
+			snprintf(rg, sizeof(rg), "%.1f",
+				 json_real_value(json_object_get(ra, "getpid")));
+		if (json_is_real(json_object_get(ra, "fork")))
+			snprintf(rf, sizeof(rf), "%.3f",
+				 json_real_value(json_object_get(ra, "fork")));
+		fprintf(f, "%-46s %5lld %11s %11s %23s %9s %8s", id,
+			(long long)json_integer_value(json_object_get(o, "n")), p50, p90, ci, rg,
+			rf);
+		if (json_is_real(tp))
+			fprintf(f, " %.0f ops/s", json_real_value(tp));
+		if (nz) {
+			fprintf(f, " NOISY(cv %.0f%%)",
+				100 * json_real_value(json_object_get(st, "cv_reps")));
+			noisy++;
+		}
+		fputc('\n', f);
+	}
+	if (noisy)
+		fprintf(f,
+			"warning: %d result(s) noisy: the medians of the repetitions differ by "
+			"more than %.0f%% (coefficient of variation); close other load and re-run\n",
+			noisy, NOISY_CV * 100);
+}

@@ -1,0 +1,571 @@
+// SPDX-License-Identifier: MIT
+/*
+ * cgroup.pids: the process number controller (pids.max, pids.current,
+ * pids.events), through the harness cgroup API.
+ *
+ * Sources: Documentation/admin-guide/cgroup-v1/pids.rst,
+ * Documentation/admin-guide/cgroup-v2.rst ("PID"). Limits are a handful of
+ * tasks; the forking happens in a worker spawned into a cgroup below the
+ * case's own.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cgroup.h"
+#include "cgutil.h"
+
+#define PIDS_LIMIT 8
+
+/* What the case and its worker share. */
+struct fork_shm {
+	volatile uint64_t seq; /* commands answered */
+	volatile int ok; /* forks that succeeded in the last command */
+	volatile int err; /* errno of the fork that failed, 0 if none */
+};
+
+/*
+ * A worker that forks on command: the case writes a count to cmd, the worker
+ * forks up to that many children (each sleeps until killed, never longer than
+ * 20 s), stops at the first failure and reports in shm.
+ */
+struct forker {
+	int cmd[2];
+	struct fork_shm *sh;
+};
+
+static int forker_main(void *arg)
+{
+	struct forker *f = arg;
+	pid_t self = getpid();
+	int n;
+
+	close(f->cmd[1]);
+	alarm(20);
+	while (read(f->cmd[0], &n, sizeof(n)) == sizeof(n)) {
+		int ok = 0, err = 0;
+
+		for (int i = 0; i < n; i++) {
+			pid_t c = fork();
+
+			if (c < 0) {
+				err = errno;
+				break;
+			}
+			if (c == 0) {
+				prctl(PR_SET_PDEATHSIG, SIGKILL);
+				if (getppid() != self)
+					_exit(0);
+				alarm(20);
+				for (;;)
+					pause();
+			}
+			ok++;
+		}
+		f->sh->ok = ok;
+		f->sh->err = err;
+		__atomic_add_fetch(&f->sh->seq, 1, __ATOMIC_SEQ_CST);
+	}
+	return 0;
+}
+
+/* Starts a forker in cg. Returns its pid or -errno. */
+static pid_t forker_start(struct forker *f, const struct iso_cg *cg)
+{
+	pid_t pid;
+
+	f->sh = iso_cgu_shared(sizeof(*f->sh));
+	if (!f->sh)
+		return -ENOMEM;
+	if (pipe2(f->cmd, O_CLOEXEC) < 0)
+		return -errno;
+	pid = iso_cgu_spawn(cg, forker_main, f);
+	close(f->cmd[0]);
+	f->cmd[0] = -1;
+	return pid;
+}
+
+/* Asks for n forks; *ok / *err get the outcome. Returns 0 or -errno. */
+static int forker_fork(struct forker *f, int n, int *ok, int *err)
+{
+	uint64_t seq = f->sh->seq;
+	int r;
+
+	if (write(f->cmd[1], &n, sizeof(n)) != sizeof(n))
+		return -errno;
+	r = iso_cgu_wait_counter(&f->sh->seq, seq + 1, 5000);
+	if (r < 0)
+		return r;
+	*ok = f->sh->ok;
+	*err = f->sh->err;
+	return 0;
+}
+
+static void forker_stop(struct forker *f, pid_t pid)
+{
+	if (f->cmd[1] >= 0)
+		close(f->cmd[1]);
+	if (pid > 0)
+		iso_kill_wait(pid);
+	iso_cgu_shared_free(f->sh, sizeof(*f->sh));
+}
+
+static int make_cg(struct iso_ctx *ctx, const struct iso_cg *parent, const char *name,
+		   struct iso_cg **out)
+{
+	return iso_cg_create(iso_ctx_layout(ctx), parent ? parent : iso_ctx_cgroup(ctx), name,
+			     "pids", out);
+}
+
+static int64_t read_or(const struct iso_cg *cg, const char *knob, const char *key, int64_t dflt)
+{
+	int64_t v;
+
+	return iso_cgu_read(cg, knob, key, &v) == 0 ? v : dflt;
+}
+
+/* ---- pids.max makes fork fail with EAGAIN ---- */
+
+/*
+ * Once a cgroup holds pids.max tasks, fork() and clone() in it fail with EAGAIN
+ * (cgroup-v1/pids.rst: "the number of tasks ... is not allowed to exceed
+ * pids.max ... fork() returns -EAGAIN"; cgroup-v2.rst "pids.max").
+ */
+static enum iso_verdict fork_eagain(struct iso_ctx *ctx, bool limit)
+{
+	struct iso_cg *cg = NULL;
+	struct forker f = { { -1, -1 }, NULL };
+	enum iso_verdict v = ISO_PASS;
+	int r, ok = 0, err = 0;
+	int64_t cur = -1;
+	pid_t pid = -1;
+
+	r = make_cg(ctx, NULL, "max", &cg);
+	if (r < 0) {
+		v = iso_broken(ctx, r, "create a pids cgroup");
+		goto out;
+	}
+	if (limit && (r = iso_cg_write(cg, "pids.max", "%d", PIDS_LIMIT)) < 0) {
+		v = iso_cgu_knob_verdict(ctx, "pids.max", r);
+		goto out;
+	}
+	pid = forker_start(&f, cg);
+	if (pid < 0) {
+		v = iso_broken(ctx, pid, "spawn the forking worker into the cgroup");
+		goto out;
+	}
+	r = forker_fork(&f, 2 * PIDS_LIMIT, &ok, &err);
+	if (r < 0) {
+		v = iso_broken(ctx, r, "worker did not answer");
+		goto out;
+	}
+	cur = read_or(cg, "pids.current", NULL, -1);
+	iso_note(ctx, "forks_ok", "%d", ok);
+	iso_note(ctx, "fork_errno", "%d (%s)", err, err ? strerror(err) : "none");
+	iso_note(ctx, "pids_current", "%lld", (long long)cur);
+	if (!err)
+		v = iso_fail(ctx, "%d forks succeeded in a cgroup with pids.max %s, none failed",
+			     ok, limit ? "8" : "unset");
+	else if (err != EAGAIN)
+		v = iso_fail(ctx, "fork failed with %s, not EAGAIN", strerror(err));
+	else if (ok != PIDS_LIMIT - 1)
+		v = iso_fail(ctx,
+			     "fork failed after %d children, not %d (worker + children = pids.max)",
+			     ok, PIDS_LIMIT - 1);
+	else if (cur != PIDS_LIMIT)
+		v = iso_fail(ctx, "pids.current is %lld at the limit, not %d", (long long)cur,
+			     PIDS_LIMIT);
+out:
+	forker_stop(&f, pid);
+	iso_cg_destroy(cg);
+	return v;
+}
+
+static enum iso_verdict max_makes_fork_fail_with_eagain(struct iso_ctx *ctx)
+{
+	return fork_eagain(ctx, true);
+}
+
+static enum iso_verdict max_not_written(struct iso_ctx *ctx)
+{
+	return fork_eagain(ctx, false);
+}
+
+/* ---- where pids.events max counts a rejected fork ---- */
+
+/*
+ * True when this host counts pids.events max hierarchically at the limiting
+ * cgroup (cgroup v2 from 6.12: pids.events.local exists, no pids_localevents
+ * mount option); false when it counts in the forking cgroup (v1, older v2).
+ */
+static bool pids_events_hierarchical(struct iso_ctx *ctx, const struct iso_cg *cg)
+{
+	const struct iso_cg_layout *l = iso_ctx_layout(ctx);
+	int h = iso_cg_find_controller(l, "pids");
+	char path[ISO_CG_PATH + 32];
+	const char *dir = iso_cg_dir(cg, "pids");
+
+	if (h < 0 || l->hier[h].version != 2 || !dir)
+		return false;
+	if (strstr(l->hier[h].options, "pids_localevents"))
+		return false;
+	snprintf(path, sizeof(path), "%s/pids.events.local", dir);
+	return access(path, F_OK) == 0;
+}
+
+/*
+ * A fork rejected by an ancestor's pids.max is counted in pids.events "max".
+ * hier: the v2 rule since 6.12 (cgroup-v2.rst "pids.events": counted at the
+ * cgroup whose limit was hit and its ancestors, not in the forking child); else
+ * the v1 and older v2 rule (the event is counted in the cgroup of the forking
+ * task, even when the limit that rejected it is an ancestor's).
+ */
+static enum iso_verdict events_max(struct iso_ctx *ctx, bool want_hier, bool limit)
+{
+	struct iso_cg *p = NULL, *c = NULL;
+	struct forker f = { { -1, -1 }, NULL };
+	enum iso_verdict v = ISO_PASS;
+	int64_t pev = -1, cev = -1;
+	bool hier;
+	int r, ok = 0, err = 0;
+	pid_t pid = -1;
+
+	if ((r = make_cg(ctx, NULL, "limit", &p)) < 0 || (r = make_cg(ctx, p, "fork", &c)) < 0) {
+		v = iso_broken(ctx, r, "create pids cgroups limit and limit/fork");
+		goto out;
+	}
+	hier = pids_events_hierarchical(ctx, c);
+	iso_note(ctx, "events_mode", "%s", hier ? "hierarchical" : "local");
+	if (hier != want_hier) {
+		v = iso_skip(
+			ctx, "%s",
+			hier ? "pids.events here counts at the limiting cgroup (cgroup v2, 6.12+); "
+			       "case events_max_counted_at_limiting_ancestor covers it" :
+			       "pids.events here counts in the forking cgroup (cgroup v1, v2 "
+			       "before 6.12, or pids_localevents); case "
+			       "events_max_counted_in_forking_cgroup covers it");
+		goto out;
+	}
+	if (limit && (r = iso_cg_write(p, "pids.max", "%d", PIDS_LIMIT / 2)) < 0) {
+		v = iso_cgu_knob_verdict(ctx, "pids.max", r);
+		goto out;
+	}
+	pid = forker_start(&f, c);
+	if (pid < 0) {
+		v = iso_broken(ctx, pid, "spawn the forking worker into limit/fork");
+		goto out;
+	}
+	r = forker_fork(&f, PIDS_LIMIT, &ok, &err);
+	if (r < 0) {
+		v = iso_broken(ctx, r, "worker did not answer");
+		goto out;
+	}
+	pev = read_or(p, "pids.events", "max", -1);
+	cev = read_or(c, "pids.events", "max", -1);
+	iso_note(ctx, "fork_errno", "%d", err);
+	iso_note(ctx, "limit_events_max", "%lld", (long long)pev);
+	iso_note(ctx, "fork_events_max", "%lld", (long long)cev);
+	if (pev < 0 || cev < 0) {
+		v = iso_cgu_knob_verdict(ctx, "pids.events", -ENOENT);
+		goto out;
+	}
+	if (err != EAGAIN)
+		v = iso_fail(ctx,
+			     "no fork was rejected (%d succeeded, errno %d) and pids.events max "
+			     "is %lld in the limiting and %lld in the forking cgroup",
+			     ok, err, (long long)pev, (long long)cev);
+	else if (hier && (pev < 1 || cev != 0))
+		v = iso_fail(ctx,
+			     "pids.events max is %lld at the limiting cgroup and %lld in the "
+			     "forking child; expected >= 1 and 0",
+			     (long long)pev, (long long)cev);
+	else if (!hier && (cev < 1 || pev != 0))
+		v = iso_fail(ctx,
+			     "pids.events max is %lld in the forking cgroup and %lld at the "
+			     "limiting parent; expected >= 1 and 0",
+			     (long long)cev, (long long)pev);
+out:
+	forker_stop(&f, pid);
+	iso_cg_destroy(c);
+	iso_cg_destroy(p);
+	return v;
+}
+
+static enum iso_verdict events_max_counted_at_limiting_ancestor(struct iso_ctx *ctx)
+{
+	return events_max(ctx, true, true);
+}
+
+static enum iso_verdict events_max_at_ancestor_without_limit(struct iso_ctx *ctx)
+{
+	return events_max(ctx, true, false);
+}
+
+static enum iso_verdict events_max_counted_in_forking_cgroup(struct iso_ctx *ctx)
+{
+	return events_max(ctx, false, true);
+}
+
+static enum iso_verdict events_max_in_forking_without_limit(struct iso_ctx *ctx)
+{
+	return events_max(ctx, false, false);
+}
+
+/* ---- "max" means no limit ---- */
+
+/*
+ * Writing "max" to pids.max removes the limit: forks beyond the old limit
+ * succeed and the file reads "max" (cgroup-v1/pids.rst: "pids.max ... 'max'
+ * ... no limit"; cgroup-v2.rst "pids.max": default "max").
+ */
+static enum iso_verdict max_unlimited(struct iso_ctx *ctx, bool write_max)
+{
+	struct iso_cg *cg = NULL;
+	struct forker f = { { -1, -1 }, NULL };
+	enum iso_verdict v = ISO_PASS;
+	char val[32] = "";
+	int r, ok = 0, err = 0;
+	pid_t pid = -1;
+
+	r = make_cg(ctx, NULL, "unlim", &cg);
+	if (r < 0) {
+		v = iso_broken(ctx, r, "create a pids cgroup");
+		goto out;
+	}
+	if ((r = iso_cg_write(cg, "pids.max", "%d", PIDS_LIMIT)) < 0) {
+		v = iso_cgu_knob_verdict(ctx, "pids.max", r);
+		goto out;
+	}
+	if (write_max && (r = iso_cg_write(cg, "pids.max", "max")) < 0) {
+		v = iso_broken(ctx, r, "write max to pids.max");
+		goto out;
+	}
+	iso_cg_read(cg, "pids.max", val, sizeof(val));
+	iso_note(ctx, "pids_max", "%s", val);
+	pid = forker_start(&f, cg);
+	if (pid < 0) {
+		v = iso_broken(ctx, pid, "spawn the forking worker into the cgroup");
+		goto out;
+	}
+	r = forker_fork(&f, 3 * PIDS_LIMIT, &ok, &err);
+	if (r < 0) {
+		v = iso_broken(ctx, r, "worker did not answer");
+		goto out;
+	}
+	iso_note(ctx, "forks_ok", "%d", ok);
+	if (err)
+		v = iso_fail(ctx, "fork failed (%s) after %d children with pids.max reading '%s'",
+			     strerror(err), ok, val);
+	else if (strcmp(val, "max"))
+		v = iso_fail(ctx, "pids.max reads '%s' after writing max", val);
+out:
+	forker_stop(&f, pid);
+	iso_cg_destroy(cg);
+	return v;
+}
+
+static enum iso_verdict max_string_means_unlimited(struct iso_ctx *ctx)
+{
+	return max_unlimited(ctx, true);
+}
+
+static enum iso_verdict max_string_not_written(struct iso_ctx *ctx)
+{
+	return max_unlimited(ctx, false);
+}
+
+/* ---- a limit below current usage ---- */
+
+/*
+ * Setting pids.max below pids.current kills nothing: the existing tasks stay,
+ * and new forks fail until usage drops (cgroup-v1/pids.rst: "it is possible to
+ * have pids.current > pids.max ... by setting the limit to be smaller than
+ * pids.current ... However, it is not possible to violate a cgroup PID policy
+ * through fork() or clone()").
+ */
+static enum iso_verdict limit_below(struct iso_ctx *ctx, bool limit)
+{
+	struct iso_cg *cg = NULL;
+	struct forker f = { { -1, -1 }, NULL };
+	enum iso_verdict v = ISO_PASS;
+	int64_t before = -1, after = -1;
+	int r, ok = 0, err = 0;
+	pid_t pid = -1;
+
+	r = make_cg(ctx, NULL, "below", &cg);
+	if (r < 0) {
+		v = iso_broken(ctx, r, "create a pids cgroup");
+		goto out;
+	}
+	pid = forker_start(&f, cg);
+	if (pid < 0) {
+		v = iso_broken(ctx, pid, "spawn the forking worker into the cgroup");
+		goto out;
+	}
+	r = forker_fork(&f, PIDS_LIMIT - 2, &ok, &err);
+	if (r < 0 || err) {
+		v = iso_broken(ctx, r < 0 ? r : -err, "fork %d children before the limit",
+			       PIDS_LIMIT - 2);
+		goto out;
+	}
+	before = read_or(cg, "pids.current", NULL, -1);
+	if (limit && (r = iso_cg_write(cg, "pids.max", "%d", 2)) < 0) {
+		v = iso_cgu_knob_verdict(ctx, "pids.max", r);
+		goto out;
+	}
+	iso_sleep_ms(50);
+	r = forker_fork(&f, 1, &ok, &err);
+	if (r < 0) {
+		v = iso_broken(ctx, r, "worker did not answer");
+		goto out;
+	}
+	after = read_or(cg, "pids.current", NULL, -1);
+	iso_note(ctx, "pids_current_before", "%lld", (long long)before);
+	iso_note(ctx, "pids_current_after", "%lld", (long long)after);
+	if (!err)
+		v = iso_fail(ctx, "a fork succeeded with pids.current %lld and pids.max %s",
+			     (long long)before, limit ? "2" : "unset");
+	else if (err != EAGAIN)
+		v = iso_fail(ctx, "fork failed with %s, not EAGAIN", strerror(err));
+	else if (after != before || after != PIDS_LIMIT - 1)
+		v = iso_fail(ctx,
+			     "pids.current went from %lld to %lld after lowering pids.max to 2: "
+			     "tasks were lost",
+			     (long long)before, (long long)after);
+out:
+	forker_stop(&f, pid);
+	iso_cg_destroy(cg);
+	return v;
+}
+
+static enum iso_verdict limit_below_current_blocks_only_forks(struct iso_ctx *ctx)
+{
+	return limit_below(ctx, true);
+}
+
+static enum iso_verdict limit_below_current_not_written(struct iso_ctx *ctx)
+{
+	return limit_below(ctx, false);
+}
+
+/* ---- migration may exceed the limit ---- */
+
+static int sleeper_main(void *arg)
+{
+	(void)arg;
+	alarm(20);
+	for (;;)
+		pause();
+	return 0;
+}
+
+/*
+ * Attaching a process to a cgroup is allowed even when it takes pids.current
+ * above pids.max (cgroup-v1/pids.rst: "... or attaching enough processes to the
+ * cgroup such that pids.current is larger than pids.max").
+ */
+static enum iso_verdict migrate_beyond(struct iso_ctx *ctx, bool limit)
+{
+	struct iso_cg *cg = NULL;
+	enum iso_verdict v = ISO_PASS;
+	pid_t sl[3] = { -1, -1, -1 };
+	int64_t cur = -1, max = -1;
+	int r;
+
+	r = make_cg(ctx, NULL, "migrate", &cg);
+	if (r < 0) {
+		v = iso_broken(ctx, r, "create a pids cgroup");
+		goto out;
+	}
+	if (limit && (r = iso_cg_write(cg, "pids.max", "%d", 2)) < 0) {
+		v = iso_cgu_knob_verdict(ctx, "pids.max", r);
+		goto out;
+	}
+	for (int i = 0; i < 3; i++) {
+		/* The first two start inside; the third is moved in from outside. */
+		sl[i] = iso_cgu_spawn(i < 2 ? cg : NULL, sleeper_main, NULL);
+		if (sl[i] < 0) {
+			v = iso_broken(ctx, sl[i], "spawn sleeper %d", i);
+			goto out;
+		}
+	}
+	r = iso_cg_attach(cg, sl[2]);
+	cur = read_or(cg, "pids.current", NULL, -1);
+	max = read_or(cg, "pids.max", NULL, -1);
+	iso_note(ctx, "attach", "%s", r < 0 ? strerror(-r) : "ok");
+	iso_note(ctx, "pids_current", "%lld", (long long)cur);
+	if (r < 0)
+		v = iso_fail(ctx,
+			     "attaching a third process to a cgroup with pids.max 2 failed: %s",
+			     strerror(-r));
+	else if (cur <= max)
+		v = iso_fail(ctx, "pids.current %lld is not above pids.max %s after the migration",
+			     (long long)cur, max == INT64_MAX ? "max" : "2");
+out:
+	for (int i = 0; i < 3; i++)
+		iso_kill_wait(sl[i]);
+	iso_cg_destroy(cg);
+	return v;
+}
+
+static enum iso_verdict migration_beyond_limit_allowed(struct iso_ctx *ctx)
+{
+	return migrate_beyond(ctx, true);
+}
+
+static enum iso_verdict migration_without_limit(struct iso_ctx *ctx)
+{
+	return migrate_beyond(ctx, false);
+}
+
+static const struct iso_case cases[] = {
+	{ .id = "max_makes_fork_fail_with_eagain",
+	  .doc = "at pids.max tasks fork fails with EAGAIN (cgroup-v1/pids.rst, cgroup-v2.rst "
+		 "pids.max)",
+	  .run = max_makes_fork_fail_with_eagain,
+	  .control = max_not_written,
+	  .timeout_ms = 10000,
+	  .req = { .root = true, .controllers = "pids" } },
+	{ .id = "events_max_counted_at_limiting_ancestor",
+	  .doc = "a fork rejected by an ancestor's pids.max counts in that ancestor's pids.events "
+		 "max, not the child's (cgroup-v2.rst pids.events, 6.12+)",
+	  .run = events_max_counted_at_limiting_ancestor,
+	  .control = events_max_at_ancestor_without_limit,
+	  .timeout_ms = 10000,
+	  .req = { .root = true, .controllers = "pids@v2" } },
+	{ .id = "events_max_counted_in_forking_cgroup",
+	  .doc = "on v1 (and v2 before 6.12) a rejected fork counts in the forking cgroup's "
+		 "pids.events max, even when an ancestor's limit rejected it",
+	  .run = events_max_counted_in_forking_cgroup,
+	  .control = events_max_in_forking_without_limit,
+	  .timeout_ms = 10000,
+	  .req = { .root = true, .controllers = "pids" } },
+	{ .id = "max_string_means_unlimited",
+	  .doc = "writing max to pids.max removes the limit (cgroup-v1/pids.rst)",
+	  .run = max_string_means_unlimited,
+	  .control = max_string_not_written,
+	  .timeout_ms = 10000,
+	  .req = { .root = true, .controllers = "pids" } },
+	{ .id = "limit_below_current_blocks_only_forks",
+	  .doc = "pids.max below pids.current blocks forks but kills nothing "
+		 "(cgroup-v1/pids.rst)",
+	  .run = limit_below_current_blocks_only_forks,
+	  .control = limit_below_current_not_written,
+	  .timeout_ms = 10000,
+	  .req = { .root = true, .controllers = "pids" } },
+	{ .id = "migration_beyond_limit_allowed",
+	  .doc = "attaching a process may take pids.current above pids.max "
+		 "(cgroup-v1/pids.rst)",
+	  .run = migration_beyond_limit_allowed,
+	  .control = migration_without_limit,
+	  .timeout_ms = 10000,
+	  .req = { .root = true, .controllers = "pids" } },
+};
+
+const struct iso_suite iso_suite_cgroup_pids = ISO_SUITE("cgroup.pids", cases);

@@ -1,0 +1,831 @@
+// SPDX-License-Identifier: MIT
+/*
+ * cgroup v1 hierarchy rules (Documentation/admin-guide/cgroup-v1/cgroups.rst):
+ * controllers and hierarchies, membership, fork inheritance, tasks versus
+ * cgroup.procs, notify_on_release with a release agent, clone_children.
+ *
+ * Named hierarchies (-o none,name=isb<tag>..) are mounted by the case itself on
+ * a tmpfs in its private mount namespace, never on the host's hierarchies. A
+ * v1 hierarchy outlives its last mount while it has child cgroups, so every
+ * case removes its children, unmounts, and checks the hierarchy is gone.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <signal.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cgroup.h"
+#include "iso.h"
+
+/* A mounted hierarchy of the case's own. */
+struct hier {
+	char mnt[512];
+	char name[32]; /* name= option, "" for controller-only mounts */
+	bool mounted;
+	pid_t procs[4]; /* processes of the case that live in the hierarchy: killed first */
+};
+
+/* Remembers a process to kill before the hierarchy is taken down. Returns pid. */
+static pid_t track(struct hier *h, pid_t pid)
+{
+	for (size_t i = 0; pid > 0 && i < ISO_ARRAY_SIZE(h->procs); i++)
+		if (h->procs[i] <= 0) {
+			h->procs[i] = pid;
+			break;
+		}
+	return pid;
+}
+
+/* Mounts a tmpfs under the case dir once, then a cgroup v1 hierarchy below it. Returns 0 or -errno. */
+static int hier_mount(struct iso_ctx *ctx, struct hier *h, const char *sub, const char *opts,
+		      const char *name)
+{
+	char base[512], o[256];
+	struct stat st;
+
+	snprintf(base, sizeof(base), "%s/cg", iso_ctx_dir(ctx));
+	if (stat(base, &st) < 0) {
+		if (mkdir(base, 0755) < 0)
+			return -errno;
+		if (mount("isobench", base, "tmpfs", 0, "size=1m") < 0)
+			return -errno;
+	}
+	snprintf(h->mnt, sizeof(h->mnt), "%s/%s", base, sub);
+	if (mkdir(h->mnt, 0755) < 0 && errno != EEXIST)
+		return -errno;
+	h->name[0] = '\0';
+	if (name) {
+		snprintf(h->name, sizeof(h->name), "isb%s%s", iso_ctx_tag(ctx), name);
+		snprintf(o, sizeof(o), "%s%sname=%s", opts, *opts ? "," : "", h->name);
+	} else {
+		snprintf(o, sizeof(o), "%s", opts);
+	}
+	if (mount("cgroup", h->mnt, "cgroup", 0, o) < 0)
+		return -errno;
+	h->mounted = true;
+	return 0;
+}
+
+/* True if /proc/self/cgroup still lists the named hierarchy. */
+static bool hier_listed(const char *name)
+{
+	char buf[4096], pat[64];
+
+	if (iso_read_file("/proc/self/cgroup", buf, sizeof(buf)) < 0)
+		return false;
+	snprintf(pat, sizeof(pat), ":name=%s:", name);
+	return strstr(buf, pat) != NULL;
+}
+
+/* Removes sub-cgroups depth-first (cgroupfs files cannot be unlinked, only directories). */
+static void rmdir_tree(const char *dir, bool self)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+
+	while (d && (e = readdir(d))) {
+		char sub[600];
+
+		if (e->d_type != DT_DIR || e->d_name[0] == '.')
+			continue;
+		snprintf(sub, sizeof(sub), "%s/%s", dir, e->d_name);
+		rmdir_tree(sub, true);
+	}
+	if (d)
+		closedir(d);
+	if (self)
+		rmdir(dir);
+}
+
+/* Polls until the named hierarchy is no longer listed. True if gone. */
+static bool wait_gone(const char *name, int ms)
+{
+	for (int i = 0; i < ms / 10; i++) {
+		if (!hier_listed(name))
+			return true;
+		iso_sleep_ms(10);
+	}
+	return !hier_listed(name);
+}
+
+/*
+ * Unmounts and makes sure a named hierarchy is destroyed: removing a child just
+ * before the unmount can leave the hierarchy alive, so remount and unmount
+ * until it is gone. Returns 0 or -EBUSY.
+ */
+static int hier_umount(struct hier *h)
+{
+	/* Grandchildren first, then children; their zombies come back to us (subreaper). */
+	for (int i = ISO_ARRAY_SIZE(h->procs) - 1; i >= 0; i--) {
+		if (h->procs[i] > 0)
+			kill(h->procs[i], SIGKILL);
+		iso_kill_wait(h->procs[i]);
+		h->procs[i] = 0;
+	}
+	/* Every child of the case is tracked and killed: wait for all of them. */
+	while (waitpid(-1, NULL, __WALL) > 0 || errno == EINTR)
+		;
+	if (!h->mounted)
+		return 0;
+	/*
+	 * Only a named hierarchy of our own is ours to empty. A controller mount
+	 * (same_set, bound_busy's control) is the host's hierarchy seen again:
+	 * never touch its cgroups.
+	 */
+	if (h->name[0])
+		rmdir_tree(h->mnt, false);
+	umount2(h->mnt, 0);
+	h->mounted = false;
+	if (!h->name[0])
+		return 0;
+	/* Destruction is asynchronous; a child removed just before can keep it alive. */
+	for (int i = 0; i < 5 && !wait_gone(h->name, 500); i++) {
+		char o[80];
+
+		snprintf(o, sizeof(o), "none,name=%s", h->name);
+		if (mount("cgroup", h->mnt, "cgroup", 0, o) == 0) {
+			rmdir_tree(h->mnt, false);
+			umount2(h->mnt, 0);
+		}
+	}
+	return hier_listed(h->name) ? -EBUSY : 0;
+}
+
+/* True if pid is listed in dir/file. */
+static bool listed(const char *dir, const char *file, pid_t pid)
+{
+	char path[600], buf[8192], *line, *save = NULL;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, file);
+	if (iso_read_file(path, buf, sizeof(buf)) < 0)
+		return false;
+	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
+		if (atoi(line) == pid)
+			return true;
+	return false;
+}
+
+/* Path of pid's cgroup in the named hierarchy, from /proc/PID/cgroup. Returns 0 or -ENOENT. */
+static int cgroup_of(pid_t pid, const char *name, char *out, size_t len)
+{
+	char path[64], buf[4096], pat[64], *p;
+
+	snprintf(path, sizeof(path), "/proc/%d/cgroup", (int)pid);
+	if (iso_read_file(path, buf, sizeof(buf)) < 0)
+		return -ENOENT;
+	snprintf(pat, sizeof(pat), ":name=%s:", name);
+	p = strstr(buf, pat);
+	if (!p)
+		return -ENOENT;
+	p += strlen(pat);
+	snprintf(out, len, "%.*s", (int)strcspn(p, "\n"), p);
+	return 0;
+}
+
+static int mkcg(const struct hier *h, const char *sub)
+{
+	char path[600];
+
+	snprintf(path, sizeof(path), "%s/%s", h->mnt, sub);
+	return mkdir(path, 0755) < 0 && errno != EEXIST ? -errno : 0;
+}
+
+static int move_to(const struct hier *h, const char *sub, const char *file, pid_t pid)
+{
+	char path[600];
+
+	snprintf(path, sizeof(path), "%s/%s/%s", h->mnt, sub, file);
+	return iso_write_file(path, "%d", (int)pid);
+}
+
+/* Finishes a case: the verdict stands unless the hierarchy could not be destroyed. */
+static enum iso_verdict done(struct iso_ctx *ctx, struct hier *h, enum iso_verdict v)
+{
+	if (hier_umount(h) < 0)
+		return iso_broken(ctx, -EBUSY, "named hierarchy %s outlived its unmount", h->name);
+	return v;
+}
+
+static int sleeper(void *arg)
+{
+	(void)arg;
+	for (;;)
+		pause();
+	return 0;
+}
+
+/* ---- several controllers on one hierarchy ---- */
+
+/* Two enabled v1 controllers bound to no hierarchy (hierarchy id 0 in /proc/cgroups). */
+static int free_controllers(char *a, char *b, size_t len)
+{
+	static const char *const prefer[] = { "net_cls", "net_prio", "perf_event", NULL };
+	char buf[4096], v2[256] = "";
+	int found = 0;
+
+	if (iso_read_file("/proc/cgroups", buf, sizeof(buf)) < 0)
+		return -ENOENT;
+	iso_read_file("/sys/fs/cgroup/cgroup.controllers", v2, sizeof(v2));
+	for (int i = 0; prefer[i] && found < 2; i++) {
+		char pat[64], *p;
+		int hid, en;
+
+		snprintf(pat, sizeof(pat), "\n%s\t", prefer[i]);
+		p = strstr(buf, pat);
+		if (!p || sscanf(p + strlen(pat), "%d\t%*d\t%d", &hid, &en) != 2 || hid || !en)
+			continue;
+		snprintf(found ? b : a, len, "%s", prefer[i]);
+		found++;
+	}
+	return found == 2 ? 0 : -ENOENT;
+}
+
+/*
+ * Several controllers can be attached to one hierarchy: a mount with -o A,B
+ * makes one hierarchy that both appear on (cgroups.rst 1.2, 2.1).
+ */
+static enum iso_verdict several_controllers(struct iso_ctx *ctx, bool both)
+{
+	struct hier h = { 0 };
+	char a[32], b[32], opts[80], f[600];
+	int r;
+
+	if (free_controllers(a, b, sizeof(a)) < 0)
+		return iso_skip(
+			ctx,
+			"needs two v1 controllers bound to no hierarchy (net_cls, net_prio, perf_event are all in use)");
+	snprintf(opts, sizeof(opts), both ? "%s,%s" : "%s", a, b);
+	r = hier_mount(ctx, &h, "multi", opts, NULL);
+	if (r < 0)
+		return iso_skip(ctx, "mount -t cgroup -o %s: %s", opts, strerror(-r));
+	iso_note(ctx, "controllers", "%s", opts);
+	snprintf(f, sizeof(f), "%s/%s.%s", h.mnt, b,
+		 !strcmp(b, "net_prio") ? "prioidx" :
+		 !strcmp(b, "net_cls")	? "classid" :
+					  "nope");
+	if (access(f, F_OK) < 0 && strcmp(b, "perf_event"))
+		return done(ctx, &h,
+			    iso_fail(ctx, "a hierarchy mounted with -o %s,%s has no %s files", a, b,
+				     b));
+	snprintf(f, sizeof(f), "%s/%s.%s", h.mnt, a, !strcmp(a, "net_cls") ? "classid" : "prioidx");
+	if (access(f, F_OK) < 0)
+		return done(ctx, &h, iso_fail(ctx, "the hierarchy has no %s files", a));
+	return done(ctx, &h, ISO_PASS);
+}
+
+static enum iso_verdict several_controllers_run(struct iso_ctx *ctx)
+{
+	return several_controllers(ctx, true);
+}
+
+static enum iso_verdict several_controllers_ctl(struct iso_ctx *ctx)
+{
+	return several_controllers(ctx, false);
+}
+
+/* ---- a bound controller cannot join another set; the same set reuses the hierarchy ---- */
+
+/* A v1 hierarchy with controllers that our case cgroup lives in. */
+static int bound_hier(struct iso_ctx *ctx, const char **ctrls, const char **dir)
+{
+	const struct iso_cg_layout *l = iso_ctx_layout(ctx);
+
+	for (int i = 0; i < l->nhier; i++) {
+		if (l->hier[i].version != 1 || l->hier[i].name[0] || !l->hier[i].controllers[0])
+			continue;
+		*ctrls = l->hier[i].controllers;
+		*dir = iso_cg_dir(iso_ctx_cgroup(ctx),
+				  strtok(strdupa(l->hier[i].controllers), ","));
+		if (*dir)
+			return i;
+	}
+	return -ENOENT;
+}
+
+/*
+ * A controller already attached to a hierarchy cannot be mounted together
+ * with a different set of controllers: mount fails with EBUSY (cgroups.rst
+ * 2.1: "If an active hierarchy with exactly the same set of subsystems already
+ * exists, it will be reused ... otherwise EBUSY").
+ */
+static enum iso_verdict bound_busy(struct iso_ctx *ctx, bool other_set)
+{
+	struct hier h = { 0 };
+	const char *ctrls, *dir;
+	char opts[160];
+	int r;
+
+	if (bound_hier(ctx, &ctrls, &dir) < 0)
+		return iso_skip(ctx, "needs a v1 hierarchy with controllers");
+	snprintf(opts, sizeof(opts), other_set ? "%s" : "%s", ctrls);
+	r = other_set ? hier_mount(ctx, &h, "busy", opts, "bz") :
+			hier_mount(ctx, &h, "busy", opts, NULL);
+	iso_note(ctx, "mount_opts", "%s%s", opts, other_set ? " + name=" : "");
+	if (r == -EBUSY)
+		return done(ctx, &h, ISO_PASS);
+	return done(ctx, &h,
+		    iso_fail(ctx, "mount -o %s%s: %s, expected EBUSY", opts,
+			     other_set ? ",name=..." : "", r ? strerror(-r) : "succeeded"));
+}
+
+static enum iso_verdict bound_busy_run(struct iso_ctx *ctx)
+{
+	return bound_busy(ctx, true);
+}
+
+static enum iso_verdict bound_busy_ctl(struct iso_ctx *ctx)
+{
+	return bound_busy(ctx, false);
+}
+
+/*
+ * Mounting exactly the same controller set again reuses the existing hierarchy:
+ * the case's own cgroup is there, the same kernfs node.
+ */
+static enum iso_verdict same_set(struct iso_ctx *ctx, bool same)
+{
+	struct hier h = { 0 };
+	const char *ctrls, *dir;
+	char rel[512], there[1024];
+	struct stat a, b;
+	int i, r;
+
+	i = bound_hier(ctx, &ctrls, &dir);
+	if (i < 0)
+		return iso_skip(ctx, "needs a v1 hierarchy with controllers");
+	r = same ? hier_mount(ctx, &h, "same", ctrls, NULL) :
+		   hier_mount(ctx, &h, "same", "none", "ss");
+	if (r < 0)
+		return iso_broken(ctx, r, "mount -o %s", same ? ctrls : "none,name=..");
+	/* Our cgroup relative to the cgroup isobench started in, which is relative to the mount. */
+	snprintf(rel, sizeof(rel), "%s", dir + strlen(iso_ctx_layout(ctx)->hier[i].mnt));
+	snprintf(there, sizeof(there), "%s%s", h.mnt, rel);
+	iso_note(ctx, "path", "%s", rel);
+	if (stat(dir, &a) < 0)
+		return done(ctx, &h, iso_broken(ctx, -errno, "stat %s", dir));
+	if (stat(there, &b) < 0)
+		return done(ctx, &h,
+			    iso_fail(ctx, "the case's cgroup %s is not in the new mount", rel));
+	if (a.st_ino != b.st_ino || a.st_dev != b.st_dev)
+		return done(ctx, &h, iso_fail(ctx, "%s is another cgroup in the new mount", rel));
+	return done(ctx, &h, ISO_PASS);
+}
+
+static enum iso_verdict same_set_run(struct iso_ctx *ctx)
+{
+	return same_set(ctx, true);
+}
+
+static enum iso_verdict same_set_ctl(struct iso_ctx *ctx)
+{
+	return same_set(ctx, false);
+}
+
+/* ---- membership ---- */
+
+/*
+ * A new hierarchy starts with every task in its root cgroup (cgroups.rst 2.1:
+ * "all tasks in the system are in the root cgroup").
+ */
+static enum iso_verdict all_in_root(struct iso_ctx *ctx, bool root)
+{
+	struct hier h = { 0 };
+	char where[512];
+	int r = hier_mount(ctx, &h, "root", "none", "rt");
+
+	if (r < 0)
+		return iso_skip(ctx, "cannot mount a named v1 hierarchy: %s", strerror(-r));
+	if (!root && mkcg(&h, "child") < 0)
+		return done(ctx, &h, iso_broken(ctx, -errno, "mkdir child"));
+	snprintf(where, sizeof(where), "%s%s", h.mnt, root ? "" : "/child");
+	if (!listed(where, "cgroup.procs", 1) || !listed(where, "cgroup.procs", getpid()))
+		return done(ctx, &h,
+			    iso_fail(ctx,
+				     "init (pid 1) or the case is not in %s of the new hierarchy",
+				     root ? "the root" : "the child cgroup"));
+	if (cgroup_of(getpid(), h.name, where, sizeof(where)) < 0 || strcmp(where, "/"))
+		return done(ctx, &h,
+			    iso_fail(ctx,
+				     "/proc/self/cgroup does not show / for the new hierarchy"));
+	return done(ctx, &h, ISO_PASS);
+}
+
+static enum iso_verdict all_in_root_run(struct iso_ctx *ctx)
+{
+	return all_in_root(ctx, true);
+}
+
+static enum iso_verdict all_in_root_ctl(struct iso_ctx *ctx)
+{
+	return all_in_root(ctx, false);
+}
+
+/*
+ * Within one hierarchy a task is in exactly one cgroup: adding it to another
+ * removes it from the first; it is in cgroups of several hierarchies at once.
+ */
+static enum iso_verdict one_per_hierarchy(struct iso_ctx *ctx, bool second_move)
+{
+	struct hier h = { 0 };
+	char where[512], a[600];
+	pid_t p;
+	int r = hier_mount(ctx, &h, "one", "none", "on");
+
+	if (r < 0)
+		return iso_skip(ctx, "cannot mount a named v1 hierarchy: %s", strerror(-r));
+	p = track(&h, iso_spawn(0, sleeper, NULL));
+	if (p < 0 || mkcg(&h, "a") < 0 || mkcg(&h, "b") < 0)
+		return done(ctx, &h, iso_broken(ctx, p < 0 ? p : -errno, "set up"));
+	if (move_to(&h, "a", "cgroup.procs", p) < 0 ||
+	    (second_move && move_to(&h, "b", "cgroup.procs", p) < 0))
+		return done(ctx, &h, iso_broken(ctx, -errno, "move"));
+	snprintf(a, sizeof(a), "%s/a", h.mnt);
+	if (listed(a, "cgroup.procs", p))
+		return done(ctx, &h,
+			    iso_fail(ctx, "after moving to b the task is still listed in a"));
+	snprintf(a, sizeof(a), "%s/b", h.mnt);
+	if (!listed(a, "cgroup.procs", p) || cgroup_of(p, h.name, where, sizeof(where)) < 0 ||
+	    strcmp(where, "/b"))
+		return done(ctx, &h, iso_fail(ctx, "the task is not in b"));
+	/* Meanwhile it is still in the case's cgroup of the other hierarchies. */
+	if (iso_ctx_cgroup(ctx)) {
+		const char *pd = iso_cg_dir(iso_ctx_cgroup(ctx), "pids");
+		char leaf[600];
+
+		snprintf(leaf, sizeof(leaf), "%s/leaf", pd ? pd : "");
+		if (pd && !listed(leaf, "cgroup.procs", p))
+			return done(ctx, &h, iso_fail(ctx, "the task left its pids cgroup"));
+	}
+	return done(ctx, &h, ISO_PASS);
+}
+
+static enum iso_verdict one_per_hierarchy_run(struct iso_ctx *ctx)
+{
+	return one_per_hierarchy(ctx, true);
+}
+
+static enum iso_verdict one_per_hierarchy_ctl(struct iso_ctx *ctx)
+{
+	return one_per_hierarchy(ctx, false);
+}
+
+static int parent_forks(void *arg)
+{
+	int fd = *(int *)arg;
+	pid_t c = iso_spawn(0, sleeper, NULL);
+
+	/* Report the child's pid, then wait to be killed (the case kills both). */
+	if (c < 0 || write(fd, &c, sizeof(c)) != sizeof(c))
+		return 1;
+	for (;;)
+		pause();
+	return 0;
+}
+
+/*
+ * A forked child starts in its parent's cgroup and can be moved afterwards
+ * without affecting the parent (cgroups.rst 1.3).
+ */
+static enum iso_verdict fork_inherits(struct iso_ctx *ctx, bool move_child)
+{
+	struct hier h = { 0 };
+	struct iso_sync go;
+	char where[512];
+	pid_t parent, child = -1;
+	int fds[2], r = hier_mount(ctx, &h, "fork", "none", "fk");
+
+	if (r < 0)
+		return iso_skip(ctx, "cannot mount a named v1 hierarchy: %s", strerror(-r));
+	if (mkcg(&h, "a") < 0 || mkcg(&h, "b") < 0 || pipe(fds) < 0 || iso_sync_init(&go) < 0)
+		return done(ctx, &h, iso_broken(ctx, -errno, "set up"));
+	/* The parent is moved to a before it forks: the child must start in a. */
+	prctl(PR_SET_CHILD_SUBREAPER, 1);
+	parent = fork();
+	if (parent == 0) {
+		close(fds[0]);
+		iso_sync_wait(&go, 10000);
+		_exit(parent_forks(&fds[1]));
+	}
+	close(fds[1]);
+	track(&h, parent);
+	if (parent < 0 || move_to(&h, "a", "cgroup.procs", parent) < 0) {
+		close(fds[0]);
+		return done(ctx, &h, iso_broken(ctx, -errno, "fork and move the parent"));
+	}
+	iso_sync_wake(&go);
+	iso_sync_close(&go);
+	r = read(fds[0], &child, sizeof(child));
+	close(fds[0]);
+	if (r != sizeof(child) || child <= 0)
+		return done(ctx, &h, iso_broken(ctx, -EIO, "no child pid"));
+	track(&h, child);
+	if (cgroup_of(child, h.name, where, sizeof(where)) < 0 || strcmp(where, "/a"))
+		return done(ctx, &h,
+			    iso_fail(ctx, "the child started in %s, not in its parent's /a",
+				     where));
+	if (move_to(&h, "b", "cgroup.procs", move_child ? child : parent) < 0)
+		return done(ctx, &h, iso_broken(ctx, -errno, "move"));
+	if (cgroup_of(parent, h.name, where, sizeof(where)) < 0 || strcmp(where, "/a"))
+		return done(ctx, &h,
+			    iso_fail(ctx, "moving the child moved the parent to %s", where));
+	if (cgroup_of(child, h.name, where, sizeof(where)) < 0 || strcmp(where, "/b"))
+		return done(ctx, &h, iso_fail(ctx, "the child is in %s, not /b", where));
+	return done(ctx, &h, ISO_PASS);
+}
+
+static enum iso_verdict fork_inherits_run(struct iso_ctx *ctx)
+{
+	return fork_inherits(ctx, true);
+}
+
+static enum iso_verdict fork_inherits_ctl(struct iso_ctx *ctx)
+{
+	return fork_inherits(ctx, false);
+}
+
+/* ---- tasks versus cgroup.procs ---- */
+
+struct threads {
+	pid_t tid[2];
+	struct iso_sync ready;
+};
+
+static void *thread_main(void *arg)
+{
+	struct threads *t = arg;
+
+	t->tid[1] = (pid_t)syscall(SYS_gettid);
+	iso_sync_wake(&t->ready);
+	for (;;)
+		pause();
+	return NULL;
+}
+
+struct two_threads_arg {
+	int fd; /* write end: the two tids */
+};
+
+static int two_threads(void *arg)
+{
+	struct two_threads_arg *a = arg;
+	struct threads t = { .tid = { getpid(), 0 } };
+	pthread_t th;
+
+	if (iso_sync_init(&t.ready) < 0 || pthread_create(&th, NULL, thread_main, &t))
+		return 1;
+	if (iso_sync_wait(&t.ready, 5000) < 0)
+		return 2;
+	if (write(a->fd, t.tid, sizeof(t.tid)) != sizeof(t.tid))
+		return 3;
+	for (;;)
+		pause();
+	return 0;
+}
+
+/*
+ * Writing a TID to tasks moves that thread only; writing a TGID to
+ * cgroup.procs moves every thread of the process (cgroups.rst 2.2, 2.3).
+ */
+static enum iso_verdict tasks_vs_procs(struct iso_ctx *ctx, bool use_tasks)
+{
+	struct hier h = { 0 };
+	struct two_threads_arg a;
+	pid_t tid[2] = { 0, 0 };
+	pid_t p;
+	char b[600], dflt[600];
+	int fds[2], r = hier_mount(ctx, &h, "thr", "none", "th");
+
+	if (r < 0)
+		return iso_skip(ctx, "cannot mount a named v1 hierarchy: %s", strerror(-r));
+	if (mkcg(&h, "b") < 0 || pipe(fds) < 0)
+		return done(ctx, &h, iso_broken(ctx, -errno, "set up"));
+	a.fd = fds[1];
+	p = track(&h, iso_spawn(0, two_threads, &a));
+	close(fds[1]);
+	if (p < 0 || read(fds[0], tid, sizeof(tid)) != sizeof(tid)) {
+		close(fds[0]);
+		return done(ctx, &h, iso_broken(ctx, p < 0 ? p : -EIO, "start two threads"));
+	}
+	close(fds[0]);
+	iso_note(ctx, "tids", "%d %d", (int)tid[0], (int)tid[1]);
+	/* Move the second thread alone. */
+	if (move_to(&h, "b", use_tasks ? "tasks" : "cgroup.procs", tid[1]) < 0)
+		return done(ctx, &h,
+			    iso_broken(ctx, -errno, "write tid to %s",
+				       use_tasks ? "tasks" : "cgroup.procs"));
+	snprintf(b, sizeof(b), "%s/b", h.mnt);
+	snprintf(dflt, sizeof(dflt), "%s", h.mnt);
+	if (!listed(b, "tasks", tid[1]))
+		return done(ctx, &h, iso_fail(ctx, "thread %d is not in b/tasks", (int)tid[1]));
+	if (listed(b, "tasks", tid[0]) || !listed(dflt, "tasks", tid[0]))
+		return done(ctx, &h,
+			    iso_fail(ctx, "writing thread %d moved its sibling %d too", (int)tid[1],
+				     (int)tid[0]));
+	/* Now the whole process. */
+	if (move_to(&h, "b", "cgroup.procs", tid[0]) < 0)
+		return done(ctx, &h, iso_broken(ctx, -errno, "write tgid to cgroup.procs"));
+	if (!listed(b, "tasks", tid[0]) || !listed(b, "tasks", tid[1]))
+		return done(ctx, &h, iso_fail(ctx, "cgroup.procs did not move every thread"));
+	return done(ctx, &h, ISO_PASS);
+}
+
+static enum iso_verdict tasks_vs_procs_run(struct iso_ctx *ctx)
+{
+	return tasks_vs_procs(ctx, true);
+}
+
+static enum iso_verdict tasks_vs_procs_ctl(struct iso_ctx *ctx)
+{
+	return tasks_vs_procs(ctx, false);
+}
+
+/* ---- release agent ---- */
+
+/*
+ * With notify_on_release set, the kernel runs the hierarchy's release_agent
+ * with the cgroup's path when its last task leaves (cgroups.rst 1.4). The
+ * agent runs in the initial namespaces, so its path is the host's.
+ */
+static enum iso_verdict release_agent(struct iso_ctx *ctx, bool notify)
+{
+	struct hier h = { 0 };
+	char agent[600], marker[600], opts[700], nor[600], got[256] = "";
+	pid_t p;
+	int fd, r;
+
+	snprintf(agent, sizeof(agent), "%s/agent.sh", iso_ctx_dir(ctx));
+	snprintf(marker, sizeof(marker), "%s/released", iso_ctx_dir(ctx));
+	fd = open(agent, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0755);
+	if (fd < 0)
+		return iso_broken(ctx, -errno, "create %s", agent);
+	dprintf(fd, "#!/bin/sh\necho \"$1\" >> %s\n", marker);
+	close(fd);
+	snprintf(opts, sizeof(opts), "none,release_agent=%s", agent);
+	r = hier_mount(ctx, &h, "rel", opts, "ra");
+	if (r < 0)
+		return iso_skip(ctx, "cannot mount a named v1 hierarchy with a release agent: %s",
+				strerror(-r));
+	if (mkcg(&h, "r") < 0)
+		return done(ctx, &h, iso_broken(ctx, -errno, "mkdir r"));
+	snprintf(nor, sizeof(nor), "%s/r/notify_on_release", h.mnt);
+	if (iso_write_file(nor, "%d", notify ? 1 : 0) < 0)
+		return done(ctx, &h, iso_broken(ctx, -errno, "write notify_on_release"));
+	p = track(&h, iso_spawn(0, sleeper, NULL));
+	if (p < 0 || move_to(&h, "r", "cgroup.procs", p) < 0)
+		return done(ctx, &h, iso_broken(ctx, -errno, "move a task into r"));
+	iso_kill_wait(p);
+	h.procs[0] = 0;
+	/* The last task left r: wait for the agent. */
+	for (int i = 0; i < 250 * (int)iso_ctx_time_mul(ctx); i++) {
+		if (iso_read_file(marker, got, sizeof(got)) > 0)
+			break;
+		iso_sleep_ms(20);
+	}
+	if (!got[0])
+		return done(
+			ctx, &h,
+			iso_fail(
+				ctx,
+				"release agent did not run within 5 s of r emptying (notify_on_release=%d)%s",
+				notify,
+				notify ?
+					"; in a container the agent path is resolved in the host's mount namespace" :
+					""));
+	iso_note(ctx, "agent_argument", "%s", got);
+	if (strcmp(got, "/r"))
+		return done(ctx, &h, iso_fail(ctx, "release agent was given %s, not /r", got));
+	return done(ctx, &h, ISO_PASS);
+}
+
+static enum iso_verdict release_agent_run(struct iso_ctx *ctx)
+{
+	return release_agent(ctx, true);
+}
+
+static enum iso_verdict release_agent_ctl(struct iso_ctx *ctx)
+{
+	return release_agent(ctx, false);
+}
+
+/* ---- clone_children ---- */
+
+/*
+ * With cgroup.clone_children set in a cpuset cgroup, a new child copies the
+ * parent's cpuset.cpus and cpuset.mems; without it they start empty
+ * (cgroups.rst 1.6, cpusets.rst 1.7).
+ */
+static enum iso_verdict clone_children(struct iso_ctx *ctx, bool clone)
+{
+	const char *dir = iso_cg_dir(iso_ctx_cgroup(ctx), "cpuset");
+	char p[600], c[600], f[700], cpus[64];
+
+	if (!dir || iso_cg_controller_version(iso_ctx_layout(ctx), "cpuset") != 1)
+		return iso_skip(ctx, "needs the cpuset controller on cgroup v1");
+	snprintf(p, sizeof(p), "%s/cc", dir);
+	if (mkdir(p, 0755) < 0)
+		return iso_broken(ctx, -errno, "mkdir %s", p);
+	snprintf(f, sizeof(f), "%s/cpuset.effective_cpus", dir);
+	iso_read_file(f, cpus, sizeof(cpus));
+	cpus[strcspn(cpus, ",-")] = '\0'; /* the first cpu */
+	snprintf(f, sizeof(f), "%s/cpuset.cpus", p);
+	if (iso_write_file(f, "%s", cpus) < 0)
+		return iso_broken(ctx, -errno, "write %s", f);
+	snprintf(f, sizeof(f), "%s/cpuset.mems", p);
+	if (iso_write_file(f, "0") < 0)
+		return iso_broken(ctx, -errno, "write %s", f);
+	snprintf(f, sizeof(f), "%s/cgroup.clone_children", p);
+	if (iso_write_file(f, "%d", clone ? 1 : 0) < 0)
+		return iso_broken(ctx, -errno, "write %s", f);
+	snprintf(c, sizeof(c), "%s/child", p);
+	if (mkdir(c, 0755) < 0)
+		return iso_broken(ctx, -errno, "mkdir %s", c);
+	snprintf(f, sizeof(f), "%s/cpuset.cpus", c);
+	{
+		char got[64] = "";
+
+		iso_read_file(f, got, sizeof(got));
+		rmdir(c);
+		rmdir(p);
+		iso_note(ctx, "child_cpus", "%s", got);
+		if (strcmp(got, cpus))
+			return iso_fail(ctx, "child's cpuset.cpus is '%s', not the parent's '%s'",
+					got, cpus);
+	}
+	return ISO_PASS;
+}
+
+static enum iso_verdict clone_children_run(struct iso_ctx *ctx)
+{
+	return clone_children(ctx, true);
+}
+
+static enum iso_verdict clone_children_ctl(struct iso_ctx *ctx)
+{
+	return clone_children(ctx, false);
+}
+
+#define V1_REQ               \
+	{                    \
+		.root = true \
+	}
+
+static const struct iso_case cases[] = {
+	{ .id = "several_controllers_one_hierarchy",
+	  .doc = "one v1 hierarchy carries several controllers mounted together (cgroup-v1/cgroups.rst 2.1)",
+	  .run = several_controllers_run,
+	  .control = several_controllers_ctl,
+	  .req = V1_REQ },
+	{ .id = "bound_controller_other_set_ebusy",
+	  .doc = "a controller on one hierarchy cannot be mounted with another set: EBUSY (cgroups.rst 2.1)",
+	  .run = bound_busy_run,
+	  .control = bound_busy_ctl,
+	  .req = { .root = true, .cgroup = ISO_CGV_V1 } },
+	{ .id = "same_set_reuses_hierarchy",
+	  .doc = "mounting exactly the same controller set reuses the existing hierarchy (cgroups.rst 2.1)",
+	  .run = same_set_run,
+	  .control = same_set_ctl,
+	  .req = { .root = true, .cgroup = ISO_CGV_V1 } },
+	{ .id = "new_hierarchy_all_tasks_in_root",
+	  .doc = "a new hierarchy starts with every task in its root cgroup (cgroups.rst 2.1)",
+	  .run = all_in_root_run,
+	  .control = all_in_root_ctl,
+	  .req = V1_REQ },
+	{ .id = "one_cgroup_per_hierarchy",
+	  .doc = "a task is in one cgroup per hierarchy; moving it removes it from the first (cgroups.rst 1.3)",
+	  .run = one_per_hierarchy_run,
+	  .control = one_per_hierarchy_ctl,
+	  .req = V1_REQ },
+	{ .id = "fork_inherits_then_moves_alone",
+	  .doc = "a forked child starts in its parent's cgroup and moves without the parent (cgroups.rst 1.3)",
+	  .run = fork_inherits_run,
+	  .control = fork_inherits_ctl,
+	  .req = V1_REQ },
+	{ .id = "tasks_moves_thread_procs_moves_process",
+	  .doc = "a TID written to tasks moves one thread; a TGID to cgroup.procs moves all (cgroups.rst 2.2)",
+	  .run = tasks_vs_procs_run,
+	  .control = tasks_vs_procs_ctl,
+	  .req = V1_REQ },
+	{ .id = "release_agent_runs_when_emptied",
+	  .doc = "notify_on_release runs the release agent with the cgroup path when it empties (cgroups.rst 1.4)",
+	  .run = release_agent_run,
+	  .control = release_agent_ctl,
+	  .timeout_ms = 15000,
+	  .req = V1_REQ },
+	{ .id = "clone_children_copies_cpuset",
+	  .doc = "with cgroup.clone_children a new cpuset child copies its parent's cpus (cgroups.rst 1.6)",
+	  .run = clone_children_run,
+	  .control = clone_children_ctl,
+	  .req = { .root = true, .controllers = "cpuset@v1" } },
+};
+
+const struct iso_suite iso_suite_cgroupv1 = ISO_SUITE("cgroupv1", cases);

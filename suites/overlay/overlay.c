@@ -1,0 +1,486 @@
+// SPDX-License-Identifier: MIT
+/*
+ * overlayfs, the copy-on-write layering of container images
+ * (Documentation/filesystems/overlayfs.rst; section names below refer to it):
+ * copy up on write, whiteouts, opaque directories, renaming lower directories
+ * with and without redirect_dir, and the order of several lower layers.
+ *
+ * Every layer is a directory on one tmpfs mounted below the case directory in
+ * the case's private mount namespace; the overlay is mounted there too. The
+ * negative controls mount a plain bind of the lower directory instead of the
+ * overlay (writes land in the lower layer), or leave out what the assertion
+ * depends on (the opaque xattr, redirect_dir, the layer order).
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <sys/xattr.h>
+#include <unistd.h>
+
+#include "ctr/ctr.h"
+
+#define OVL_MISSING "overlay filesystem not available (modprobe overlay; CONFIG_OVERLAY_FS)"
+
+struct ovl {
+	char t[PATH_MAX];
+	char lower[PATH_MAX], upper[PATH_MAX], work[PATH_MAX], merged[PATH_MAX];
+};
+
+/* Mounts the scratch tmpfs and makes lower, upper, work, merged. */
+static enum iso_verdict ovl_prepare(struct iso_ctx *ctx, struct ovl *o)
+{
+	int r = ctr_tmpfs(ctx, "t", 0, o->t);
+
+	if (r < 0)
+		return iso_broken(ctx, r, "mount the scratch tmpfs");
+	if (mkdir(ctr_path(o->lower, o->t, "lower"), 0755) < 0 ||
+	    mkdir(ctr_path(o->upper, o->t, "upper"), 0755) < 0 ||
+	    mkdir(ctr_path(o->work, o->t, "work"), 0755) < 0 ||
+	    mkdir(ctr_path(o->merged, o->t, "merged"), 0755) < 0)
+		return iso_broken(ctx, -errno, "mkdir the layers");
+	return ISO_PASS;
+}
+
+/*
+ * Mounts the overlay at o->merged: lowerdir (NULL: o->lower), o->upper,
+ * o->work, and extra options (NULL or ",redirect_dir=on"). Returns ISO_PASS,
+ * a skip where overlay or an option is missing, or broken.
+ */
+static enum iso_verdict ovl_mount(struct iso_ctx *ctx, const struct ovl *o, const char *lowerdir,
+				  const char *extra)
+{
+	char opts[4096];
+
+	snprintf(opts, sizeof(opts), "lowerdir=%s,upperdir=%s,workdir=%s%s",
+		 lowerdir ? lowerdir : o->lower, o->upper, o->work, extra ? extra : "");
+	if (mount("overlay", o->merged, "overlay", 0, opts) == 0)
+		return ISO_PASS;
+	if (errno == ENODEV)
+		return iso_skip(ctx, OVL_MISSING);
+	if (errno == EINVAL && extra)
+		return iso_skip(ctx, "overlay refuses the option(s) %s (EINVAL): too old a kernel",
+				extra + 1);
+	return iso_broken(ctx, -errno, "mount overlay (%s)", opts);
+}
+
+/* The controls' stand-in for the overlay: the lower directory bound at merged. */
+static enum iso_verdict bind_lower(struct iso_ctx *ctx, const struct ovl *o)
+{
+	if (mount(o->lower, o->merged, NULL, MS_BIND, NULL) < 0)
+		return iso_broken(ctx, -errno, "bind the lower layer at merged");
+	return ISO_PASS;
+}
+
+static enum iso_verdict mount_or_bind(struct iso_ctx *ctx, const struct ovl *o, bool overlay)
+{
+	return overlay ? ovl_mount(ctx, o, NULL, NULL) : bind_lower(ctx, o);
+}
+
+/* Reads a small file into buf. Returns the length or -errno. */
+static ssize_t slurp(const char *dir, const char *name, char *buf, size_t len)
+{
+	char p[PATH_MAX];
+
+	return iso_read_file(ctr_path(p, dir, name), buf, len);
+}
+
+/* Writes a small file dir/name. Returns 0 or -errno. */
+static int put(const char *dir, const char *name, const char *s)
+{
+	char p[PATH_MAX];
+
+	return ctr_write_new(ctr_path(p, dir, name), s);
+}
+
+/* ---- copy up ---- */
+
+static enum iso_verdict copy_up(struct iso_ctx *ctx, bool overlay)
+{
+	struct ovl o;
+	enum iso_verdict v = ovl_prepare(ctx, &o);
+	char p[PATH_MAX], buf[64];
+	_cleanup_close_ int fd = -1;
+
+	if (v != ISO_PASS)
+		return v;
+	if (put(o.lower, "f", "lower") < 0)
+		return iso_broken(ctx, -errno, "write lower/f");
+	v = mount_or_bind(ctx, &o, overlay);
+	if (v != ISO_PASS)
+		return v;
+	fd = open(ctr_path(p, o.merged, "f"), O_WRONLY | O_TRUNC | O_CLOEXEC);
+	if (fd < 0 || write(fd, "upper", 5) != 5)
+		return iso_broken(ctx, -errno, "write merged/f");
+	if (slurp(o.lower, "f", buf, sizeof(buf)) < 0 || strcmp(buf, "lower"))
+		return iso_fail(ctx,
+				"the write to merged/f changed the lower layer (it reads "
+				"\"%s\")",
+				buf);
+	if (slurp(o.upper, "f", buf, sizeof(buf)) < 0)
+		return iso_fail(ctx, "no copy of f in the upper layer after the write");
+	if (strcmp(buf, "upper"))
+		return iso_fail(ctx, "upper/f reads \"%s\", not the written \"upper\"", buf);
+	if (slurp(o.merged, "f", buf, sizeof(buf)) < 0 || strcmp(buf, "upper"))
+		return iso_fail(ctx, "merged/f reads \"%s\" after the write", buf);
+	return ISO_PASS;
+}
+
+/*
+ * Opening a lower-layer file for write copies it up: the upper layer gets the
+ * changed copy and the lower file stays as it was ("Non-directories",
+ * "Changes to underlying filesystems"). Control: a bind of the lower
+ * directory, where the write changes the lower file.
+ */
+static enum iso_verdict write_copies_up_leaving_lower_unchanged(struct iso_ctx *ctx)
+{
+	return copy_up(ctx, true);
+}
+
+static enum iso_verdict write_copies_up_leaving_lower_unchanged_control(struct iso_ctx *ctx)
+{
+	return copy_up(ctx, false);
+}
+
+/* ---- whiteouts ---- */
+
+static enum iso_verdict whiteout(struct iso_ctx *ctx, bool overlay)
+{
+	struct ovl o;
+	enum iso_verdict v = ovl_prepare(ctx, &o);
+	char p[PATH_MAX], x[8];
+	struct stat st;
+
+	if (v != ISO_PASS)
+		return v;
+	if (put(o.lower, "f", "lower") < 0)
+		return iso_broken(ctx, -errno, "write lower/f");
+	v = mount_or_bind(ctx, &o, overlay);
+	if (v != ISO_PASS)
+		return v;
+	if (unlink(ctr_path(p, o.merged, "f")) < 0)
+		return iso_broken(ctx, -errno, "unlink merged/f");
+	if (access(p, F_OK) == 0)
+		return iso_fail(ctx, "merged/f is still there after unlink");
+	if (access(ctr_path(p, o.lower, "f"), F_OK) < 0)
+		return iso_fail(ctx, "unlink through the mount removed the lower file");
+	if (lstat(ctr_path(p, o.upper, "f"), &st) < 0)
+		return iso_fail(ctx, "no whiteout for f in the upper layer (%s)", strerror(errno));
+	if (S_ISCHR(st.st_mode) && st.st_rdev == makedev(0, 0)) {
+		iso_note(ctx, "whiteout", "character device 0/0");
+		return ISO_PASS;
+	}
+	/* overlayfs.rst "whiteouts and opaque directories" also allows this form. */
+	if (S_ISREG(st.st_mode) && st.st_size == 0 &&
+	    getxattr(p, "trusted.overlay.whiteout", x, sizeof(x)) >= 0) {
+		iso_note(ctx, "whiteout", "empty file with trusted.overlay.whiteout");
+		return ISO_PASS;
+	}
+	return iso_fail(ctx, "upper/f is not a whiteout (mode 0%o, rdev %u:%u)", st.st_mode,
+			major(st.st_rdev), minor(st.st_rdev));
+}
+
+/*
+ * Removing a lower-layer file leaves a whiteout in the upper layer, a
+ * character device 0/0, and the lower file untouched ("whiteouts and opaque
+ * directories"). Control: a bind of the lower directory, where unlink removes
+ * the lower file.
+ */
+static enum iso_verdict unlink_leaves_whiteout_in_upper(struct iso_ctx *ctx)
+{
+	return whiteout(ctx, true);
+}
+
+static enum iso_verdict unlink_leaves_whiteout_in_upper_control(struct iso_ctx *ctx)
+{
+	return whiteout(ctx, false);
+}
+
+/* ---- opaque directories ---- */
+
+/* Lists dir into names (space-separated, sorted by readdir order). Returns the count or -errno. */
+static int list_dir(const char *dir, char *names, size_t len)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	size_t off = 0;
+	int n = 0;
+
+	names[0] = '\0';
+	if (!d)
+		return -errno;
+	while ((e = readdir(d))) {
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		n++;
+		if (off < len)
+			off += snprintf(names + off, len - off, "%s%s", off ? " " : "", e->d_name);
+	}
+	closedir(d);
+	return n;
+}
+
+static enum iso_verdict opaque_xattr(struct iso_ctx *ctx, bool opaque)
+{
+	struct ovl o;
+	enum iso_verdict v = ovl_prepare(ctx, &o);
+	char p[PATH_MAX], ld[PATH_MAX], ud[PATH_MAX], names[256];
+	int n;
+
+	if (v != ISO_PASS)
+		return v;
+	if (mkdir(ctr_path(ld, o.lower, "d"), 0755) < 0 || put(ld, "a", "a") < 0 ||
+	    mkdir(ctr_path(ud, o.upper, "d"), 0755) < 0 || put(ud, "b", "b") < 0)
+		return iso_broken(ctx, -errno, "make lower/d/a and upper/d/b");
+	if (opaque && setxattr(ud, "trusted.overlay.opaque", "y", 1, 0) < 0)
+		return iso_broken(ctx, -errno, "set trusted.overlay.opaque on upper/d");
+	v = ovl_mount(ctx, &o, NULL, NULL);
+	if (v != ISO_PASS)
+		return v;
+	n = list_dir(ctr_path(p, o.merged, "d"), names, sizeof(names));
+	if (n < 0)
+		return iso_broken(ctx, n, "list merged/d");
+	iso_note(ctx, "merged_d", "%s", names);
+	if (n != 1 || strcmp(names, "b"))
+		return iso_fail(ctx, "merged/d lists \"%s\": the lower entries show through",
+				names);
+	return ISO_PASS;
+}
+
+/*
+ * An upper directory with trusted.overlay.opaque = "y" hides the lower
+ * directory of the same name: merged shows only the upper entries ("whiteouts
+ * and opaque directories"). Control: the same upper directory without the
+ * xattr, which merges with the lower one.
+ */
+static enum iso_verdict opaque_dir_hides_lower_entries(struct iso_ctx *ctx)
+{
+	return opaque_xattr(ctx, true);
+}
+
+static enum iso_verdict opaque_dir_hides_lower_entries_control(struct iso_ctx *ctx)
+{
+	return opaque_xattr(ctx, false);
+}
+
+static enum iso_verdict recreate_dir(struct iso_ctx *ctx, bool overlay)
+{
+	struct ovl o;
+	enum iso_verdict v = ovl_prepare(ctx, &o);
+	char p[PATH_MAX], d[PATH_MAX], names[256], x[8] = "";
+	ssize_t xl;
+	int n;
+
+	if (v != ISO_PASS)
+		return v;
+	if (mkdir(ctr_path(p, o.lower, "d"), 0755) < 0 || put(p, "a", "a") < 0)
+		return iso_broken(ctx, -errno, "make lower/d/a");
+	v = mount_or_bind(ctx, &o, overlay);
+	if (v != ISO_PASS)
+		return v;
+	ctr_path(d, o.merged, "d");
+	if (unlink(ctr_path(p, d, "a")) < 0 || rmdir(d) < 0 || mkdir(d, 0755) < 0)
+		return iso_broken(ctx, -errno, "unlink merged/d/a, rmdir and mkdir merged/d");
+	if (access(ctr_path(p, o.lower, "d/a"), F_OK) < 0)
+		return iso_fail(ctx, "removing merged/d/a removed the lower file");
+	n = list_dir(d, names, sizeof(names));
+	if (n != 0)
+		return iso_fail(ctx, "the recreated merged/d lists \"%s\"", names);
+	xl = getxattr(ctr_path(p, o.upper, "d"), "trusted.overlay.opaque", x, sizeof(x) - 1);
+	if (xl < 0)
+		return iso_fail(ctx, "upper/d has no trusted.overlay.opaque xattr (%s)",
+				strerror(errno));
+	x[xl] = '\0';
+	if (strcmp(x, "y"))
+		return iso_fail(ctx, "trusted.overlay.opaque of upper/d is \"%s\", not \"y\"", x);
+	return ISO_PASS;
+}
+
+/*
+ * A directory removed and created again over a lower one is made opaque by the
+ * kernel (trusted.overlay.opaque = "y" on the upper directory), so the old
+ * lower entries stay hidden while the lower layer keeps them ("whiteouts and
+ * opaque directories"). Control: a bind of the lower directory, where the
+ * removal reaches the lower layer.
+ */
+static enum iso_verdict recreated_dir_is_opaque(struct iso_ctx *ctx)
+{
+	return recreate_dir(ctx, true);
+}
+
+static enum iso_verdict recreated_dir_is_opaque_control(struct iso_ctx *ctx)
+{
+	return recreate_dir(ctx, false);
+}
+
+/* ---- renaming directories ---- */
+
+/* expect_rename: the assertion (the rename works); redirect: the mount option. */
+static enum iso_verdict rename_dir(struct iso_ctx *ctx, bool expect_rename, bool redirect)
+{
+	struct ovl o;
+	enum iso_verdict v = ovl_prepare(ctx, &o);
+	char p[PATH_MAX], from[PATH_MAX], to[PATH_MAX], x[PATH_MAX];
+	ssize_t xl;
+
+	if (v != ISO_PASS)
+		return v;
+	if (mkdir(ctr_path(p, o.lower, "dir"), 0755) < 0 || put(p, "x", "x") < 0)
+		return iso_broken(ctx, -errno, "make lower/dir/x");
+	v = ovl_mount(ctx, &o, NULL, redirect ? ",redirect_dir=on" : ",redirect_dir=off");
+	if (v != ISO_PASS)
+		return v;
+	ctr_path(from, o.merged, "dir");
+	ctr_path(to, o.merged, "dir2");
+	if (rename(from, to) < 0) {
+		if (errno == EXDEV && !expect_rename)
+			return ISO_PASS;
+		return iso_fail(ctx, "rename of a lower directory failed with %s (redirect_dir=%s)",
+				strerror(errno), redirect ? "on" : "off");
+	}
+	if (!expect_rename)
+		return iso_fail(ctx, "rename of a lower directory succeeded (redirect_dir=%s)",
+				redirect ? "on" : "off");
+	if (access(ctr_path(p, to, "x"), F_OK) < 0 || access(from, F_OK) == 0)
+		return iso_fail(ctx, "after the rename merged/dir2/x is missing or merged/dir "
+				     "remains");
+	if (access(ctr_path(p, o.lower, "dir/x"), F_OK) < 0)
+		return iso_fail(ctx, "the rename changed the lower layer");
+	xl = getxattr(ctr_path(p, o.upper, "dir2"), "trusted.overlay.redirect", x, sizeof(x) - 1);
+	if (xl < 0)
+		return iso_fail(ctx, "upper/dir2 has no trusted.overlay.redirect xattr (%s)",
+				strerror(errno));
+	x[xl] = '\0';
+	iso_note(ctx, "redirect", "%s", x);
+	return ISO_PASS;
+}
+
+/*
+ * rename(2) of a directory that comes from a lower layer fails with EXDEV
+ * when redirect_dir is off ("Renaming directories": applications fall back to
+ * copy and unlink). Control: redirect_dir=on, where it succeeds.
+ */
+static enum iso_verdict rename_lower_dir_fails_exdev_without_redirect_dir(struct iso_ctx *ctx)
+{
+	return rename_dir(ctx, false, false);
+}
+
+static enum iso_verdict
+rename_lower_dir_fails_exdev_without_redirect_dir_control(struct iso_ctx *ctx)
+{
+	return rename_dir(ctx, false, true);
+}
+
+/*
+ * With redirect_dir=on the rename of a lower directory succeeds: the upper
+ * directory records the lower path in trusted.overlay.redirect and the lower
+ * layer is unchanged ("Redirect dir"). Control: redirect_dir=off (EXDEV).
+ */
+static enum iso_verdict rename_lower_dir_works_with_redirect_dir(struct iso_ctx *ctx)
+{
+	return rename_dir(ctx, true, true);
+}
+
+static enum iso_verdict rename_lower_dir_works_with_redirect_dir_control(struct iso_ctx *ctx)
+{
+	return rename_dir(ctx, true, false);
+}
+
+/* ---- several lower layers ---- */
+
+static enum iso_verdict stack(struct iso_ctx *ctx, bool leftmost_first)
+{
+	static const char *const files[3][3] = {
+		/* layer a, b, c; each file is in the layers its row names */
+		{ "f1", "f1", "f1" },
+		{ NULL, "f2", "f2" },
+		{ NULL, NULL, "f3" },
+	};
+	static const char *const want[3][2] = { { "f1", "a" }, { "f2", "b" }, { "f3", "c" } };
+	struct ovl o;
+	enum iso_verdict v = ovl_prepare(ctx, &o);
+	char layer[3][PATH_MAX], lowerdir[3 * PATH_MAX + 4], buf[16];
+
+	if (v != ISO_PASS)
+		return v;
+	for (int l = 0; l < 3; l++) {
+		char name[2] = { (char)('a' + l), 0 };
+
+		if (mkdir(ctr_path(layer[l], o.t, name), 0755) < 0)
+			return iso_broken(ctx, -errno, "mkdir layer %s", name);
+		for (int f = 0; f < 3; f++)
+			if (files[f][l] && put(layer[l], files[f][l], name) < 0)
+				return iso_broken(ctx, -errno, "write %s/%s", name, files[f][l]);
+	}
+	if (leftmost_first)
+		snprintf(lowerdir, sizeof(lowerdir), "%s:%s:%s", layer[0], layer[1], layer[2]);
+	else
+		snprintf(lowerdir, sizeof(lowerdir), "%s:%s:%s", layer[2], layer[1], layer[0]);
+	v = ovl_mount(ctx, &o, lowerdir, NULL);
+	if (v != ISO_PASS)
+		return v;
+	for (int f = 0; f < 3; f++) {
+		if (slurp(o.merged, want[f][0], buf, sizeof(buf)) < 0)
+			return iso_fail(ctx, "merged/%s is missing", want[f][0]);
+		if (strcmp(buf, want[f][1]))
+			return iso_fail(ctx,
+					"merged/%s comes from layer %s, not %s (the topmost "
+					"layer that has it)",
+					want[f][0], buf, want[f][1]);
+	}
+	return ISO_PASS;
+}
+
+/*
+ * With lowerdir=a:b:c the layers stack from left (top) to right (bottom): a
+ * name is taken from the leftmost layer that has it ("Multiple lower layers").
+ * Control: the same layers listed c:b:a.
+ */
+static enum iso_verdict lower_layers_stack_leftmost_first(struct iso_ctx *ctx)
+{
+	return stack(ctx, true);
+}
+
+static enum iso_verdict lower_layers_stack_leftmost_first_control(struct iso_ctx *ctx)
+{
+	return stack(ctx, false);
+}
+
+#define CASE(name, d)                                                          \
+	{                                                                      \
+		.id = #name, .doc = d, .run = name, .control = name##_control, \
+		.timeout_ms = 10000,                                           \
+		.req = {.root = true,                                          \
+			.kconfig = "OVERLAY_FS" }                              \
+	}
+
+static const struct iso_case cases[] = {
+	CASE(write_copies_up_leaving_lower_unchanged,
+	     "a write to a lower-layer file copies it up; the lower file is unchanged "
+	     "(overlayfs.rst)"),
+	CASE(unlink_leaves_whiteout_in_upper,
+	     "unlink of a lower-layer file leaves a 0/0 character-device whiteout in the upper "
+	     "layer (overlayfs.rst)"),
+	CASE(opaque_dir_hides_lower_entries,
+	     "an upper directory with trusted.overlay.opaque=y hides the lower directory's "
+	     "entries (overlayfs.rst)"),
+	CASE(recreated_dir_is_opaque,
+	     "rmdir and mkdir of a lower directory makes an opaque upper directory "
+	     "(overlayfs.rst)"),
+	CASE(rename_lower_dir_fails_exdev_without_redirect_dir,
+	     "rename of a lower directory fails with EXDEV when redirect_dir is off "
+	     "(overlayfs.rst)"),
+	CASE(rename_lower_dir_works_with_redirect_dir,
+	     "rename of a lower directory succeeds with redirect_dir=on, recorded in "
+	     "trusted.overlay.redirect (overlayfs.rst)"),
+	CASE(lower_layers_stack_leftmost_first,
+	     "lowerdir=a:b:c stacks a on top: each name comes from the leftmost layer that has it "
+	     "(overlayfs.rst)"),
+};
+
+const struct iso_suite iso_suite_overlay = ISO_SUITE("overlay", cases);

@@ -1,0 +1,467 @@
+// SPDX-License-Identifier: MIT
+/* Life and death of a PID namespace: orphans, init's exit, unshare(CLONE_NEWPID). */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "pidns.h"
+
+/* Waits for every child of the caller (EINTR restarts). */
+static void wait_children(void)
+{
+	for (;;) {
+		pid_t r = waitpid(-1, NULL, __WALL);
+
+		if (r < 0 && errno != EINTR)
+			return;
+	}
+}
+
+/* ---- orphans ---- */
+
+struct orphan_rep {
+	int init_pid; /* init's getpid() */
+	int parent_pid; /* the orphan's first parent, as the orphan saw it */
+	int new_ppid; /* getppid() after that parent exited */
+};
+
+/* init -> A -> B; A exits; B reports whom it was reparented to. */
+static int orphan_init(void *p)
+{
+	struct pidns_chan *ch = p;
+	struct orphan_rep r = { getpid(), 0, 0 };
+	pid_t a;
+
+	pidns_chan_child(ch);
+	a = fork();
+	if (a == 0) {
+		pid_t b;
+
+		r.parent_pid = getpid();
+		b = fork();
+		if (b == 0) {
+			uint64_t deadline = iso_now_ms() + 3000;
+
+			while (getppid() == r.parent_pid && iso_now_ms() < deadline)
+				iso_sleep_ms(1);
+			r.new_ppid = getppid();
+			_exit(pidns_send(ch->rep[1], &r, sizeof(r)) < 0);
+		}
+		_exit(b < 0);
+	}
+	if (a < 0)
+		return 1;
+	/* Reaps A, then B if it came to us; returns once we have no child left. */
+	wait_children();
+	return 0;
+}
+
+/*
+ * A process orphaned in a PID namespace is reparented to that namespace's init
+ * (pid_namespaces(7), "The namespace init process" and "Adoption of orphaned
+ * children"), even when a process outside (the case) is a child subreaper: the
+ * reaper search stops at the namespace. Control: no CLONE_NEWPID, the orphan goes
+ * to the case (subreaper), not to the process standing in for init.
+ */
+static enum iso_verdict orphan_reparented_to_namespace_init(struct iso_ctx *ctx, bool newpid)
+{
+	_cleanup_chan_ struct pidns_chan ch = PIDNS_CHAN_INIT;
+	struct orphan_rep r;
+	int e;
+
+	if ((e = pidns_case_setup()) < 0 || (e = pidns_chan_open(&ch)) < 0)
+		return iso_broken(ctx, e, "set up the case");
+	e = pidns_spawn_report(ctx, newpid ? CLONE_NEWPID : 0, orphan_init, &ch, &ch, &r,
+			       sizeof(r));
+	/* Without CLONE_NEWPID the orphan came to us. */
+	pidns_reap_all(pidns_ms(ctx, 2000));
+	if (e < 0)
+		return iso_broken(ctx, e, "clone an init whose grandchild is orphaned");
+	iso_note(ctx, "init_pid", "%d", r.init_pid);
+	iso_note(ctx, "orphan_first_parent", "%d", r.parent_pid);
+	iso_note(ctx, "orphan_new_parent", "%d", r.new_ppid);
+	if (r.new_ppid == r.parent_pid)
+		return iso_broken(ctx, -ETIMEDOUT, "the orphan's parent did not exit");
+	if (r.new_ppid != r.init_pid)
+		return iso_fail(ctx, "the orphan was reparented to pid %d, not to init (pid %d)",
+				r.new_ppid, r.init_pid);
+	return ISO_PASS;
+}
+
+/* ---- init's exit kills the namespace ---- */
+
+struct exit_arg {
+	struct pidns_chan *ch;
+	int life[2]; /* the write end lives only in init's child */
+};
+
+static int init_then_exit(void *p)
+{
+	struct exit_arg *a = p;
+	int keep[] = { a->ch->cmd[0], a->ch->rep[1], a->life[1] };
+	pid_t c;
+
+	pidns_keep_fds(keep, ISO_ARRAY_SIZE(keep));
+	c = fork();
+	if (c == 0) {
+		pidns_keep_fds(&a->life[1], 1);
+		for (;;)
+			pause();
+	}
+	close(a->life[1]);
+	if (c < 0 || pidns_send(a->ch->rep[1], &c, sizeof(c)) < 0)
+		return 1;
+	pidns_wait_cmd(a->ch->cmd[0]);
+	return 0;
+}
+
+/*
+ * When the init of a PID namespace terminates, the kernel kills every other process
+ * of the namespace with SIGKILL (pid_namespaces(7), "The namespace init process").
+ * Init's child holds the only write end of a pipe; the pipe reports EOF once that
+ * child is gone. Control: no CLONE_NEWPID, the child outlives its parent.
+ */
+static enum iso_verdict init_exit_kills_namespace(struct iso_ctx *ctx, bool newpid)
+{
+	_cleanup_chan_ struct pidns_chan ch = PIDNS_CHAN_INIT;
+	struct exit_arg a = { &ch, { -1, -1 } };
+	_cleanup_close_ int life_rd = -1;
+	_cleanup_pid_ pid_t init = -1;
+	struct pollfd p;
+	pid_t c_inside, c_host;
+	char st[64];
+	int e, status;
+
+	if ((e = pidns_case_setup()) < 0 || (e = pidns_chan_open(&ch)) < 0 ||
+	    (pipe2(a.life, O_CLOEXEC) < 0 && (e = -errno)))
+		return iso_broken(ctx, e, "set up the case");
+	life_rd = a.life[0];
+	init = iso_spawn(newpid ? CLONE_NEWPID : 0, init_then_exit, &a);
+	close(a.life[1]);
+	if (init < 0)
+		return iso_broken(ctx, init, "clone");
+	pidns_chan_parent(&ch);
+	e = pidns_recv(ch.rep[0], &c_inside, sizeof(c_inside), pidns_ms(ctx, 3000));
+	if (e != sizeof(c_inside))
+		return iso_broken(ctx, e < 0 ? e : -EPROTO, "read init's report");
+	c_host = pidns_find_child(init);
+	if (c_host < 0)
+		return iso_broken(ctx, c_host, "find init's child in /proc");
+	pidns_chan_close(&ch);
+	if ((e = pidns_wait_or_kill(init, &status, pidns_ms(ctx, 3000))) < 0)
+		return iso_broken(ctx, e, "wait for init to exit");
+	init = -1;
+	iso_note(ctx, "init", "%s", pidns_status_str(status, st, sizeof(st)));
+	iso_note(ctx, "child_pid", "%d (outside %d)", (int)c_inside, (int)c_host);
+	p = (struct pollfd){ .fd = life_rd, .events = POLLIN };
+	e = poll(&p, 1, (int)pidns_ms(ctx, 500));
+	if (e <= 0) {
+		/* It is our child now (subreaper): no pid reuse before we reap it. */
+		kill(c_host, SIGKILL);
+		pidns_reap_all(pidns_ms(ctx, 2000));
+		return iso_fail(ctx, "init's child (pid %d) still ran %u ms after init exited",
+				(int)c_host, pidns_ms(ctx, 500));
+	}
+	pidns_reap_all(pidns_ms(ctx, 2000));
+	return ISO_PASS;
+}
+
+/* ---- fork into a namespace whose init has exited ---- */
+
+struct join_fork_arg {
+	struct pidns_chan *ch;
+	int nsfd;
+};
+
+struct join_fork_rep {
+	int setns_err;
+	int fork_err;
+	int child;
+};
+
+static int join_then_fork(void *p)
+{
+	struct join_fork_arg *a = p;
+	struct join_fork_rep r = { 0, 0, 0 };
+	int keep[] = { a->ch->cmd[0], a->ch->rep[1], a->nsfd };
+
+	pidns_keep_fds(keep, ISO_ARRAY_SIZE(keep));
+	if (setns(a->nsfd, CLONE_NEWPID) < 0) {
+		r.setns_err = errno;
+	} else {
+		r.child = fork();
+		if (r.child == 0)
+			_exit(0);
+		r.fork_err = r.child < 0 ? errno : 0;
+		if (r.child > 0)
+			waitpid(r.child, NULL, 0);
+	}
+	return pidns_send(a->ch->rep[1], &r, sizeof(r)) < 0;
+}
+
+/*
+ * Once the init of a PID namespace has terminated, no process can be created in it:
+ * a fork(2) after setns(2) into the namespace (through an fd kept open on
+ * /proc/PID/ns/pid) fails with ENOMEM (pid_namespaces(7), "The namespace init
+ * process"). Control: no CLONE_NEWPID, the fd names the case's own namespace and
+ * the fork succeeds.
+ */
+static enum iso_verdict fork_into_dead_namespace_fails_enomem(struct iso_ctx *ctx, bool newpid)
+{
+	_cleanup_chan_ struct pidns_chan ch = PIDNS_CHAN_INIT, ch2 = PIDNS_CHAN_INIT;
+	struct join_fork_arg ja = { &ch2, -1 };
+	_cleanup_close_ int nsfd = -1;
+	_cleanup_pid_ pid_t init = -1;
+	struct join_fork_rep jr;
+	struct pidns_ready rr;
+	char path[64];
+	int e;
+
+	if ((e = pidns_case_setup()) < 0 || (e = pidns_chan_open(&ch)) < 0 ||
+	    (e = pidns_chan_open(&ch2)) < 0)
+		return iso_broken(ctx, e, "set up the case");
+	init = iso_spawn(newpid ? CLONE_NEWPID : 0, pidns_idle, &ch);
+	if (init < 0)
+		return iso_broken(ctx, init, "clone");
+	pidns_chan_parent(&ch);
+	e = pidns_recv(ch.rep[0], &rr, sizeof(rr), pidns_ms(ctx, 3000));
+	if (e != sizeof(rr))
+		return iso_broken(ctx, e < 0 ? e : -EPROTO, "read init's report");
+	snprintf(path, sizeof(path), "/proc/%d/ns/pid", (int)init);
+	nsfd = open(path, O_RDONLY | O_CLOEXEC);
+	if (nsfd < 0)
+		return iso_broken(ctx, -errno, "open %s", path);
+	pidns_chan_close(&ch);
+	if ((e = pidns_wait_or_kill(init, NULL, pidns_ms(ctx, 3000))) < 0)
+		return iso_broken(ctx, e, "wait for init to exit");
+	init = -1;
+	ja.nsfd = nsfd;
+	e = pidns_spawn_report(ctx, 0, join_then_fork, &ja, &ch2, &jr, sizeof(jr));
+	if (e < 0)
+		return iso_broken(ctx, e, "fork a process that joins the namespace and forks");
+	iso_note(ctx, "setns", "%s", jr.setns_err ? strerror(jr.setns_err) : "0");
+	if (jr.setns_err)
+		return iso_fail(ctx, "setns into the namespace of an exited init failed: %s",
+				strerror(jr.setns_err));
+	iso_note(ctx, "fork", "%s", jr.fork_err ? strerror(jr.fork_err) : "0");
+	if (jr.fork_err != ENOMEM)
+		return iso_fail(ctx,
+				"fork into the namespace of an exited init gave %s (pid %d), "
+				"expected ENOMEM",
+				jr.fork_err ? strerror(jr.fork_err) : "success", jr.child);
+	return ISO_PASS;
+}
+
+/* ---- unshare(CLONE_NEWPID) ---- */
+
+struct unshare_arg {
+	struct pidns_chan *ch;
+	bool newpid;
+};
+
+struct unshare_rep {
+	int unshare_err;
+	int pid_before, pid_after;
+	int64_t ns_before, ns_after, child_ns;
+	int pfc_err; /* readlink of pid_for_children before the first child */
+	int child_pid;
+};
+
+/* Unshares (or not), then forks a child that reports its pid and namespace. */
+static int unshare_then_fork(void *p)
+{
+	struct unshare_arg *a = p;
+	struct unshare_rep r = { 0 };
+	char link[64];
+	int64_t kid[2];
+	int pp[2];
+	pid_t k;
+
+	pidns_chan_child(a->ch);
+	r.pid_before = getpid();
+	r.ns_before = iso_ns_ino(0, "pid");
+	if (a->newpid && unshare(CLONE_NEWPID) < 0)
+		r.unshare_err = errno;
+	r.pid_after = getpid();
+	r.ns_after = iso_ns_ino(0, "pid");
+	if (readlink("/proc/self/ns/pid_for_children", link, sizeof(link)) < 0)
+		r.pfc_err = errno;
+	if (pipe(pp) < 0)
+		return 1;
+	k = fork();
+	if (k == 0) {
+		kid[0] = getpid();
+		kid[1] = iso_ns_ino(0, "pid");
+		_exit(pidns_send(pp[1], kid, sizeof(kid)) < 0);
+	}
+	close(pp[1]);
+	if (k < 0 || pidns_recv(pp[0], kid, sizeof(kid), 3000) != sizeof(kid))
+		return 1;
+	waitpid(k, NULL, 0);
+	r.child_pid = kid[0];
+	r.child_ns = kid[1];
+	return pidns_send(a->ch->rep[1], &r, sizeof(r)) < 0;
+}
+
+/*
+ * unshare(CLONE_NEWPID) does not move the caller: its getpid() and
+ * /proc/self/ns/pid stay the same, and only its next child is created in the new
+ * namespace, as its PID 1 (pid_namespaces(7), "setns(2) and unshare(2) semantics";
+ * unshare(2)). Whether pid_for_children reads before that child exists is noted.
+ * Control: no unshare, the child stays in the caller's namespace with an ordinary
+ * pid.
+ */
+static enum iso_verdict unshare_moves_children_not_caller(struct iso_ctx *ctx, bool newpid)
+{
+	_cleanup_chan_ struct pidns_chan ch = PIDNS_CHAN_INIT;
+	struct unshare_arg a = { &ch, newpid };
+	struct unshare_rep r;
+	int e;
+
+	if ((e = pidns_case_setup()) < 0 || (e = pidns_chan_open(&ch)) < 0)
+		return iso_broken(ctx, e, "set up the case");
+	e = pidns_spawn_report(ctx, 0, unshare_then_fork, &a, &ch, &r, sizeof(r));
+	if (e < 0)
+		return iso_broken(ctx, e, "fork a process that unshares and forks");
+	if (r.unshare_err)
+		return iso_broken(ctx, -r.unshare_err, "unshare(CLONE_NEWPID)");
+	iso_note(ctx, "caller_pid", "%d before, %d after", r.pid_before, r.pid_after);
+	iso_note(ctx, "caller_ns", "%lld before, %lld after", (long long)r.ns_before,
+		 (long long)r.ns_after);
+	iso_note(ctx, "pid_for_children_before_first_child", "%s",
+		 r.pfc_err ? strerror(r.pfc_err) : "readable");
+	iso_note(ctx, "child", "pid %d, ns %lld", r.child_pid, (long long)r.child_ns);
+	if (r.pid_after != r.pid_before || r.ns_after != r.ns_before)
+		return iso_fail(ctx, "unshare moved the caller: pid %d -> %d, ns %lld -> %lld",
+				r.pid_before, r.pid_after, (long long)r.ns_before,
+				(long long)r.ns_after);
+	if (r.child_pid != 1 || r.child_ns == r.ns_before)
+		return iso_fail(ctx,
+				"the next child has pid %d in %s namespace, expected pid 1 in a "
+				"new one",
+				r.child_pid,
+				r.child_ns == r.ns_before ? "the caller's" : "another");
+	return ISO_PASS;
+}
+
+struct second_fork_rep {
+	int unshare_err;
+	int first, second; /* pids returned by fork(), or -errno */
+};
+
+static int fork_twice(void *p)
+{
+	struct unshare_arg *a = p;
+	struct second_fork_rep r = { 0 };
+
+	pidns_chan_child(a->ch);
+	if (a->newpid && unshare(CLONE_NEWPID) < 0)
+		r.unshare_err = errno;
+	r.first = fork();
+	if (r.first == 0)
+		_exit(0);
+	if (r.first < 0)
+		r.first = -errno;
+	else
+		waitpid(r.first, NULL, 0);
+	r.second = fork();
+	if (r.second == 0)
+		_exit(0);
+	if (r.second < 0)
+		r.second = -errno;
+	else
+		waitpid(r.second, NULL, 0);
+	return pidns_send(a->ch->rep[1], &r, sizeof(r)) < 0;
+}
+
+/*
+ * After unshare(CLONE_NEWPID), the caller's first child is the new namespace's
+ * init; once it has terminated, every later fork(2) of the caller fails with ENOMEM,
+ * since no process can be created in a namespace whose init is gone
+ * (pid_namespaces(7), "The namespace init process"). Control: no unshare, the
+ * second fork succeeds.
+ */
+static enum iso_verdict unshare_fork_after_first_child_exits_fails_enomem(struct iso_ctx *ctx,
+									  bool newpid)
+{
+	_cleanup_chan_ struct pidns_chan ch = PIDNS_CHAN_INIT;
+	struct unshare_arg a = { &ch, newpid };
+	struct second_fork_rep r;
+	int e;
+
+	if ((e = pidns_case_setup()) < 0 || (e = pidns_chan_open(&ch)) < 0)
+		return iso_broken(ctx, e, "set up the case");
+	e = pidns_spawn_report(ctx, 0, fork_twice, &a, &ch, &r, sizeof(r));
+	if (e < 0)
+		return iso_broken(ctx, e, "fork a process that unshares and forks twice");
+	if (r.unshare_err)
+		return iso_broken(ctx, -r.unshare_err, "unshare(CLONE_NEWPID)");
+	if (r.first < 0)
+		return iso_broken(ctx, r.first, "the first fork after unshare");
+	iso_note(ctx, "first_fork", "%d", r.first);
+	iso_note(ctx, "second_fork", "%s", r.second < 0 ? strerror(-r.second) : "succeeded");
+	if (r.second != -ENOMEM)
+		return iso_fail(ctx,
+				"a fork after the namespace's first child exited gave %s, "
+				"expected ENOMEM",
+				r.second < 0 ? strerror(-r.second) : "success");
+	return ISO_PASS;
+}
+
+struct twice_rep {
+	int first, second; /* errno of each unshare(CLONE_NEWPID) */
+};
+
+static int unshare_twice(void *p)
+{
+	struct unshare_arg *a = p;
+	struct twice_rep r = { 0, 0 };
+
+	pidns_chan_child(a->ch);
+	if (a->newpid && unshare(CLONE_NEWPID) < 0)
+		r.first = errno;
+	if (unshare(CLONE_NEWPID) < 0)
+		r.second = errno;
+	return pidns_send(a->ch->rep[1], &r, sizeof(r)) < 0;
+}
+
+/*
+ * A process may call unshare(CLONE_NEWPID) only once: a second call fails with
+ * EINVAL (pid_namespaces(7), "setns(2) and unshare(2) semantics"; unshare(2),
+ * ERRORS). Control: no first unshare, the "second" one succeeds.
+ */
+static enum iso_verdict unshare_newpid_only_once(struct iso_ctx *ctx, bool newpid)
+{
+	_cleanup_chan_ struct pidns_chan ch = PIDNS_CHAN_INIT;
+	struct unshare_arg a = { &ch, newpid };
+	struct twice_rep r;
+	int e;
+
+	if ((e = pidns_case_setup()) < 0 || (e = pidns_chan_open(&ch)) < 0)
+		return iso_broken(ctx, e, "set up the case");
+	e = pidns_spawn_report(ctx, 0, unshare_twice, &a, &ch, &r, sizeof(r));
+	if (e < 0)
+		return iso_broken(ctx, e, "fork a process that unshares twice");
+	if (r.first)
+		return iso_broken(ctx, -r.first, "the first unshare(CLONE_NEWPID)");
+	iso_note(ctx, "second_unshare", "%s", r.second ? strerror(r.second) : "succeeded");
+	if (r.second != EINVAL)
+		return iso_fail(ctx, "a second unshare(CLONE_NEWPID) gave %s, expected EINVAL",
+				r.second ? strerror(r.second) : "success");
+	return ISO_PASS;
+}
+
+PIDNS_PAIR(orphan_reparented_to_namespace_init)
+PIDNS_PAIR(init_exit_kills_namespace)
+PIDNS_PAIR(fork_into_dead_namespace_fails_enomem)
+PIDNS_PAIR(unshare_moves_children_not_caller)
+PIDNS_PAIR(unshare_fork_after_first_child_exits_fails_enomem)
+PIDNS_PAIR(unshare_newpid_only_once)
