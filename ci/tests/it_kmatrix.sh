@@ -82,8 +82,8 @@ for n in panic cut hang errors; do
 	echo $? >"$TMP/$n.rc"
 done
 check "a panicking guest: exit 2, 'panicked'" bash -c "[ \$(cat '$TMP/panic.rc') = 2 ] && grep -q 'FAILED: guest kernel panicked' '$TMP/panic.out'"
-check "truncated results: exit 2, 'truncated'" bash -c "[ \$(cat '$TMP/cut.rc') = 2 ] && grep -q 'truncated' '$TMP/cut.out'"
-check "a hanging guest: exit 2, 'timed out'" bash -c "[ \$(cat '$TMP/hang.rc') = 2 ] && grep -q 'timed out after 45 s' '$TMP/hang.out'"
+check "truncated results: exit 2, 'truncated'" bash -c "[ \$(cat '$TMP/cut.rc') = 2 ] && grep -q 'FAILED: results transfer truncated' '$TMP/cut.out'"
+check "a hanging guest: exit 2, 'timed out'" bash -c "[ \$(cat '$TMP/hang.rc') = 2 ] && grep -q 'FAILED: guest timed out after 45 s' '$TMP/hang.out'"
 check "an error verdict in the guest: exit 1, case named" bash -c "[ \$(cat '$TMP/errors.rc') = 1 ] && grep -q 'selftest.crashes: error' '$TMP/errors.out'"
 for n in panic cut hang errors; do
 	[ "$(cat "$TMP/$n.rc")" = 0 ] && tail -20 "$TMP/$n.out"
