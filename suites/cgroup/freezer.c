@@ -193,7 +193,7 @@ static enum iso_verdict freeze(struct iso_ctx *ctx, bool direct_v2, bool do_free
 		goto out;
 	}
 	memset(a, 0, sizeof(a));
-	if (wait_all_moved(sh, a, 5, 3000) < 0) {
+	if (wait_all_moved(sh, a, 5, 3000 * iso_ctx_time_mul(ctx)) < 0) {
 		v = iso_broken(ctx, -ETIMEDOUT,
 			       "the member and its children did not start ticking");
 		goto out;
@@ -207,7 +207,7 @@ static enum iso_verdict freeze(struct iso_ctx *ctx, bool direct_v2, bool do_free
 		}
 		frozen_set = true;
 	}
-	reached = freezer_wait(&f, true, do_freeze ? 3000 : 300) == 0;
+	reached = freezer_wait(&f, true, do_freeze ? 3000 * iso_ctx_time_mul(ctx) : 300) == 0;
 	iso_note(ctx, "frozen_after_ms", "%llu", (unsigned long long)(iso_now_ms() - t0));
 	snapshot(sh, a);
 	iso_sleep_ms(300);
@@ -236,13 +236,13 @@ static enum iso_verdict freeze(struct iso_ctx *ctx, bool direct_v2, bool do_free
 		goto out;
 	}
 	frozen_set = false;
-	if (freezer_wait(&f, false, 3000) < 0) {
+	if (freezer_wait(&f, false, 3000 * iso_ctx_time_mul(ctx)) < 0) {
 		v = iso_fail(ctx, "after thawing cgroup.events%s still reports frozen",
 			     f.v1 ? " (v1: freezer.state)" : "");
 		goto out;
 	}
 	snapshot(sh, a);
-	if (wait_all_moved(sh, a, 5, 3000) < 0)
+	if (wait_all_moved(sh, a, 5, 3000 * iso_ctx_time_mul(ctx)) < 0)
 		v = iso_fail(ctx,
 			     "after thawing not every task runs again (counters %llu %llu %llu)",
 			     (unsigned long long)sh->count[0], (unsigned long long)sh->count[1],
@@ -359,7 +359,7 @@ static enum iso_verdict kill_group(struct iso_ctx *ctx, bool do_kill)
 		v = iso_broken(ctx, pid, "spawn the forking member into the cgroup");
 		goto out;
 	}
-	if (iso_cgu_wait_counter(&sh->forks, 200, 3000) < 0) {
+	if (iso_cgu_wait_counter(&sh->forks, 200, 3000 * iso_ctx_time_mul(ctx)) < 0) {
 		v = iso_broken(ctx, -ETIMEDOUT, "the members did not start forking");
 		goto out;
 	}
