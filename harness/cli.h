@@ -5,6 +5,7 @@
 
 #include <getopt.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <stddef.h>
 #include <sys/types.h>
 
@@ -31,6 +32,9 @@ void iso_default_out(char *dir, size_t len, const char *what, const char *tag);
 void iso_random_tag(char tag[8]);
 /* SIGINT/SIGTERM/SIGHUP set iso_interrupted; SIGPIPE is ignored. */
 void iso_install_signal_handlers(void);
+
+/* Writes s with <, >, & and " escaped, for XML and HTML; control characters become '?'. */
+void iso_markup_escape(FILE *f, const char *s);
 
 /* Subcommands living outside harness/. */
 int iso_cmd_bench(int argc, char **argv);

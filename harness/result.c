@@ -154,7 +154,8 @@ int iso_json_write_atomic(const json_t *doc, const char *path)
 	return 0;
 }
 
-static void xml_escape(FILE *f, const char *s)
+/* Writes s with <, >, & and " escaped, for XML and HTML; control characters become ?. */
+void iso_markup_escape(FILE *f, const char *s)
 {
 	for (; s && *s; s++) {
 		switch (*s) {
@@ -204,7 +205,7 @@ int iso_junit_write(const struct iso_run *run, const char *path)
 		if (first)
 			fprintf(f, " <testsuite name=\"%s\">\n", res->suite->name);
 		fprintf(f, "  <testcase classname=\"%s\" name=\"", res->suite->name);
-		xml_escape(f, res->id);
+		iso_markup_escape(f, res->id);
 		fprintf(f, "\" time=\"%.3f\"", res->duration_ms / 1000.0);
 		if (res->verdict == ISO_PASS) {
 			fprintf(f, "/>\n");
@@ -214,7 +215,7 @@ int iso_junit_write(const struct iso_run *run, const char *path)
 								     "error";
 
 			fprintf(f, ">\n   <%s message=\"", tag);
-			xml_escape(f, res->reason);
+			iso_markup_escape(f, res->reason);
 			fprintf(f, "\" type=\"%s\"/>\n  </testcase>\n",
 				iso_verdict_name(res->verdict));
 		}

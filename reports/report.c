@@ -384,28 +384,6 @@ static void dedupe_labels(struct iso_report *rp)
 
 /* ---- output helpers ---- */
 
-static void html_esc(FILE *f, const char *s)
-{
-	for (; s && *s; s++) {
-		switch (*s) {
-		case '<':
-			fputs("&lt;", f);
-			break;
-		case '>':
-			fputs("&gt;", f);
-			break;
-		case '&':
-			fputs("&amp;", f);
-			break;
-		case '"':
-			fputs("&quot;", f);
-			break;
-		default:
-			fputc(*s, f);
-		}
-	}
-}
-
 /* Markdown table cell: pipes escaped, newlines flattened. */
 static void md_esc(FILE *f, const char *s)
 {
@@ -908,9 +886,9 @@ static void html_figure(FILE *f, struct iso_report *rp, size_t k)
 	struct iso_report_plot *p = &rp->plots[k];
 
 	fprintf(f, "<figure id=\"plot-%s\">\n<figcaption><b>", p->name);
-	html_esc(f, p->title);
+	iso_markup_escape(f, p->title);
 	fputs("</b>. ", f);
-	html_esc(f, p->caption);
+	iso_markup_escape(f, p->caption);
 	fputs("</figcaption>\n", f);
 	if (p->ok) {
 		html_svg(f, rp, p, k);
@@ -921,7 +899,7 @@ static void html_figure(FILE *f, struct iso_report *rp, size_t k)
 			p->name, p->name, p->name, p->name, p->name);
 	} else {
 		fputs("<p class=\"banner\">Plot not rendered: ", f);
-		html_esc(f, p->error);
+		iso_markup_escape(f, p->error);
 		fprintf(f,
 			". Its data and script are in plots/%s.dat and plots/%s.gp (render with "
 			"<code>cd plots &amp;&amp; gnuplot %s.gp</code>).</p>\n",
@@ -937,13 +915,13 @@ static void html_identity(FILE *f, struct iso_report *rp)
 	fputs("<table>\n<tr><th></th>", f);
 	for (size_t r = 0; r < rp->nruns; r++) {
 		fputs("<th>", f);
-		html_esc(f, rp->runs[r].label);
+		iso_markup_escape(f, rp->runs[r].label);
 		fputs("</th>", f);
 	}
 	fputs("</tr>\n<tr><th>Input</th>", f);
 	for (size_t r = 0; r < rp->nruns; r++) {
 		fputs("<td><code>", f);
-		html_esc(f, rp->runs[r].src);
+		iso_markup_escape(f, rp->runs[r].src);
 		fputs("</code></td>", f);
 	}
 	fputs("</tr>\n<tr><th>Host</th>", f);
@@ -952,7 +930,7 @@ static void html_identity(FILE *f, struct iso_report *rp)
 		double mem = jnum(rp->runs[r].doc, "sysinfo.memory_kib");
 
 		fputs("<td>", f);
-		html_esc(f, h ? h : "unknown");
+		iso_markup_escape(f, h ? h : "unknown");
 		if (isfinite(mem))
 			fprintf(f, ", %.1f GiB memory", mem / 1048576);
 		fputs("</td>", f);
@@ -962,7 +940,7 @@ static void html_identity(FILE *f, struct iso_report *rp)
 		bool e = emulated(&rp->runs[r], buf, sizeof(buf));
 
 		fprintf(f, "<td%s>", e ? " class=\"fail\"" : "");
-		html_esc(f, buf);
+		iso_markup_escape(f, buf);
 		fputs("</td>", f);
 	}
 	fputs("</tr>\n", f);
@@ -971,7 +949,7 @@ static void html_identity(FILE *f, struct iso_report *rp)
 		for (size_t r = 0; r < rp->nruns; r++) {
 			identity[i].fn(&rp->runs[r], buf, sizeof(buf));
 			fputs("<td>", f);
-			html_esc(f, buf);
+			iso_markup_escape(f, buf);
 			fputs("</td>", f);
 		}
 		fputs("</tr>\n", f);
@@ -995,7 +973,7 @@ static void html_conformance(FILE *f, struct iso_report *rp)
 		if (!rp->runs[r].cases_doc)
 			continue;
 		fputs("<tr><td>", f);
-		html_esc(f, rp->runs[r].label);
+		iso_markup_escape(f, rp->runs[r].label);
 		fputs("</td>", f);
 		for (size_t v = 0; v < 5; v++) {
 			double n = iso_report_num(s, verdicts[v]);
@@ -1022,7 +1000,7 @@ static void html_conformance(FILE *f, struct iso_report *rp)
 		if (!rp->runs[r].cases_doc)
 			continue;
 		fputs("<th>", f);
-		html_esc(f, rp->runs[r].label);
+		iso_markup_escape(f, rp->runs[r].label);
 		fputs("</th>", f);
 	}
 	fputs("</tr>\n", f);
@@ -1041,7 +1019,7 @@ static void html_conformance(FILE *f, struct iso_report *rp)
 			continue;
 		nonpass++;
 		fputs("<tr><td><code>", f);
-		html_esc(f, json_string_value(id));
+		iso_markup_escape(f, json_string_value(id));
 		fputs("</code></td>", f);
 		for (size_t r = 0; r < rp->nruns; r++) {
 			json_t *c = case_of(&rp->runs[r], json_string_value(id));
@@ -1055,11 +1033,11 @@ static void html_conformance(FILE *f, struct iso_report *rp)
 				continue;
 			}
 			fprintf(f, "<td class=\"%s\" title=\"", v ? v : "error");
-			html_esc(f, why);
+			iso_markup_escape(f, why);
 			fprintf(f, "\"><b>%s</b>", v ? v : "?");
 			if (why && *why) {
 				fputs(": ", f);
-				html_esc(f, why);
+				iso_markup_escape(f, why);
 			}
 			fputs("</td>", f);
 		}
@@ -1076,7 +1054,7 @@ static void html_conformance(FILE *f, struct iso_report *rp)
 		if (!rp->runs[r].cases_doc)
 			continue;
 		fputs("<th>", f);
-		html_esc(f, rp->runs[r].label);
+		iso_markup_escape(f, rp->runs[r].label);
 		fputs("</th>", f);
 	}
 	fputs("<th>what it asserts</th></tr>\n", f);
@@ -1085,7 +1063,7 @@ static void html_conformance(FILE *f, struct iso_report *rp)
 		const char *doc = NULL;
 
 		fputs("<tr><td><code>", f);
-		html_esc(f, json_string_value(id));
+		iso_markup_escape(f, json_string_value(id));
 		fputs("</code></td>", f);
 		for (size_t r = 0; r < rp->nruns; r++) {
 			json_t *c = case_of(&rp->runs[r], json_string_value(id));
@@ -1102,14 +1080,14 @@ static void html_conformance(FILE *f, struct iso_report *rp)
 			if (!doc)
 				doc = iso_report_str(c, "doc");
 			fprintf(f, "<td class=\"%s\" title=\"", v ? v : "error");
-			html_esc(f, why && *why ? why : v);
+			iso_markup_escape(f, why && *why ? why : v);
 			fprintf(f, "\">%s", v ? v : "?");
 			if (isfinite(ms))
 				fprintf(f, " <small>%.0f ms</small>", ms);
 			fputs("</td>", f);
 		}
 		fputs("<td>", f);
-		html_esc(f, doc ? doc : "");
+		iso_markup_escape(f, doc ? doc : "");
 		fputs("</td></tr>\n", f);
 	}
 	fputs("</table>\n</details>\n", f);
@@ -1137,7 +1115,7 @@ static void bench_cells(FILE *f, bool md, json_t *res)
 		if (md)
 			md_esc(f, why);
 		else
-			html_esc(f, why);
+			iso_markup_escape(f, why);
 		fputs(md ? " | | | | " : "</td>", f);
 		return;
 	}
@@ -1194,7 +1172,7 @@ static void html_bench(FILE *f, struct iso_report *rp)
 			if (!rp->runs[r].bench)
 				continue;
 			fputs("<th colspan=\"5\">", f);
-			html_esc(f, rp->runs[r].label);
+			iso_markup_escape(f, rp->runs[r].label);
 			fputs("</th>", f);
 		}
 		fputs("</tr>\n<tr>", f);
@@ -1207,7 +1185,7 @@ static void html_bench(FILE *f, struct iso_report *rp)
 		json_array_foreach(ids, i, id)
 		{
 			fputs("<tr><td><code>", f);
-			html_esc(f, json_string_value(id));
+			iso_markup_escape(f, json_string_value(id));
 			fputs("</code></td>", f);
 			for (size_t r = 0; r < rp->nruns; r++)
 				if (rp->runs[r].bench)
@@ -1245,7 +1223,7 @@ static int write_html(struct iso_report *rp, const char *when)
 	fputs("</nav>\n", f);
 	if (rp->no_plots[0]) {
 		fputs("<p class=\"banner\"><b>No plots in this report</b>: ", f);
-		html_esc(f, rp->no_plots);
+		iso_markup_escape(f, rp->no_plots);
 		fputs(". The tables below are complete; the plot data and scripts are in plots/.</p>\n",
 		      f);
 	} else if (plots_failed(rp)) {
@@ -1257,9 +1235,9 @@ static int write_html(struct iso_report *rp, const char *when)
 	for (size_t r = 0; r < rp->nruns; r++) {
 		if (emulated(&rp->runs[r], buf, sizeof(buf))) {
 			fputs("<p class=\"banner\"><b>", f);
-			html_esc(f, rp->runs[r].label);
+			iso_markup_escape(f, rp->runs[r].label);
 			fputs("</b> ran emulated (", f);
-			html_esc(f, buf);
+			iso_markup_escape(f, buf);
 			fputs("): its timings are not comparable to hardware; its conformance "
 			      "verdicts are.</p>\n",
 			      f);
