@@ -470,6 +470,22 @@ static struct iso_report_plot *plot_new(struct iso_report *rp, const char *name,
 }
 
 /*
+ * Opens the data file NAME of plot p. Returns NULL when p could not be made, or
+ * with the reason on p when the file cannot be written.
+ */
+static FILE *plot_data(struct iso_report *rp, struct iso_report_plot *p, const char *name)
+{
+	FILE *d;
+
+	if (!p)
+		return NULL;
+	d = data_open(rp, name);
+	if (!d)
+		snprintf(p->error, sizeof(p->error), "cannot write data: %s", strerror(errno));
+	return d;
+}
+
+/*
  * Writes plots/<name>.gp from the template and renders it with gnuplot into .svg and .png
  * of W x H pixels. Sets p->ok or p->error. Frees the vars.
  */
@@ -659,15 +675,11 @@ static void plot_families(struct iso_report *rp)
 			"run (getpid(2) and fork + exit + wait, medians).",
 			rp->nruns > 1 ? " One colour per run." : "");
 		p = plot_new(rp, name, "bench", fam->title, caption);
-		d = data_open(rp, name);
+		d = plot_data(rp, p, name);
 		snprintf(caption, sizeof(caption), "%s-baselines", name);
-		b = data_open(rp, caption);
-		if (!p || !d || !b) {
-			if (p)
-				snprintf(p->error, sizeof(p->error), "cannot write data: %s",
-					 strerror(errno));
+		b = d ? plot_data(rp, p, caption) : NULL;
+		if (!b)
 			goto next;
-		}
 		fprintf(d, "# run row p1 p25 p50 p75 p99 (seconds); rows: see the ytics\n");
 		fprintf(b, "# run p50(seconds) name\n");
 		for (size_t r = 0; r < rp->nruns; r++) {
@@ -709,13 +721,9 @@ static void plot_families(struct iso_report *rp)
 				     "scale), with the bootstrap 95% confidence interval of the "
 				     "median (error bars). Bars missing: the run skipped the "
 				     "operation or lacks it.");
-			d = data_open(rp, name);
-			if (!p || !d) {
-				if (p)
-					snprintf(p->error, sizeof(p->error),
-						 "cannot write data: %s", strerror(errno));
+			d = plot_data(rp, p, name);
+			if (!d)
 				goto next;
-			}
 			fprintf(d, "# series row p50 ci95_lo ci95_hi (seconds)\n");
 			for (size_t r = 0; r < rp->nruns; r++) {
 				size_t sn = series_add(&s, rp->runs[r].label, r, 1, 7);
@@ -791,15 +799,9 @@ static void plot_ratios(struct iso_report *rp)
 		     "fork + exit + wait (right) measured in the same run; log scale, bars start "
 		     "at 1 (as fast as the baseline). Ratios travel across machines better than "
 		     "absolute times.");
-	d = data_open(rp, "ratios");
-	if (!p || !d) {
-		if (p)
-			snprintf(p->error, sizeof(p->error), "cannot write data: %s",
-				 strerror(errno));
-		if (d)
-			fclose(d);
+	d = plot_data(rp, p, "ratios");
+	if (!d)
 		goto out;
-	}
 	fprintf(d, "# run row ratio_getpid ratio_fork\n");
 	for (size_t r = 0; r < rp->nruns; r++) {
 		/* ranges: [0] getpid min, [1] max, [2] fork min, [3] max; bars start at 1 */
@@ -921,15 +923,9 @@ static void plot_gap(struct iso_report *rp)
 		     "pause the cgroup threadgroup rwsem (a per-CPU rwsem) most likely has to wait "
 		     "for an RCU grace period again, so isolated attaches cost more (cgroup2's "
 		     "favordynmods mount option trades that wait for slower fork and exit).");
-	d = data_open(rp, "cgroup-gap");
-	if (!p || !d) {
-		if (p)
-			snprintf(p->error, sizeof(p->error), "cannot write data: %s",
-				 strerror(errno));
-		if (d)
-			fclose(d);
+	d = plot_data(rp, p, "cgroup-gap");
+	if (!d)
 		return;
-	}
 	rows_init(&hl);
 	for (size_t h = 0; h < 2; h++)
 		if (has[h])
@@ -1031,13 +1027,9 @@ static void plot_scaling(struct iso_report *rp)
 		     "99th percentile latency of one operation (right, log scale), against K. One "
 		     "colour per operation, one dash pattern per run. Past the number of PUs, "
 		     "workers share CPUs.");
-	d = data_open(rp, "scaling");
-	if (!p || !d) {
-		if (p)
-			snprintf(p->error, sizeof(p->error), "cannot write data: %s",
-				 strerror(errno));
+	d = plot_data(rp, p, "scaling");
+	if (!d)
 		goto out;
-	}
 	fprintf(d, "# run op workers throughput(ops/s) p99(seconds)\n");
 	for (size_t r = 0; r < rp->nruns; r++) {
 		for (size_t o = 0; o < rows_n(&ops); o++) {
@@ -1128,15 +1120,9 @@ static void plot_placement(struct iso_report *rp)
 		     "same_cache = different cores sharing a cache; diff_cache = same package, no "
 		     "shared cache; diff_package, diff_numa. Outside same_pu the scheduler may "
 		     "still start the child on the parent's PU (see observed_cross in the JSON).");
-	d = data_open(rp, "placement");
-	if (!p || !d) {
-		if (p)
-			snprintf(p->error, sizeof(p->error), "cannot write data: %s",
-				 strerror(errno));
-		if (d)
-			fclose(d);
+	d = plot_data(rp, p, "placement");
+	if (!d)
 		goto out;
-	}
 	fprintf(d, "# series row p50 ci95_lo ci95_hi (seconds)\n");
 	for (size_t r = 0; r < rp->nruns; r++) {
 		for (size_t pl = 0; pl < np; pl++) {
@@ -1239,15 +1225,9 @@ static void plot_conformance(struct iso_report *rp)
 		"Each case (row) in each run (column): green pass, red fail, grey skip, "
 		"purple broken, orange error, very light grey not run. The table below gives the "
 		"reasons.");
-	d = data_open(rp, "conformance");
-	if (!p || !d) {
-		if (p)
-			snprintf(p->error, sizeof(p->error), "cannot write data: %s",
-				 strerror(errno));
-		if (d)
-			fclose(d);
+	d = plot_data(rp, p, "conformance");
+	if (!d)
 		goto out;
-	}
 	fprintf(d, "# column row rgb\n");
 	ncols = 0;
 	for (size_t r = 0; r < rp->nruns; r++) {
