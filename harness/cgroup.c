@@ -11,6 +11,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sched.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/wait.h>
@@ -1228,4 +1230,76 @@ int iso_cg_destroy(struct iso_cg *cg)
 	}
 	free(cg);
 	return ret;
+}
+
+/* ---- named v1 hierarchies ---- */
+
+/* True if /proc/self/cgroup lists the named v1 hierarchy. */
+bool iso_cg_named_exists(const char *name)
+{
+	char buf[8192], pat[160];
+
+	if (iso_read_file("/proc/self/cgroup", buf, sizeof(buf)) < 0)
+		return false;
+	snprintf(pat, sizeof(pat), ":name=%s:", name);
+	return strstr(buf, pat) != NULL;
+}
+
+/* One pass: mount privately, empty and remove the children, unmount. Returns 0 or -errno. */
+static int named_pass(const char *name)
+{
+	pid_t p = fork();
+	int st = 0;
+
+	if (p < 0)
+		return -errno;
+	if (p == 0) {
+		char dir[] = "/tmp/isobench-hier.XXXXXX", o[160];
+		DIR *d;
+		struct dirent *e;
+
+		if (unshare(CLONE_NEWNS) < 0 ||
+		    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+			_exit(1);
+		if (!mkdtemp(dir))
+			_exit(2);
+		snprintf(o, sizeof(o), "none,name=%s", name);
+		if (mount("cgroup", dir, "cgroup", 0, o) < 0) {
+			rmdir(dir);
+			_exit(3);
+		}
+		d = opendir(dir);
+		while (d && (e = readdir(d))) {
+			char sub[ISO_CG_PATH];
+
+			if (e->d_type != DT_DIR || e->d_name[0] == '.')
+				continue;
+			snprintf(sub, sizeof(sub), "%s/%s", dir, e->d_name);
+			iso_cg_dir_kill(sub, 1);
+			iso_cg_dir_remove(sub, 1);
+		}
+		if (d)
+			closedir(d);
+		umount2(dir, 0);
+		rmdir(dir);
+		_exit(0);
+	}
+	while (waitpid(p, &st, 0) < 0 && errno == EINTR)
+		;
+	return WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : -EIO;
+}
+
+/* Returns 0 or -EBUSY. */
+int iso_cg_named_destroy(const char *name)
+{
+	for (int pass = 0; pass < 5; pass++) {
+		/* Destruction after the last unmount is asynchronous: give it time first. */
+		for (int i = 0; i < 50; i++) {
+			if (!iso_cg_named_exists(name))
+				return 0;
+			iso_sleep_ms(10);
+		}
+		named_pass(name);
+	}
+	return iso_cg_named_exists(name) ? -EBUSY : 0;
 }

@@ -128,6 +128,17 @@ int iso_cg_kill(const struct iso_cg *cg);
 /* Collects the pids in cg and below (all hierarchies, deduplicated). Returns count or -errno. */
 int iso_cg_pids(const struct iso_cg *cg, pid_t *pids, int max);
 
+/* True if /proc/self/cgroup lists the named v1 hierarchy (-o none,name=NAME). */
+bool iso_cg_named_exists(const char *name);
+/*
+ * Makes sure a named v1 hierarchy is gone once its mounts are: a hierarchy whose
+ * last child cgroup went just before the unmount stays alive, invisibly, so this
+ * waits for the asynchronous destruction and else mounts it privately, kills and
+ * removes its child cgroups (never the root's tasks) and unmounts, up to 5 times.
+ * Returns 0 or -EBUSY.
+ */
+int iso_cg_named_destroy(const char *name);
+
 /* Directory-level helpers, used by the runner and `isobench cleanup`. */
 int iso_cg_dir_kill(const char *dir, int version);
 int iso_cg_dir_remove(const char *dir, int version);

@@ -334,81 +334,6 @@ static void snap_hiers(struct strset *set)
  * kills what is in its child cgroups (never the root: every task is there),
  * removes them and unmounts. Returns 0 or -errno.
  */
-static bool hier_exists(const char *name)
-{
-	struct strset now = { 0 };
-	bool found = false;
-
-	snap_hiers(&now);
-	for (int k = 0; k < now.n; k++)
-		found |= !strcmp(now.s[k], name);
-	for (int k = 0; k < now.n; k++)
-		free(now.s[k]);
-	free(now.s);
-	return found;
-}
-
-/* One pass: mount privately, empty and remove the children, unmount. Returns 0 or -errno. */
-static int named_hierarchy_pass(const char *name)
-{
-	pid_t p = fork();
-	int st = 0;
-
-	if (p < 0)
-		return -errno;
-	if (p == 0) {
-		char dir[] = "/tmp/isobench-hier.XXXXXX", o[160];
-		DIR *d;
-		struct dirent *e;
-
-		if (unshare(CLONE_NEWNS) < 0 ||
-		    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
-			_exit(1);
-		if (!mkdtemp(dir))
-			_exit(2);
-		snprintf(o, sizeof(o), "none,name=%s", name);
-		if (mount("cgroup", dir, "cgroup", 0, o) < 0) {
-			rmdir(dir);
-			_exit(3);
-		}
-		d = opendir(dir);
-		while (d && (e = readdir(d))) {
-			char sub[PATH_MAX];
-
-			if (e->d_type != DT_DIR || e->d_name[0] == '.')
-				continue;
-			snprintf(sub, sizeof(sub), "%s/%s", dir, e->d_name);
-			iso_cg_dir_kill(sub, 1);
-			iso_cg_dir_remove(sub, 1);
-		}
-		if (d)
-			closedir(d);
-		umount2(dir, 0);
-		rmdir(dir);
-		_exit(0);
-	}
-	while (waitpid(p, &st, 0) < 0 && errno == EINTR)
-		;
-	return WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : -EIO;
-}
-
-/*
- * Destroys a lingering named hierarchy. A hierarchy whose last child went just
- * before its unmount stays alive, so a second pass (no children now) may be
- * needed. Returns 0 or -EBUSY.
- */
-static int destroy_named_hierarchy(const char *name)
-{
-	for (int pass = 0; pass < 3; pass++) {
-		named_hierarchy_pass(name);
-		for (int i = 0; i < 50; i++) {
-			if (!hier_exists(name))
-				return 0;
-			iso_sleep_ms(10);
-		}
-	}
-	return -EBUSY;
-}
 
 static void snap_mounts(struct strset *set)
 {
@@ -585,7 +510,7 @@ int iso_audit(struct iso_snapshot *snap, const struct iso_cg *casecg, const char
 		if (set_has(&snap->hiers, now.hiers.s[i]) || foreign(now.hiers.s[i], snap->tag))
 			continue;
 		why_add(why, len, "%snamed cgroup hierarchy %s left behind", now.hiers.s[i]);
-		destroy_named_hierarchy(now.hiers.s[i]);
+		iso_cg_named_destroy(now.hiers.s[i]);
 		leaks++;
 	}
 	set_free(&now.mounts);
@@ -702,7 +627,7 @@ int iso_cleanup_dead_runs(FILE *log, bool dry)
 			if (log)
 				fprintf(log, "%s named cgroup hierarchy %s\n",
 					dry ? "would remove" : "removing", hiers.s[i]);
-			if (!dry && destroy_named_hierarchy(hiers.s[i]) < 0 && log)
+			if (!dry && iso_cg_named_destroy(hiers.s[i]) < 0 && log)
 				fprintf(log, "could not destroy hierarchy %s\n", hiers.s[i]);
 			n++;
 		}

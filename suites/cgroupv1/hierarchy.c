@@ -76,17 +76,6 @@ static int hier_mount(struct iso_ctx *ctx, struct hier *h, const char *sub, cons
 	return 0;
 }
 
-/* True if /proc/self/cgroup still lists the named hierarchy. */
-static bool hier_listed(const char *name)
-{
-	char buf[4096], pat[64];
-
-	if (iso_read_file("/proc/self/cgroup", buf, sizeof(buf)) < 0)
-		return false;
-	snprintf(pat, sizeof(pat), ":name=%s:", name);
-	return strstr(buf, pat) != NULL;
-}
-
 /* Removes sub-cgroups depth-first (cgroupfs files cannot be unlinked, only directories). */
 static void rmdir_tree(const char *dir, bool self)
 {
@@ -105,17 +94,6 @@ static void rmdir_tree(const char *dir, bool self)
 		closedir(d);
 	if (self)
 		rmdir(dir);
-}
-
-/* Polls until the named hierarchy is no longer listed. True if gone. */
-static bool wait_gone(const char *name, int ms)
-{
-	for (int i = 0; i < ms / 10; i++) {
-		if (!hier_listed(name))
-			return true;
-		iso_sleep_ms(10);
-	}
-	return !hier_listed(name);
 }
 
 /*
@@ -146,19 +124,7 @@ static int hier_umount(struct hier *h)
 		rmdir_tree(h->mnt, false);
 	umount2(h->mnt, 0);
 	h->mounted = false;
-	if (!h->name[0])
-		return 0;
-	/* Destruction is asynchronous; a child removed just before can keep it alive. */
-	for (int i = 0; i < 5 && !wait_gone(h->name, 500); i++) {
-		char o[80];
-
-		snprintf(o, sizeof(o), "none,name=%s", h->name);
-		if (mount("cgroup", h->mnt, "cgroup", 0, o) == 0) {
-			rmdir_tree(h->mnt, false);
-			umount2(h->mnt, 0);
-		}
-	}
-	return hier_listed(h->name) ? -EBUSY : 0;
+	return h->name[0] ? iso_cg_named_destroy(h->name) : 0;
 }
 
 /* True if pid is listed in dir/file. */
