@@ -20,6 +20,9 @@
 #include "runner.h"
 #include "sysinfo.h"
 
+/* More than the registry holds; the rest would be left out. */
+#define ISO_BENCH_MAX_SELECTED 1024
+
 static const char usage_bench[] =
 	"usage: isobench bench [OPTIONS]\n"
 	"\n"
@@ -31,7 +34,9 @@ static const char usage_bench[] =
 	"                        baselines always run\n"
 	"  -p, --profile NAME    smoke (< 15 s), quick (default, ~1 min on 2 CPUs) or full\n"
 	"  -o, --out DIR         output folder (default: ./isobench-results/<time>-bench-<tag>)\n"
-	"      --seed N          seed of the bootstrap (default 1)\n"
+	"      --seed N          seed of the bootstrap and of the round order (default 1)\n"
+	"      --aslr            keep address-space randomization in the worker processes\n"
+	"                        (default off: a fixed layout makes runs comparable)\n"
 	"  -l, --list            list the benchmarks of the profile and exit\n"
 	"  -h, --help            this text\n"
 	"\n"
@@ -124,6 +129,7 @@ int iso_cmd_bench(int argc, char **argv)
 		{ "profile", required_argument, NULL, 'p' },
 		{ "out", required_argument, NULL, 'o' },
 		{ "seed", required_argument, NULL, 'S' },
+		{ "aslr", no_argument, NULL, 'A' },
 		{ "list", no_argument, NULL, 'l' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
@@ -133,7 +139,8 @@ int iso_cmd_bench(int argc, char **argv)
 	struct iso_env host;
 	const char *filters[64], *out = NULL, *pname = "quick";
 	char outdir[PATH_MAX], path[PATH_MAX + 32], state[PATH_MAX], ledger[PATH_MAX + 16];
-	int nf = 0, c, bad = 0, total = 0, done = 0, nerr = 0, nskip = 0, r;
+	int nf = 0, c, bad = 0, total = 0, nerr = 0, nskip = 0, r;
+	unsigned int rounds;
 	bool list = false;
 	unsigned int seed;
 	struct iso_cg *root;
@@ -169,6 +176,9 @@ int iso_cmd_bench(int argc, char **argv)
 				return iso_usage_error(
 					"bench", "--seed wants a whole number, not '%s'", optarg);
 			env.seed = seed;
+			break;
+		case 'A':
+			env.aslr = true;
 			break;
 		case 'l':
 			list = true;
@@ -232,6 +242,7 @@ int iso_cmd_bench(int argc, char **argv)
 	prctl(PR_SET_CHILD_SUBREAPER, 1);
 	root = make_root(&env, ledger);
 	env.root = root;
+	snprintf(env.root_name, sizeof(env.root_name), "isobench-%s-bench", env.tag);
 	env.progress = isatty(STDERR_FILENO) ? stderr : NULL;
 	t0 = iso_now_ns();
 	run.sysinfo = iso_sysinfo_collect();
@@ -239,26 +250,25 @@ int iso_cmd_bench(int argc, char **argv)
 	results = json_array();
 	json_object_set_new(bench, "profile", json_string(pname));
 	json_object_set_new(bench, "environment", iso_bench_environment());
-	for (int t = 0; iso_bench_tables[t] && !iso_interrupted; t++) {
-		for (const struct iso_bench *b = iso_bench_tables[t]; b->id && !iso_interrupted;
-		     b++) {
-			char why[256];
+	{
+		static const struct iso_bench *sel[ISO_BENCH_MAX_SELECTED];
+		static const char *skip[ISO_BENCH_MAX_SELECTED];
+		static char why[ISO_BENCH_MAX_SELECTED][256];
+		size_t n = 0;
 
-			if (!in_profile(&env, b) || !selected(b, filters, nf))
-				continue;
-			done++;
-			if (env.progress) {
-				fprintf(stderr, "\r\033[K[%d/%d] %s", done, total, b->id);
-				fflush(stderr);
+		for (int t = 0; iso_bench_tables[t]; t++)
+			for (const struct iso_bench *b = iso_bench_tables[t]; b->id; b++) {
+				if (!in_profile(&env, b) || !selected(b, filters, nf) ||
+				    n == ISO_ARRAY_SIZE(sel))
+					continue;
+				if (!iso_req_check(&b->req, &host, why[n], sizeof(why[n])))
+					skip[n] = why[n];
+				sel[n++] = b;
 			}
-			if (!iso_req_check(&b->req, &host, why, sizeof(why)))
-				iso_bench_skip_all(b, why, results);
-			else
-				iso_bench_run_one(&env, b, results);
-		}
+		rounds = iso_bench_run_all(&env, sel, skip, n, results);
 	}
-	if (env.progress)
-		fprintf(stderr, "\r\033[K");
+	json_object_set_new(bench, "rounds", json_integer(rounds));
+	json_object_set_new(bench, "aslr", json_boolean(env.aslr));
 	iso_bench_ratios(results);
 	gp = p50(results, "baseline.getpid");
 	ov = p50(results, "harness.overhead");

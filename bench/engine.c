@@ -15,7 +15,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <fcntl.h>
+#include <sys/personality.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <hwloc.h>
@@ -148,7 +151,20 @@ void iso_bench_unspread(struct iso_bench_ctx *b)
 
 /* ---- the shared mapping of one repetition ---- */
 
+/* What the parent tells the worker it execs (see worker_exec()). */
+struct rep_in {
+	char bench[128]; /* id */
+	char placement[32];
+	int cpu_a, cpu_b;
+	unsigned int warmup, nm, nw, per;
+	char tag[16];
+	char root[64]; /* the run's bench cgroup below the start cgroup; "" none */
+	int npus;
+	int pus[256];
+};
+
 struct rep_hdr {
+	struct rep_in in;
 	int status; /* 0 ok, 1 skip, 2 error */
 	char reason[256];
 	unsigned long cross, cross_total;
@@ -158,6 +174,7 @@ struct rep_hdr {
 
 struct rep {
 	struct rep_hdr *h;
+	int fd; /* memfd behind h, handed to the worker */
 	double *s; /* [metric][worker][per] */
 	size_t size;
 	unsigned int nm, nw, per;
@@ -306,7 +323,8 @@ static void run_loop(struct iso_bench_ctx *c, struct rep *rep, unsigned int w, u
 		}
 		if (i == warmup)
 			rep->h->t_start[w] = iso_bench_now();
-		if (b->gap_ms)
+		/* The gap is the idle time before each timed sample; warm-up goes at once. */
+		if (b->gap_ms && i >= warmup)
 			iso_sleep_ms(b->gap_ms);
 		r = b->fresh_process ? sample_fresh(c, box, v, rep->nm) :
 				       sample_here(c, v, rep->nm);
@@ -379,22 +397,58 @@ static void worker_main(const struct iso_bench_env *env, const struct iso_bench 
 	_exit(0);
 }
 
+/*
+ * The worker of a repetition is a fresh exec of isobench, not a fork of this
+ * process: what it measures (fork, clone, the exit of a child) copies and
+ * tears down the worker's address space, and a fork of the run's parent would
+ * carry its heap, the results so far included, into every figure. The layout
+ * is fixed too (ADDR_NO_RANDOMIZE, unless --aslr): a randomized one moves
+ * fork+exit+wait by about a quarter from one process to the next. Never
+ * returns.
+ */
+static void worker_exec(const struct iso_bench_env *env, struct rep *rep)
+{
+	char fd[16];
+	int persona = personality(0xffffffff);
+
+	if (!env->aslr && persona != -1)
+		personality((unsigned long)persona | ADDR_NO_RANDOMIZE);
+	snprintf(fd, sizeof(fd), "%d", rep->fd);
+	if (fcntl(rep->fd, F_SETFD, 0) == 0)
+		execl("/proc/self/exe", "isobench", ISO_BENCH_WORKER_CMD, fd, (char *)NULL);
+	set_status(rep->h, 2, "cannot start the worker (exec /proc/self/exe): %s", strerror(errno));
+	_exit(127);
+}
+
 /* Runs one repetition in a fresh worker. Returns 0 or -errno. */
 static int run_rep(const struct iso_bench_env *env, const struct iso_bench *b,
 		   const struct iso_placement *pl, struct rep *rep, unsigned int warmup)
 {
+	struct rep_in *in = &rep->h->in;
 	int status;
 	pid_t pid;
 	uint64_t t0 = iso_now_ms();
 
 	memset(rep->h, 0, sizeof(*rep->h));
+	snprintf(in->bench, sizeof(in->bench), "%s", b->id);
+	snprintf(in->placement, sizeof(in->placement), "%s", pl->name);
+	in->cpu_a = pl->cpu_a;
+	in->cpu_b = pl->cpu_b;
+	in->warmup = warmup;
+	in->nm = rep->nm;
+	in->nw = rep->nw;
+	in->per = rep->per;
+	snprintf(in->tag, sizeof(in->tag), "%s", env->tag ? env->tag : "");
+	snprintf(in->root, sizeof(in->root), "%s", env->root ? env->root_name : "");
+	in->npus = env->npus;
+	memcpy(in->pus, env->pus, sizeof(in->pus));
 	fflush(NULL);
 	pid = fork();
 	if (pid < 0)
 		return -errno;
 	if (pid == 0) {
 		setpgid(0, 0);
-		worker_main(env, b, pl, rep, warmup);
+		worker_exec(env, rep);
 	}
 	setpgid(pid, pid);
 	for (;;) {
@@ -418,7 +472,71 @@ static int run_rep(const struct iso_bench_env *env, const struct iso_bench *b,
 		;
 	if (WIFSIGNALED(status))
 		set_status(rep->h, 2, "worker killed by signal %d", WTERMSIG(status));
+	else if (!rep->h->status && WEXITSTATUS(status))
+		set_status(rep->h, 2, "worker exited with status %d", WEXITSTATUS(status));
 	return 0;
+}
+
+/* `isobench __bench-worker FD`: one repetition, as the parent wrote it into FD. */
+int iso_bench_worker_main(int argc, char **argv)
+{
+	static struct iso_bench_env env;
+	static struct iso_placement pl;
+	static char pname[32];
+	struct iso_cg *root = NULL;
+	const struct iso_bench *b = NULL;
+	struct rep rep = { 0 };
+	struct stat st;
+	unsigned int fd;
+
+	if (argc != 2 || iso_parse_uint(argv[1], 0, 1 << 20, &fd) < 0 || fstat((int)fd, &st) < 0 ||
+	    (size_t)st.st_size < sizeof(struct rep_hdr)) {
+		fprintf(stderr, "isobench: %s is internal to isobench bench\n",
+			ISO_BENCH_WORKER_CMD);
+		return ISO_EXIT_USAGE;
+	}
+	rep.size = (size_t)st.st_size;
+	rep.h = mmap(NULL, rep.size, PROT_READ | PROT_WRITE, MAP_SHARED, (int)fd, 0);
+	close((int)fd);
+	if (rep.h == MAP_FAILED)
+		return ISO_EXIT_BROKEN;
+	rep.s = (double *)(rep.h + 1);
+	rep.nm = rep.h->in.nm;
+	rep.nw = rep.h->in.nw;
+	rep.per = rep.h->in.per;
+	if (sizeof(struct rep_hdr) + (size_t)rep.nm * rep.nw * rep.per * sizeof(double) >
+	    rep.size) {
+		set_status(rep.h, 2, "worker: the shared mapping is too small");
+		return ISO_EXIT_BROKEN;
+	}
+	for (int t = 0; iso_bench_tables[t] && !b; t++)
+		for (const struct iso_bench *x = iso_bench_tables[t]; x->id && !b; x++)
+			if (!strcmp(x->id, rep.h->in.bench))
+				b = x;
+	if (!b) {
+		set_status(rep.h, 2, "worker: no benchmark '%.128s'", rep.h->in.bench);
+		return ISO_EXIT_BROKEN;
+	}
+	env.tag = rep.h->in.tag;
+	env.layout = iso_cg_layout_get();
+	if (rep.h->in.root[0]) {
+		int r = iso_cg_open(env.layout, NULL, rep.h->in.root, &root);
+
+		if (r < 0) {
+			set_status(rep.h, 2, "worker: cannot open cgroup %s: %s", rep.h->in.root,
+				   strerror(-r));
+			return ISO_EXIT_BROKEN;
+		}
+	}
+	env.root = root;
+	env.npus = rep.h->in.npus > 0 && rep.h->in.npus <= (int)ISO_ARRAY_SIZE(env.pus) ?
+			   rep.h->in.npus :
+			   1;
+	memcpy(env.pus, rep.h->in.pus, sizeof(env.pus));
+	snprintf(pname, sizeof(pname), "%s", rep.h->in.placement);
+	pl = (struct iso_placement){ pname, rep.h->in.cpu_a, rep.h->in.cpu_b };
+	worker_main(&env, b, &pl, &rep, rep.h->in.warmup);
+	return 0; /* not reached: worker_main exits */
 }
 
 /* ---- results ---- */
@@ -481,7 +599,7 @@ static void scale_counts(const struct iso_bench_env *env, const struct iso_bench
 		wu = wu < 3 ? wu : 3;
 		break;
 	case ISO_BENCH_QUICK:
-		*reps = 5;
+		*reps = 20;
 		s *= 2;
 		break;
 	case ISO_BENCH_FULL:
@@ -496,82 +614,129 @@ static void scale_counts(const struct iso_bench_env *env, const struct iso_bench
 	*warmup = wu;
 }
 
-static void run_placement(const struct iso_bench_env *env, const struct iso_bench *b,
-			  const struct iso_placement *pl, json_t *results)
+/*
+ * One benchmark at one placement: what the rounds give a repetition at a time,
+ * and what its result is computed from at the end.
+ */
+struct unit {
+	const struct iso_bench *b;
+	const struct iso_placement *pl;
+	unsigned int reps, total, warmup, nm, nw, per, got_reps;
+	double *all[ISO_BENCH_MAX_METRICS], *medians[ISO_BENCH_MAX_METRICS];
+	size_t nall[ISO_BENCH_MAX_METRICS];
+	double tput[32];
+	unsigned int ntput;
+	unsigned long cross, cross_total;
+	uint64_t wall_ns; /* the repetitions' wall time, workers' start and setup included */
+	int status; /* 0 ok, 1 skip, 2 error */
+	char reason[256];
+};
+
+static void unit_init(const struct iso_bench_env *env, const struct iso_bench *b,
+		      const struct iso_placement *pl, struct unit *u)
 {
-	unsigned int reps, total, warmup, nm = nmetrics(b);
-	unsigned int nw = b->concurrency ? b->concurrency : 1;
-	unsigned int per, got_reps = 0;
-	double *all[ISO_BENCH_MAX_METRICS] = { 0 }, *medians[ISO_BENCH_MAX_METRICS] = { 0 };
-	size_t nall[ISO_BENCH_MAX_METRICS] = { 0 };
-	double tput[16];
-	unsigned int ntput = 0;
-	unsigned long cross = 0, cross_total = 0;
-	int status = 0;
-	char reason[256] = "";
-	struct rep rep = { 0 };
+	memset(u, 0, sizeof(*u));
+	u->b = b;
+	u->pl = pl;
+	u->nm = nmetrics(b);
+	u->nw = b->concurrency ? b->concurrency : 1;
+	scale_counts(env, b, &u->reps, &u->total, &u->warmup);
+	if (u->nw > ISO_BENCH_MAX_WORKERS)
+		u->nw = ISO_BENCH_MAX_WORKERS;
+	u->per = (u->total + u->reps - 1) / u->reps;
+	/*
+	 * Concurrent workers each take the full count; stored samples stay
+	 * bounded (quick: at half the bound, which keeps the sweeps short).
+	 */
+	if (u->nw > 1) {
+		unsigned int cap = env->profile == ISO_BENCH_FULL ? ISO_BENCH_MAX_SAMPLES :
+								    ISO_BENCH_MAX_SAMPLES / 2;
 
-	scale_counts(env, b, &reps, &total, &warmup);
-	if (nw > ISO_BENCH_MAX_WORKERS)
-		nw = ISO_BENCH_MAX_WORKERS;
-	per = (total + reps - 1) / reps;
-	/* Concurrent workers each take the full count; stored samples stay bounded. */
-	if (nw > 1 && (size_t)per * nw * reps > ISO_BENCH_MAX_SAMPLES)
-		per = ISO_BENCH_MAX_SAMPLES / (nw * reps) > 3 ?
-			      ISO_BENCH_MAX_SAMPLES / (nw * reps) :
-			      3;
-	rep.nm = nm;
-	rep.nw = nw;
-	rep.per = per;
-	rep.size = sizeof(struct rep_hdr) + (size_t)nm * nw * per * sizeof(double);
-	rep.h = mmap(NULL, rep.size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	if (rep.h == MAP_FAILED) {
-		status = 2;
-		snprintf(reason, sizeof(reason), "mmap: %s", strerror(errno));
-		rep.h = NULL;
-		reps = 0;
-	} else {
-		rep.s = (double *)(rep.h + 1);
-		memset(rep.h, 0, rep.size); /* fault the pages in before the workers fork */
+		if ((size_t)u->per * u->nw * u->reps > cap)
+			u->per = cap / (u->nw * u->reps) > 3 ? cap / (u->nw * u->reps) : 3;
 	}
-	for (unsigned int m = 0; m < nm && rep.h; m++) {
-		all[m] = calloc((size_t)reps * nw * per, sizeof(double));
-		medians[m] = calloc(reps, sizeof(double));
+	for (unsigned int m = 0; m < u->nm; m++) {
+		u->all[m] = calloc((size_t)u->reps * u->nw * u->per, sizeof(double));
+		u->medians[m] = calloc(u->reps, sizeof(double));
+		if (!u->all[m] || !u->medians[m]) {
+			u->status = 2;
+			snprintf(u->reason, sizeof(u->reason), "out of memory");
+		}
 	}
-	for (unsigned int r = 0; r < reps && !iso_interrupted; r++) {
-		uint64_t tmin = UINT64_MAX, tmax = 0;
-		size_t cnt = 0;
+}
 
-		run_rep(env, b, pl, &rep, warmup);
-		if (rep.h->status) {
-			status = rep.h->status;
-			snprintf(reason, sizeof(reason), "%s", rep.h->reason);
-			break;
-		}
-		for (unsigned int m = 0; m < nm; m++) {
-			size_t start = nall[m];
+static void unit_free(struct unit *u)
+{
+	for (unsigned int m = 0; m < u->nm; m++) {
+		free(u->all[m]);
+		free(u->medians[m]);
+	}
+}
 
-			for (unsigned int w = 0; w < nw; w++)
-				for (unsigned int i = 0; i < rep.h->n[w]; i++)
-					all[m][nall[m]++] = *slot(&rep, m, w, i);
-			medians[m][got_reps] = iso_stats_median(all[m] + start, nall[m] - start);
-			cnt = nall[m] - start;
-		}
-		for (unsigned int w = 0; w < nw; w++) {
-			tmin = rep.h->t_start[w] < tmin ? rep.h->t_start[w] : tmin;
-			tmax = rep.h->t_end[w] > tmax ? rep.h->t_end[w] : tmax;
-		}
-		if (b->concurrency && tmax > tmin && ntput < ISO_ARRAY_SIZE(tput))
-			tput[ntput++] = (double)cnt / ((double)(tmax - tmin) / 1e9);
-		cross += rep.h->cross;
-		cross_total += rep.h->cross_total;
-		got_reps++;
+/* One repetition of u in a fresh worker; its samples join the unit's. */
+static void unit_rep(const struct iso_bench_env *env, struct unit *u)
+{
+	struct rep rep = { .nm = u->nm, .nw = u->nw, .per = u->per };
+	uint64_t tmin = UINT64_MAX, tmax = 0, t0;
+	size_t cnt = 0;
+
+	rep.size = sizeof(struct rep_hdr) + (size_t)u->nm * u->nw * u->per * sizeof(double);
+	rep.fd = memfd_create("isobench-rep", MFD_CLOEXEC);
+	if (rep.fd < 0 || ftruncate(rep.fd, (off_t)rep.size) < 0 ||
+	    (rep.h = mmap(NULL, rep.size, PROT_READ | PROT_WRITE, MAP_SHARED, rep.fd, 0)) ==
+		    MAP_FAILED) {
+		u->status = 2;
+		snprintf(u->reason, sizeof(u->reason), "shared mapping: %s", strerror(errno));
+		if (rep.fd >= 0)
+			close(rep.fd);
+		return;
 	}
-	if (!status && got_reps == 0) {
-		status = 2;
-		snprintf(reason, sizeof(reason), "interrupted");
+	rep.s = (double *)(rep.h + 1);
+	memset(rep.h, 0, rep.size); /* fault the pages in before the workers fork */
+	t0 = iso_now_ns();
+	run_rep(env, u->b, u->pl, &rep, u->warmup);
+	u->wall_ns += iso_now_ns() - t0;
+	if (rep.h->status) {
+		u->status = rep.h->status;
+		snprintf(u->reason, sizeof(u->reason), "%s", rep.h->reason);
+		munmap(rep.h, rep.size);
+		close(rep.fd);
+		return;
 	}
-	for (unsigned int m = 0; m < nm; m++) {
+	for (unsigned int m = 0; m < u->nm; m++) {
+		size_t start = u->nall[m];
+
+		for (unsigned int w = 0; w < u->nw; w++)
+			for (unsigned int i = 0; i < rep.h->n[w]; i++)
+				u->all[m][u->nall[m]++] = *slot(&rep, m, w, i);
+		u->medians[m][u->got_reps] =
+			iso_stats_median(u->all[m] + start, u->nall[m] - start);
+		cnt = u->nall[m] - start;
+	}
+	for (unsigned int w = 0; w < u->nw; w++) {
+		tmin = rep.h->t_start[w] < tmin ? rep.h->t_start[w] : tmin;
+		tmax = rep.h->t_end[w] > tmax ? rep.h->t_end[w] : tmax;
+	}
+	if (u->b->concurrency && tmax > tmin && u->ntput < ISO_ARRAY_SIZE(u->tput))
+		u->tput[u->ntput++] = (double)cnt / ((double)(tmax - tmin) / 1e9);
+	u->cross += rep.h->cross;
+	u->cross_total += rep.h->cross_total;
+	u->got_reps++;
+	munmap(rep.h, rep.size);
+	close(rep.fd);
+}
+
+/* The unit's results (one per metric) appended to results. */
+static void unit_emit(const struct iso_bench_env *env, struct unit *u, json_t *results)
+{
+	const struct iso_bench *b = u->b;
+	const struct iso_placement *pl = u->pl;
+
+	if (!u->status && u->got_reps == 0) {
+		u->status = 2;
+		snprintf(u->reason, sizeof(u->reason), "interrupted");
+	}
+	for (unsigned int m = 0; m < u->nm; m++) {
 		char id[200];
 		json_t *o, *st, *smp;
 		struct iso_stats s;
@@ -583,18 +748,18 @@ static void run_placement(const struct iso_bench_env *env, const struct iso_benc
 		else
 			snprintf(id, sizeof(id), "%s%s%s", b->id, same ? "" : "@",
 				 same ? "" : pl->name);
-		o = result_base(b, id, b->concurrency > 1 ? "spread" : pl->name, nw);
-		if (b->placed && cross_total)
+		o = result_base(b, id, b->concurrency > 1 ? "spread" : pl->name, u->nw);
+		if (b->placed && u->cross_total)
 			json_object_set_new(json_object_get(o, "params"), "observed_cross",
-					    json_real((double)cross / cross_total));
-		if (status || !all[m] || nall[m] == 0 ||
-		    iso_stats_compute(all[m], nall[m], 1000, env->seed + m, &s) < 0) {
+					    json_real((double)u->cross / u->cross_total));
+		if (u->status || !u->all[m] || u->nall[m] == 0 ||
+		    iso_stats_compute(u->all[m], u->nall[m], 1000, env->seed + m, &s) < 0) {
 			json_object_set_new(o, "status",
-					    json_string(status == 1 ? "skip" : "error"));
+					    json_string(u->status == 1 ? "skip" : "error"));
 			json_object_set_new(o, "reason",
-					    json_string(reason[0] ? reason : "no samples"));
+					    json_string(u->reason[0] ? u->reason : "no samples"));
 			json_object_set_new(o, "n", json_integer(0));
-			json_object_set_new(o, "reps", json_integer(got_reps));
+			json_object_set_new(o, "reps", json_integer(u->got_reps));
 			json_array_append_new(results, o);
 			continue;
 		}
@@ -613,38 +778,123 @@ static void run_placement(const struct iso_bench_env *env, const struct iso_benc
 		json_object_set_new(st, "fence_lo", num(s.fence_lo));
 		json_object_set_new(st, "fence_hi", num(s.fence_hi));
 		{
-			double cv = iso_stats_cv(medians[m], got_reps);
+			double cv = iso_stats_cv(u->medians[m], u->got_reps);
 			json_t *rm = json_array();
 
 			json_object_set_new(st, "cv_reps", num(cv));
-			for (unsigned int r = 0; r < got_reps; r++)
-				json_array_append_new(rm, num(medians[m][r]));
+			for (unsigned int r = 0; r < u->got_reps; r++)
+				json_array_append_new(rm, num(u->medians[m][r]));
 			json_object_set_new(st, "rep_medians", rm);
 			json_object_set_new(o, "noisy",
-					    json_boolean(got_reps > 1 && cv > NOISY_CV));
+					    json_boolean(u->got_reps > 1 && cv > NOISY_CV));
 		}
 		json_object_set_new(o, "stats", st);
-		json_object_set_new(o, "n", json_integer((json_int_t)nall[m]));
-		json_object_set_new(o, "reps", json_integer(got_reps));
+		json_object_set_new(o, "n", json_integer((json_int_t)u->nall[m]));
+		json_object_set_new(o, "reps", json_integer(u->got_reps));
+		json_object_set_new(o, "wall_ms", json_real(round(u->wall_ns / 1e5) / 10));
 		json_object_set_new(o, "status", json_string("ok"));
 		json_object_set_new(o, "reason", json_string(""));
-		if (ntput) {
-			iso_stats_sort(tput, ntput);
-			json_object_set_new(o, "throughput_ops_s",
-					    num(iso_stats_percentile_sorted(tput, ntput, 0.5)));
+		if (u->ntput) {
+			iso_stats_sort(u->tput, u->ntput);
+			json_object_set_new(
+				o, "throughput_ops_s",
+				num(iso_stats_percentile_sorted(u->tput, u->ntput, 0.5)));
 		}
 		smp = json_array();
-		for (size_t i = 0; i < nall[m] && i < ISO_BENCH_MAX_SAMPLES; i++)
-			json_array_append_new(smp, json_real(round(all[m][i] * 10) / 10));
+		for (size_t i = 0; i < u->nall[m] && i < ISO_BENCH_MAX_SAMPLES; i++)
+			json_array_append_new(smp, json_real(round(u->all[m][i] * 10) / 10));
 		json_object_set_new(o, "samples", smp);
 		json_array_append_new(results, o);
 	}
-	for (unsigned int m = 0; m < nm; m++) {
-		free(all[m]);
-		free(medians[m]);
+}
+
+static uint64_t splitmix64(uint64_t *x)
+{
+	uint64_t z = (*x += 0x9e3779b97f4a7c15ull);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+	return z ^ (z >> 31);
+}
+
+/*
+ * Every unit's repetitions are spread over the whole run: round r gives each
+ * unit its r-th repetition, in an order shuffled per round (from the seed, so
+ * two runs with one seed use one schedule). A machine whose speed drifts over
+ * seconds then weighs on every operation alike instead of on whichever ran
+ * during a slow spell, and no operation always follows the same neighbour.
+ */
+unsigned int iso_bench_run_all(const struct iso_bench_env *env, const struct iso_bench *const *b,
+			       const char *const *skip, size_t n, json_t *results)
+{
+	struct unit *u;
+	size_t nu = 0, *order;
+	unsigned int rounds = 0;
+	uint64_t rng = env->seed * 0x2545f4914f6cdd1dull + 1;
+
+	for (size_t i = 0; i < n; i++)
+		nu += skip[i] ? 0 : b[i]->placed && b[i]->concurrency <= 1 ? env->nplacements : 1;
+	u = calloc(nu ? nu : 1, sizeof(*u));
+	order = calloc(nu ? nu : 1, sizeof(*order));
+	if (!u || !order) {
+		free(u);
+		free(order);
+		for (size_t i = 0; i < n; i++)
+			iso_bench_skip_all(b[i], skip[i] ? skip[i] : "out of memory", results);
+		return 0;
 	}
-	if (rep.h)
-		munmap(rep.h, rep.size);
+	nu = 0;
+	for (size_t i = 0; i < n; i++) {
+		int np = b[i]->placed && b[i]->concurrency <= 1 ? env->nplacements : 1;
+
+		for (int p = 0; p < np && !skip[i]; p++) {
+			unit_init(env, b[i], &env->placements[p], &u[nu]);
+			rounds = u[nu].reps > rounds ? u[nu].reps : rounds;
+			order[nu] = nu;
+			nu++;
+		}
+	}
+	for (unsigned int r = 0; r < rounds && !iso_interrupted; r++) {
+		for (size_t i = nu; i > 1; i--) {
+			size_t j = splitmix64(&rng) % i, t = order[i - 1];
+
+			order[i - 1] = order[j];
+			order[j] = t;
+		}
+		for (size_t k = 0; k < nu && !iso_interrupted; k++) {
+			struct unit *x = &u[order[k]];
+
+			if (x->status || x->got_reps >= x->reps)
+				continue;
+			if (env->progress) {
+				fprintf(env->progress, "\r\033[K[round %u/%u, %zu/%zu] %s%s%s",
+					r + 1, rounds, k + 1, nu, x->b->id,
+					strcmp(x->pl->name, "same_pu") ? "@" : "",
+					strcmp(x->pl->name, "same_pu") ? x->pl->name : "");
+				fflush(env->progress);
+			}
+			unit_rep(env, x);
+		}
+	}
+	if (env->progress)
+		fprintf(env->progress, "\r\033[K");
+	/* Results keep the registry's order. */
+	nu = 0;
+	for (size_t i = 0; i < n; i++) {
+		int np = b[i]->placed && b[i]->concurrency <= 1 ? env->nplacements : 1;
+
+		if (skip[i]) {
+			iso_bench_skip_all(b[i], skip[i], results);
+			continue;
+		}
+		for (int p = 0; p < np; p++, nu++) {
+			unit_emit(env, &u[nu], results);
+			unit_free(&u[nu]);
+		}
+	}
+	free(u);
+	free(order);
+	return rounds;
 }
 
 void iso_bench_skip_all(const struct iso_bench *b, const char *reason, json_t *results)
@@ -666,14 +916,6 @@ void iso_bench_skip_all(const struct iso_bench *b, const char *reason, json_t *r
 		json_object_set_new(o, "reps", json_integer(0));
 		json_array_append_new(results, o);
 	}
-}
-
-void iso_bench_run_one(const struct iso_bench_env *env, const struct iso_bench *b, json_t *results)
-{
-	int np = b->placed && b->concurrency <= 1 ? env->nplacements : 1;
-
-	for (int p = 0; p < np && !iso_interrupted; p++)
-		run_placement(env, b, &env->placements[p], results);
 }
 
 static double p50_of(json_t *results, const char *id)

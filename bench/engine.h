@@ -23,16 +23,23 @@ struct iso_bench_env {
 	int nplacements;
 	struct iso_placement placements[ISO_BENCH_MAX_PLACEMENTS];
 	uint64_t seed;
+	bool aslr; /* keep address-space randomization in the workers */
+	char root_name[64]; /* name of root below the start cgroup */
 	FILE *progress; /* NULL: no progress line */
 };
 
 /* Finds the placements this machine has (hwloc). Returns 0 or -errno. */
 int iso_bench_topology(struct iso_bench_env *env);
 /*
- * Runs one benchmark (every placement if it is placed) and appends its results
- * (JSON objects, see reports/schema/bench-v1.md) to results.
+ * Runs the benchmarks b[0..n-1] in interleaved rounds (round r is every
+ * benchmark's r-th repetition, at every placement, in a per-round shuffled
+ * order) and appends their results (JSON objects, see
+ * reports/schema/bench-v1.md) to results in the order given. skip[i] non-NULL:
+ * b[i] is not run and its results say skip with that reason. Returns the
+ * number of rounds.
  */
-void iso_bench_run_one(const struct iso_bench_env *env, const struct iso_bench *b, json_t *results);
+unsigned int iso_bench_run_all(const struct iso_bench_env *env, const struct iso_bench *const *b,
+			       const char *const *skip, size_t n, json_t *results);
 /* Appends skip results (one per metric) with reason. */
 void iso_bench_skip_all(const struct iso_bench *b, const char *reason, json_t *results);
 /* Fills ratio to getpid and fork in every result from the baselines among them. */

@@ -480,6 +480,8 @@ int iso_main(int argc, char **argv)
 		return cmd_cleanup(argc, argv);
 	if (!strcmp(cmd, "bench"))
 		return iso_cmd_bench(argc, argv);
+	if (!strcmp(cmd, ISO_BENCH_WORKER_CMD))
+		return iso_bench_worker_main(argc, argv);
 	if (!strcmp(cmd, "report"))
 		return iso_cmd_report(argc, argv);
 	if (!strcmp(cmd, "compare"))

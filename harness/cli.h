@@ -38,6 +38,9 @@ void iso_markup_escape(FILE *f, const char *s);
 
 /* Subcommands living outside harness/. */
 int iso_cmd_bench(int argc, char **argv);
+/* The hidden command a bench repetition's worker runs as: `isobench __bench-worker FD`. */
+#define ISO_BENCH_WORKER_CMD "__bench-worker"
+int iso_bench_worker_main(int argc, char **argv);
 int iso_cmd_report(int argc, char **argv);
 int iso_cmd_compare(int argc, char **argv);
 

@@ -141,18 +141,55 @@ static int cmp_double(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* Median of n sorted values. */
-static double median_sorted(const double *v, size_t n)
+/*
+ * k-th smallest of v[0..n-1], Wirth's selection: v is reordered so that every
+ * value left of k is <= v[k] and every value right of it >= v[k].
+ */
+static double select_kth(double *v, size_t n, size_t k)
 {
-	if (!n)
-		return NAN;
-	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+	long l = 0, r = (long)n - 1, kk = (long)k;
+
+	while (l < r) {
+		double x = v[kk];
+		long i = l, j = r;
+
+		do {
+			while (v[i] < x)
+				i++;
+			while (x < v[j])
+				j--;
+			if (i <= j) {
+				double t = v[i];
+
+				v[i] = v[j];
+				v[j] = t;
+				i++;
+				j--;
+			}
+		} while (i <= j);
+		if (j < kk)
+			l = i;
+		if (kk < i)
+			r = j;
+	}
+	return v[k];
 }
 
+/* Median of v (reordered): the middle value, or the mean of the two middle ones. */
 static double median(double *v, size_t n)
 {
-	qsort(v, n, sizeof(*v), cmp_double);
-	return median_sorted(v, n);
+	double hi, lo;
+
+	if (!n)
+		return NAN;
+	hi = select_kth(v, n, n / 2);
+	if (n % 2)
+		return hi;
+	/* The lower middle is the largest value left of the upper one. */
+	lo = v[0];
+	for (size_t i = 1; i < n / 2; i++)
+		lo = v[i] > lo ? v[i] : lo;
+	return (lo + hi) / 2;
 }
 
 /* xorshift64*: a fixed-seed generator so a comparison is reproducible. */
@@ -296,6 +333,12 @@ static bool is_bad(const char *v)
 	return !strcmp(v, "fail") || !strcmp(v, "broken") || !strcmp(v, "error");
 }
 
+/*
+ * Results with at least this many repetitions on both sides are compared
+ * repetition by repetition; fewer, sample by sample.
+ */
+#define MIN_REPS 5
+
 /* Copies a bench result's samples into a malloc'd array. Returns the count. */
 static size_t samples_of(json_t *res, double **out)
 {
@@ -321,6 +364,75 @@ static double stat_of(json_t *res, const char *k)
 	json_t *v = json_object_get(json_object_get(res, "stats"), k);
 
 	return json_is_number(v) ? json_number_value(v) : NAN;
+}
+
+/* A bench result's repetition medians (stats.rep_medians), malloc'd. Returns the count. */
+static size_t rep_medians_of(json_t *res, double **out)
+{
+	json_t *a = json_object_get(json_object_get(res, "stats"), "rep_medians"), *v;
+	size_t n = json_array_size(a), i, k = 0;
+
+	*out = NULL;
+	if (!n || !(*out = malloc(n * sizeof(**out))))
+		return 0;
+	json_array_foreach(a, i, v)
+	{
+		if (json_is_number(v))
+			(*out)[k++] = json_number_value(v);
+	}
+	return k;
+}
+
+/*
+ * Cluster bootstrap 95% CI of median(y) / median(x) where x holds rx
+ * repetitions of nx / rx samples each, in order (y likewise): every resample
+ * draws whole repetitions with replacement and takes the median of their
+ * pooled samples. The repetitions, not the samples, are what vary
+ * independently: samples of one worker process, taken within milliseconds,
+ * share its machine state. Returns 0 or -EINVAL / -ENOMEM.
+ */
+int iso_cluster_bootstrap_ratio_ci(const double *x, size_t nx, size_t rx, const double *y,
+				   size_t ny, size_t ry, int iters, double *lo, double *hi)
+{
+	size_t gx, gy;
+	double *bx, *by, *r;
+	uint64_t seed = 0x9e3779b97f4a7c15ull;
+	int n = 0;
+
+	if (!rx || !ry || nx % rx || ny % ry || !nx || !ny || iters < 20)
+		return -EINVAL;
+	gx = nx / rx;
+	gy = ny / ry;
+	bx = malloc(nx * sizeof(*bx));
+	by = malloc(ny * sizeof(*by));
+	r = malloc(iters * sizeof(*r));
+	if (!bx || !by || !r) {
+		free(bx);
+		free(by);
+		free(r);
+		return -ENOMEM;
+	}
+	for (int it = 0; it < iters; it++) {
+		double mx, my;
+
+		for (size_t k = 0; k < rx; k++)
+			memcpy(bx + k * gx, x + (rng_next(&seed) % rx) * gx, gx * sizeof(*bx));
+		for (size_t k = 0; k < ry; k++)
+			memcpy(by + k * gy, y + (rng_next(&seed) % ry) * gy, gy * sizeof(*by));
+		mx = median(bx, nx);
+		my = median(by, ny);
+		if (mx > 0)
+			r[n++] = my / mx;
+	}
+	qsort(r, n, sizeof(*r), cmp_double);
+	if (n) {
+		*lo = r[(int)(0.025 * (n - 1))];
+		*hi = r[(int)(0.975 * (n - 1))];
+	}
+	free(bx);
+	free(by);
+	free(r);
+	return n ? 0 : -EINVAL;
 }
 
 /* Builds the comparison as JSON: {"cases": [...], "bench": [...], "regressions": N}. */
@@ -373,9 +485,10 @@ json_t *iso_compare(json_t *base, json_t *new, double threshold, double alpha)
 	{
 		const char *id = str(c, "id");
 		json_t *o = find_by_id(bb, id), *row;
-		double *x = NULL, *y = NULL, mb, mn, ratio, lo = NAN, hi = NAN, p = NAN;
-		size_t nx, ny;
-		const char *verdict;
+		double *x = NULL, *y = NULL, *mx = NULL, *my = NULL, mb, mn, ratio, lo = NAN,
+		       hi = NAN, p = NAN;
+		size_t nx, ny, rx, ry;
+		const char *verdict, *unit = NULL;
 
 		if (!o) {
 			json_array_append_new(bench, json_pack("{s:s,s:s}", "id", id, "verdict",
@@ -391,17 +504,36 @@ json_t *iso_compare(json_t *base, json_t *new, double threshold, double alpha)
 		}
 		nx = samples_of(o, &x);
 		ny = samples_of(c, &y);
+		rx = rep_medians_of(o, &mx);
+		ry = rep_medians_of(c, &my);
 		if (nx && ny) {
 			double *sx = malloc(nx * sizeof(*sx)), *sy = malloc(ny * sizeof(*sy));
 
+			if (!sx || !sy) {
+				fprintf(stderr, "isobench compare: out of memory\n");
+				exit(ISO_EXIT_BROKEN);
+			}
 			memcpy(sx, x, nx * sizeof(*sx));
 			memcpy(sy, y, ny * sizeof(*sy));
 			mb = median(sx, nx);
 			mn = median(sy, ny);
 			free(sx);
 			free(sy);
-			p = iso_mann_whitney_p(x, nx, y, ny);
-			iso_bootstrap_ratio_ci(x, nx, y, ny, 1000, &lo, &hi);
+			if (rx >= MIN_REPS && ry >= MIN_REPS) {
+				/* Repetitions are the units (see iso_cluster_bootstrap_ratio_ci). */
+				unit = "repetition";
+				p = iso_mann_whitney_p(mx, rx, my, ry);
+				/* Stored samples are bounded: whole only if n says so. */
+				if (json_integer_value(json_object_get(o, "n")) != (json_int_t)nx ||
+				    json_integer_value(json_object_get(c, "n")) != (json_int_t)ny ||
+				    iso_cluster_bootstrap_ratio_ci(x, nx, rx, y, ny, ry, 1000, &lo,
+								   &hi) < 0)
+					iso_bootstrap_ratio_ci(mx, rx, my, ry, 1000, &lo, &hi);
+			} else {
+				unit = "sample";
+				p = iso_mann_whitney_p(x, nx, y, ny);
+				iso_bootstrap_ratio_ci(x, nx, y, ny, 1000, &lo, &hi);
+			}
 		} else {
 			mb = stat_of(o, "p50");
 			mn = stat_of(c, "p50");
@@ -429,9 +561,16 @@ json_t *iso_compare(json_t *base, json_t *new, double threshold, double alpha)
 			json_object_set_new(row, "p_value", json_real(p));
 		json_object_set_new(row, "n_base", json_integer(nx));
 		json_object_set_new(row, "n_new", json_integer(ny));
+		if (unit) {
+			json_object_set_new(row, "unit", json_string(unit));
+			json_object_set_new(row, "reps_base", json_integer(rx));
+			json_object_set_new(row, "reps_new", json_integer(ry));
+		}
 		json_array_append_new(bench, row);
 		free(x);
 		free(y);
+		free(mx);
+		free(my);
 	}
 	json_array_foreach(bb, i, c)
 	{

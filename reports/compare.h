@@ -18,5 +18,11 @@ double iso_mann_whitney_p(const double *x, size_t nx, const double *y, size_t ny
 /* Bootstrap 95% CI of median(y)/median(x), fixed seed. Returns 0 or -errno. */
 int iso_bootstrap_ratio_ci(const double *x, size_t nx, const double *y, size_t ny, int iters,
 			   double *lo, double *hi);
+/*
+ * Cluster bootstrap 95% CI of median(y)/median(x) resampling whole repetitions
+ * (x: rx equal runs of samples in order; y: ry). Returns 0 or -errno.
+ */
+int iso_cluster_bootstrap_ratio_ci(const double *x, size_t nx, size_t rx, const double *y,
+				   size_t ny, size_t ry, int iters, double *lo, double *hi);
 
 #endif

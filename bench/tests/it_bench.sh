@@ -33,6 +33,14 @@ check "skips carry a reason" [ "$(json "$doc" "all(r['reason'] for r in d['bench
 check "harness overhead at most a quarter of getpid" [ "$(json "$doc" 'd["bench"]["overhead_ok"]')" = True ]
 check "a cgroup benchmark ran" [ "$(json "$doc" "[r['status'] for r in d['bench']['results'] if r['id']=='cgroup.attach.v2.gap0ms'][0]")" != error ]
 check "table printed" grep -q '^baseline.getpid' "$TMP/smoke.txt"
+check "repetitions interleaved: every ok result has one per round" [ "$(json "$doc" "d['bench']['rounds'] >= 2 and all(r['reps'] == d['bench']['rounds'] for r in d['bench']['results'] if r['status']=='ok')")" = True ]
+check "workers run with a fixed address-space layout by default" [ "$(json "$doc" 'd["bench"]["aslr"]')" = False ]
+check "no bench worker process remains" [ -z "$(pgrep -f '__bench-worker' || true)" ]
+"$ISOBENCH" __bench-worker >/dev/null 2>"$TMP/worker.err"
+rc=$?
+check "the worker command alone: exit 64 and one line (rc $rc)" [ "$rc" -eq 64 ] && [ "$(wc -l <"$TMP/worker.err")" -eq 1 ]
+"$ISOBENCH" bench --profile smoke --filter clone3.pid --aslr --out "$TMP/aslr" >/dev/null 2>&1
+check "--aslr keeps randomization and says so" [ "$(json "$TMP/aslr/results.json" 'd["bench"]["aslr"]')" = True ]
 tag=$(tag_of "$doc")
 left=$(leftovers_of "$tag")
 check "no leftovers of run $tag" [ -z "$left" ]
@@ -45,6 +53,7 @@ sleep 0.6
 kill -KILL $pid 2>/dev/null
 wait $pid 2>/dev/null
 "$ISOBENCH" cleanup >"$TMP/cleanup.txt" 2>&1
+check "a killed run leaves no worker process behind" [ -z "$(pgrep -f '__bench-worker' || true)" ]
 check "cleanup after a killed run leaves no bench cgroups of dead runs" \
 	[ -z "$(leftovers | grep -- '-bench$' | while read -r d; do t=${d##*isobench-}; t=${t%%-*}; [ -d "/run/isobench/$t" ] || echo "$d"; done)" ]
 finish

@@ -3,8 +3,10 @@
 #include <check.h>
 
 #include "check_main.h"
+#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "compare.h"
 
@@ -63,6 +65,129 @@ START_TEST(bootstrap_covers_true_ratio)
 }
 END_TEST
 
+/*
+ * Clustered data like a benchmark's: REPS repetitions of PER samples, each
+ * repetition scaled by its own factor (the machine's state while it ran:
+ * lognormal, sigma rep_sigma) with little noise inside. Also fills a document
+ * result as the engine writes it (samples in repetition order, rep_medians).
+ */
+#define REPS 20
+#define PER 30
+
+static json_t *clustered(unsigned int *seed, double median, double rep_sigma, double *x)
+{
+	json_t *o = json_object(), *st = json_object(), *smp = json_array(), *rm = json_array();
+
+	for (int r = 0; r < REPS; r++) {
+		double f = exp(rep_sigma * gauss(seed)), v[PER];
+
+		for (int i = 0; i < PER; i++) {
+			v[i] = median * f * exp(0.02 * gauss(seed));
+			x[r * PER + i] = v[i];
+			json_array_append_new(smp, json_real(v[i]));
+		}
+		for (int i = 1; i < PER; i++) /* insertion sort for the repetition's median */
+			for (int j = i; j > 0 && v[j - 1] > v[j]; j--) {
+				double t = v[j];
+
+				v[j] = v[j - 1];
+				v[j - 1] = t;
+			}
+		json_array_append_new(rm, json_real((v[PER / 2 - 1] + v[PER / 2]) / 2));
+	}
+	json_object_set_new(st, "p50", json_real(median));
+	json_object_set_new(st, "rep_medians", rm);
+	json_object_set_new(o, "id", json_string("op"));
+	json_object_set_new(o, "status", json_string("ok"));
+	json_object_set_new(o, "n", json_integer(REPS * PER));
+	json_object_set_new(o, "reps", json_integer(REPS));
+	json_object_set_new(o, "stats", st);
+	json_object_set_new(o, "samples", smp);
+	return o;
+}
+
+static json_t *doc_with(json_t *result)
+{
+	json_t *d = json_object(), *b = json_object(), *res = json_array();
+
+	json_array_append_new(res, result);
+	json_object_set_new(b, "results", res);
+	json_object_set_new(d, "bench", b);
+	json_object_set_new(d, "cases", json_array());
+	return d;
+}
+
+static const char *verdict_of(json_t *cmp)
+{
+	return json_string_value(
+		json_object_get(json_array_get(json_object_get(cmp, "bench"), 0), "verdict"));
+}
+
+/* Whole repetitions resampled: the CI covers the true ratio of clustered data. */
+START_TEST(cluster_bootstrap_covers_true_ratio)
+{
+	unsigned int seed = 11;
+	int covered = 0, trials = 30;
+
+	for (int t = 0; t < trials; t++) {
+		double x[REPS * PER], y[REPS * PER], lo, hi;
+
+		json_decref(clustered(&seed, 100, 0.1, x));
+		json_decref(clustered(&seed, 120, 0.1, y));
+		ck_assert_int_eq(iso_cluster_bootstrap_ratio_ci(x, REPS * PER, REPS, y, REPS * PER,
+								REPS, 400, &lo, &hi),
+				 0);
+		ck_assert(lo <= hi);
+		covered += lo <= 1.2 && 1.2 <= hi;
+	}
+	ck_assert_int_ge(covered, trials * 80 / 100);
+	/* Samples that do not split into whole repetitions are refused. */
+	{
+		double x[10] = { 1 }, lo, hi;
+
+		ck_assert_int_eq(iso_cluster_bootstrap_ratio_ci(x, 10, 3, x, 10, 5, 100, &lo, &hi),
+				 -EINVAL);
+	}
+}
+END_TEST
+
+/*
+ * Two draws of one clustered distribution (an A/A pair): taken sample by
+ * sample they look different (the samples of a repetition are not
+ * independent), repetition by repetition they do not. A real 30% slowdown is
+ * still a regression.
+ */
+START_TEST(compare_counts_repetitions)
+{
+	unsigned int seed = 5;
+	int flagged = 0, caught = 0, naive = 0, trials = 20;
+
+	for (int t = 0; t < trials; t++) {
+		double x[REPS * PER], y[REPS * PER];
+		json_t *a = doc_with(clustered(&seed, 100, 0.15, x));
+		json_t *b = doc_with(clustered(&seed, 100, 0.15, y));
+		json_t *c = doc_with(clustered(&seed, 130, 0.15, y));
+		json_t *r1 = iso_compare(a, b, 0.10, 0.01), *r2 = iso_compare(a, c, 0.10, 0.01);
+
+		flagged += strcmp(verdict_of(r1), "same") != 0;
+		caught += !strcmp(verdict_of(r2), "regression");
+		ck_assert_str_eq(json_string_value(json_object_get(
+					 json_array_get(json_object_get(r1, "bench"), 0), "unit")),
+				 "repetition");
+		naive += iso_mann_whitney_p(x, REPS * PER, y, REPS * PER) < 0.01;
+		json_decref(r1);
+		json_decref(r2);
+		json_decref(a);
+		json_decref(b);
+		json_decref(c);
+	}
+	ck_assert_int_le(flagged, 1);
+	ck_assert_int_ge(caught, trials * 80 / 100);
+	/* The control: the sample-level test calls most of these A/A pairs different. */
+	ck_assert_int_ge(naive, trials / 2);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("compare");
@@ -71,6 +196,8 @@ int main(void)
 	tcase_add_test(tc, mann_whitney_known);
 	tcase_add_test(tc, mann_whitney_ties);
 	tcase_add_test(tc, bootstrap_covers_true_ratio);
+	tcase_add_test(tc, cluster_bootstrap_covers_true_ratio);
+	tcase_add_test(tc, compare_counts_repetitions);
 	tcase_set_timeout(tc, 60);
 	suite_add_tcase(s, tc);
 	return iso_check_run(s);
