@@ -35,6 +35,8 @@ static const char usage_bench[] =
 	"  -p, --profile NAME    smoke (< 15 s), quick (default, ~1 min on 2 CPUs) or full\n"
 	"  -o, --out DIR         output folder (default: ./isobench-results/<time>-bench-<tag>)\n"
 	"      --seed N          seed of the bootstrap and of the round order (default 1)\n"
+	"      --rounds N        repetitions of every benchmark, one per round (default:\n"
+	"                        smoke 2, quick 20, full 10); the samples are shared out\n"
 	"      --aslr            keep address-space randomization in the worker processes\n"
 	"                        (default off: a fixed layout makes runs comparable)\n"
 	"  -l, --list            list the benchmarks of the profile and exit\n"
@@ -130,6 +132,7 @@ int iso_cmd_bench(int argc, char **argv)
 		{ "out", required_argument, NULL, 'o' },
 		{ "seed", required_argument, NULL, 'S' },
 		{ "aslr", no_argument, NULL, 'A' },
+		{ "rounds", required_argument, NULL, 'R' },
 		{ "list", no_argument, NULL, 'l' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
@@ -179,6 +182,13 @@ int iso_cmd_bench(int argc, char **argv)
 			break;
 		case 'A':
 			env.aslr = true;
+			break;
+		case 'R':
+			if (iso_parse_uint(optarg, 2, 1000, &env.rounds) < 0)
+				return iso_usage_error("bench",
+						       "--rounds wants a whole number from 2 to "
+						       "1000, not '%s'",
+						       optarg);
 			break;
 		case 'l':
 			list = true;

@@ -29,7 +29,7 @@
 #include "stats.h"
 
 #define REP_TIMEOUT_MS 120000
-#define NOISY_CV 0.05
+#define NOISY_FRAC 0.05
 
 int iso_bench_skip(struct iso_bench_ctx *b, const char *fmt, ...)
 {
@@ -608,6 +608,8 @@ static void scale_counts(const struct iso_bench_env *env, const struct iso_bench
 		wu *= 2;
 		break;
 	}
+	if (env->rounds)
+		*reps = env->rounds;
 	if (s > ISO_BENCH_MAX_SAMPLES)
 		s = ISO_BENCH_MAX_SAMPLES;
 	*samples = s;
@@ -740,7 +742,8 @@ static void unit_emit(const struct iso_bench_env *env, struct unit *u, json_t *r
 		char id[200];
 		json_t *o, *st, *smp;
 		struct iso_stats s;
-		bool same = !strcmp(pl->name, "same_pu");
+		bool same = !strcmp(pl->name, "same_pu"), noisy;
+		const char *ci_unit;
 
 		if (b->metrics[0])
 			snprintf(id, sizeof(id), "%s.%s%s%s", b->id, b->metrics[m], same ? "" : "@",
@@ -763,6 +766,17 @@ static void unit_emit(const struct iso_bench_env *env, struct unit *u, json_t *r
 			json_array_append_new(results, o);
 			continue;
 		}
+		/*
+		 * With enough repetitions the CI resamples whole repetitions: its
+		 * samples share the machine's state and are not independent, so
+		 * the sample bootstrap's interval is too narrow.
+		 */
+		if (u->got_reps >= ISO_BENCH_MIN_CLUSTER_REPS && u->nall[m] % u->got_reps == 0 &&
+		    iso_stats_cluster_median_ci(u->all[m], u->nall[m], u->got_reps, 1000, 0.95,
+						env->seed + m, &s.ci95_lo, &s.ci95_hi) == 0)
+			ci_unit = "repetition";
+		else
+			ci_unit = "sample";
 		st = json_object();
 		json_object_set_new(st, "min", num(s.min));
 		json_object_set_new(st, "p50", num(s.p50));
@@ -774,6 +788,7 @@ static void unit_emit(const struct iso_bench_env *env, struct unit *u, json_t *r
 		json_object_set_new(st, "mad", num(s.mad));
 		json_object_set_new(st, "ci95_lo", num(s.ci95_lo));
 		json_object_set_new(st, "ci95_hi", num(s.ci95_hi));
+		json_object_set_new(st, "ci_unit", json_string(ci_unit));
 		json_object_set_new(st, "outliers", json_integer((json_int_t)s.outliers));
 		json_object_set_new(st, "fence_lo", num(s.fence_lo));
 		json_object_set_new(st, "fence_hi", num(s.fence_hi));
@@ -785,8 +800,15 @@ static void unit_emit(const struct iso_bench_env *env, struct unit *u, json_t *r
 			for (unsigned int r = 0; r < u->got_reps; r++)
 				json_array_append_new(rm, num(u->medians[m][r]));
 			json_object_set_new(st, "rep_medians", rm);
-			json_object_set_new(o, "noisy",
-					    json_boolean(u->got_reps > 1 && cv > NOISY_CV));
+			/*
+			 * Noisy: the run cannot pin p50 within +-5% (CI over the
+			 * repetitions); with few repetitions, their medians' CV.
+			 */
+			if (!strcmp(ci_unit, "repetition"))
+				noisy = (s.ci95_hi - s.ci95_lo) / 2 > NOISY_FRAC * s.p50;
+			else
+				noisy = u->got_reps > 1 && cv > NOISY_FRAC;
+			json_object_set_new(o, "noisy", json_boolean(noisy));
 		}
 		json_object_set_new(o, "stats", st);
 		json_object_set_new(o, "n", json_integer((json_int_t)u->nall[m]));
@@ -1034,15 +1056,25 @@ void iso_bench_print_table(FILE *f, const json_t *results)
 		if (json_is_real(tp))
 			fprintf(f, " %.0f ops/s", json_real_value(tp));
 		if (nz) {
-			fprintf(f, " NOISY(cv %.0f%%)",
-				100 * json_real_value(json_object_get(st, "cv_reps")));
+			double p = json_real_value(json_object_get(st, "p50"));
+			double w = (json_real_value(json_object_get(st, "ci95_hi")) -
+				    json_real_value(json_object_get(st, "ci95_lo"))) /
+				   2;
+
+			if (!strcmp(json_string_value(json_object_get(st, "ci_unit")),
+				    "repetition"))
+				fprintf(f, " NOISY(+-%.0f%%)", 100 * w / p);
+			else
+				fprintf(f, " NOISY(cv %.0f%%)",
+					100 * json_real_value(json_object_get(st, "cv_reps")));
 			noisy++;
 		}
 		fputc('\n', f);
 	}
 	if (noisy)
 		fprintf(f,
-			"warning: %d result(s) noisy: the medians of the repetitions differ by "
-			"more than %.0f%% (coefficient of variation); close other load and re-run\n",
-			noisy, NOISY_CV * 100);
+			"warning: %d result(s) noisy: this run pins their p50 no closer than "
+			"+-%.0f%% (95%% CI over the repetitions, or with few repetitions their "
+			"spread); more rounds (--rounds) or a quieter machine narrow it\n",
+			noisy, NOISY_FRAC * 100);
 }

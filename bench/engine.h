@@ -10,6 +10,8 @@
 
 #define ISO_BENCH_MAX_PLACEMENTS 6
 #define ISO_BENCH_MAX_SAMPLES 2000
+/* From this many repetitions on, confidence intervals resample repetitions. */
+#define ISO_BENCH_MIN_CLUSTER_REPS 5
 
 enum iso_bench_profile { ISO_BENCH_SMOKE, ISO_BENCH_QUICK, ISO_BENCH_FULL };
 
@@ -24,6 +26,7 @@ struct iso_bench_env {
 	struct iso_placement placements[ISO_BENCH_MAX_PLACEMENTS];
 	uint64_t seed;
 	bool aslr; /* keep address-space randomization in the workers */
+	unsigned int rounds; /* repetitions per benchmark; 0: the profile's */
 	char root_name[64]; /* name of root below the start cgroup */
 	FILE *progress; /* NULL: no progress line */
 };

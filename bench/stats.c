@@ -145,33 +145,63 @@ double iso_stats_cv(const double *x, size_t n)
 	return sqrt(ss / (double)(n - 1)) / fabs(mean);
 }
 
+double iso_stats_median_inplace(double *x, size_t n)
+{
+	return n ? median_inplace(x, n) : NAN;
+}
+
+/* Returns 0 or -errno. */
+int iso_stats_boot_medians(const double *x, size_t n, size_t groups, unsigned int nboot,
+			   uint64_t seed, double *meds)
+{
+	size_t g;
+	double *res;
+	uint64_t st = seed;
+
+	if (n == 0 || groups == 0 || n % groups || nboot == 0)
+		return -EINVAL;
+	g = n / groups;
+	res = malloc(n * sizeof(*res));
+	if (!res)
+		return -ENOMEM;
+	for (unsigned int b = 0; b < nboot; b++) {
+		for (size_t k = 0; k < groups; k++)
+			memcpy(res + k * g, x + (iso_stats_rand(&st) % groups) * g,
+			       g * sizeof(*res));
+		meds[b] = median_inplace(res, n);
+	}
+	free(res);
+	return 0;
+}
+
+/* Returns 0 or -errno. */
+int iso_stats_cluster_median_ci(const double *x, size_t n, size_t groups, unsigned int nboot,
+				double level, uint64_t seed, double *lo, double *hi)
+{
+	double *meds;
+	int r;
+
+	if (nboot == 0 || !(level > 0 && level < 1))
+		return -EINVAL;
+	meds = malloc(nboot * sizeof(*meds));
+	if (!meds)
+		return -ENOMEM;
+	r = iso_stats_boot_medians(x, n, groups, nboot, seed, meds);
+	if (r == 0) {
+		iso_stats_sort(meds, nboot);
+		*lo = iso_stats_percentile_sorted(meds, nboot, (1 - level) / 2);
+		*hi = iso_stats_percentile_sorted(meds, nboot, 1 - (1 - level) / 2);
+	}
+	free(meds);
+	return r;
+}
+
 /* Returns 0 or -errno. */
 int iso_stats_bootstrap_median_ci(const double *x, size_t n, unsigned int nboot, double level,
 				  uint64_t seed, double *lo, double *hi)
 {
-	double *meds, *res;
-	uint64_t st = seed;
-
-	if (n == 0 || nboot == 0 || !(level > 0 && level < 1))
-		return -EINVAL;
-	meds = malloc(nboot * sizeof(*meds));
-	res = malloc(n * sizeof(*res));
-	if (!meds || !res) {
-		free(meds);
-		free(res);
-		return -ENOMEM;
-	}
-	for (unsigned int b = 0; b < nboot; b++) {
-		for (size_t i = 0; i < n; i++)
-			res[i] = x[iso_stats_rand(&st) % n];
-		meds[b] = median_inplace(res, n);
-	}
-	iso_stats_sort(meds, nboot);
-	*lo = iso_stats_percentile_sorted(meds, nboot, (1 - level) / 2);
-	*hi = iso_stats_percentile_sorted(meds, nboot, 1 - (1 - level) / 2);
-	free(meds);
-	free(res);
-	return 0;
+	/* Every sample its own group: the plain percentile bootstrap. */
+	return iso_stats_cluster_median_ci(x, n, n, nboot, level, seed, lo, hi);
 }
 
 size_t iso_stats_tukey(const double *x, size_t n, double *lo, double *hi, bool *flags)

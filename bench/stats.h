@@ -48,6 +48,26 @@ double iso_stats_cv(const double *x, size_t n);
 int iso_stats_bootstrap_median_ci(const double *x, size_t n, unsigned int nboot, double level,
 				  uint64_t seed, double *lo, double *hi);
 /*
+ * Bootstrap medians of clustered data: x holds `groups` equal runs of
+ * n / groups samples (a benchmark's repetitions, in order); each of the nboot
+ * resamples draws `groups` whole runs with replacement and takes the median of
+ * their pooled samples. groups == n is the plain bootstrap. meds gets nboot
+ * values. Returns 0 or -EINVAL (n == 0, groups == 0 or not dividing n,
+ * nboot == 0) / -ENOMEM.
+ */
+int iso_stats_boot_medians(const double *x, size_t n, size_t groups, unsigned int nboot,
+			   uint64_t seed, double *meds);
+/*
+ * Percentile bootstrap confidence interval of the median resampling whole
+ * groups (iso_stats_boot_medians). Repetitions, not samples, are what vary
+ * independently when a repetition's samples share the machine's state.
+ * Returns 0 or -EINVAL / -ENOMEM.
+ */
+int iso_stats_cluster_median_ci(const double *x, size_t n, size_t groups, unsigned int nboot,
+				double level, uint64_t seed, double *lo, double *hi);
+/* Median of x, reordering it. NaN when n == 0. */
+double iso_stats_median_inplace(double *x, size_t n);
+/*
  * Tukey fences from the sorted data's quartiles; counts samples outside them and,
  * when flags is not NULL, sets flags[i] for each outlier x[i] (x need not be
  * sorted). Returns the count.

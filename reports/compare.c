@@ -5,7 +5,8 @@
  * Conformance: every verdict change is listed; pass -> fail/broken/error is a
  * regression; a new skip is reported with both reasons. Benchmarks: per
  * operation, the ratio of medians (new / base) with a bootstrap 95% CI, and a
- * two-sided Mann-Whitney U p-value on the raw samples; a regression is a
+ * two-sided Mann-Whitney U p-value, on repetition medians and whole
+ * repetitions where both sides have them, else on the raw samples; a regression is a
  * slowdown above the threshold that is significant at alpha. Exit 0 no
  * regression, 1 regression, 2 input error.
  */
@@ -22,6 +23,7 @@
 
 #include "cli.h"
 #include "compare.h"
+#include "stats.h"
 
 static const char usage_compare[] =
 	"usage: isobench compare BASE NEW [--threshold PCT] [--alpha A] [--format text|md|json]\n"
@@ -34,7 +36,9 @@ static const char usage_compare[] =
 	"  --format F        text (default), md or json\n"
 	"\n"
 	"Regressions: a case going from pass to fail, broken or error; an operation whose\n"
-	"median is more than PCT slower with p < A. Exit: 0 none, 1 regression, 2 bad input.\n";
+	"median is more than PCT slower with p < A. With 5 or more repetitions on both sides\n"
+	"the test and the CI take repetitions as units, otherwise samples.\n"
+	"Exit: 0 none, 1 regression, 2 bad input.\n";
 
 /* ---- loading ---- */
 
@@ -141,64 +145,10 @@ static int cmp_double(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/*
- * k-th smallest of v[0..n-1], Wirth's selection: v is reordered so that every
- * value left of k is <= v[k] and every value right of it >= v[k].
- */
-static double select_kth(double *v, size_t n, size_t k)
-{
-	long l = 0, r = (long)n - 1, kk = (long)k;
-
-	while (l < r) {
-		double x = v[kk];
-		long i = l, j = r;
-
-		do {
-			while (v[i] < x)
-				i++;
-			while (x < v[j])
-				j--;
-			if (i <= j) {
-				double t = v[i];
-
-				v[i] = v[j];
-				v[j] = t;
-				i++;
-				j--;
-			}
-		} while (i <= j);
-		if (j < kk)
-			l = i;
-		if (kk < i)
-			r = j;
-	}
-	return v[k];
-}
-
-/* Median of v (reordered): the middle value, or the mean of the two middle ones. */
+/* Median of v (reordered). */
 static double median(double *v, size_t n)
 {
-	double hi, lo;
-
-	if (!n)
-		return NAN;
-	hi = select_kth(v, n, n / 2);
-	if (n % 2)
-		return hi;
-	/* The lower middle is the largest value left of the upper one. */
-	lo = v[0];
-	for (size_t i = 1; i < n / 2; i++)
-		lo = v[i] > lo ? v[i] : lo;
-	return (lo + hi) / 2;
-}
-
-/* xorshift64*: a fixed-seed generator so a comparison is reproducible. */
-static uint64_t rng_next(uint64_t *s)
-{
-	*s ^= *s >> 12;
-	*s ^= *s << 25;
-	*s ^= *s >> 27;
-	return *s * 2685821657736338717ull;
+	return iso_stats_median_inplace(v, n);
 }
 
 /*
@@ -254,48 +204,52 @@ double iso_mann_whitney_p(const double *x, size_t nx, const double *y, size_t ny
 }
 
 /*
- * Bootstrap 95% CI of median(y) / median(x): resamples both sides with a fixed
- * seed. Returns 0 or -EINVAL / -ENOMEM.
+ * 95% CI of median(y) / median(x) from bootstrap medians of each side,
+ * resampling gx groups of x and gy of y (see iso_stats_boot_medians). Returns
+ * 0 or -EINVAL / -ENOMEM.
  */
+static int ratio_ci(const double *x, size_t nx, size_t gx, const double *y, size_t ny, size_t gy,
+		    int iters, double *lo, double *hi)
+{
+	double *mx, *my;
+	int n = 0, r = -EINVAL;
+
+	if (iters < 20)
+		return -EINVAL;
+	mx = malloc(iters * sizeof(*mx));
+	my = malloc(iters * sizeof(*my));
+	if (!mx || !my) {
+		free(mx);
+		free(my);
+		return -ENOMEM;
+	}
+	if (iso_stats_boot_medians(x, nx, gx, iters, 0x9e3779b97f4a7c15ull, mx) == 0 &&
+	    iso_stats_boot_medians(y, ny, gy, iters, 0x2545f4914f6cdd1dull, my) == 0) {
+		for (int i = 0; i < iters; i++)
+			if (mx[i] > 0)
+				my[n++] = my[i] / mx[i];
+		if (n) {
+			iso_stats_sort(my, n);
+			*lo = my[(int)(0.025 * (n - 1))];
+			*hi = my[(int)(0.975 * (n - 1))];
+			r = 0;
+		}
+	}
+	free(mx);
+	free(my);
+	return r;
+}
+
 int iso_bootstrap_ratio_ci(const double *x, size_t nx, const double *y, size_t ny, int iters,
 			   double *lo, double *hi)
 {
-	double *bx, *by, *r;
-	uint64_t seed = 0x9e3779b97f4a7c15ull;
-	int n = 0;
+	return ratio_ci(x, nx, nx, y, ny, ny, iters, lo, hi);
+}
 
-	if (!nx || !ny || iters < 20)
-		return -EINVAL;
-	bx = malloc(nx * sizeof(*bx));
-	by = malloc(ny * sizeof(*by));
-	r = malloc(iters * sizeof(*r));
-	if (!bx || !by || !r) {
-		free(bx);
-		free(by);
-		free(r);
-		return -ENOMEM;
-	}
-	for (int it = 0; it < iters; it++) {
-		double mx, my;
-
-		for (size_t k = 0; k < nx; k++)
-			bx[k] = x[rng_next(&seed) % nx];
-		for (size_t k = 0; k < ny; k++)
-			by[k] = y[rng_next(&seed) % ny];
-		mx = median(bx, nx);
-		my = median(by, ny);
-		if (mx > 0)
-			r[n++] = my / mx;
-	}
-	qsort(r, n, sizeof(*r), cmp_double);
-	if (n) {
-		*lo = r[(int)(0.025 * (n - 1))];
-		*hi = r[(int)(0.975 * (n - 1))];
-	}
-	free(bx);
-	free(by);
-	free(r);
-	return n ? 0 : -EINVAL;
+int iso_cluster_bootstrap_ratio_ci(const double *x, size_t nx, size_t rx, const double *y,
+				   size_t ny, size_t ry, int iters, double *lo, double *hi)
+{
+	return ratio_ci(x, nx, rx, y, ny, ry, iters, lo, hi);
 }
 
 /* ---- the comparison ---- */
@@ -381,58 +335,6 @@ static size_t rep_medians_of(json_t *res, double **out)
 			(*out)[k++] = json_number_value(v);
 	}
 	return k;
-}
-
-/*
- * Cluster bootstrap 95% CI of median(y) / median(x) where x holds rx
- * repetitions of nx / rx samples each, in order (y likewise): every resample
- * draws whole repetitions with replacement and takes the median of their
- * pooled samples. The repetitions, not the samples, are what vary
- * independently: samples of one worker process, taken within milliseconds,
- * share its machine state. Returns 0 or -EINVAL / -ENOMEM.
- */
-int iso_cluster_bootstrap_ratio_ci(const double *x, size_t nx, size_t rx, const double *y,
-				   size_t ny, size_t ry, int iters, double *lo, double *hi)
-{
-	size_t gx, gy;
-	double *bx, *by, *r;
-	uint64_t seed = 0x9e3779b97f4a7c15ull;
-	int n = 0;
-
-	if (!rx || !ry || nx % rx || ny % ry || !nx || !ny || iters < 20)
-		return -EINVAL;
-	gx = nx / rx;
-	gy = ny / ry;
-	bx = malloc(nx * sizeof(*bx));
-	by = malloc(ny * sizeof(*by));
-	r = malloc(iters * sizeof(*r));
-	if (!bx || !by || !r) {
-		free(bx);
-		free(by);
-		free(r);
-		return -ENOMEM;
-	}
-	for (int it = 0; it < iters; it++) {
-		double mx, my;
-
-		for (size_t k = 0; k < rx; k++)
-			memcpy(bx + k * gx, x + (rng_next(&seed) % rx) * gx, gx * sizeof(*bx));
-		for (size_t k = 0; k < ry; k++)
-			memcpy(by + k * gy, y + (rng_next(&seed) % ry) * gy, gy * sizeof(*by));
-		mx = median(bx, nx);
-		my = median(by, ny);
-		if (mx > 0)
-			r[n++] = my / mx;
-	}
-	qsort(r, n, sizeof(*r), cmp_double);
-	if (n) {
-		*lo = r[(int)(0.025 * (n - 1))];
-		*hi = r[(int)(0.975 * (n - 1))];
-	}
-	free(bx);
-	free(by);
-	free(r);
-	return n ? 0 : -EINVAL;
 }
 
 /* Builds the comparison as JSON: {"cases": [...], "bench": [...], "regressions": N}. */

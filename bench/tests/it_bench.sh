@@ -39,8 +39,13 @@ check "no bench worker process remains" [ -z "$(pgrep -f '__bench-worker' || tru
 "$ISOBENCH" __bench-worker >/dev/null 2>"$TMP/worker.err"
 rc=$?
 check "the worker command alone: exit 64 and one line (rc $rc)" [ "$rc" -eq 64 ] && [ "$(wc -l <"$TMP/worker.err")" -eq 1 ]
-"$ISOBENCH" bench --profile smoke --filter clone3.pid --aslr --out "$TMP/aslr" >/dev/null 2>&1
+"$ISOBENCH" bench --profile smoke --filter clone3.pid --aslr --rounds 6 --out "$TMP/aslr" >/dev/null 2>&1
 check "--aslr keeps randomization and says so" [ "$(json "$TMP/aslr/results.json" 'd["bench"]["aslr"]')" = True ]
+check "--rounds 6: six repetitions, CIs over repetitions" [ "$(json "$TMP/aslr/results.json" "d['bench']['rounds'] == 6 and all(r['reps'] == 6 and r['stats']['ci_unit'] == 'repetition' for r in d['bench']['results'] if r['status']=='ok')")" = True ]
+check "smoke (2 rounds): CIs over samples" [ "$(json "$doc" "all(r['stats']['ci_unit'] == 'sample' for r in d['bench']['results'] if r['status']=='ok')")" = True ]
+"$ISOBENCH" bench --rounds 1 >/dev/null 2>"$TMP/rounds.err"
+rc=$?
+check "--rounds 1: exit 64, one line (rc $rc)" [ "$rc" -eq 64 ] && [ "$(wc -l <"$TMP/rounds.err")" -eq 1 ]
 tag=$(tag_of "$doc")
 left=$(leftovers_of "$tag")
 check "no leftovers of run $tag" [ -z "$left" ]
