@@ -20,6 +20,9 @@
 #include "runner.h"
 #include "sysinfo.h"
 
+/* The quick profile's time: base rounds, then extra rounds for what is not yet pinned. */
+#define QUICK_BUDGET_S 72
+
 /* More than the registry holds; the rest would be left out. */
 #define ISO_BENCH_MAX_SELECTED 1024
 
@@ -32,11 +35,15 @@ static const char usage_bench[] =
 	"\n"
 	"  -f, --filter GLOB     benchmarks whose id matches (repeatable; 'unshare' = 'unshare.*');\n"
 	"                        baselines always run\n"
-	"  -p, --profile NAME    smoke (< 15 s), quick (default, ~1 min on 2 CPUs) or full\n"
+	"  -p, --profile NAME    smoke (< 15 s), quick (default, ~75 s) or full (5-10 min)\n"
 	"  -o, --out DIR         output folder (default: ./isobench-results/<time>-bench-<tag>)\n"
 	"      --seed N          seed of the bootstrap and of the round order (default 1)\n"
-	"      --rounds N        repetitions of every benchmark, one per round (default:\n"
-	"                        smoke 2, quick 20, full 10); the samples are shared out\n"
+	"      --rounds N        base repetitions of every benchmark, one per round\n"
+	"                        (default: smoke 2, quick 12, full 10); the samples are\n"
+	"                        shared out among them\n"
+	"      --budget S        then extra rounds, until S seconds after the start, for\n"
+	"                        the figures whose p50 is not yet within +-2% (time shared\n"
+	"                        equally among them); 0: none (default: quick 72, else 0)\n"
 	"      --aslr            keep address-space randomization in the worker processes\n"
 	"                        (default off: a fixed layout makes runs comparable)\n"
 	"  -l, --list            list the benchmarks of the profile and exit\n"
@@ -133,6 +140,7 @@ int iso_cmd_bench(int argc, char **argv)
 		{ "seed", required_argument, NULL, 'S' },
 		{ "aslr", no_argument, NULL, 'A' },
 		{ "rounds", required_argument, NULL, 'R' },
+		{ "budget", required_argument, NULL, 'B' },
 		{ "list", no_argument, NULL, 'l' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
@@ -143,7 +151,8 @@ int iso_cmd_bench(int argc, char **argv)
 	const char *filters[64], *out = NULL, *pname = "quick";
 	char outdir[PATH_MAX], path[PATH_MAX + 32], state[PATH_MAX], ledger[PATH_MAX + 16];
 	int nf = 0, c, bad = 0, total = 0, nerr = 0, nskip = 0, r;
-	unsigned int rounds;
+	unsigned int rounds, budget = 0;
+	bool budget_set = false;
 	bool list = false;
 	unsigned int seed;
 	struct iso_cg *root;
@@ -183,6 +192,13 @@ int iso_cmd_bench(int argc, char **argv)
 		case 'A':
 			env.aslr = true;
 			break;
+		case 'B':
+			if (iso_parse_uint(optarg, 0, 86400, &budget) < 0)
+				return iso_usage_error(
+					"bench", "--budget wants seconds from 0 to 86400, not '%s'",
+					optarg);
+			budget_set = true;
+			break;
 		case 'R':
 			if (iso_parse_uint(optarg, 2, 1000, &env.rounds) < 0)
 				return iso_usage_error("bench",
@@ -202,6 +218,7 @@ int iso_cmd_bench(int argc, char **argv)
 		return ISO_EXIT_USAGE;
 	if (optind < argc)
 		return iso_usage_error("bench", "unexpected argument '%s'", argv[optind]);
+	env.budget_s = budget_set ? budget : env.profile == ISO_BENCH_QUICK ? QUICK_BUDGET_S : 0;
 	r = iso_bench_topology(&env);
 	if (r < 0) {
 		fprintf(stderr, "isobench bench: topology: %s\n", strerror(-r));
@@ -279,6 +296,7 @@ int iso_cmd_bench(int argc, char **argv)
 	}
 	json_object_set_new(bench, "rounds", json_integer(rounds));
 	json_object_set_new(bench, "aslr", json_boolean(env.aslr));
+	json_object_set_new(bench, "budget_s", json_real(env.budget_s));
 	iso_bench_ratios(results);
 	gp = p50(results, "baseline.getpid");
 	ov = p50(results, "harness.overhead");

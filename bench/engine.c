@@ -30,6 +30,9 @@
 
 #define REP_TIMEOUT_MS 120000
 #define NOISY_FRAC 0.05
+/* Extra rounds: at most this many times the base repetitions, until p50 is within +-TARGET. */
+#define EXTRA_FACTOR 5
+#define EXTRA_TARGET 0.02
 
 int iso_bench_skip(struct iso_bench_ctx *b, const char *fmt, ...)
 {
@@ -599,7 +602,7 @@ static void scale_counts(const struct iso_bench_env *env, const struct iso_bench
 		wu = wu < 3 ? wu : 3;
 		break;
 	case ISO_BENCH_QUICK:
-		*reps = 20;
+		*reps = 12;
 		s *= 2;
 		break;
 	case ISO_BENCH_FULL:
@@ -624,6 +627,8 @@ struct unit {
 	const struct iso_bench *b;
 	const struct iso_placement *pl;
 	unsigned int reps, total, warmup, nm, nw, per, got_reps;
+	unsigned int cap; /* repetitions room was made for: reps, more with extra rounds */
+	uint64_t extra_ns; /* wall time of its extra rounds */
 	double *all[ISO_BENCH_MAX_METRICS], *medians[ISO_BENCH_MAX_METRICS];
 	size_t nall[ISO_BENCH_MAX_METRICS];
 	double tput[32];
@@ -657,9 +662,10 @@ static void unit_init(const struct iso_bench_env *env, const struct iso_bench *b
 		if ((size_t)u->per * u->nw * u->reps > cap)
 			u->per = cap / (u->nw * u->reps) > 3 ? cap / (u->nw * u->reps) : 3;
 	}
+	u->cap = env->budget_s > 0 ? u->reps * EXTRA_FACTOR : u->reps;
 	for (unsigned int m = 0; m < u->nm; m++) {
-		u->all[m] = calloc((size_t)u->reps * u->nw * u->per, sizeof(double));
-		u->medians[m] = calloc(u->reps, sizeof(double));
+		u->all[m] = calloc((size_t)u->cap * u->nw * u->per, sizeof(double));
+		u->medians[m] = calloc(u->cap, sizeof(double));
 		if (!u->all[m] || !u->medians[m]) {
 			u->status = 2;
 			snprintf(u->reason, sizeof(u->reason), "out of memory");
@@ -681,6 +687,9 @@ static void unit_rep(const struct iso_bench_env *env, struct unit *u)
 	struct rep rep = { .nm = u->nm, .nw = u->nw, .per = u->per };
 	uint64_t tmin = UINT64_MAX, tmax = 0, t0;
 	size_t cnt = 0;
+
+	if (u->got_reps >= u->cap)
+		return;
 
 	rep.size = sizeof(struct rep_hdr) + (size_t)u->nm * u->nw * u->per * sizeof(double);
 	rep.fd = memfd_create("isobench-rep", MFD_CLOEXEC);
@@ -840,6 +849,86 @@ static uint64_t splitmix64(uint64_t *x)
 }
 
 /*
+ * Whether u's p50 is not yet pinned within +-EXTRA_TARGET, judged cheaply from
+ * its repetition medians: 1.96 standard errors of their mean, relative.
+ */
+static bool wants_more(const struct unit *u)
+{
+	if (u->status || u->got_reps < 2 || u->got_reps >= u->cap)
+		return false;
+	for (unsigned int m = 0; m < u->nm; m++)
+		if (1.96 * iso_stats_cv(u->medians[m], u->got_reps) / sqrt(u->got_reps) >
+		    EXTRA_TARGET)
+			return true;
+	return false;
+}
+
+static void progress(const struct iso_bench_env *env, const char *phase, size_t k, size_t nu,
+		     const struct unit *x)
+{
+	bool same = !strcmp(x->pl->name, "same_pu");
+
+	if (!env->progress)
+		return;
+	fprintf(env->progress, "\r\033[K[%s, %zu/%zu] %s%s%s", phase, k + 1, nu, x->b->id,
+		same ? "" : "@", same ? "" : x->pl->name);
+	fflush(env->progress);
+}
+
+static void shuffle(size_t *order, size_t n, uint64_t *rng)
+{
+	for (size_t i = n; i > 1; i--) {
+		size_t j = splitmix64(rng) % i, t = order[i - 1];
+
+		order[i - 1] = order[j];
+		order[j] = t;
+	}
+}
+
+/*
+ * After the base rounds, what is left of the budget goes to extra rounds for
+ * the units whose p50 is not yet pinned within +-EXTRA_TARGET, each unit
+ * getting an equal share of the time: cheap operations get many more
+ * repetitions, expensive ones few. Ends when no unit wants more, every share
+ * is spent, or the budget is.
+ */
+static void extra_rounds(const struct iso_bench_env *env, struct unit *u, size_t nu, size_t *order,
+			 uint64_t deadline, uint64_t *rng)
+{
+	size_t need = 0;
+	uint64_t share, now = iso_now_ns();
+
+	for (size_t i = 0; i < nu; i++)
+		need += wants_more(&u[i]);
+	if (!need || now >= deadline)
+		return;
+	share = (deadline - now) / need;
+	for (unsigned int r = 0; !iso_interrupted; r++) {
+		char phase[48];
+		bool ran = false;
+
+		snprintf(phase, sizeof(phase), "extra round %u", r + 1);
+		shuffle(order, nu, rng);
+		for (size_t k = 0; k < nu && !iso_interrupted; k++) {
+			struct unit *x = &u[order[k]];
+			uint64_t t0;
+
+			if (!wants_more(x) || x->extra_ns >= share)
+				continue;
+			t0 = iso_now_ns();
+			if (t0 >= deadline)
+				return;
+			progress(env, phase, k, nu, x);
+			unit_rep(env, x);
+			x->extra_ns += iso_now_ns() - t0;
+			ran = true;
+		}
+		if (!ran)
+			return;
+	}
+}
+
+/*
  * Every unit's repetitions are spread over the whole run: round r gives each
  * unit its r-th repetition, in an order shuffled per round (from the seed, so
  * two runs with one seed use one schedule). A machine whose speed drifts over
@@ -852,7 +941,7 @@ unsigned int iso_bench_run_all(const struct iso_bench_env *env, const struct iso
 	struct unit *u;
 	size_t nu = 0, *order;
 	unsigned int rounds = 0;
-	uint64_t rng = env->seed * 0x2545f4914f6cdd1dull + 1;
+	uint64_t rng = env->seed * 0x2545f4914f6cdd1dull + 1, t_start = iso_now_ns();
 
 	for (size_t i = 0; i < n; i++)
 		nu += skip[i] ? 0 : b[i]->placed && b[i]->concurrency <= 1 ? env->nplacements : 1;
@@ -877,27 +966,21 @@ unsigned int iso_bench_run_all(const struct iso_bench_env *env, const struct iso
 		}
 	}
 	for (unsigned int r = 0; r < rounds && !iso_interrupted; r++) {
-		for (size_t i = nu; i > 1; i--) {
-			size_t j = splitmix64(&rng) % i, t = order[i - 1];
+		char phase[48];
 
-			order[i - 1] = order[j];
-			order[j] = t;
-		}
+		snprintf(phase, sizeof(phase), "round %u/%u", r + 1, rounds);
+		shuffle(order, nu, &rng);
 		for (size_t k = 0; k < nu && !iso_interrupted; k++) {
 			struct unit *x = &u[order[k]];
 
 			if (x->status || x->got_reps >= x->reps)
 				continue;
-			if (env->progress) {
-				fprintf(env->progress, "\r\033[K[round %u/%u, %zu/%zu] %s%s%s",
-					r + 1, rounds, k + 1, nu, x->b->id,
-					strcmp(x->pl->name, "same_pu") ? "@" : "",
-					strcmp(x->pl->name, "same_pu") ? x->pl->name : "");
-				fflush(env->progress);
-			}
+			progress(env, phase, k, nu, x);
 			unit_rep(env, x);
 		}
 	}
+	if (env->budget_s > 0)
+		extra_rounds(env, u, nu, order, t_start + (uint64_t)(env->budget_s * 1e9), &rng);
 	if (env->progress)
 		fprintf(env->progress, "\r\033[K");
 	/* Results keep the registry's order. */

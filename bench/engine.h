@@ -27,6 +27,7 @@ struct iso_bench_env {
 	uint64_t seed;
 	bool aslr; /* keep address-space randomization in the workers */
 	unsigned int rounds; /* repetitions per benchmark; 0: the profile's */
+	double budget_s; /* > 0: extra rounds until this long after the start */
 	char root_name[64]; /* name of root below the start cgroup */
 	FILE *progress; /* NULL: no progress line */
 };
