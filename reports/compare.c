@@ -292,6 +292,8 @@ static bool is_bad(const char *v)
  * repetition by repetition; fewer, sample by sample.
  */
 #define MIN_REPS 5
+/* baseline.getpid moving more than this between the runs: the host changed speed. */
+#define HOST_TOLERANCE 0.05
 
 /* Copies a bench result's samples into a malloc'd array. Returns the count. */
 static size_t samples_of(json_t *res, double **out)
@@ -480,6 +482,27 @@ json_t *iso_compare(json_t *base, json_t *new, double threshold, double alpha)
 			json_array_append_new(bench, json_pack("{s:s,s:s}", "id", str(c, "id"),
 							       "verdict", "only in base"));
 	}
+	{
+		/*
+		 * getpid and a clock pair do no isolation work: when they moved,
+		 * the machine itself ran at another speed (a VM's neighbours) and
+		 * every benchmark verdict between these runs has that mixed in.
+		 */
+		json_t *g = find_by_id(bench, "baseline.getpid");
+		json_t *k = find_by_id(bench, "baseline.clock_pair");
+		json_t *gr = json_object_get(g, "ratio"), *kr = json_object_get(k, "ratio");
+
+		if (json_is_number(gr)) {
+			double x = json_number_value(gr);
+
+			json_object_set_new(
+				out, "host",
+				json_pack("{s:f,s:o,s:b}", "getpid_ratio", x, "clock_pair_ratio",
+					  json_is_number(kr) ? json_real(json_number_value(kr)) :
+							       json_null(),
+					  "shifted", fabs(x - 1) > HOST_TOLERANCE));
+		}
+	}
 	json_object_set_new(out, "threshold_pct", json_real(threshold * 100));
 	json_object_set_new(out, "alpha", json_real(alpha));
 	json_object_set_new(out, "cases", cases);
@@ -624,7 +647,16 @@ int iso_cmd_compare(int argc, char **argv)
 		json_dumpf(r, stdout, JSON_INDENT(1));
 		fputc('\n', stdout);
 	} else {
+		json_t *h = json_object_get(r, "host");
+
 		print_table(r, &o, argv[optind], argv[optind + 1]);
+		if (json_is_true(json_object_get(h, "shifted")))
+			printf("%swarning: the machine itself ran at another speed: baseline.getpid "
+			       "new/base %.3f (it does no isolation work). The benchmark verdicts "
+			       "above have that mixed in; re-run both on a quiet machine before "
+			       "trusting them.\n",
+			       o.fmt == FMT_MD ? "> " : "",
+			       json_real_value(json_object_get(h, "getpid_ratio")));
 		printf("%s%d regression%s, %d improvement%s\n", o.fmt == FMT_MD ? "**" : "", regs,
 		       regs == 1 ? "" : "s",
 		       (int)json_integer_value(json_object_get(r, "improvements")),

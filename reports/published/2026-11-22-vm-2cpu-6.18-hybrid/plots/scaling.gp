@@ -35,7 +35,7 @@ set offsets 0.2, 0.2, 0, 0
 set grid xtics ytics
 set key at screen 0.74, screen 0.86 left top vertical Left reverse
 set ylabel "throughput, all workers (operations/s)"
-set yrange [0:39526.5]
+set yrange [0:121978]
 set format y "%.0s%c"
 plot for [o=1:nops] for [r=0:nruns-1] 'scaling.dat' using ($1 == r && $2 == o ? $3 : NaN):4 \
 	with linespoints lw 2 pt 7 dt 1+r lc rgb color(o - 1) notitle, \
@@ -88,7 +88,7 @@ set offsets 0.2, 0.2, 0, 0
 set grid xtics ytics
 set key at screen 0.74, screen 0.86 left top vertical Left reverse
 set ylabel "throughput, all workers (operations/s)"
-set yrange [0:39526.5]
+set yrange [0:121978]
 set format y "%.0s%c"
 plot for [o=1:nops] for [r=0:nruns-1] 'scaling.dat' using ($1 == r && $2 == o ? $3 : NaN):4 \
 	with linespoints lw 2 pt 7 dt 1+r lc rgb color(o - 1) notitle, \
