@@ -13,9 +13,10 @@ rep() { "$ISOBENCH" report "$@" >"$TMP/out" 2>"$TMP/err"; }
 
 # plots expected from a run with conformance and quick benchmarks
 single=(ratios latency-baseline latency-unshare latency-clone latency-clone3 latency-setns
-	latency-netns latency-cgroup-mkdir latency-cgroup-attach placement cgroup-gap scaling)
+	latency-netns latency-cgroup-mkdir latency-cgroup-attach latency-other placement cgroup-gap
+	scaling)
 multi=("${single[@]}" conformance compare-baseline compare-unshare compare-clone compare-clone3
-	compare-setns compare-netns compare-cgroup-mkdir compare-cgroup-attach)
+	compare-setns compare-netns compare-cgroup-mkdir compare-cgroup-attach compare-other)
 
 # check_report DIR PLOTS...: documents and plots present, non-empty, and no network references
 check_report() {
