@@ -35,7 +35,7 @@ static const char usage_bench[] =
 	"\n"
 	"  -f, --filter GLOB     benchmarks whose id matches (repeatable; 'unshare' = 'unshare.*');\n"
 	"                        baselines always run\n"
-	"  -p, --profile NAME    smoke (< 15 s), quick (default, ~75 s) or full (5-10 min)\n"
+	"  -p, --profile NAME    smoke (< 15 s), quick (default, ~75 s) or full (~2 min on 2 CPUs)\n"
 	"  -o, --out DIR         output folder (default: ./isobench-results/<time>-bench-<tag>)\n"
 	"      --seed N          seed of the bootstrap and of the round order (default 1)\n"
 	"      --rounds N        base repetitions of every benchmark, one per round\n"
