@@ -13,7 +13,7 @@
 #   isobench.tmul=N                 isobench run --timeout-mul N (default 10)
 #   isobench.filter=G1,G2           isobench run --filter G1 --filter G2
 #   isobench.controls=1             also run the negative controls (--controls)
-#   isobench.bench=quick|full       also run isobench bench --profile ...
+#   isobench.bench=smoke|quick|full also run isobench bench --profile ...
 #   isobench.budget=SECONDS         stop isobench (SIGTERM) when the guest has been up this
 #                                   long (default 3000), so partial results still come back
 #   isobench.name=ENTRY             matrix entry name (hostname, log prefix)
@@ -219,7 +219,7 @@ step() {
 step run run --timeout-mul "$tmul" --out /results/run "$@"
 [ "$controls" = 1 ] && step controls run --controls --timeout-mul "$tmul" --out /results/controls "$@"
 case "$bench" in
-quick | full) step bench bench --profile "$bench" --out /results/bench ;;
+smoke | quick | full) step bench bench --profile "$bench" --out /results/bench ;;
 esac
 
 dmesg >dmesg.txt 2>&1
