@@ -400,10 +400,14 @@ json_t *iso_compare(json_t *base, json_t *new, double threshold, double alpha)
 			continue;
 		}
 		if (strcmp(str(o, "status"), "ok") || strcmp(str(c, "status"), "ok")) {
-			json_array_append_new(bench,
-					      json_pack("{s:s,s:s,s:s,s:s}", "id", id, "verdict",
-							"not comparable", "base", str(o, "status"),
-							"new", str(c, "status")));
+			bool skipped = !strcmp(str(o, "status"), "skip") &&
+				       !strcmp(str(c, "status"), "skip");
+
+			json_array_append_new(
+				bench,
+				json_pack("{s:s,s:s,s:s,s:s}", "id", id, "verdict",
+					  skipped ? "skipped in both" : "not comparable", "base",
+					  str(o, "status"), "new", str(c, "status")));
 			continue;
 		}
 		nx = samples_of(o, &x);
