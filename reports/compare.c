@@ -36,8 +36,9 @@ static const char usage_compare[] =
 	"  --format F        text (default), md or json\n"
 	"\n"
 	"Regressions: a case going from pass to fail, broken or error; an operation whose\n"
-	"median is more than PCT slower with p < A. With 5 or more repetitions on both sides\n"
-	"the test and the CI take repetitions as units, otherwise samples.\n"
+	"median is more than PCT slower with q < A (the U test's p-value adjusted across the\n"
+	"operations, Benjamini-Hochberg). With 5 or more repetitions on both sides the test\n"
+	"and the CI take repetitions as units, otherwise samples.\n"
 	"Exit: 0 none, 1 regression, 2 bad input.\n";
 
 /* ---- loading ---- */
@@ -339,6 +340,63 @@ static size_t rep_medians_of(json_t *res, double **out)
 	return k;
 }
 
+struct pq {
+	json_t *row;
+	double p;
+};
+
+static int cmp_pq(const void *a, const void *b)
+{
+	double x = ((const struct pq *)a)->p, y = ((const struct pq *)b)->p;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * Verdicts of the benchmark rows. One test per operation, two hundred of them
+ * in a quick run: at alpha 0.01 two A/A pairs in a hundred would each show a
+ * "regression" by chance alone. So the p-values are adjusted across the
+ * operations (Benjamini-Hochberg: q_(k) = min over j >= k of p_(j) m / j,
+ * which under no real change keeps the chance of any false verdict at alpha)
+ * and a verdict needs q < alpha besides a change beyond the threshold.
+ */
+static void judge(json_t *bench, double threshold, double alpha, int *regressions,
+		  int *improvements)
+{
+	size_t m = 0, i;
+	struct pq *v = calloc(json_array_size(bench) + 1, sizeof(*v));
+	json_t *row;
+	double q = 1;
+
+	if (!v) {
+		fprintf(stderr, "isobench compare: out of memory\n");
+		exit(ISO_EXIT_BROKEN);
+	}
+	json_array_foreach(bench, i, row)
+	{
+		json_t *p = json_object_get(row, "p_value");
+
+		if (json_is_number(p))
+			v[m++] = (struct pq){ row, json_number_value(p) };
+	}
+	qsort(v, m, sizeof(*v), cmp_pq);
+	for (size_t k = m; k-- > 0;) {
+		double r = json_number_value(json_object_get(v[k].row, "ratio"));
+		const char *verdict = "same";
+
+		q = fmin(q, v[k].p * (double)m / (double)(k + 1));
+		if (r > 1 + threshold && q < alpha)
+			verdict = "regression";
+		else if (r < 1 - threshold && q < alpha)
+			verdict = "improvement";
+		*regressions += !strcmp(verdict, "regression");
+		*improvements += !strcmp(verdict, "improvement");
+		json_object_set_new(v[k].row, "q_value", json_real(q));
+		json_object_set_new(v[k].row, "verdict", json_string(verdict));
+	}
+	free(v);
+}
+
 /* Builds the comparison as JSON: {"cases": [...], "bench": [...], "regressions": N}. */
 json_t *iso_compare(json_t *base, json_t *new, double threshold, double alpha)
 {
@@ -451,14 +509,8 @@ json_t *iso_compare(json_t *base, json_t *new, double threshold, double alpha)
 			verdict = "not comparable";
 		else if (isnan(p))
 			verdict = "no samples";
-		else if (ratio > 1 + threshold && p < alpha)
-			verdict = "regression";
-		else if (ratio < 1 - threshold && p < alpha)
-			verdict = "improvement";
 		else
-			verdict = "same";
-		regressions += !strcmp(verdict, "regression");
-		improvements += !strcmp(verdict, "improvement");
+			verdict = "same"; /* decided with every p-value at hand: judge() */
 		row = json_pack("{s:s,s:s,s:f,s:f,s:f}", "id", id, "verdict", verdict, "base_p50",
 				mb, "new_p50", mn, "ratio", isnan(ratio) ? 0.0 : ratio);
 		if (!isnan(lo)) {
@@ -486,6 +538,7 @@ json_t *iso_compare(json_t *base, json_t *new, double threshold, double alpha)
 			json_array_append_new(bench, json_pack("{s:s,s:s}", "id", str(c, "id"),
 							       "verdict", "only in base"));
 	}
+	judge(bench, threshold, alpha, &regressions, &improvements);
 	{
 		/*
 		 * getpid and a clock pair do no isolation work: when they moved,
@@ -553,10 +606,10 @@ static void print_table(const json_t *r, const struct cmp_opts *o, const char *b
 	if (!json_array_size(bench))
 		return;
 	if (md)
-		printf("## Benchmarks\n\n| operation | base p50 (ns) | new p50 (ns) | ratio | 95%% CI | p | verdict |\n|---|---|---|---|---|---|---|\n");
+		printf("## Benchmarks\n\n| operation | base p50 (ns) | new p50 (ns) | ratio | 95%% CI | q | verdict |\n|---|---|---|---|---|---|---|\n");
 	else
 		printf("%-44s %12s %12s %7s %17s %9s  %s\n", "operation", "base p50 ns",
-		       "new p50 ns", "ratio", "95% CI", "p", "verdict");
+		       "new p50 ns", "ratio", "95% CI", "q", "verdict");
 	json_array_foreach(bench, i, c)
 	{
 		json_t *ratio = json_object_get(c, "ratio");
@@ -566,9 +619,9 @@ static void print_table(const json_t *r, const struct cmp_opts *o, const char *b
 			snprintf(ci, sizeof(ci), "%.3f-%.3f",
 				 json_number_value(json_object_get(c, "ci95_lo")),
 				 json_number_value(json_object_get(c, "ci95_hi")));
-		if (json_object_get(c, "p_value"))
+		if (json_object_get(c, "q_value"))
 			snprintf(p, sizeof(p), "%.2g",
-				 json_number_value(json_object_get(c, "p_value")));
+				 json_number_value(json_object_get(c, "q_value")));
 		if (!ratio) {
 			printf(md ? "| %s | | | | | | %s |\n" :
 				    "%-44s %12s %12s %7s %17s %9s  %s\n",

@@ -5,6 +5,7 @@
 #include "check_main.h"
 #include <errno.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -74,7 +75,8 @@ END_TEST
 #define REPS 20
 #define PER 30
 
-static json_t *clustered(unsigned int *seed, double median, double rep_sigma, double *x)
+static json_t *clustered_id(const char *id, unsigned int *seed, double median, double rep_sigma,
+			    double *x)
 {
 	json_t *o = json_object(), *st = json_object(), *smp = json_array(), *rm = json_array();
 
@@ -97,13 +99,18 @@ static json_t *clustered(unsigned int *seed, double median, double rep_sigma, do
 	}
 	json_object_set_new(st, "p50", json_real(median));
 	json_object_set_new(st, "rep_medians", rm);
-	json_object_set_new(o, "id", json_string("op"));
+	json_object_set_new(o, "id", json_string(id));
 	json_object_set_new(o, "status", json_string("ok"));
 	json_object_set_new(o, "n", json_integer(REPS * PER));
 	json_object_set_new(o, "reps", json_integer(REPS));
 	json_object_set_new(o, "stats", st);
 	json_object_set_new(o, "samples", smp);
 	return o;
+}
+
+static json_t *clustered(unsigned int *seed, double median, double rep_sigma, double *x)
+{
+	return clustered_id("op", seed, median, rep_sigma, x);
 }
 
 static json_t *doc_with(json_t *result)
@@ -188,6 +195,54 @@ START_TEST(compare_counts_repetitions)
 }
 END_TEST
 
+/*
+ * Many operations at once, as in a quick run: 150 A/A operations give no
+ * verdict (their p-values are adjusted across the operations), and one real
+ * 40% slowdown among them is still the one regression. The control: without
+ * the adjustment several of the A/A operations would fall under alpha.
+ */
+START_TEST(compare_adjusts_across_operations)
+{
+	unsigned int seed = 99;
+	json_t *a = doc_with(json_object()), *b = doc_with(json_object()), *r, *row;
+	json_t *ra = json_object_get(json_object_get(a, "bench"), "results");
+	json_t *rb = json_object_get(json_object_get(b, "bench"), "results");
+	int raw = 0, regs = 0;
+	size_t i;
+
+	json_array_clear(ra);
+	json_array_clear(rb);
+	for (int k = 0; k < 151; k++) {
+		double x[REPS * PER];
+		char id[32];
+
+		snprintf(id, sizeof(id), "op%d", k);
+		json_array_append_new(ra, clustered_id(id, &seed, 100, 0.15, x));
+		json_array_append_new(rb, clustered_id(id, &seed, k == 150 ? 140 : 100, 0.15, x));
+	}
+	r = iso_compare(a, b, 0.10, 0.01);
+	json_array_foreach(json_object_get(r, "bench"), i, row)
+	{
+		const char *v = json_string_value(json_object_get(row, "verdict"));
+
+		raw += json_number_value(json_object_get(row, "p_value")) < 0.01 &&
+		       strcmp(json_string_value(json_object_get(row, "id")), "op150");
+		if (!strcmp(v, "regression")) {
+			regs++;
+			ck_assert_str_eq(json_string_value(json_object_get(row, "id")), "op150");
+		}
+		ck_assert(json_number_value(json_object_get(row, "q_value")) >=
+			  json_number_value(json_object_get(row, "p_value")));
+	}
+	ck_assert_int_eq(regs, 1);
+	ck_assert_int_eq(json_integer_value(json_object_get(r, "regressions")), 1);
+	ck_assert_int_ge(raw, 1); /* the control (3 with this seed) */
+	json_decref(r);
+	json_decref(a);
+	json_decref(b);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("compare");
@@ -198,6 +253,7 @@ int main(void)
 	tcase_add_test(tc, bootstrap_covers_true_ratio);
 	tcase_add_test(tc, cluster_bootstrap_covers_true_ratio);
 	tcase_add_test(tc, compare_counts_repetitions);
+	tcase_add_test(tc, compare_adjusts_across_operations);
 	tcase_set_timeout(tc, 60);
 	suite_add_tcase(s, tc);
 	return iso_check_run(s);
