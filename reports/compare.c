@@ -34,6 +34,8 @@ static const char usage_compare[] =
 	"  --threshold PCT   slowdown that counts as a regression (default 10)\n"
 	"  --alpha A         significance level of the Mann-Whitney U test (default 0.01)\n"
 	"  --format F        text (default), md or json\n"
+	"  --relative-to OP  scale NEW's figures by OP's base/new p50 (e.g. baseline.getpid),\n"
+	"                    so a machine that ran faster or slower as a whole cancels out\n"
 	"\n"
 	"Regressions: a case going from pass to fail, broken or error; an operation whose\n"
 	"median is more than PCT slower with q < A (the U test's p-value adjusted across the\n"
@@ -400,13 +402,32 @@ static void judge(json_t *bench, double threshold, double alpha, int *regression
 /* Builds the comparison as JSON: {"cases": [...], "bench": [...], "regressions": N}. */
 json_t *iso_compare(json_t *base, json_t *new, double threshold, double alpha)
 {
+	return iso_compare_relative(base, new, threshold, alpha, NULL);
+}
+
+/* p50 of result id in a document's bench section; NaN when it has no ok result. */
+static double doc_p50(json_t *doc, const char *id)
+{
+	json_t *r = find_by_id(json_object_get(json_object_get(doc, "bench"), "results"), id);
+
+	return r && !strcmp(str(r, "status"), "ok") ? stat_of(r, "p50") : NAN;
+}
+
+json_t *iso_compare_relative(json_t *base, json_t *new, double threshold, double alpha,
+			     const char *rel)
+{
 	json_t *out = json_object(), *cases = json_array(), *bench = json_array();
 	json_t *bc = json_object_get(base, "cases"), *nc = json_object_get(new, "cases");
 	json_t *bb = json_object_get(json_object_get(base, "bench"), "results");
 	json_t *nb = json_object_get(json_object_get(new, "bench"), "results");
 	int regressions = 0, improvements = 0;
+	/* --relative-to: NEW's figures scaled by how much faster or slower rel ran there. */
+	double scale = rel ? doc_p50(base, rel) / doc_p50(new, rel) : 1;
 	size_t i;
 	json_t *c;
+
+	if (!isfinite(scale) || scale <= 0)
+		scale = 1;
 
 	json_array_foreach(nc, i, c)
 	{
@@ -472,6 +493,10 @@ json_t *iso_compare(json_t *base, json_t *new, double threshold, double alpha)
 		ny = samples_of(c, &y);
 		rx = rep_medians_of(o, &mx);
 		ry = rep_medians_of(c, &my);
+		for (size_t k = 0; k < ny; k++)
+			y[k] *= scale;
+		for (size_t k = 0; k < ry; k++)
+			my[k] *= scale;
 		if (nx && ny) {
 			double *sx = malloc(nx * sizeof(*sx)), *sy = malloc(ny * sizeof(*sy));
 
@@ -502,7 +527,7 @@ json_t *iso_compare(json_t *base, json_t *new, double threshold, double alpha)
 			}
 		} else {
 			mb = stat_of(o, "p50");
-			mn = stat_of(c, "p50");
+			mn = stat_of(c, "p50") * scale;
 		}
 		ratio = mb > 0 ? mn / mb : NAN;
 		if (isnan(ratio))
@@ -545,20 +570,20 @@ json_t *iso_compare(json_t *base, json_t *new, double threshold, double alpha)
 		 * the machine itself ran at another speed (a VM's neighbours) and
 		 * every benchmark verdict between these runs has that mixed in.
 		 */
-		json_t *g = find_by_id(bench, "baseline.getpid");
-		json_t *k = find_by_id(bench, "baseline.clock_pair");
-		json_t *gr = json_object_get(g, "ratio"), *kr = json_object_get(k, "ratio");
+		double g = doc_p50(new, "baseline.getpid") / doc_p50(base, "baseline.getpid");
+		double k =
+			doc_p50(new, "baseline.clock_pair") / doc_p50(base, "baseline.clock_pair");
 
-		if (json_is_number(gr)) {
-			double x = json_number_value(gr);
-
-			json_object_set_new(
-				out, "host",
-				json_pack("{s:f,s:o,s:b}", "getpid_ratio", x, "clock_pair_ratio",
-					  json_is_number(kr) ? json_real(json_number_value(kr)) :
-							       json_null(),
-					  "shifted", fabs(x - 1) > HOST_TOLERANCE));
-		}
+		if (isfinite(g))
+			json_object_set_new(out, "host",
+					    json_pack("{s:f,s:o,s:b}", "getpid_ratio", g,
+						      "clock_pair_ratio",
+						      isfinite(k) ? json_real(k) : json_null(),
+						      "shifted", fabs(g - 1) > HOST_TOLERANCE));
+	}
+	if (rel) {
+		json_object_set_new(out, "relative_to", json_string(rel));
+		json_object_set_new(out, "new_scaled_by", json_real(scale));
 	}
 	json_object_set_new(out, "threshold_pct", json_real(threshold * 100));
 	json_object_set_new(out, "alpha", json_real(alpha));
@@ -644,10 +669,12 @@ int iso_cmd_compare(int argc, char **argv)
 		{ "threshold", required_argument, NULL, 't' },
 		{ "alpha", required_argument, NULL, 'a' },
 		{ "format", required_argument, NULL, 'F' },
+		{ "relative-to", required_argument, NULL, 'r' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
 	struct cmp_opts o = { .threshold = 0.10, .alpha = 0.01, .fmt = FMT_TEXT };
+	const char *rel = NULL;
 	json_t *base, *new, *r;
 	int c, bad = 0, regs;
 	char *end;
@@ -680,6 +707,9 @@ int iso_cmd_compare(int argc, char **argv)
 						       "--format is text, md or json, not '%s'",
 						       optarg);
 			break;
+		case 'r':
+			rel = optarg;
+			break;
 		case 'h':
 			fputs(usage_compare, stdout);
 			return 0;
@@ -698,7 +728,22 @@ int iso_cmd_compare(int argc, char **argv)
 		json_decref(base);
 		return ISO_EXIT_BROKEN;
 	}
-	r = iso_compare(base, new, o.threshold, o.alpha);
+	if (rel) {
+		const char *which = !isfinite(doc_p50(base, rel)) ? argv[optind] :
+				    !isfinite(doc_p50(new, rel))  ? argv[optind + 1] :
+								    NULL;
+
+		if (which) {
+			fprintf(stderr,
+				"isobench compare: %s: --relative-to %s: no such benchmark result "
+				"(status ok) to scale by\n",
+				which, rel);
+			json_decref(base);
+			json_decref(new);
+			return ISO_EXIT_BROKEN;
+		}
+	}
+	r = iso_compare_relative(base, new, o.threshold, o.alpha, rel);
 	regs = (int)json_integer_value(json_object_get(r, "regressions"));
 	if (o.fmt == FMT_JSON) {
 		json_dumpf(r, stdout, JSON_INDENT(1));
@@ -707,11 +752,17 @@ int iso_cmd_compare(int argc, char **argv)
 		json_t *h = json_object_get(r, "host");
 
 		print_table(r, &o, argv[optind], argv[optind + 1]);
-		if (json_is_true(json_object_get(h, "shifted")))
+		if (rel)
+			printf("%sNEW's figures are relative to %s: scaled by %.3f (its base/new "
+			       "p50), so a change of the machine's speed cancels, and so does any "
+			       "change of %s itself.\n",
+			       o.fmt == FMT_MD ? "> " : "", rel,
+			       json_real_value(json_object_get(r, "new_scaled_by")), rel);
+		if (json_is_true(json_object_get(h, "shifted")) && !rel)
 			printf("%swarning: the machine itself ran at another speed: baseline.getpid "
 			       "new/base %.3f (it does no isolation work). The benchmark verdicts "
-			       "above have that mixed in; re-run both on a quiet machine before "
-			       "trusting them.\n",
+			       "above have that mixed in; re-run both on a quiet machine, or compare "
+			       "with --relative-to baseline.getpid.\n",
 			       o.fmt == FMT_MD ? "> " : "",
 			       json_real_value(json_object_get(h, "getpid_ratio")));
 		printf("%s%d regression%s, %d improvement%s\n", o.fmt == FMT_MD ? "**" : "", regs,

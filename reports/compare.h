@@ -13,6 +13,13 @@ json_t *iso_compare_load(const char *path);
 json_t *iso_results_load(const char *path, const char *cmd, bool partial_ok);
 /* {"cases": [...changes], "bench": [...per operation], "regressions": N, "improvements": N} */
 json_t *iso_compare(json_t *base, json_t *new, double threshold, double alpha);
+/*
+ * The same, with NEW's benchmark figures scaled by p50(rel in BASE) / p50(rel in
+ * NEW) (rel NULL: not scaled), so that a change of the machine's speed as a
+ * whole cancels out.
+ */
+json_t *iso_compare_relative(json_t *base, json_t *new, double threshold, double alpha,
+			     const char *rel);
 /* Two-sided Mann-Whitney U p-value (normal approximation, tie and continuity corrected). */
 double iso_mann_whitney_p(const double *x, size_t nx, const double *y, size_t ny);
 /* Bootstrap 95% CI of median(y)/median(x), fixed seed. Returns 0 or -errno. */

@@ -243,6 +243,40 @@ START_TEST(compare_adjusts_across_operations)
 }
 END_TEST
 
+/*
+ * A machine that runs 25% slower as a whole: every operation, the getpid
+ * baseline included, is a regression in absolute terms and none relative to
+ * baseline.getpid.
+ */
+START_TEST(compare_relative_to_baseline)
+{
+	unsigned int seed = 3;
+	json_t *a = doc_with(json_object()), *b = doc_with(json_object()), *r;
+	json_t *ra = json_object_get(json_object_get(a, "bench"), "results");
+	json_t *rb = json_object_get(json_object_get(b, "bench"), "results");
+	static const char *const ids[] = { "baseline.getpid", "op1", "op2", "op3" };
+
+	json_array_clear(ra);
+	json_array_clear(rb);
+	for (int k = 0; k < 4; k++) {
+		double x[REPS * PER];
+
+		json_array_append_new(ra, clustered_id(ids[k], &seed, 100 * (k + 1), 0.03, x));
+		json_array_append_new(rb, clustered_id(ids[k], &seed, 125 * (k + 1), 0.03, x));
+	}
+	r = iso_compare(a, b, 0.10, 0.01);
+	ck_assert_int_eq(json_integer_value(json_object_get(r, "regressions")), 4);
+	ck_assert(json_is_true(json_object_get(json_object_get(r, "host"), "shifted")));
+	json_decref(r);
+	r = iso_compare_relative(a, b, 0.10, 0.01, "baseline.getpid");
+	ck_assert_int_eq(json_integer_value(json_object_get(r, "regressions")), 0);
+	ck_assert_double_eq_tol(json_real_value(json_object_get(r, "new_scaled_by")), 0.8, 0.05);
+	json_decref(r);
+	json_decref(a);
+	json_decref(b);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("compare");
@@ -254,6 +288,7 @@ int main(void)
 	tcase_add_test(tc, cluster_bootstrap_covers_true_ratio);
 	tcase_add_test(tc, compare_counts_repetitions);
 	tcase_add_test(tc, compare_adjusts_across_operations);
+	tcase_add_test(tc, compare_relative_to_baseline);
 	tcase_set_timeout(tc, 60);
 	suite_add_tcase(s, tc);
 	return iso_check_run(s);

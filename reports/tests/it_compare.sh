@@ -34,6 +34,11 @@ for f in truncated v2schema incomplete notours; do
 	check "bad input $f: exit 2 with one line naming the file" \
 		[ $rc -eq 2 ] && [ "$(wc -l <"$TMP/err")" -eq 1 ] && grep -q "$f.json" "$TMP/err"
 done
+cmp "$TMP/base.json" "$TMP/slow20.json" --relative-to no.such.op; rc=$?
+check "--relative-to an operation not in the runs: exit 2 with one line" \
+	[ $rc -eq 2 ] && [ "$(wc -l <"$TMP/err")" -eq 1 ] && grep -q "no.such.op" "$TMP/err"
+cmp "$TMP/base.json" "$TMP/slow20.json" --relative-to baseline.getpid; rc=$?
+check "--relative-to baseline.getpid: the 20% slowdown of one op is still caught" [ $rc -eq 1 ]
 cmp "$TMP/base.json" "$TMP/missing.json"; rc=$?
 check "missing file: exit 2" [ $rc -eq 2 ]
 cmp "$TMP/base.json"; rc=$?
