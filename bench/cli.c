@@ -85,17 +85,16 @@ static bool in_profile(const struct iso_bench_env *env, const struct iso_bench *
 	return !b->concurrency || b->concurrency <= (unsigned int)(2 * env->npus);
 }
 
-/* Creates the run's bench cgroup below the start cgroup, ledger first. */
+/* Creates the run's bench cgroup (env->root_name) below the start cgroup, ledger first. */
 static struct iso_cg *make_root(const struct iso_bench_env *env, const char *ledger)
 {
 	const struct iso_cg_layout *l = env->layout;
+	const char *name = env->root_name;
 	struct iso_cg *cg = NULL;
-	char name[64];
 	int r;
 
 	if (geteuid() != 0)
 		return NULL;
-	snprintf(name, sizeof(name), "isobench-%s-bench", env->tag);
 	for (int i = 0; i < l->nhier; i++) {
 		char p[PATH_MAX];
 
@@ -267,9 +266,9 @@ int iso_cmd_bench(int argc, char **argv)
 	}
 	snprintf(ledger, sizeof(ledger), "%s/ledger", state);
 	prctl(PR_SET_CHILD_SUBREAPER, 1);
+	snprintf(env.root_name, sizeof(env.root_name), "isobench-%s-bench", env.tag);
 	root = make_root(&env, ledger);
 	env.root = root;
-	snprintf(env.root_name, sizeof(env.root_name), "isobench-%s-bench", env.tag);
 	env.progress = isatty(STDERR_FILENO) ? stderr : NULL;
 	t0 = iso_now_ns();
 	run.sysinfo = iso_sysinfo_collect();

@@ -626,7 +626,7 @@ static void scale_counts(const struct iso_bench_env *env, const struct iso_bench
 struct unit {
 	const struct iso_bench *b;
 	const struct iso_placement *pl;
-	unsigned int reps, total, warmup, nm, nw, per, got_reps;
+	unsigned int reps, warmup, nm, nw, per, got_reps;
 	unsigned int cap; /* repetitions room was made for: reps, more with extra rounds */
 	uint64_t extra_ns; /* wall time of its extra rounds */
 	double *all[ISO_BENCH_MAX_METRICS], *medians[ISO_BENCH_MAX_METRICS];
@@ -642,15 +642,17 @@ struct unit {
 static void unit_init(const struct iso_bench_env *env, const struct iso_bench *b,
 		      const struct iso_placement *pl, struct unit *u)
 {
+	unsigned int total;
+
 	memset(u, 0, sizeof(*u));
 	u->b = b;
 	u->pl = pl;
 	u->nm = nmetrics(b);
 	u->nw = b->concurrency ? b->concurrency : 1;
-	scale_counts(env, b, &u->reps, &u->total, &u->warmup);
+	scale_counts(env, b, &u->reps, &total, &u->warmup);
 	if (u->nw > ISO_BENCH_MAX_WORKERS)
 		u->nw = ISO_BENCH_MAX_WORKERS;
-	u->per = (u->total + u->reps - 1) / u->reps;
+	u->per = (total + u->reps - 1) / u->reps;
 	/*
 	 * Concurrent workers each take the full count; stored samples stay
 	 * bounded (quick: at half the bound, which keeps the sweeps short).
@@ -703,16 +705,15 @@ static void unit_rep(const struct iso_bench_env *env, struct unit *u)
 		return;
 	}
 	rep.s = (double *)(rep.h + 1);
-	memset(rep.h, 0, rep.size); /* fault the pages in before the workers fork */
+	memset(rep.h, 0,
+	       rep.size); /* allocate the shared pages now, not while the worker samples */
 	t0 = iso_now_ns();
 	run_rep(env, u->b, u->pl, &rep, u->warmup);
 	u->wall_ns += iso_now_ns() - t0;
 	if (rep.h->status) {
 		u->status = rep.h->status;
 		snprintf(u->reason, sizeof(u->reason), "%s", rep.h->reason);
-		munmap(rep.h, rep.size);
-		close(rep.fd);
-		return;
+		goto out;
 	}
 	for (unsigned int m = 0; m < u->nm; m++) {
 		size_t start = u->nall[m];
@@ -733,6 +734,7 @@ static void unit_rep(const struct iso_bench_env *env, struct unit *u)
 	u->cross += rep.h->cross;
 	u->cross_total += rep.h->cross_total;
 	u->got_reps++;
+out:
 	munmap(rep.h, rep.size);
 	close(rep.fd);
 }
@@ -751,7 +753,7 @@ static void unit_emit(const struct iso_bench_env *env, struct unit *u, json_t *r
 		char id[200];
 		json_t *o, *st, *smp;
 		struct iso_stats s;
-		bool same = !strcmp(pl->name, "same_pu"), noisy;
+		bool same = !strcmp(pl->name, "same_pu"), noisy, cluster;
 		const char *ci_unit;
 
 		if (b->metrics[0])
@@ -764,8 +766,17 @@ static void unit_emit(const struct iso_bench_env *env, struct unit *u, json_t *r
 		if (b->placed && u->cross_total)
 			json_object_set_new(json_object_get(o, "params"), "observed_cross",
 					    json_real((double)u->cross / u->cross_total));
+		/*
+		 * With enough repetitions the CI resamples whole repetitions: their
+		 * samples share the machine's state and are not independent, so
+		 * the sample bootstrap's interval is too narrow.
+		 */
+		cluster = u->got_reps >= ISO_BENCH_MIN_CLUSTER_REPS &&
+			  u->nall[m] % u->got_reps == 0;
+		ci_unit = cluster ? "repetition" : "sample";
 		if (u->status || !u->all[m] || u->nall[m] == 0 ||
-		    iso_stats_compute(u->all[m], u->nall[m], 1000, env->seed + m, &s) < 0) {
+		    iso_stats_compute(u->all[m], u->nall[m], cluster ? u->got_reps : u->nall[m],
+				      1000, env->seed + m, &s) < 0) {
 			json_object_set_new(o, "status",
 					    json_string(u->status == 1 ? "skip" : "error"));
 			json_object_set_new(o, "reason",
@@ -775,17 +786,6 @@ static void unit_emit(const struct iso_bench_env *env, struct unit *u, json_t *r
 			json_array_append_new(results, o);
 			continue;
 		}
-		/*
-		 * With enough repetitions the CI resamples whole repetitions: its
-		 * samples share the machine's state and are not independent, so
-		 * the sample bootstrap's interval is too narrow.
-		 */
-		if (u->got_reps >= ISO_BENCH_MIN_CLUSTER_REPS && u->nall[m] % u->got_reps == 0 &&
-		    iso_stats_cluster_median_ci(u->all[m], u->nall[m], u->got_reps, 1000, 0.95,
-						env->seed + m, &s.ci95_lo, &s.ci95_hi) == 0)
-			ci_unit = "repetition";
-		else
-			ci_unit = "sample";
 		st = json_object();
 		json_object_set_new(st, "min", num(s.min));
 		json_object_set_new(st, "p50", num(s.p50));
@@ -813,7 +813,7 @@ static void unit_emit(const struct iso_bench_env *env, struct unit *u, json_t *r
 			 * Noisy: the run cannot pin p50 within +-5% (CI over the
 			 * repetitions); with few repetitions, their medians' CV.
 			 */
-			if (!strcmp(ci_unit, "repetition"))
+			if (cluster)
 				noisy = (s.ci95_hi - s.ci95_lo) / 2 > NOISY_FRAC * s.p50;
 			else
 				noisy = u->got_reps > 1 && cv > NOISY_FRAC;
@@ -837,15 +837,6 @@ static void unit_emit(const struct iso_bench_env *env, struct unit *u, json_t *r
 		json_object_set_new(o, "samples", smp);
 		json_array_append_new(results, o);
 	}
-}
-
-static uint64_t splitmix64(uint64_t *x)
-{
-	uint64_t z = (*x += 0x9e3779b97f4a7c15ull);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-	return z ^ (z >> 31);
 }
 
 /*
@@ -878,7 +869,7 @@ static void progress(const struct iso_bench_env *env, const char *phase, size_t 
 static void shuffle(size_t *order, size_t n, uint64_t *rng)
 {
 	for (size_t i = n; i > 1; i--) {
-		size_t j = splitmix64(rng) % i, t = order[i - 1];
+		size_t j = iso_stats_rand(rng) % i, t = order[i - 1];
 
 		order[i - 1] = order[j];
 		order[j] = t;
@@ -928,6 +919,12 @@ static void extra_rounds(const struct iso_bench_env *env, struct unit *u, size_t
 	}
 }
 
+/* Units of benchmark b: one per placement for a placed two-process op, else one. */
+static int units_of(const struct iso_bench_env *env, const struct iso_bench *b)
+{
+	return b->placed && b->concurrency <= 1 ? env->nplacements : 1;
+}
+
 /*
  * Every unit's repetitions are spread over the whole run: round r gives each
  * unit its r-th repetition, in an order shuffled per round (from the seed, so
@@ -944,7 +941,7 @@ unsigned int iso_bench_run_all(const struct iso_bench_env *env, const struct iso
 	uint64_t rng = env->seed * 0x2545f4914f6cdd1dull + 1, t_start = iso_now_ns();
 
 	for (size_t i = 0; i < n; i++)
-		nu += skip[i] ? 0 : b[i]->placed && b[i]->concurrency <= 1 ? env->nplacements : 1;
+		nu += skip[i] ? 0 : units_of(env, b[i]);
 	u = calloc(nu ? nu : 1, sizeof(*u));
 	order = calloc(nu ? nu : 1, sizeof(*order));
 	if (!u || !order) {
@@ -956,7 +953,7 @@ unsigned int iso_bench_run_all(const struct iso_bench_env *env, const struct iso
 	}
 	nu = 0;
 	for (size_t i = 0; i < n; i++) {
-		int np = b[i]->placed && b[i]->concurrency <= 1 ? env->nplacements : 1;
+		int np = units_of(env, b[i]);
 
 		for (int p = 0; p < np && !skip[i]; p++) {
 			unit_init(env, b[i], &env->placements[p], &u[nu]);
@@ -986,7 +983,7 @@ unsigned int iso_bench_run_all(const struct iso_bench_env *env, const struct iso
 	/* Results keep the registry's order. */
 	nu = 0;
 	for (size_t i = 0; i < n; i++) {
-		int np = b[i]->placed && b[i]->concurrency <= 1 ? env->nplacements : 1;
+		int np = units_of(env, b[i]);
 
 		if (skip[i]) {
 			iso_bench_skip_all(b[i], skip[i], results);

@@ -145,11 +145,6 @@ double iso_stats_cv(const double *x, size_t n)
 	return sqrt(ss / (double)(n - 1)) / fabs(mean);
 }
 
-double iso_stats_median_inplace(double *x, size_t n)
-{
-	return n ? median_inplace(x, n) : NAN;
-}
-
 /* Returns 0 or -errno. */
 int iso_stats_boot_medians(const double *x, size_t n, size_t groups, unsigned int nboot,
 			   uint64_t seed, double *meds)
@@ -233,7 +228,7 @@ size_t iso_stats_tukey(const double *x, size_t n, double *lo, double *hi, bool *
 }
 
 /* Returns 0 or -errno. */
-int iso_stats_compute(const double *x, size_t n, unsigned int nboot, uint64_t seed,
+int iso_stats_compute(const double *x, size_t n, size_t groups, unsigned int nboot, uint64_t seed,
 		      struct iso_stats *o)
 {
 	double *s, sum = 0, ss = 0;
@@ -262,7 +257,7 @@ int iso_stats_compute(const double *x, size_t n, unsigned int nboot, uint64_t se
 	free(s);
 	o->mad = iso_stats_mad(x, n);
 	o->outliers = iso_stats_tukey(x, n, &o->fence_lo, &o->fence_hi, NULL);
-	r = iso_stats_bootstrap_median_ci(x, n, nboot ? nboot : 1000, 0.95, seed, &o->ci95_lo,
-					  &o->ci95_hi);
+	r = iso_stats_cluster_median_ci(x, n, groups, nboot ? nboot : 1000, 0.95, seed, &o->ci95_lo,
+					&o->ci95_hi);
 	return r;
 }

@@ -65,16 +65,19 @@ int iso_stats_boot_medians(const double *x, size_t n, size_t groups, unsigned in
  */
 int iso_stats_cluster_median_ci(const double *x, size_t n, size_t groups, unsigned int nboot,
 				double level, uint64_t seed, double *lo, double *hi);
-/* Median of x, reordering it. NaN when n == 0. */
-double iso_stats_median_inplace(double *x, size_t n);
 /*
  * Tukey fences from the sorted data's quartiles; counts samples outside them and,
  * when flags is not NULL, sets flags[i] for each outlier x[i] (x need not be
  * sorted). Returns the count.
  */
 size_t iso_stats_tukey(const double *x, size_t n, double *lo, double *hi, bool *flags);
-/* All of the above. Returns 0 or -EINVAL (n == 0) / -ENOMEM. */
-int iso_stats_compute(const double *x, size_t n, unsigned int nboot, uint64_t seed,
+/*
+ * All of the above. The CI of the median resamples `groups` whole groups (x in
+ * that many equal runs, in order; see iso_stats_boot_medians); groups == n
+ * resamples samples. Returns 0 or -EINVAL (n == 0, groups not dividing n) /
+ * -ENOMEM.
+ */
+int iso_stats_compute(const double *x, size_t n, size_t groups, unsigned int nboot, uint64_t seed,
 		      struct iso_stats *out);
 
 #endif

@@ -148,12 +148,6 @@ static int cmp_double(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* Median of v (reordered). */
-static double median(double *v, size_t n)
-{
-	return iso_stats_median_inplace(v, n);
-}
-
 /*
  * Two-sided Mann-Whitney U test (normal approximation with tie correction and
  * continuity correction). Returns the p-value; NAN if a side is empty.
@@ -298,19 +292,16 @@ static bool is_bad(const char *v)
 /* baseline.getpid moving more than this between the runs: the host changed speed. */
 #define HOST_TOLERANCE 0.05
 
-/* Copies a bench result's samples into a malloc'd array. Returns the count. */
-static size_t samples_of(json_t *res, double **out)
+/* The numbers of a JSON array, into a malloc'd array. Returns the count. */
+static size_t numbers_of(json_t *arr, double **out)
 {
-	json_t *s = json_object_get(res, "samples"), *v;
-	size_t n = json_array_size(s), i, k = 0;
+	size_t n = json_array_size(arr), i, k = 0;
+	json_t *v;
 
 	*out = NULL;
-	if (!n)
+	if (!n || !(*out = malloc(n * sizeof(**out))))
 		return 0;
-	*out = malloc(n * sizeof(**out));
-	if (!*out)
-		return 0;
-	json_array_foreach(s, i, v)
+	json_array_foreach(arr, i, v)
 	{
 		if (json_is_number(v))
 			(*out)[k++] = json_number_value(v);
@@ -323,23 +314,6 @@ static double stat_of(json_t *res, const char *k)
 	json_t *v = json_object_get(json_object_get(res, "stats"), k);
 
 	return json_is_number(v) ? json_number_value(v) : NAN;
-}
-
-/* A bench result's repetition medians (stats.rep_medians), malloc'd. Returns the count. */
-static size_t rep_medians_of(json_t *res, double **out)
-{
-	json_t *a = json_object_get(json_object_get(res, "stats"), "rep_medians"), *v;
-	size_t n = json_array_size(a), i, k = 0;
-
-	*out = NULL;
-	if (!n || !(*out = malloc(n * sizeof(**out))))
-		return 0;
-	json_array_foreach(a, i, v)
-	{
-		if (json_is_number(v))
-			(*out)[k++] = json_number_value(v);
-	}
-	return k;
 }
 
 struct pq {
@@ -489,27 +463,17 @@ json_t *iso_compare_relative(json_t *base, json_t *new, double threshold, double
 					  str(o, "status"), "new", str(c, "status")));
 			continue;
 		}
-		nx = samples_of(o, &x);
-		ny = samples_of(c, &y);
-		rx = rep_medians_of(o, &mx);
-		ry = rep_medians_of(c, &my);
+		nx = numbers_of(json_object_get(o, "samples"), &x);
+		ny = numbers_of(json_object_get(c, "samples"), &y);
+		rx = numbers_of(json_object_get(json_object_get(o, "stats"), "rep_medians"), &mx);
+		ry = numbers_of(json_object_get(json_object_get(c, "stats"), "rep_medians"), &my);
 		for (size_t k = 0; k < ny; k++)
 			y[k] *= scale;
 		for (size_t k = 0; k < ry; k++)
 			my[k] *= scale;
 		if (nx && ny) {
-			double *sx = malloc(nx * sizeof(*sx)), *sy = malloc(ny * sizeof(*sy));
-
-			if (!sx || !sy) {
-				fprintf(stderr, "isobench compare: out of memory\n");
-				exit(ISO_EXIT_BROKEN);
-			}
-			memcpy(sx, x, nx * sizeof(*sx));
-			memcpy(sy, y, ny * sizeof(*sy));
-			mb = median(sx, nx);
-			mn = median(sy, ny);
-			free(sx);
-			free(sy);
+			mb = iso_stats_median(x, nx);
+			mn = iso_stats_median(y, ny);
 			if (rx >= MIN_REPS && ry >= MIN_REPS) {
 				/* Repetitions are the units (see iso_cluster_bootstrap_ratio_ci). */
 				unit = "repetition";

@@ -84,7 +84,7 @@ START_TEST(test_cv_and_moments)
 	double x[] = { 2, 4, 4, 4, 5, 5, 7, 9 };
 	struct iso_stats s;
 
-	ck_assert_int_eq(iso_stats_compute(x, 8, 200, 7, &s), 0);
+	ck_assert_int_eq(iso_stats_compute(x, 8, 8, 200, 7, &s), 0);
 	ck_assert_uint_eq(s.n, 8);
 	ck_assert_double_eq_tol(s.mean, 5, EPS);
 	/* Sample stddev: sqrt(32 / 7). */
@@ -95,7 +95,7 @@ START_TEST(test_cv_and_moments)
 	ck_assert_double_eq_tol(s.p50, 4.5, EPS);
 	ck_assert(s.ci95_lo <= s.p50 && s.p50 <= s.ci95_hi);
 	ck_assert_double_eq(iso_stats_cv(x, 1), 0);
-	ck_assert_int_eq(iso_stats_compute(x, 0, 200, 7, &s), -EINVAL);
+	ck_assert_int_eq(iso_stats_compute(x, 0, 0, 200, 7, &s), -EINVAL);
 }
 END_TEST
 
