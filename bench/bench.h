@@ -118,10 +118,13 @@ static inline uint64_t iso_bench_now(void)
 }
 
 /*
- * Registered benchmark tables (bench/registry.c): a NULL-terminated list of
- * arrays, each ending with an entry whose id is NULL.
+ * The verb and the worker: tables is the app's NULL-terminated list of
+ * benchmark arrays, each ending with an entry whose id is NULL.
  */
-extern const struct iso_bench *const iso_bench_tables[];
+int iso_cmd_bench(int argc, char **argv, const struct iso_bench *const *tables);
+/* The hidden command a bench repetition's worker runs as: `isobench __bench-worker FD`. */
+#define ISO_BENCH_WORKER_CMD "__bench-worker"
+int iso_bench_worker_main(int argc, char **argv, const struct iso_bench *const *tables);
 
 /* ---- shared helpers of the ops (bench/util.c) ---- */
 

@@ -15,7 +15,7 @@
 #include <sys/prctl.h>
 #include <unistd.h>
 
-#include "cli.h"
+#include "opts.h"
 #include "engine.h"
 #include "runner.h"
 #include "sysinfo.h"
@@ -130,7 +130,7 @@ static double p50(const json_t *results, const char *id)
 	return NAN;
 }
 
-int iso_cmd_bench(int argc, char **argv)
+int iso_cmd_bench(int argc, char **argv, const struct iso_bench *const *tables)
 {
 	static const struct option opts[] = {
 		{ "filter", required_argument, NULL, 'f' },
@@ -223,8 +223,8 @@ int iso_cmd_bench(int argc, char **argv)
 		fprintf(stderr, "isobench bench: topology: %s\n", strerror(-r));
 		return ISO_EXIT_BROKEN;
 	}
-	for (int t = 0; iso_bench_tables[t]; t++)
-		for (const struct iso_bench *b = iso_bench_tables[t]; b->id; b++)
+	for (int t = 0; tables[t]; t++)
+		for (const struct iso_bench *b = tables[t]; b->id; b++)
 			if (in_profile(&env, b) && selected(b, filters, nf)) {
 				total++;
 				if (list)
@@ -282,8 +282,8 @@ int iso_cmd_bench(int argc, char **argv)
 		static char why[ISO_BENCH_MAX_SELECTED][256];
 		size_t n = 0;
 
-		for (int t = 0; iso_bench_tables[t]; t++)
-			for (const struct iso_bench *b = iso_bench_tables[t]; b->id; b++) {
+		for (int t = 0; tables[t]; t++)
+			for (const struct iso_bench *b = tables[t]; b->id; b++) {
 				if (!in_profile(&env, b) || !selected(b, filters, nf) ||
 				    n == ISO_ARRAY_SIZE(sel))
 					continue;

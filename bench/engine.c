@@ -23,7 +23,7 @@
 #include <unistd.h>
 #include <hwloc.h>
 
-#include "cli.h"
+#include "opts.h"
 #include "engine.h"
 #include "runner.h"
 #include "stats.h"
@@ -481,7 +481,7 @@ static int run_rep(const struct iso_bench_env *env, const struct iso_bench *b,
 }
 
 /* `isobench __bench-worker FD`: one repetition, as the parent wrote it into FD. */
-int iso_bench_worker_main(int argc, char **argv)
+int iso_bench_worker_main(int argc, char **argv, const struct iso_bench *const *tables)
 {
 	static struct iso_bench_env env;
 	static struct iso_placement pl;
@@ -512,8 +512,8 @@ int iso_bench_worker_main(int argc, char **argv)
 		set_status(rep.h, 2, "worker: the shared mapping is too small");
 		return ISO_EXIT_BROKEN;
 	}
-	for (int t = 0; iso_bench_tables[t] && !b; t++)
-		for (const struct iso_bench *x = iso_bench_tables[t]; x->id && !b; x++)
+	for (int t = 0; tables[t] && !b; t++)
+		for (const struct iso_bench *x = tables[t]; x->id && !b; x++)
 			if (!strcmp(x->id, rep.h->in.bench))
 				b = x;
 	if (!b) {

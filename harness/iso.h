@@ -49,30 +49,72 @@ struct iso_ctx;
 
 typedef enum iso_verdict (*iso_case_fn)(struct iso_ctx *ctx);
 
+/*
+ * A known kernel deviation: on kernels in [from, to) the case fails with exactly
+ * this reason (a prefix match), which contradicts the documentation it cites. The
+ * verdict stays fail; KTAP marks it "# TODO known deviation" and results.json
+ * carries "known_deviation", and it does not fail the run.
+ */
+struct iso_known {
+	const char *from; /* first kernel release that shows it; NULL: any */
+	const char *to; /* first release that no longer does; NULL: still open */
+	const char *reason; /* the fail reason the kernel gives, from its start */
+	const char *what; /* what is known, and where it was seen */
+};
+
+/*
+ * A case: one function for the case and its negative control. The function
+ * reads iso_ctx_is_control() (the same assertion with the isolation left out,
+ * which must fail) and iso_ctx_arg() (the variant: several cases may share one
+ * body, as kselftest's FIXTURE_VARIANT does).
+ */
 struct iso_case {
 	const char *id; /* snake_case, unique in its suite; full id is suite.id */
 	const char *doc; /* one line: what the kernel does, and where that is documented */
-	iso_case_fn run; /* the assertion */
-	iso_case_fn control; /* the same assertion with the isolation left out: must fail */
-	unsigned int timeout_ms; /* 0: 10 s */
+	iso_case_fn fn; /* the case and its control */
+	const void *arg; /* the variant's data, or NULL */
+	unsigned int timeout_ms; /* 0: 10 s (times --timeout-mul) */
 	struct iso_req req;
+	const struct iso_known *known; /* known deviations, ended by { 0 }; or NULL */
+	iso_case_fn run, control; /* TRANSITIONAL: the old pair, removed once all suites use fn */
+};
+
+/*
+ * The one table style every suite uses:
+ *   ISO_CASE(fn, .doc = "...", .req = { ... })             id is the function's name
+ *   ISO_VARIANT(id, fn, &arg, .doc = "...", .req = { ... }) a shared body with data
+ */
+#define ISO_CASE(fn_, ...) { .id = #fn_, .fn = fn_, __VA_ARGS__ }
+#define ISO_VARIANT(id_, fn_, arg_, ...) { .id = #id_, .fn = fn_, .arg = arg_, __VA_ARGS__ }
+/* A constant of a type, for ISO_VARIANT's arg: ISO_ARG(int, CLONE_NEWNET). */
+#define ISO_ARG(type, ...) (&(const type){ __VA_ARGS__ })
+
+/* One file's table of cases, for a suite spread over several files. */
+struct iso_cases {
+	const struct iso_case *cases;
+	size_t n;
 };
 
 struct iso_suite {
 	const char *name;
-	const struct iso_case *cases;
+	const struct iso_case *cases; /* a suite in one file: its table */
 	size_t ncases;
+	const struct iso_cases *const *parts; /* or one table per file, NULL-terminated */
 	bool hidden; /* harness self-tests: not listed, run only with ISOBENCH_SELFTEST=1 */
 };
 
 #define ISO_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
-#define ISO_SUITE(n, arr)                                                  \
-	{                                                                  \
-		.name = (n), .cases = (arr), .ncases = ISO_ARRAY_SIZE(arr) \
-	}
+/* const struct iso_suite iso_suite_utsns = ISO_SUITE("utsns", cases); */
+#define ISO_SUITE(n, arr) { .name = (n), .cases = (arr), .ncases = ISO_ARRAY_SIZE(arr) }
+/* const struct iso_cases pidns_signal_cases = ISO_CASES(cases); in each file, then
+ * ISO_SUITE_PARTS("pidns", &pidns_signal_cases, &pidns_nesting_cases) in one of them. */
+#define ISO_CASES(arr) { .cases = (arr), .n = ISO_ARRAY_SIZE(arr) }
+#define ISO_SUITE_PARTS(n, ...) \
+	{ .name = (n), .parts = (const struct iso_cases *const[]){ __VA_ARGS__, NULL } }
 
-/* The suites, listed explicitly in suites/registry.c; NULL-terminated. */
-extern const struct iso_suite *const iso_suites[];
+/* How many cases a suite has, and the k-th of them (k < iso_suite_size). */
+size_t iso_suite_size(const struct iso_suite *s);
+const struct iso_case *iso_suite_at(const struct iso_suite *s, size_t k);
 
 /* ---- verdicts and observations, from inside a case ---- */
 
@@ -84,6 +126,16 @@ enum iso_verdict iso_skip(struct iso_ctx *ctx, const char *fmt, ...)
 /* err is a negative errno (or 0); its text is appended to the reason. */
 enum iso_verdict iso_broken(struct iso_ctx *ctx, int err, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/*
+ * Error context, recorded once where an error happens and carried upward (as
+ * crun's libcrun_error_t): iso_err() stores "what: strerror(err)", or wraps a
+ * context already stored as "what: <that>", and returns err, so a helper ends
+ * with `return iso_err(ctx, -errno, "write %s", path);` and its callers only
+ * propagate. iso_broken_err() turns the stored context into the verdict (the
+ * errno text alone where nothing was stored). err is a negative errno.
+ */
+int iso_err(struct iso_ctx *ctx, int err, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+enum iso_verdict iso_broken_err(struct iso_ctx *ctx, int err);
 /* Records a kernel fact the case observed ("observed" in results.json). */
 void iso_note(struct iso_ctx *ctx, const char *key, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
@@ -103,9 +155,15 @@ const char *iso_ctx_dir(struct iso_ctx *ctx);
 /* The run tag (6 hex digits) that names every object of this run. */
 const char *iso_ctx_tag(struct iso_ctx *ctx);
 /* True while running the negative control. */
-bool iso_ctx_is_control(struct iso_ctx *ctx);
-/* Multiplier for timeouts and waits (--timeout-mul), at least 1. */
-unsigned int iso_ctx_time_mul(struct iso_ctx *ctx);
+bool iso_ctx_is_control(const struct iso_ctx *ctx);
+/* The case's variant data (ISO_VARIANT's arg), or NULL. */
+const void *iso_ctx_arg(const struct iso_ctx *ctx);
+/*
+ * Every wait of a case goes through this: ms times the timeout multiplier
+ * (--timeout-mul), so slow machines and TCG guests stretch all of them alike.
+ */
+unsigned int iso_ctx_ms(const struct iso_ctx *ctx, unsigned int ms);
+unsigned int iso_ctx_time_mul(struct iso_ctx *ctx); /* TRANSITIONAL: use iso_ctx_ms */
 
 /*
  * Writes a tagged name for a named kernel object into buf: "isb<tag><suffix>"

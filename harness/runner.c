@@ -22,7 +22,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "cli.h"
+#include "opts.h"
 #include "runner.h"
 #include "sysinfo.h"
 
@@ -136,14 +136,52 @@ const char *iso_ctx_tag(struct iso_ctx *ctx)
 	return ctx->tag;
 }
 
-bool iso_ctx_is_control(struct iso_ctx *ctx)
+bool iso_ctx_is_control(const struct iso_ctx *ctx)
 {
 	return ctx->control;
+}
+
+const void *iso_ctx_arg(const struct iso_ctx *ctx)
+{
+	return ctx->c ? ctx->c->arg : NULL;
+}
+
+unsigned int iso_ctx_ms(const struct iso_ctx *ctx, unsigned int ms)
+{
+	return ms * (ctx->time_mul ? ctx->time_mul : 1);
 }
 
 unsigned int iso_ctx_time_mul(struct iso_ctx *ctx)
 {
 	return ctx->time_mul ? ctx->time_mul : 1;
+}
+
+/* Returns err. */
+int iso_err(struct iso_ctx *ctx, int err, const char *fmt, ...)
+{
+	char what[ISO_REASON_MAX / 2], prev[ISO_REASON_MAX];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof(what), fmt, ap);
+	va_end(ap);
+	snprintf(prev, sizeof(prev), "%s", ctx->err);
+	if (prev[0])
+		snprintf(ctx->err, sizeof(ctx->err), "%s: %s", what, prev);
+	else
+		snprintf(ctx->err, sizeof(ctx->err), "%s: %s", what,
+			 strerror(err < 0 ? -err : err));
+	return err;
+}
+
+enum iso_verdict iso_broken_err(struct iso_ctx *ctx, int err)
+{
+	if (ctx->err[0])
+		snprintf(ctx->page->reason, sizeof(ctx->page->reason), "%s", ctx->err);
+	else
+		snprintf(ctx->page->reason, sizeof(ctx->page->reason), "%s",
+			 strerror(err < 0 ? -err : err));
+	return ISO_BROKEN;
 }
 
 /* Returns the length or -ENAMETOOLONG. */
@@ -258,7 +296,7 @@ static void run_one(struct case_env *ce, const struct iso_suite *s, const struct
 		    struct iso_result *res)
 {
 	const struct iso_run_opts *o = ce->o;
-	iso_case_fn fn = o->controls ? c->control : c->run;
+	iso_case_fn fn = c->fn ? c->fn : o->controls ? c->control : c->run;
 	unsigned int timeout =
 		(c->timeout_ms ? c->timeout_ms : 10000) * (o->time_mul ? o->time_mul : 1);
 	struct iso_ctx ctx = { 0 };
@@ -537,16 +575,16 @@ int iso_run_cases(struct iso_run *run, const struct iso_run_opts *o)
 	run->sysinfo = iso_sysinfo_collect();
 	json_object_set_new(run->sysinfo, "containment",
 			    json_string(ce.runcg ? "cgroup" : "process-group"));
-	for (int i = 0; iso_suites[i]; i++) {
+	for (int i = 0; o->suites[i]; i++) {
 		int n = 0;
 
-		if (!suite_visible(iso_suites[i], o))
+		if (!suite_visible(o->suites[i], o))
 			continue;
-		for (size_t k = 0; k < iso_suites[i]->ncases; k++) {
+		for (size_t k = 0; k < iso_suite_size(o->suites[i]); k++) {
 			char id[160];
 
-			snprintf(id, sizeof(id), "%s.%s", iso_suites[i]->name,
-				 iso_suites[i]->cases[k].id);
+			snprintf(id, sizeof(id), "%s.%s", o->suites[i]->name,
+				 iso_suite_at(o->suites[i], k)->id);
 			n += iso_filter_match(id, o->filters, o->nfilters);
 		}
 		if (n) {
@@ -555,30 +593,30 @@ int iso_run_cases(struct iso_run *run, const struct iso_run_opts *o)
 		}
 	}
 	iso_ktap_header(out, nsuites);
-	for (int i = 0; iso_suites[i] && !iso_interrupted; i++) {
-		const struct iso_suite *s = iso_suites[i];
+	for (int i = 0; o->suites[i] && !iso_interrupted; i++) {
+		const struct iso_suite *s = o->suites[i];
 		int n = 0, k = 0, bad = 0, skipped = 0;
 
 		if (!suite_visible(s, o))
 			continue;
-		for (size_t j = 0; j < s->ncases; j++) {
+		for (size_t j = 0; j < iso_suite_size(s); j++) {
 			char id[160];
 
-			snprintf(id, sizeof(id), "%s.%s", s->name, s->cases[j].id);
+			snprintf(id, sizeof(id), "%s.%s", s->name, iso_suite_at(s, j)->id);
 			n += iso_filter_match(id, o->filters, o->nfilters);
 		}
 		if (!n)
 			continue;
 		iso_ktap_suite_begin(out, s->name, n);
-		for (size_t j = 0; j < s->ncases && !iso_interrupted; j++) {
+		for (size_t j = 0; j < iso_suite_size(s) && !iso_interrupted; j++) {
 			struct iso_result res;
 			char id[160];
 
-			snprintf(id, sizeof(id), "%s.%s", s->name, s->cases[j].id);
+			snprintf(id, sizeof(id), "%s.%s", s->name, iso_suite_at(s, j)->id);
 			if (!iso_filter_match(id, o->filters, o->nfilters))
 				continue;
 			progress(o, ++done, total, id);
-			run_one(&ce, s, &s->cases[j], &res);
+			run_one(&ce, s, iso_suite_at(s, j), &res);
 			progress(o, 0, 0, NULL);
 			iso_ktap_case(out, ++k, &res, o->verbose);
 			bad += res.verdict != ISO_PASS && res.verdict != ISO_SKIP;

@@ -37,6 +37,7 @@ struct iso_ctx {
 	bool control;
 	unsigned int time_mul;
 	int verbose;
+	char err[ISO_REASON_MAX]; /* iso_err()'s context, in the case's process */
 };
 
 /* ---- requirements (req.c) ---- */
@@ -148,6 +149,7 @@ int iso_cleanup_dead_runs(FILE *log, bool dry_run);
 /* ---- runner (runner.c) ---- */
 
 struct iso_run_opts {
+	const struct iso_suite *const *suites; /* what exists, NULL-terminated (the app's list) */
 	const char **filters;
 	int nfilters;
 	bool controls;

@@ -375,3 +375,25 @@ int iso_kver_cmp(const char *a, const char *b)
 	}
 	return 0;
 }
+
+size_t iso_suite_size(const struct iso_suite *s)
+{
+	size_t n = s->ncases;
+
+	for (size_t i = 0; s->parts && s->parts[i]; i++)
+		n += s->parts[i]->n;
+	return n;
+}
+
+const struct iso_case *iso_suite_at(const struct iso_suite *s, size_t k)
+{
+	if (k < s->ncases)
+		return &s->cases[k];
+	k -= s->ncases;
+	for (size_t i = 0; s->parts && s->parts[i]; i++) {
+		if (k < s->parts[i]->n)
+			return &s->parts[i]->cases[k];
+		k -= s->parts[i]->n;
+	}
+	return NULL;
+}

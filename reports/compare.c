@@ -21,8 +21,9 @@
 
 #include <jansson.h>
 
-#include "cli.h"
+#include "opts.h"
 #include "compare.h"
+#include "reports.h"
 #include "stats.h"
 
 static const char usage_compare[] =

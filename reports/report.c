@@ -21,10 +21,11 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cli.h"
+#include "opts.h"
 #include "compare.h"
 #include "iso.h"
 #include "report.h"
+#include "reports.h"
 
 #ifndef ISO_SOURCE_DIR
 #define ISO_SOURCE_DIR "."

@@ -19,8 +19,6 @@
 #include "iso.h"
 #include "nsgeneric/nsm.h"
 
-#define UTS_MS 3000
-
 struct uts_names {
 	char host[65];
 	char domain[65];
@@ -31,6 +29,7 @@ struct uts_seen {
 	struct uts_names want_a; /* the names A sets */
 	struct uts_names a; /* what A read back */
 	struct uts_names sibling; /* what B, a new UTS namespace created afterwards, starts with */
+	unsigned int linger_ms; /* how long A waits for the parent */
 };
 
 /* Returns 0 or -errno. */
@@ -64,7 +63,7 @@ static int child_a(struct nsm_proc *self, void *arg)
 	if (r == 0)
 		r = read_names(&s->a);
 	nsm_send(self, r);
-	nsm_recv(self, &v, 10000);
+	nsm_recv(self, &v, s->linger_ms);
 	return 0;
 }
 
@@ -92,10 +91,17 @@ static const char *shown(const struct uts_names *n, enum uts_check what)
 	return what == UTS_DOMAIN ? n->domain : n->host;
 }
 
-static enum iso_verdict uts_case(struct iso_ctx *ctx, enum uts_check what, bool isolate)
+/*
+ * One body for the three cases (the variant says which names it checks): child A
+ * sets its names in a new UTS namespace, or, as the negative control, in the
+ * parent's own.
+ */
+static enum iso_verdict uts_case(struct iso_ctx *ctx)
 {
+	enum uts_check what = *(const enum uts_check *)iso_ctx_arg(ctx);
+	bool isolate = !iso_ctx_is_control(ctx);
 	const char *tag = iso_ctx_tag(ctx);
-	unsigned int ms = UTS_MS * iso_ctx_time_mul(ctx);
+	unsigned int ms = iso_ctx_ms(ctx, 3000);
 	_cleanup_nsm_proc_ struct nsm_proc a = NSM_PROC_INIT;
 	_cleanup_close_ int self_fd = -1, a_fd = -1;
 	struct uts_names mine, now, joined;
@@ -114,6 +120,7 @@ static enum iso_verdict uts_case(struct iso_ctx *ctx, enum uts_check what, bool 
 	s = nsm_shared_alloc(sizeof(*s));
 	if (!s)
 		return iso_broken(ctx, -ENOMEM, "shared memory");
+	s->linger_ms = iso_ctx_ms(ctx, 10000);
 	snprintf(s->want_a.host, sizeof(s->want_a.host), "isb%schild", tag);
 	snprintf(s->want_a.domain, sizeof(s->want_a.domain), "isb%schild.dom", tag);
 
@@ -194,73 +201,32 @@ out:
 }
 
 /*
- * sethostname(2) in a new UTS namespace changes the hostname of that namespace
- * only: the parent and a sibling namespace created afterwards (which starts as
- * a copy of the parent's) keep the parent's hostname (uts_namespaces(7)).
- * Control: the child stays in the parent's namespace.
+ * hostname_private_to_namespace: sethostname(2) in a new UTS namespace changes
+ * the hostname of that namespace only: the parent and a sibling namespace created
+ * afterwards (which starts as a copy of the parent's) keep the parent's hostname
+ * (uts_namespaces(7)). Control: the child stays in the parent's namespace.
+ *
+ * domainname_private_to_namespace: setdomainname(2) likewise changes the NIS
+ * domain name of the caller's UTS namespace only (uts_namespaces(7)).
+ *
+ * setns_switches_view: setns(2) into another process's UTS namespace shows that
+ * namespace's names; setns back through a saved fd of the original namespace
+ * restores the original view (setns(2), uts_namespaces(7)). Control: the child
+ * changed the names in the parent's own namespace, so "back" shows the child's.
  */
-static enum iso_verdict hostname_private(struct iso_ctx *ctx)
-{
-	return uts_case(ctx, UTS_HOST, true);
-}
-
-static enum iso_verdict hostname_private_control(struct iso_ctx *ctx)
-{
-	return uts_case(ctx, UTS_HOST, false);
-}
-
-/*
- * setdomainname(2) likewise changes the NIS domain name of the caller's UTS
- * namespace only (uts_namespaces(7)). Control: the child stays in the parent's.
- */
-static enum iso_verdict domainname_private(struct iso_ctx *ctx)
-{
-	return uts_case(ctx, UTS_DOMAIN, true);
-}
-
-static enum iso_verdict domainname_private_control(struct iso_ctx *ctx)
-{
-	return uts_case(ctx, UTS_DOMAIN, false);
-}
-
-/*
- * setns(2) into another process's UTS namespace shows that namespace's names;
- * setns back through a saved fd of the original namespace restores the original
- * view (setns(2), uts_namespaces(7)). Control: the child changed the names in
- * the parent's own namespace, so "back" shows the child's names.
- */
-static enum iso_verdict setns_switches_view(struct iso_ctx *ctx)
-{
-	return uts_case(ctx, UTS_SETNS, true);
-}
-
-static enum iso_verdict setns_switches_view_control(struct iso_ctx *ctx)
-{
-	return uts_case(ctx, UTS_SETNS, false);
-}
-
 static const struct iso_case cases[] = {
-	{ .id = "hostname_private_to_namespace",
-	  .doc = "sethostname in a new UTS ns leaves the parent and a sibling ns unchanged "
-		 "(uts_namespaces(7))",
-	  .run = hostname_private,
-	  .control = hostname_private_control,
-	  .timeout_ms = 5000,
-	  .req = { .root = true, .ns = CLONE_NEWUTS } },
-	{ .id = "domainname_private_to_namespace",
-	  .doc = "setdomainname in a new UTS ns leaves the parent and a sibling ns unchanged "
-		 "(uts_namespaces(7))",
-	  .run = domainname_private,
-	  .control = domainname_private_control,
-	  .timeout_ms = 5000,
-	  .req = { .root = true, .ns = CLONE_NEWUTS } },
-	{ .id = "setns_switches_view",
-	  .doc = "setns into a UTS ns shows its names, setns back restores the original view "
-		 "(setns(2))",
-	  .run = setns_switches_view,
-	  .control = setns_switches_view_control,
-	  .timeout_ms = 5000,
-	  .req = { .root = true, .ns = CLONE_NEWUTS } },
+	ISO_VARIANT(hostname_private_to_namespace, uts_case, ISO_ARG(enum uts_check, UTS_HOST),
+		    .doc = "sethostname in a new UTS ns leaves the parent and a sibling ns "
+			   "unchanged (uts_namespaces(7))",
+		    .timeout_ms = 5000, .req = { .root = true, .ns = CLONE_NEWUTS }),
+	ISO_VARIANT(domainname_private_to_namespace, uts_case, ISO_ARG(enum uts_check, UTS_DOMAIN),
+		    .doc = "setdomainname in a new UTS ns leaves the parent and a sibling ns "
+			   "unchanged (uts_namespaces(7))",
+		    .timeout_ms = 5000, .req = { .root = true, .ns = CLONE_NEWUTS }),
+	ISO_VARIANT(setns_switches_view, uts_case, ISO_ARG(enum uts_check, UTS_SETNS),
+		    .doc = "setns into a UTS ns shows its names, setns back restores the original "
+			   "view (setns(2))",
+		    .timeout_ms = 5000, .req = { .root = true, .ns = CLONE_NEWUTS }),
 };
 
 const struct iso_suite iso_suite_utsns = ISO_SUITE("utsns", cases);

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
-int iso_main(int argc, char **argv);
+#include "app.h"
 
 int main(int argc, char **argv)
 {
-	return iso_main(argc, argv);
+	return iso_app_main(argc, argv);
 }

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
-/* Shared pieces of the command line, for the subcommands in bench/ and reports/. */
-#ifndef ISO_CLI_H
-#define ISO_CLI_H
+/* Shared pieces of the command line: every verb uses them (core). */
+#ifndef ISO_OPTS_H
+#define ISO_OPTS_H
 
 #include <getopt.h>
 #include <stdarg.h>
@@ -35,13 +35,5 @@ void iso_install_signal_handlers(void);
 
 /* Writes s with <, >, & and " escaped, for XML and HTML; control characters become '?'. */
 void iso_markup_escape(FILE *f, const char *s);
-
-/* Subcommands living outside harness/. */
-int iso_cmd_bench(int argc, char **argv);
-/* The hidden command a bench repetition's worker runs as: `isobench __bench-worker FD`. */
-#define ISO_BENCH_WORKER_CMD "__bench-worker"
-int iso_bench_worker_main(int argc, char **argv);
-int iso_cmd_report(int argc, char **argv);
-int iso_cmd_compare(int argc, char **argv);
 
 #endif

@@ -10,9 +10,11 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cli.h"
+#include "app.h"
+#include "opts.h"
 #include "runner.h"
 #include "sysinfo.h"
+#include "reports.h"
 
 #ifndef ISO_VERSION
 #define ISO_VERSION "0.0.0"
@@ -71,107 +73,6 @@ static const char usage_cleanup[] =
 	"Removes cgroups, named netns, links, mounts and state left by isobench runs whose\n"
 	"process is gone (SIGKILLed, crashed). Live runs are left alone.\n";
 
-/* Prints one usage error line and returns 64. */
-int iso_usage_error(const char *cmd, const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, "isobench%s%s: ", cmd ? " " : "", cmd ? cmd : "");
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fprintf(stderr, " (see 'isobench%s%s --help')\n", cmd ? " " : "", cmd ? cmd : "");
-	return ISO_EXIT_USAGE;
-}
-
-/* getopt_long with our own one-line messages. Returns the option or -1; sets *bad. */
-int iso_getopt(int argc, char **argv, const char *cmd, const char *shortopts,
-	       const struct option *longopts, int *bad)
-{
-	int c;
-
-	opterr = 0;
-	c = getopt_long(argc, argv, shortopts, longopts, NULL);
-	if (c == '?') {
-		if (optopt)
-			iso_usage_error(cmd, "unknown option '-%c'", optopt);
-		else
-			iso_usage_error(cmd, "unknown option '%s'", argv[optind - 1]);
-		*bad = 1;
-	} else if (c == ':') {
-		iso_usage_error(cmd, "option '%s' needs a value", argv[optind - 1]);
-		*bad = 1;
-	}
-	return c;
-}
-
-/* Parses a positive integer in [lo, hi]. Returns 0 or -EINVAL. */
-int iso_parse_uint(const char *s, unsigned int lo, unsigned int hi, unsigned int *out)
-{
-	char *end;
-	unsigned long v;
-
-	if (!s || !*s || *s == '-')
-		return -EINVAL;
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (errno || *end || v < lo || v > hi)
-		return -EINVAL;
-	*out = (unsigned int)v;
-	return 0;
-}
-
-/* mkdir -p. Returns 0 or -errno. */
-int iso_mkdir_p(const char *path, mode_t mode)
-{
-	char tmp[PATH_MAX];
-	size_t len = strlen(path);
-
-	if (len == 0 || len >= sizeof(tmp))
-		return -ENAMETOOLONG;
-	memcpy(tmp, path, len + 1);
-	for (char *p = tmp + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(tmp, mode) < 0 && errno != EEXIST)
-			return -errno;
-		*p = '/';
-	}
-	if (mkdir(tmp, mode) < 0 && errno != EEXIST)
-		return -errno;
-	return 0;
-}
-
-/* Fills dir with the default output folder ./isobench-results/<time>-<tag>. */
-void iso_default_out(char *dir, size_t len, const char *what, const char *tag)
-{
-	time_t t = time(NULL);
-	struct tm tm;
-	char stamp[32];
-
-	localtime_r(&t, &tm);
-	strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", &tm);
-	snprintf(dir, len, "isobench-results/%s-%s-%s", stamp, what, tag);
-}
-
-static void on_signal(int sig)
-{
-	(void)sig;
-	iso_interrupted = 1;
-}
-
-void iso_install_signal_handlers(void)
-{
-	struct sigaction sa = { .sa_handler = on_signal };
-
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);
-}
-
 static int cmd_run(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -229,6 +130,7 @@ static int cmd_run(int argc, char **argv)
 	if (optind < argc)
 		return iso_usage_error("run", "unexpected argument '%s'", argv[optind]);
 	o.filters = filters;
+	o.suites = iso_app_suites;
 	o.selftest = st && !strcmp(st, "1");
 	o.progress = isatty(STDERR_FILENO);
 	o.ktap = stdout;
@@ -322,13 +224,13 @@ static int cmd_list(int argc, char **argv)
 		return bad ? ISO_EXIT_USAGE :
 			     iso_usage_error("list", "unexpected argument '%s'", argv[optind]);
 	}
-	for (int i = 0; iso_suites[i]; i++) {
-		const struct iso_suite *s = iso_suites[i];
+	for (int i = 0; iso_app_suites[i]; i++) {
+		const struct iso_suite *s = iso_app_suites[i];
 
 		if (s->hidden && !selftest)
 			continue;
-		for (size_t k = 0; k < s->ncases; k++) {
-			const struct iso_case *cs = &s->cases[k];
+		for (size_t k = 0; k < iso_suite_size(s); k++) {
+			const struct iso_case *cs = iso_suite_at(s, k);
 			char id[160], ns[64], req[256];
 			size_t off = 0;
 
@@ -450,7 +352,7 @@ static int cmd_cleanup(int argc, char **argv)
 	return 0;
 }
 
-int iso_main(int argc, char **argv)
+int iso_app_main(int argc, char **argv)
 {
 	const char *cmd;
 
@@ -479,9 +381,9 @@ int iso_main(int argc, char **argv)
 	if (!strcmp(cmd, "cleanup"))
 		return cmd_cleanup(argc, argv);
 	if (!strcmp(cmd, "bench"))
-		return iso_cmd_bench(argc, argv);
+		return iso_cmd_bench(argc, argv, iso_app_bench_tables);
 	if (!strcmp(cmd, ISO_BENCH_WORKER_CMD))
-		return iso_bench_worker_main(argc, argv);
+		return iso_bench_worker_main(argc, argv, iso_app_bench_tables);
 	if (!strcmp(cmd, "report"))
 		return iso_cmd_report(argc, argv);
 	if (!strcmp(cmd, "compare"))
