@@ -84,8 +84,14 @@ struct iso_case {
  *   ISO_CASE(fn, .doc = "...", .req = { ... })             id is the function's name
  *   ISO_VARIANT(id, fn, &arg, .doc = "...", .req = { ... }) a shared body with data
  */
-#define ISO_CASE(fn_, ...) { .id = #fn_, .fn = fn_, __VA_ARGS__ }
-#define ISO_VARIANT(id_, fn_, arg_, ...) { .id = #id_, .fn = fn_, .arg = arg_, __VA_ARGS__ }
+#define ISO_CASE(fn_, ...)                         \
+	{                                          \
+		.id = #fn_, .fn = fn_, __VA_ARGS__ \
+	}
+#define ISO_VARIANT(id_, fn_, arg_, ...)                        \
+	{                                                       \
+		.id = #id_, .fn = fn_, .arg = arg_, __VA_ARGS__ \
+	}
 /* A constant of a type, for ISO_VARIANT's arg: ISO_ARG(int, CLONE_NEWNET). */
 #define ISO_ARG(type, ...) (&(const type){ __VA_ARGS__ })
 
@@ -105,12 +111,23 @@ struct iso_suite {
 
 #define ISO_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 /* const struct iso_suite iso_suite_utsns = ISO_SUITE("utsns", cases); */
-#define ISO_SUITE(n, arr) { .name = (n), .cases = (arr), .ncases = ISO_ARRAY_SIZE(arr) }
+#define ISO_SUITE(n, arr)                                                  \
+	{                                                                  \
+		.name = (n), .cases = (arr), .ncases = ISO_ARRAY_SIZE(arr) \
+	}
 /* const struct iso_cases pidns_signal_cases = ISO_CASES(cases); in each file, then
  * ISO_SUITE_PARTS("pidns", &pidns_signal_cases, &pidns_nesting_cases) in one of them. */
-#define ISO_CASES(arr) { .cases = (arr), .n = ISO_ARRAY_SIZE(arr) }
-#define ISO_SUITE_PARTS(n, ...) \
-	{ .name = (n), .parts = (const struct iso_cases *const[]){ __VA_ARGS__, NULL } }
+#define ISO_CASES(arr)                                   \
+	{                                                \
+		.cases = (arr), .n = ISO_ARRAY_SIZE(arr) \
+	}
+#define ISO_SUITE_PARTS(n, ...)                                         \
+	{                                                               \
+		.name = (n), .parts = (const struct iso_cases *const[]) \
+		{                                                       \
+			__VA_ARGS__, NULL                               \
+		}                                                       \
+	}
 
 /* How many cases a suite has, and the k-th of them (k < iso_suite_size). */
 size_t iso_suite_size(const struct iso_suite *s);
@@ -134,7 +151,8 @@ enum iso_verdict iso_broken(struct iso_ctx *ctx, int err, const char *fmt, ...)
  * propagate. iso_broken_err() turns the stored context into the verdict (the
  * errno text alone where nothing was stored). err is a negative errno.
  */
-int iso_err(struct iso_ctx *ctx, int err, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+int iso_err(struct iso_ctx *ctx, int err, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 enum iso_verdict iso_broken_err(struct iso_ctx *ctx, int err);
 /* Records a kernel fact the case observed ("observed" in results.json). */
 void iso_note(struct iso_ctx *ctx, const char *key, const char *fmt, ...)

@@ -56,11 +56,12 @@ START_TEST(ids_unique_and_snake_case)
 			ck_assert_msg(strcmp(s->name, iso_app_suites[j]->name), "suite %s twice",
 				      s->name);
 		for (size_t k = 0; k < iso_suite_size(s); k++) {
-			ck_assert_msg(snake_case(iso_suite_at(s, k)->id), "%s.%s: id not snake_case",
-				      s->name, iso_suite_at(s, k)->id);
+			ck_assert_msg(snake_case(iso_suite_at(s, k)->id),
+				      "%s.%s: id not snake_case", s->name, iso_suite_at(s, k)->id);
 			for (size_t m = 0; m < k; m++)
-				ck_assert_msg(strcmp(iso_suite_at(s, k)->id, iso_suite_at(s, m)->id),
-					      "%s.%s listed twice", s->name, iso_suite_at(s, k)->id);
+				ck_assert_msg(
+					strcmp(iso_suite_at(s, k)->id, iso_suite_at(s, m)->id),
+					"%s.%s listed twice", s->name, iso_suite_at(s, k)->id);
 		}
 	}
 }
