@@ -652,3 +652,62 @@ int iso_cleanup_dead_runs(FILE *log, bool dry)
 		if_freenameindex(ifs);
 	return n;
 }
+
+/* ---- the end of a session: is anything of the tag still there? ---- */
+
+static void add_left(char *why, size_t len, size_t *off, int *n, const char *kind, const char *what)
+{
+	if (*off < len)
+		*off += snprintf(why + *off, len - *off, "%s%s %s", *n ? ", " : "", kind, what);
+	(*n)++;
+}
+
+/* Adds the entries of dir whose name starts with prefix. */
+static void left_in_dir(const char *dir, const char *prefix, const char *kind, char *why,
+			size_t len, size_t *off, int *n)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+
+	if (!d)
+		return;
+	while ((e = readdir(d)))
+		if (!strncmp(e->d_name, prefix, strlen(prefix)))
+			add_left(why, len, off, n, kind, e->d_name);
+	closedir(d);
+}
+
+int iso_tag_leftovers(const char *tag, char *why, size_t len)
+{
+	const struct iso_cg_layout *l = iso_cg_layout_get();
+	char isb[16], cgp[32], st[PATH_MAX], base[PATH_MAX], line[4096];
+	size_t off = 0;
+	int n = 0;
+	FILE *f;
+
+	why[0] = '\0';
+	snprintf(isb, sizeof(isb), "isb%s", tag);
+	snprintf(cgp, sizeof(cgp), "isobench-%s", tag);
+	for (int i = 0; l && i < l->nhier; i++)
+		if (l->hier[i].self[0])
+			left_in_dir(l->hier[i].self, cgp, "cgroup", why, len, &off, &n);
+	left_in_dir("/run/netns", isb, "netns", why, len, &off, &n);
+	left_in_dir("/sys/class/net", isb, "link", why, len, &off, &n);
+	iso_state_base(base, sizeof(base));
+	snprintf(st, sizeof(st), "%s/%s", base, tag);
+	if (access(st, F_OK) == 0)
+		add_left(why, len, &off, &n, "state", st);
+	f = fopen("/proc/self/mountinfo", "re");
+	while (f && fgets(line, sizeof(line), f)) {
+		char mp[PATH_MAX];
+
+		if (sscanf(line, "%*s %*s %*s %*s %4095s", mp) == 1 &&
+		    (strstr(mp, isb) || strstr(mp, st)))
+			add_left(why, len, &off, &n, "mount", mp);
+	}
+	if (f)
+		fclose(f);
+	if (iso_read_file("/proc/self/cgroup", line, sizeof(line)) >= 0 && strstr(line, isb))
+		add_left(why, len, &off, &n, "named hierarchy", isb);
+	return n;
+}

@@ -114,4 +114,3 @@ void iso_install_signal_handlers(void)
 	sigaction(SIGHUP, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 }
-

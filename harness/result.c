@@ -51,6 +51,9 @@ void iso_run_add(struct iso_run *run, const struct iso_result *res)
 	}
 	run->results[run->nresults++] = *res;
 	run->count[res->verdict]++;
+	if (res->has_ctl)
+		run->ctl_count[res->ctl.verdict]++;
+	run->nknown += res->known != NULL;
 }
 
 void iso_run_free(struct iso_run *run)
@@ -61,16 +64,19 @@ void iso_run_free(struct iso_run *run)
 	}
 	free(run->results);
 	json_decref(run->sysinfo);
-	json_decref(run->bench);
+	json_decref(run->sections);
 	json_decref(run->filters);
+	json_decref(run->excludes);
+	json_decref(run->environment);
 	memset(run, 0, sizeof(*run));
 }
 
 int iso_run_exit_code(const struct iso_run *run)
 {
-	if (run->count[ISO_BROKEN] || run->count[ISO_ERROR])
+	if (run->count[ISO_BROKEN] || run->count[ISO_ERROR] || run->ctl_count[ISO_BROKEN] ||
+	    run->ctl_count[ISO_ERROR] || run->leftovers[0])
 		return 2;
-	if (run->count[ISO_FAIL])
+	if (run->count[ISO_FAIL] > run->nknown || run->ctl_count[ISO_FAIL])
 		return 1;
 	return 0;
 }
@@ -88,18 +94,36 @@ json_t *iso_run_json(const struct iso_run *run)
 	json_object_set_new(r, "started", json_string(run->started));
 	json_object_set_new(r, "finished", json_string(run->finished));
 	json_object_set_new(r, "wall_ms", json_real(run->wall_ms));
-	json_object_set_new(r, "mode", json_string(run->controls ? "controls" : "cases"));
+	json_object_set_new(r, "mode",
+			    json_string(run->mode_name		       ? run->mode_name :
+					run->mode == ISO_MODE_CONTROLS ? "controls" :
+					run->mode == ISO_MODE_BOTH     ? "cases+controls" :
+									 "cases"));
 	json_object_set_new(r, "complete", json_boolean(run->complete));
 	if (run->interrupted[0])
 		json_object_set_new(r, "interrupted", json_string(run->interrupted));
 	json_object_set_new(r, "argv", argv);
 	json_object_set_new(r, "filters", run->filters ? json_incref(run->filters) : json_array());
+	json_object_set_new(r, "excludes",
+			    run->excludes ? json_incref(run->excludes) : json_array());
+	if (run->environment && json_object_size(run->environment))
+		json_object_set_new(r, "environment", json_incref(run->environment));
+	if (run->leftovers[0])
+		json_object_set_new(r, "leftovers", json_string(run->leftovers));
 	json_object_set_new(doc, "run", r);
 	json_object_set_new(doc, "sysinfo",
 			    run->sysinfo ? json_incref(run->sysinfo) : json_object());
 	for (int v = 0; v < ISO_NVERDICTS; v++)
 		json_object_set_new(sum, verdict_names[v], json_integer(run->count[v]));
 	json_object_set_new(sum, "total", json_integer(run->nresults));
+	json_object_set_new(sum, "known_deviations", json_integer(run->nknown));
+	if (run->mode == ISO_MODE_BOTH) {
+		json_t *cs = json_object();
+
+		for (int v = 0; v < ISO_NVERDICTS; v++)
+			json_object_set_new(cs, verdict_names[v], json_integer(run->ctl_count[v]));
+		json_object_set_new(sum, "controls", cs);
+	}
 	json_object_set_new(doc, "summary", sum);
 	for (int i = 0; i < run->nresults; i++) {
 		const struct iso_result *res = &run->results[i];
@@ -115,14 +139,27 @@ json_t *iso_run_json(const struct iso_run *run)
 		json_object_set_new(c, "requirements", iso_req_json(&res->c->req));
 		json_object_set_new(c, "observed",
 				    res->observed ? json_incref(res->observed) : json_object());
-		if (run->controls)
+		if (run->mode == ISO_MODE_CONTROLS)
 			json_object_set_new(c, "control_verdict",
 					    json_string(iso_verdict_name(res->raw)));
+		if (res->known)
+			json_object_set_new(c, "known_deviation",
+					    json_pack("{s:s?, s:s?, s:s, s:s}", "from",
+						      res->known->from, "to", res->known->to,
+						      "reason", res->known->reason, "what",
+						      res->known->what ? res->known->what : ""));
+		if (res->has_ctl)
+			json_object_set_new(
+				c, "control",
+				json_pack("{s:s, s:s, s:s, s:f}", "verdict",
+					  iso_verdict_name(res->ctl.verdict), "control_verdict",
+					  iso_verdict_name(res->ctl.raw), "reason", res->ctl.reason,
+					  "duration_ms", res->ctl.duration_ms));
 		json_array_append_new(cases, c);
 	}
 	json_object_set_new(doc, "cases", cases);
-	if (run->bench)
-		json_object_set_new(doc, "bench", json_incref(run->bench));
+	if (run->sections)
+		json_object_update(doc, run->sections);
 	return doc;
 }
 

@@ -24,6 +24,7 @@
 
 #include "opts.h"
 #include "runner.h"
+#include "session.h"
 #include "sysinfo.h"
 
 volatile sig_atomic_t iso_interrupted;
@@ -200,24 +201,6 @@ int iso_ledger_add(struct iso_ctx *ctx, const char *kind, const char *what)
 	return iso_ledger_append(ctx->ledger, kind, what);
 }
 
-/* ---- selection ---- */
-
-bool iso_filter_match(const char *id, const char **filters, int n)
-{
-	if (n == 0)
-		return true;
-	for (int i = 0; i < n; i++) {
-		const char *f = filters[i];
-
-		if (!fnmatch(f, id, 0))
-			return true;
-		/* A bare suite name ("pidns", "cgroup.memory") selects the whole suite. */
-		if (!strpbrk(f, "*?[") && !strncmp(id, f, strlen(f)) && id[strlen(f)] == '.')
-			return true;
-	}
-	return false;
-}
-
 /* ---- running one case ---- */
 
 static void child_main(struct iso_ctx *ctx, iso_case_fn fn, struct iso_sync *go, pid_t runner)
@@ -283,6 +266,20 @@ struct case_env {
 	int seq;
 };
 
+const struct iso_known *iso_known_match(const struct iso_case *c, const char *release,
+					const char *reason)
+{
+	for (const struct iso_known *k = c->known; k && k->reason; k++) {
+		if (k->from && iso_kver_cmp(release, k->from) < 0)
+			continue;
+		if (k->to && iso_kver_cmp(release, k->to) >= 0)
+			continue;
+		if (!strncmp(reason, k->reason, strlen(k->reason)))
+			return k;
+	}
+	return NULL;
+}
+
 static void sanitize(char *s)
 {
 	for (; *s; s++)
@@ -291,12 +288,12 @@ static void sanitize(char *s)
 			*s = '_';
 }
 
-/* Runs one case (or its control) and fills res. */
+/* Runs one case (or, with control, its negative control) and fills res. */
 static void run_one(struct case_env *ce, const struct iso_suite *s, const struct iso_case *c,
-		    struct iso_result *res)
+		    bool control, struct iso_result *res)
 {
 	const struct iso_run_opts *o = ce->o;
-	iso_case_fn fn = c->fn ? c->fn : o->controls ? c->control : c->run;
+	iso_case_fn fn = c->fn ? c->fn : control ? c->control : c->run;
 	unsigned int timeout =
 		(c->timeout_ms ? c->timeout_ms : 10000) * (o->time_mul ? o->time_mul : 1);
 	struct iso_ctx ctx = { 0 };
@@ -323,7 +320,7 @@ static void run_one(struct case_env *ce, const struct iso_suite *s, const struct
 	if (!fn) {
 		res->verdict = res->raw = ISO_ERROR;
 		snprintf(res->reason, sizeof(res->reason), "case has no %s function",
-			 o->controls ? "negative control" : "run");
+			 control ? "negative control" : "run");
 		return;
 	}
 	ctx.page = mmap(NULL, sizeof(*ctx.page), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
@@ -336,7 +333,7 @@ static void run_one(struct case_env *ce, const struct iso_suite *s, const struct
 	ctx.suite = s;
 	ctx.c = c;
 	ctx.layout = ce->env->layout;
-	ctx.control = o->controls;
+	ctx.control = control;
 	ctx.time_mul = o->time_mul ? o->time_mul : 1;
 	ctx.verbose = o->verbose;
 	snprintf(ctx.tag, sizeof(ctx.tag), "%s", ce->tag);
@@ -482,7 +479,9 @@ out:
 			res->log = strdup(ctx.page->log);
 		munmap(ctx.page, sizeof(*ctx.page));
 	}
-	if (o->controls) {
+	if (!control && res->verdict == ISO_FAIL)
+		res->known = iso_known_match(c, ce->env->release, res->reason);
+	if (control) {
 		/* A control must fail: that is what proves the case can fail. */
 		char prev[ISO_REASON_MAX];
 
@@ -500,12 +499,13 @@ out:
 	}
 }
 
-static void progress(const struct iso_run_opts *o, int n, int total, const char *id)
+static void progress(const struct iso_run_opts *o, int n, int total, const char *suite,
+		     const char *id)
 {
 	if (!o->progress)
 		return;
 	if (id)
-		fprintf(stderr, "\r\033[K[%d/%d] %s", n, total, id);
+		fprintf(stderr, "\r\033[K[%d/%d] %s.%s", n, total, suite, id);
 	else
 		fprintf(stderr, "\r\033[K");
 	fflush(stderr);
@@ -523,116 +523,105 @@ void iso_random_tag(char tag[8])
 	snprintf(tag, 8, "%02x%02x%02x", b[0], b[1], b[2]);
 }
 
-static bool suite_visible(const struct iso_suite *s, const struct iso_run_opts *o)
+bool iso_suite_visible(const struct iso_suite *s, bool selftest)
 {
-	return !s->hidden || o->selftest;
+	return !s->hidden || selftest;
+}
+
+static bool case_selected(const struct iso_run_opts *o, const struct iso_suite *s,
+			  const struct iso_case *c)
+{
+	char id[160];
+
+	snprintf(id, sizeof(id), "%s.%s", s->name, c->id);
+	return iso_select_match(o->sel, id, NULL);
+}
+
+/* How many cases of s the run selects. */
+static int nselected(const struct iso_run_opts *o, const struct iso_suite *s)
+{
+	int n = 0;
+
+	if (!iso_suite_visible(s, o->selftest))
+		return 0;
+	for (size_t k = 0; k < iso_suite_size(s); k++)
+		n += case_selected(o, s, iso_suite_at(s, k));
+	return n;
+}
+
+/* --with-controls: the control after its case; a skipped case's control is not run. */
+static void run_control(struct case_env *ce, const struct iso_suite *s, const struct iso_case *c,
+			struct iso_result *res)
+{
+	struct iso_result ctl;
+
+	run_one(ce, s, c, true, &ctl);
+	res->has_ctl = true;
+	res->ctl.verdict = ctl.verdict;
+	res->ctl.raw = ctl.raw;
+	res->ctl.duration_ms = ctl.duration_ms;
+	snprintf(res->ctl.reason, sizeof(res->ctl.reason), "%s", ctl.reason);
+	json_decref(ctl.observed);
+	free(ctl.log);
 }
 
 /* Returns 0 or -errno. */
-int iso_run_cases(struct iso_run *run, const struct iso_run_opts *o)
+int iso_run_cases(struct iso_session *ss, const struct iso_run_opts *o)
 {
-	struct iso_env env;
-	struct case_env ce = { .o = o, .env = &env };
-	char state[PATH_MAX], ledger[PATH_MAX + 16], cgname[32];
-	int nsuites = 0, total = 0, done = 0, sn = 0, r;
-	uint64_t t0 = iso_now_ns();
+	struct iso_run *run = &ss->run;
+	struct case_env ce = {
+		.o = o, .env = &ss->host, .runcg = ss->cg, .state = ss->state, .tag = run->tag
+	};
+	int nsuites = 0, total = 0, done = 0, sn = 0, per = o->mode == ISO_MODE_BOTH ? 2 : 1;
 	FILE *out = o->ktap ? o->ktap : stdout;
 
-	iso_env_host(&env);
-	if (!run->tag[0])
-		iso_random_tag(run->tag);
-	ce.tag = run->tag;
-	r = iso_state_create(run->tag, state, sizeof(state));
-	if (r < 0) {
-		fprintf(stderr, "isobench: cannot create run state directory: %s\n", strerror(-r));
-		return r;
-	}
-	ce.state = state;
-	snprintf(ledger, sizeof(ledger), "%s/ledger", state);
-	prctl(PR_SET_CHILD_SUBREAPER, 1);
+	run->mode = o->mode;
 	if (geteuid() == 0)
 		iso_write_file("/proc/self/oom_score_adj", "-1000");
-	/* The run's own cgroup, below the one we started in, in every hierarchy. */
-	snprintf(cgname, sizeof(cgname), "isobench-%s", run->tag);
-	for (int i = 0; i < env.layout->nhier; i++) {
-		char p[PATH_MAX];
-
-		if (!env.layout->hier[i].self[0] || env.layout->hier[i].name[0])
-			continue;
-		snprintf(p, sizeof(p), "%s/%s", env.layout->hier[i].self, cgname);
-		iso_ledger_append(ledger, "cgroup", p);
-	}
-	r = iso_cg_create(env.layout, NULL, cgname, NULL, &ce.runcg);
-	if (r < 0) {
-		env.cgroup_usable = false;
-		ce.runcg = NULL;
-		if (o->verbose || geteuid() == 0)
-			fprintf(stderr,
-				"isobench: cannot create cgroup %s below the start cgroup (%s); "
-				"cases run without cgroup containment, cgroup cases skip\n",
-				cgname, strerror(-r));
-	}
-	run->sysinfo = iso_sysinfo_collect();
-	json_object_set_new(run->sysinfo, "containment",
-			    json_string(ce.runcg ? "cgroup" : "process-group"));
 	for (int i = 0; o->suites[i]; i++) {
-		int n = 0;
+		int n = nselected(o, o->suites[i]);
 
-		if (!suite_visible(o->suites[i], o))
-			continue;
-		for (size_t k = 0; k < iso_suite_size(o->suites[i]); k++) {
-			char id[160];
-
-			snprintf(id, sizeof(id), "%s.%s", o->suites[i]->name,
-				 iso_suite_at(o->suites[i], k)->id);
-			n += iso_filter_match(id, o->filters, o->nfilters);
-		}
-		if (n) {
-			nsuites++;
-			total += n;
-		}
+		nsuites += n > 0;
+		total += n;
 	}
 	iso_ktap_header(out, nsuites);
 	for (int i = 0; o->suites[i] && !iso_interrupted; i++) {
 		const struct iso_suite *s = o->suites[i];
-		int n = 0, k = 0, bad = 0, skipped = 0;
+		int n = nselected(o, s), k = 0, bad = 0, skipped = 0;
 
-		if (!suite_visible(s, o))
-			continue;
-		for (size_t j = 0; j < iso_suite_size(s); j++) {
-			char id[160];
-
-			snprintf(id, sizeof(id), "%s.%s", s->name, iso_suite_at(s, j)->id);
-			n += iso_filter_match(id, o->filters, o->nfilters);
-		}
 		if (!n)
 			continue;
-		iso_ktap_suite_begin(out, s->name, n);
+		iso_ktap_suite_begin(out, s->name, n * per);
 		for (size_t j = 0; j < iso_suite_size(s) && !iso_interrupted; j++) {
+			const struct iso_case *c = iso_suite_at(s, j);
 			struct iso_result res;
-			char id[160];
 
-			snprintf(id, sizeof(id), "%s.%s", s->name, iso_suite_at(s, j)->id);
-			if (!iso_filter_match(id, o->filters, o->nfilters))
+			if (!case_selected(o, s, c))
 				continue;
-			progress(o, ++done, total, id);
-			run_one(&ce, s, iso_suite_at(s, j), &res);
-			progress(o, 0, 0, NULL);
+			progress(o, ++done, total, s->name, c->id);
+			run_one(&ce, s, c, o->mode == ISO_MODE_CONTROLS, &res);
+			if (o->mode == ISO_MODE_BOTH && res.verdict != ISO_SKIP && !iso_interrupted)
+				run_control(&ce, s, c, &res);
+			progress(o, 0, 0, NULL, NULL);
 			iso_ktap_case(out, ++k, &res, o->verbose);
-			bad += res.verdict != ISO_PASS && res.verdict != ISO_SKIP;
+			bad += res.verdict != ISO_PASS && res.verdict != ISO_SKIP && !res.known;
 			skipped += res.verdict == ISO_SKIP;
+			if (o->mode == ISO_MODE_BOTH) {
+				if (!res.has_ctl) {
+					res.has_ctl = true;
+					res.ctl.verdict = res.ctl.raw = ISO_SKIP;
+					snprintf(res.ctl.reason, sizeof(res.ctl.reason), "%s",
+						 res.verdict == ISO_SKIP ? res.reason :
+									   "interrupted");
+				}
+				iso_ktap_control(out, ++k, &res, o->verbose);
+				bad += res.ctl.verdict != ISO_PASS && res.ctl.verdict != ISO_SKIP;
+				skipped += res.ctl.verdict == ISO_SKIP;
+			}
 			iso_run_add(run, &res);
 		}
 		iso_ktap_suite_end(out, ++sn, s->name, bad == 0, skipped == k);
 	}
 	iso_ktap_totals(out, run);
-	if (ce.runcg)
-		iso_cg_destroy(ce.runcg);
-	iso_ledger_teardown(ledger, 0, NULL);
-	iso_rm_rf(state);
-	run->wall_ms = (iso_now_ns() - t0) / 1e6;
-	run->complete = !iso_interrupted;
-	if (iso_interrupted)
-		snprintf(run->interrupted, sizeof(run->interrupted), "interrupted by signal");
 	return 0;
 }

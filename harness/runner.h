@@ -11,6 +11,7 @@
 #include "cgroup.h"
 #include "iso.h"
 #include "netlink.h"
+#include "select.h"
 
 #define ISO_REASON_MAX 1024
 
@@ -70,6 +71,14 @@ void iso_ns_flags_str(unsigned long flags, char *buf, size_t len);
 
 /* ---- results (result.c) ---- */
 
+/* A negative control's outcome, beside its case (--with-controls). */
+struct iso_ctl_result {
+	enum iso_verdict verdict; /* pass: it failed as expected; fail: it passed */
+	enum iso_verdict raw; /* what the control itself returned */
+	char reason[ISO_REASON_MAX];
+	double duration_ms;
+};
+
 struct iso_result {
 	char id[160];
 	const struct iso_suite *suite;
@@ -80,24 +89,36 @@ struct iso_result {
 	double duration_ms;
 	json_t *observed;
 	char *log;
+	const struct iso_known *known; /* the known deviation this fail is, or NULL */
+	bool has_ctl; /* --with-controls: ctl holds the control's outcome */
+	struct iso_ctl_result ctl;
+};
+
+enum iso_run_mode {
+	ISO_MODE_CASES, /* the cases */
+	ISO_MODE_CONTROLS, /* only their negative controls (--controls) */
+	ISO_MODE_BOTH, /* each case, then its control (--with-controls) */
 };
 
 struct iso_run {
 	char tag[8];
-	char out[PATH_MAX];
 	char started[40];
 	char finished[40];
-	bool controls;
+	enum iso_run_mode mode;
+	const char *mode_name; /* run.mode when not one of the modes above ("bench"), or NULL */
 	bool complete;
 	char interrupted[128];
+	char leftovers[ISO_REASON_MAX]; /* what of the tag the session's end found, or "" */
 	int argc;
 	char **argv;
 	int nresults, cap;
 	struct iso_result *results;
-	int count[ISO_NVERDICTS];
+	int count[ISO_NVERDICTS]; /* of the cases (or controls, in --controls mode) */
+	int ctl_count[ISO_NVERDICTS]; /* of the controls, with --with-controls */
+	int nknown; /* fails that are known deviations */
 	json_t *sysinfo;
-	json_t *bench; /* filled by `isobench bench` */
-	json_t *filters;
+	json_t *sections; /* further top-level sections a verb adds ("bench"), or NULL */
+	json_t *filters, *excludes, *environment;
 	double wall_ms;
 };
 
@@ -107,7 +128,10 @@ json_t *iso_run_json(const struct iso_run *run);
 /* Writes path atomically (temp file + rename). Returns 0 or -errno. */
 int iso_json_write_atomic(const json_t *doc, const char *path);
 int iso_junit_write(const struct iso_run *run, const char *path);
-/* Exit code for a finished run: 0 none failed, 1 a case failed, 2 broken or error. */
+/*
+ * Exit code for a finished run: 0 none failed, 1 a case failed (known deviations
+ * aside) or a control passed, 2 broken, error, or something left behind.
+ */
 int iso_run_exit_code(const struct iso_run *run);
 void iso_iso8601_now(char *buf, size_t len);
 
@@ -116,6 +140,8 @@ void iso_iso8601_now(char *buf, size_t len);
 void iso_ktap_header(FILE *f, int nsuites);
 void iso_ktap_suite_begin(FILE *f, const char *name, int ncases);
 void iso_ktap_case(FILE *f, int n, const struct iso_result *res, bool verbose);
+/* The control of a --with-controls result, as its own line "<id>:control". */
+void iso_ktap_control(FILE *f, int n, const struct iso_result *res, bool verbose);
 void iso_ktap_suite_end(FILE *f, int n, const char *name, bool ok, bool all_skipped);
 void iso_ktap_totals(FILE *f, const struct iso_run *run);
 
@@ -143,6 +169,12 @@ struct iso_snapshot *iso_snapshot_take(const char *tag, const struct iso_cg *run
 int iso_audit(struct iso_snapshot *snap, const struct iso_cg *casecg, const char *casecg_name,
 	      char *why, size_t len);
 void iso_snapshot_free(struct iso_snapshot *snap);
+/*
+ * What still carries the run's tag on the host: cgroups isobench-<tag>* next to
+ * the start cgroup, netns and links isb<tag>*, the state directory, mounts, a
+ * named v1 hierarchy. Describes each in why and returns the count.
+ */
+int iso_tag_leftovers(const char *tag, char *why, size_t len);
 /* `isobench cleanup`: removes what dead runs left. Returns the number of objects removed. */
 int iso_cleanup_dead_runs(FILE *log, bool dry_run);
 
@@ -150,9 +182,8 @@ int iso_cleanup_dead_runs(FILE *log, bool dry_run);
 
 struct iso_run_opts {
 	const struct iso_suite *const *suites; /* what exists, NULL-terminated (the app's list) */
-	const char **filters;
-	int nfilters;
-	bool controls;
+	const struct iso_select *sel;
+	enum iso_run_mode mode;
 	unsigned int time_mul;
 	int verbose;
 	bool selftest; /* include hidden suites */
@@ -160,10 +191,14 @@ struct iso_run_opts {
 	FILE *ktap;
 };
 
-/* True if full id "suite.case" matches any filter (fnmatch), or there are none. */
-bool iso_filter_match(const char *id, const char **filters, int n);
-/* Runs the matching cases into run. Returns 0 or -errno (setup failure). */
-int iso_run_cases(struct iso_run *run, const struct iso_run_opts *o);
+struct iso_session;
+/* The known deviation of c that a fail with reason on kernel release is, or NULL. */
+const struct iso_known *iso_known_match(const struct iso_case *c, const char *release,
+					const char *reason);
+/* True if the suite is listed: hidden (self-test) suites only with selftest. */
+bool iso_suite_visible(const struct iso_suite *s, bool selftest);
+/* Runs the selected cases of the session into its document. Returns 0 or -errno. */
+int iso_run_cases(struct iso_session *s, const struct iso_run_opts *o);
 /* Set by SIGINT/SIGTERM handlers: the run stops after killing the current case. */
 extern volatile sig_atomic_t iso_interrupted;
 

@@ -13,6 +13,8 @@
 #include "app.h"
 #include "opts.h"
 #include "runner.h"
+#include "select.h"
+#include "session.h"
 #include "sysinfo.h"
 #include "reports.h"
 
@@ -47,17 +49,24 @@ static const char usage_run[] =
 	"KTAP goes to stdout; results.json (and optional JUnit XML) to the output folder.\n"
 	"\n"
 	"  -f, --filter GLOB     run cases whose id matches (repeatable; 'pidns' = 'pidns.*')\n"
+	"  -x, --exclude GLOB    leave out cases whose id matches (repeatable, same form)\n"
 	"  -o, --out DIR         output folder (default: ./isobench-results/<time>-<tag>)\n"
 	"      --controls        run each case's negative control instead: each must fail\n"
+	"      --with-controls   run each case, then its negative control; a control that\n"
+	"                        passes fails the run\n"
 	"      --timeout-mul N   multiply every case timeout by N (1-100; slow VMs, TCG)\n"
 	"      --junit FILE      also write JUnit XML\n"
+	"      --env KEY=VALUE   stamp a fact about the environment into the document\n"
+	"                        (run.environment; repeatable), e.g. --env vm=vagrant\n"
 	"  -v, --verbose         print case logs and cleanup details\n"
 	"  -h, --help            this text\n"
 	"\n"
 	"Exit codes: 0 nothing failed, 1 a case failed, 2 a case broken or error, 64 usage,\n"
-	"130 interrupted. With --controls, 'fail' means a control passed (a case that cannot fail).\n";
+	"130 interrupted. With --controls, 'fail' means a control passed (a case that cannot fail).\n"
+	"A fail that is a known kernel deviation (declared on the case) is marked TODO and\n"
+	"does not fail the run; anything of the run left on the host afterwards exits 2.\n";
 
-static const char usage_list[] = "usage: isobench list [--filter GLOB] [--json]\n"
+static const char usage_list[] = "usage: isobench list [--filter GLOB] [--exclude GLOB] [--json]\n"
 				 "\n"
 				 "Lists the conformance cases with their requirements.\n";
 
@@ -73,39 +82,76 @@ static const char usage_cleanup[] =
 	"Removes cgroups, named netns, links, mounts and state left by isobench runs whose\n"
 	"process is gone (SIGKILLed, crashed). Live runs are left alone.\n";
 
+/* True if both --controls and --with-controls were given. */
+static bool has_both_modes(int argc, char **argv)
+{
+	bool a = false, b = false;
+
+	for (int i = 1; i < argc && strcmp(argv[i], "--"); i++) {
+		a |= !strcmp(argv[i], "--controls");
+		b |= !strcmp(argv[i], "--with-controls");
+	}
+	return a && b;
+}
+
+static void print_summary(const struct iso_run *run)
+{
+	const int *n = run->count, *c = run->ctl_count;
+
+	fprintf(stderr,
+		"isobench: %d cases in %.1f s: %d pass, %d fail, %d skip, %d broken, %d error%s%s\n",
+		run->nresults, run->wall_ms / 1000, n[ISO_PASS], n[ISO_FAIL], n[ISO_SKIP],
+		n[ISO_BROKEN], n[ISO_ERROR],
+		run->nknown ? " (known deviations among the fails)" : "",
+		run->complete ? "" : " (interrupted: results incomplete)");
+	if (run->mode == ISO_MODE_BOTH)
+		fprintf(stderr,
+			"isobench: controls: %d failed as expected, %d passed (cannot fail), %d skip, "
+			"%d broken, %d error\n",
+			c[ISO_PASS], c[ISO_FAIL], c[ISO_SKIP], c[ISO_BROKEN], c[ISO_ERROR]);
+	if (run->nknown)
+		fprintf(stderr, "isobench: %d known kernel deviation%s (marked TODO in KTAP)\n",
+			run->nknown, run->nknown == 1 ? "" : "s");
+}
+
 static int cmd_run(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "filter", required_argument, NULL, 'f' },
+		{ "exclude", required_argument, NULL, 'x' },
 		{ "out", required_argument, NULL, 'o' },
 		{ "controls", no_argument, NULL, 'C' },
+		{ "with-controls", no_argument, NULL, 'W' },
 		{ "timeout-mul", required_argument, NULL, 'T' },
 		{ "junit", required_argument, NULL, 'J' },
+		{ "env", required_argument, NULL, 'E' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
-	struct iso_run_opts o = { .time_mul = 1 };
-	struct iso_run run = { 0 };
-	const char *out = NULL, *junit = NULL;
-	char outdir[PATH_MAX], path[PATH_MAX + 32];
-	const char *filters[64];
+	struct iso_run_opts o = { .time_mul = 1, .suites = iso_app_suites };
+	struct iso_session_opts so = { .cmd = "run", .kind = "run", .argc = argc, .argv = argv };
+	struct iso_select sel = { 0 };
+	struct iso_session ss;
+	const char *junit = NULL, *st = getenv("ISOBENCH_SELFTEST");
 	int c, bad = 0, code, r;
-	json_t *doc;
-	const char *st = getenv("ISOBENCH_SELFTEST");
 
-	while ((c = iso_getopt(argc, argv, "run", ":f:o:vh", opts, &bad)) != -1 && !bad) {
+	while ((c = iso_getopt(argc, argv, "run", ":f:x:o:vh", opts, &bad)) != -1 && !bad) {
 		switch (c) {
 		case 'f':
-			if (o.nfilters == (int)ISO_ARRAY_SIZE(filters))
-				return iso_usage_error("run", "too many --filter options");
-			filters[o.nfilters++] = optarg;
+		case 'x':
+			if (iso_select_add(&sel, c == 'x', optarg) < 0)
+				return iso_usage_error("run",
+						       "too many --filter/--exclude options");
 			break;
 		case 'o':
-			out = optarg;
+			so.out = optarg;
 			break;
 		case 'C':
-			o.controls = true;
+			o.mode = ISO_MODE_CONTROLS;
+			break;
+		case 'W':
+			o.mode = ISO_MODE_BOTH;
 			break;
 		case 'T':
 			if (iso_parse_uint(optarg, 1, 100, &o.time_mul) < 0)
@@ -116,6 +162,15 @@ static int cmd_run(int argc, char **argv)
 			break;
 		case 'J':
 			junit = optarg;
+			break;
+		case 'E':
+			r = iso_session_env_add(&so, optarg);
+			if (r < 0)
+				return iso_usage_error("run",
+						       r == -E2BIG ?
+							       "too many --env options" :
+							       "--env wants KEY=VALUE, not '%s'",
+						       optarg);
 			break;
 		case 'v':
 			o.verbose++;
@@ -129,63 +184,36 @@ static int cmd_run(int argc, char **argv)
 		return ISO_EXIT_USAGE;
 	if (optind < argc)
 		return iso_usage_error("run", "unexpected argument '%s'", argv[optind]);
-	o.filters = filters;
-	o.suites = iso_app_suites;
+	if (has_both_modes(argc, argv))
+		return iso_usage_error("run", "--controls and --with-controls exclude each other");
+	o.sel = &sel;
 	o.selftest = st && !strcmp(st, "1");
 	o.progress = isatty(STDERR_FILENO);
 	o.ktap = stdout;
+	so.sel = &sel;
+	so.kind = o.mode == ISO_MODE_CONTROLS ? "controls" : "run";
 	iso_install_signal_handlers();
-	run.argc = argc;
-	run.argv = argv;
-	run.controls = o.controls;
-	run.filters = json_array();
-	for (int i = 0; i < o.nfilters; i++)
-		json_array_append_new(run.filters, json_string(filters[i]));
-	iso_iso8601_now(run.started, sizeof(run.started));
-	/* The tag is chosen here so the default output folder carries it. */
-	iso_random_tag(run.tag);
-	if (out)
-		snprintf(outdir, sizeof(outdir), "%s", out);
-	else
-		iso_default_out(outdir, sizeof(outdir), o.controls ? "controls" : "run", run.tag);
-	r = iso_mkdir_p(outdir, 0755);
+	if (iso_session_open(&ss, &so) < 0) {
+		iso_session_free(&ss);
+		return ISO_EXIT_BROKEN;
+	}
+	r = iso_run_cases(&ss, &o);
 	if (r < 0) {
-		fprintf(stderr, "isobench run: cannot create output folder %s: %s\n", outdir,
-			strerror(-r));
-		iso_run_free(&run);
+		iso_session_close(&ss);
+		iso_session_free(&ss);
 		return ISO_EXIT_BROKEN;
 	}
-	snprintf(path, sizeof(path), "%s/results.json", outdir);
-	if (access(outdir, W_OK) < 0) {
-		fprintf(stderr, "isobench run: output folder %s is not writable: %s\n", outdir,
-			strerror(errno));
-		iso_run_free(&run);
+	r = iso_session_close(&ss);
+	if (r < 0 && r != -EBUSY) {
+		iso_session_free(&ss);
 		return ISO_EXIT_BROKEN;
 	}
-	r = iso_run_cases(&run, &o);
-	if (r < 0) {
-		iso_run_free(&run);
-		return ISO_EXIT_BROKEN;
-	}
-	iso_iso8601_now(run.finished, sizeof(run.finished));
-	doc = iso_run_json(&run);
-	r = iso_json_write_atomic(doc, path);
-	json_decref(doc);
-	if (r < 0) {
-		fprintf(stderr, "isobench run: cannot write %s: %s\n", path, strerror(-r));
-		iso_run_free(&run);
-		return ISO_EXIT_BROKEN;
-	}
-	if (junit && (r = iso_junit_write(&run, junit)) < 0)
+	if (junit && (r = iso_junit_write(&ss.run, junit)) < 0)
 		fprintf(stderr, "isobench run: cannot write %s: %s\n", junit, strerror(-r));
-	fprintf(stderr,
-		"isobench: %d cases in %.1f s: %d pass, %d fail, %d skip, %d broken, %d error%s\n",
-		run.nresults, run.wall_ms / 1000, run.count[ISO_PASS], run.count[ISO_FAIL],
-		run.count[ISO_SKIP], run.count[ISO_BROKEN], run.count[ISO_ERROR],
-		run.complete ? "" : " (interrupted: results incomplete)");
-	fprintf(stderr, "isobench: results in %s\n", path);
-	code = run.complete ? iso_run_exit_code(&run) : ISO_EXIT_INTERRUPTED;
-	iso_run_free(&run);
+	print_summary(&ss.run);
+	fprintf(stderr, "isobench: results in %s\n", ss.path);
+	code = ss.run.complete ? iso_run_exit_code(&ss.run) : ISO_EXIT_INTERRUPTED;
+	iso_session_free(&ss);
 	return code;
 }
 
@@ -193,22 +221,27 @@ static int cmd_list(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "filter", required_argument, NULL, 'f' },
+		{ "exclude", required_argument, NULL, 'x' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
-	const char *filters[64];
-	int nf = 0, c, bad = 0, n = 0;
+	struct iso_select sel = { 0 };
+	int c, bad = 0, n = 0;
 	bool as_json = false;
 	const char *st = getenv("ISOBENCH_SELFTEST");
 	bool selftest = st && !strcmp(st, "1");
 	json_t *arr = json_array();
 
-	while ((c = iso_getopt(argc, argv, "list", ":f:h", opts, &bad)) != -1 && !bad) {
+	while ((c = iso_getopt(argc, argv, "list", ":f:x:h", opts, &bad)) != -1 && !bad) {
 		switch (c) {
 		case 'f':
-			if (nf < (int)ISO_ARRAY_SIZE(filters))
-				filters[nf++] = optarg;
+		case 'x':
+			if (iso_select_add(&sel, c == 'x', optarg) < 0) {
+				json_decref(arr);
+				return iso_usage_error("list",
+						       "too many --filter/--exclude options");
+			}
 			break;
 		case 'j':
 			as_json = true;
@@ -227,7 +260,7 @@ static int cmd_list(int argc, char **argv)
 	for (int i = 0; iso_app_suites[i]; i++) {
 		const struct iso_suite *s = iso_app_suites[i];
 
-		if (s->hidden && !selftest)
+		if (!iso_suite_visible(s, selftest))
 			continue;
 		for (size_t k = 0; k < iso_suite_size(s); k++) {
 			const struct iso_case *cs = iso_suite_at(s, k);
@@ -235,7 +268,7 @@ static int cmd_list(int argc, char **argv)
 			size_t off = 0;
 
 			snprintf(id, sizeof(id), "%s.%s", s->name, cs->id);
-			if (!iso_filter_match(id, filters, nf))
+			if (!iso_select_match(&sel, id, NULL))
 				continue;
 			n++;
 			if (as_json) {

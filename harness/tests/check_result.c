@@ -150,24 +150,6 @@ START_TEST(junit_escapes)
 }
 END_TEST
 
-START_TEST(filters)
-{
-	const char *f1[] = { "pidns" };
-	const char *f2[] = { "cgroup.memory.*", "pidns.init_*" };
-	const char *f3[] = { "cgroup.memory", "cgroup.memo" };
-
-	ck_assert(iso_filter_match("pidns.x", NULL, 0));
-	ck_assert(iso_filter_match("pidns.x", f1, 1));
-	ck_assert(!iso_filter_match("pidnsfoo.x", f1, 1));
-	ck_assert(iso_filter_match("cgroup.memory.max_oom", f2, 2));
-	ck_assert(iso_filter_match("pidns.init_ignores", f2, 2));
-	ck_assert(!iso_filter_match("pidns.nesting", f2, 2));
-	ck_assert(iso_filter_match("cgroup.memory.max_oom", f3, 1));
-	ck_assert(!iso_filter_match("cgroup.memoryx.max_oom", f3, 1));
-	ck_assert(!iso_filter_match("cgroup.memory.max_oom", f3 + 1, 1));
-}
-END_TEST
-
 int main(void)
 {
 	Suite *s = suite_create("result");
@@ -178,7 +160,6 @@ int main(void)
 	tcase_add_test(tc, json_round_trip);
 	tcase_add_test(tc, ktap_lines);
 	tcase_add_test(tc, junit_escapes);
-	tcase_add_test(tc, filters);
 	suite_add_tcase(s, tc);
 	return iso_check_run(s);
 }

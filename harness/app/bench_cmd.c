@@ -18,6 +18,8 @@
 #include "opts.h"
 #include "engine.h"
 #include "runner.h"
+#include "select.h"
+#include "session.h"
 #include "sysinfo.h"
 
 /* The quick profile's time: base rounds, then extra rounds for what is not yet pinned. */
@@ -57,19 +59,10 @@ static bool baseline(const struct iso_bench *b)
 	return !strcmp(b->group, "baseline") || !strcmp(b->group, "harness");
 }
 
-static bool selected(const struct iso_bench *b, const char **filters, int nf)
+/* Baselines always run: every ratio needs them. A group name selects the group. */
+static bool selected(const struct iso_bench *b, const struct iso_select *sel)
 {
-	if (baseline(b) || nf == 0)
-		return true;
-	for (int i = 0; i < nf; i++) {
-		size_t n = strlen(filters[i]);
-
-		if (!fnmatch(filters[i], b->id, 0) || !strcmp(filters[i], b->group) ||
-		    (!strchr(filters[i], '*') && !strncmp(b->id, filters[i], n) &&
-		     (b->id[n] == '.' || !b->id[n])))
-			return true;
-	}
-	return false;
+	return baseline(b) || iso_select_match(sel, b->id, b->group);
 }
 
 static bool in_profile(const struct iso_bench_env *env, const struct iso_bench *b)
@@ -83,35 +76,6 @@ static bool in_profile(const struct iso_bench_env *env, const struct iso_bench *
 		return false;
 	/* The concurrency sweep goes from 1 to twice the PUs. */
 	return !b->concurrency || b->concurrency <= (unsigned int)(2 * env->npus);
-}
-
-/* Creates the run's bench cgroup (env->root_name) below the start cgroup, ledger first. */
-static struct iso_cg *make_root(const struct iso_bench_env *env, const char *ledger)
-{
-	const struct iso_cg_layout *l = env->layout;
-	const char *name = env->root_name;
-	struct iso_cg *cg = NULL;
-	int r;
-
-	if (geteuid() != 0)
-		return NULL;
-	for (int i = 0; i < l->nhier; i++) {
-		char p[PATH_MAX];
-
-		if (!l->hier[i].self[0] || l->hier[i].name[0])
-			continue;
-		snprintf(p, sizeof(p), "%s/%s", l->hier[i].self, name);
-		iso_ledger_append(ledger, "cgroup", p);
-	}
-	r = iso_cg_create(l, NULL, name, NULL, &cg);
-	if (r < 0) {
-		fprintf(stderr,
-			"isobench bench: cannot create cgroup %s below the start cgroup (%s); "
-			"cgroup benchmarks skip\n",
-			name, strerror(-r));
-		return NULL;
-	}
-	return cg;
 }
 
 static double p50(const json_t *results, const char *id)
@@ -134,6 +98,8 @@ int iso_cmd_bench(int argc, char **argv, const struct iso_bench *const *tables)
 {
 	static const struct option opts[] = {
 		{ "filter", required_argument, NULL, 'f' },
+		{ "exclude", required_argument, NULL, 'x' },
+		{ "env", required_argument, NULL, 'E' },
 		{ "profile", required_argument, NULL, 'p' },
 		{ "out", required_argument, NULL, 'o' },
 		{ "seed", required_argument, NULL, 'S' },
@@ -145,26 +111,39 @@ int iso_cmd_bench(int argc, char **argv, const struct iso_bench *const *tables)
 		{ 0 },
 	};
 	struct iso_bench_env env = { .profile = ISO_BENCH_QUICK, .seed = 1 };
-	struct iso_run run = { 0 };
-	struct iso_env host;
-	const char *filters[64], *out = NULL, *pname = "quick";
-	char outdir[PATH_MAX], path[PATH_MAX + 32], state[PATH_MAX], ledger[PATH_MAX + 16];
-	int nf = 0, c, bad = 0, total = 0, nerr = 0, nskip = 0, r;
+	struct iso_session_opts so = { .cmd = "bench",
+				       .kind = "bench",
+				       .cg_suffix = "-bench",
+				       .quiet_cgroup = true,
+				       .argc = argc,
+				       .argv = argv };
+	struct iso_select sel = { 0 };
+	struct iso_session ss;
+	const char *pname = "quick";
+	int c, bad = 0, total = 0, nerr = 0, nskip = 0, r;
 	unsigned int rounds, budget = 0;
 	bool budget_set = false;
 	bool list = false;
 	unsigned int seed;
-	struct iso_cg *root;
-	json_t *bench, *results, *doc;
-	uint64_t t0;
+	json_t *bench, *results;
 	double gp, ov;
 
-	while ((c = iso_getopt(argc, argv, "bench", ":f:p:o:lh", opts, &bad)) != -1 && !bad) {
+	while ((c = iso_getopt(argc, argv, "bench", ":f:x:p:o:lh", opts, &bad)) != -1 && !bad) {
 		switch (c) {
 		case 'f':
-			if (nf == (int)ISO_ARRAY_SIZE(filters))
-				return iso_usage_error("bench", "too many --filter options");
-			filters[nf++] = optarg;
+		case 'x':
+			if (iso_select_add(&sel, c == 'x', optarg) < 0)
+				return iso_usage_error("bench",
+						       "too many --filter/--exclude options");
+			break;
+		case 'E':
+			r = iso_session_env_add(&so, optarg);
+			if (r < 0)
+				return iso_usage_error("bench",
+						       r == -E2BIG ?
+							       "too many --env options" :
+							       "--env wants KEY=VALUE, not '%s'",
+						       optarg);
 			break;
 		case 'p':
 			pname = optarg;
@@ -180,7 +159,7 @@ int iso_cmd_bench(int argc, char **argv, const struct iso_bench *const *tables)
 					optarg);
 			break;
 		case 'o':
-			out = optarg;
+			so.out = optarg;
 			break;
 		case 'S':
 			if (iso_parse_uint(optarg, 0, 0x7fffffff, &seed) < 0)
@@ -225,7 +204,7 @@ int iso_cmd_bench(int argc, char **argv, const struct iso_bench *const *tables)
 	}
 	for (int t = 0; tables[t]; t++)
 		for (const struct iso_bench *b = tables[t]; b->id; b++)
-			if (in_profile(&env, b) && selected(b, filters, nf)) {
+			if (in_profile(&env, b) && selected(b, &sel)) {
 				total++;
 				if (list)
 					printf("%-44s %s\n", b->id, b->group);
@@ -235,63 +214,37 @@ int iso_cmd_bench(int argc, char **argv, const struct iso_bench *const *tables)
 		return 0;
 	}
 	iso_install_signal_handlers();
-	iso_env_host(&host);
-	env.layout = host.layout;
-	iso_random_tag(run.tag);
-	env.tag = run.tag;
-	run.argc = argc;
-	run.argv = argv;
-	run.filters = json_array();
-	for (int i = 0; i < nf; i++)
-		json_array_append_new(run.filters, json_string(filters[i]));
-	iso_iso8601_now(run.started, sizeof(run.started));
-	if (out)
-		snprintf(outdir, sizeof(outdir), "%s", out);
-	else
-		iso_default_out(outdir, sizeof(outdir), "bench", run.tag);
-	r = iso_mkdir_p(outdir, 0755);
-	if (r < 0 || access(outdir, W_OK) < 0) {
-		fprintf(stderr, "isobench bench: cannot use output folder %s: %s\n", outdir,
-			strerror(r < 0 ? -r : errno));
-		iso_run_free(&run);
+	so.sel = &sel;
+	if (iso_session_open(&ss, &so) < 0) {
+		iso_session_free(&ss);
 		return ISO_EXIT_BROKEN;
 	}
-	snprintf(path, sizeof(path), "%s/results.json", outdir);
-	r = iso_state_create(run.tag, state, sizeof(state));
-	if (r < 0) {
-		fprintf(stderr, "isobench bench: cannot create run state directory: %s\n",
-			strerror(-r));
-		iso_run_free(&run);
-		return ISO_EXIT_BROKEN;
-	}
-	snprintf(ledger, sizeof(ledger), "%s/ledger", state);
-	prctl(PR_SET_CHILD_SUBREAPER, 1);
+	ss.run.mode_name = "bench";
+	env.layout = ss.host.layout;
+	env.tag = ss.run.tag;
 	snprintf(env.root_name, sizeof(env.root_name), "isobench-%s-bench", env.tag);
-	root = make_root(&env, ledger);
-	env.root = root;
+	env.root = ss.cg;
 	env.progress = isatty(STDERR_FILENO) ? stderr : NULL;
-	t0 = iso_now_ns();
-	run.sysinfo = iso_sysinfo_collect();
 	bench = json_object();
 	results = json_array();
 	json_object_set_new(bench, "profile", json_string(pname));
 	json_object_set_new(bench, "environment", iso_bench_environment());
 	{
-		static const struct iso_bench *sel[ISO_BENCH_MAX_SELECTED];
+		static const struct iso_bench *chosen[ISO_BENCH_MAX_SELECTED];
 		static const char *skip[ISO_BENCH_MAX_SELECTED];
 		static char why[ISO_BENCH_MAX_SELECTED][256];
 		size_t n = 0;
 
 		for (int t = 0; tables[t]; t++)
 			for (const struct iso_bench *b = tables[t]; b->id; b++) {
-				if (!in_profile(&env, b) || !selected(b, filters, nf) ||
-				    n == ISO_ARRAY_SIZE(sel))
+				if (!in_profile(&env, b) || !selected(b, &sel) ||
+				    n == ISO_ARRAY_SIZE(chosen))
 					continue;
-				if (!iso_req_check(&b->req, &host, why[n], sizeof(why[n])))
+				if (!iso_req_check(&b->req, &ss.host, why[n], sizeof(why[n])))
 					skip[n] = why[n];
-				sel[n++] = b;
+				chosen[n++] = b;
 			}
-		rounds = iso_bench_run_all(&env, sel, skip, n, results);
+		rounds = iso_bench_run_all(&env, chosen, skip, n, results);
 	}
 	json_object_set_new(bench, "rounds", json_integer(rounds));
 	json_object_set_new(bench, "aslr", json_boolean(env.aslr));
@@ -322,33 +275,25 @@ int iso_cmd_bench(int argc, char **argv, const struct iso_bench *const *tables)
 		json_object_set_new(bench, "placements", pl);
 	}
 	json_object_set_new(bench, "results", results);
-	run.bench = bench;
-	run.wall_ms = (iso_now_ns() - t0) / 1e6;
-	run.complete = !iso_interrupted;
-	if (iso_interrupted)
-		snprintf(run.interrupted, sizeof(run.interrupted), "interrupted by signal");
-	iso_iso8601_now(run.finished, sizeof(run.finished));
-	iso_cg_destroy(root);
-	iso_ledger_teardown(ledger, 0, NULL);
-	iso_rm_rf(state);
-	doc = iso_run_json(&run);
-	json_object_set_new(json_object_get(doc, "run"), "mode", json_string("bench"));
-	r = iso_json_write_atomic(doc, path);
-	json_decref(doc);
+	ss.run.sections = json_pack("{s:O}", "bench", bench);
+	r = iso_session_close(&ss);
 	iso_bench_print_table(stdout, results);
 	printf("harness overhead %.2f ns per sample-op (getpid %.1f ns: %s a quarter of it)\n", ov,
 	       gp, isfinite(ov) && ov <= gp / 4 ? "within" : "ABOVE");
 	fflush(stdout);
-	if (r < 0) {
-		fprintf(stderr, "isobench bench: cannot write %s: %s\n", path, strerror(-r));
-		iso_run_free(&run);
+	if (r < 0 && r != -EBUSY) {
+		json_decref(bench);
+		iso_session_free(&ss);
 		return ISO_EXIT_BROKEN;
 	}
 	fprintf(stderr,
 		"isobench bench: %zu results (%d skipped, %d failed) in %.1f s (profile %s)\n",
-		json_array_size(results), nskip, nerr, run.wall_ms / 1000, pname);
-	fprintf(stderr, "isobench bench: results in %s\n", path);
-	r = !run.complete ? ISO_EXIT_INTERRUPTED : nerr ? ISO_EXIT_BROKEN : ISO_EXIT_OK;
-	iso_run_free(&run);
+		json_array_size(results), nskip, nerr, ss.run.wall_ms / 1000, pname);
+	fprintf(stderr, "isobench bench: results in %s\n", ss.path);
+	r = !ss.run.complete		? ISO_EXIT_INTERRUPTED :
+	    nerr || ss.run.leftovers[0] ? ISO_EXIT_BROKEN :
+					  ISO_EXIT_OK;
+	json_decref(bench);
+	iso_session_free(&ss);
 	return r;
 }

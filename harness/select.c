@@ -1,0 +1,54 @@
+// SPDX-License-Identifier: MIT
+/* The selection grammar shared by list, run and bench (select.h). */
+#include <errno.h>
+#include <fnmatch.h>
+#include <string.h>
+
+#include "select.h"
+
+int iso_select_add(struct iso_select *s, bool exclude, const char *glob)
+{
+	int *n = exclude ? &s->nexc : &s->ninc;
+	const char **v = exclude ? s->exc : s->inc;
+
+	if (*n == ISO_SELECT_MAX)
+		return -E2BIG;
+	v[(*n)++] = glob;
+	return 0;
+}
+
+static bool one(const char *glob, const char *id)
+{
+	size_t n = strlen(glob);
+
+	if (!fnmatch(glob, id, 0))
+		return true;
+	/* A bare name ("pidns", "cgroup.memory") selects everything below it. */
+	return !strpbrk(glob, "*?[") && !strncmp(id, glob, n) && id[n] == '.';
+}
+
+bool iso_glob_match(const char *glob, const char *id, const char *alias)
+{
+	return one(glob, id) || (alias && one(glob, alias));
+}
+
+bool iso_select_match(const struct iso_select *s, const char *id, const char *alias)
+{
+	bool in = s->ninc == 0;
+
+	for (int i = 0; i < s->ninc && !in; i++)
+		in = iso_glob_match(s->inc[i], id, alias);
+	for (int i = 0; i < s->nexc && in; i++)
+		in = !iso_glob_match(s->exc[i], id, alias);
+	return in;
+}
+
+json_t *iso_select_json(const struct iso_select *s, const char *which)
+{
+	bool exc = !strcmp(which, "excludes");
+	json_t *a = json_array();
+
+	for (int i = 0; i < (exc ? s->nexc : s->ninc); i++)
+		json_array_append_new(a, json_string(exc ? s->exc[i] : s->inc[i]));
+	return a;
+}

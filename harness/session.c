@@ -1,0 +1,153 @@
+// SPDX-License-Identifier: MIT
+/* The session lifecycle shared by `isobench run` and `isobench bench` (session.h). */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <unistd.h>
+
+#include "opts.h"
+#include "session.h"
+#include "sysinfo.h"
+
+int iso_session_env_add(struct iso_session_opts *o, const char *kv)
+{
+	const char *eq = strchr(kv, '=');
+
+	if (!eq || eq == kv)
+		return -EINVAL;
+	if (o->nenv == ISO_SESSION_MAX_ENV)
+		return -E2BIG;
+	o->env[o->nenv++] = kv;
+	return 0;
+}
+
+static json_t *env_json(const struct iso_session_opts *o)
+{
+	json_t *env = json_object();
+
+	for (int i = 0; i < o->nenv; i++) {
+		const char *eq = strchr(o->env[i], '=');
+		char key[256];
+
+		snprintf(key, sizeof(key), "%.*s", (int)(eq - o->env[i]), o->env[i]);
+		json_object_set_new(env, key, json_string(eq + 1));
+	}
+	return env;
+}
+
+/* The run's cgroup below the start cgroup, in every hierarchy; ledger first. */
+static void make_cgroup(struct iso_session *s, const struct iso_session_opts *o)
+{
+	const struct iso_cg_layout *l = s->host.layout;
+	char name[64];
+	int r;
+
+	snprintf(name, sizeof(name), "isobench-%s%s", s->run.tag, o->cg_suffix ? o->cg_suffix : "");
+	for (int i = 0; i < l->nhier; i++) {
+		char p[PATH_MAX];
+
+		if (!l->hier[i].self[0] || l->hier[i].name[0])
+			continue;
+		snprintf(p, sizeof(p), "%s/%s", l->hier[i].self, name);
+		iso_ledger_append(s->ledger, "cgroup", p);
+	}
+	r = iso_cg_create(l, NULL, name, NULL, &s->cg);
+	if (r < 0) {
+		s->cg = NULL;
+		s->host.cgroup_usable = false;
+		if (!o->quiet_cgroup || geteuid() == 0)
+			fprintf(stderr,
+				"isobench %s: cannot create cgroup %s below the start cgroup (%s); "
+				"cgroup cases and benchmarks skip\n",
+				o->cmd, name, strerror(-r));
+	}
+}
+
+int iso_session_open(struct iso_session *s, const struct iso_session_opts *o)
+{
+	int r;
+
+	memset(s, 0, sizeof(*s));
+	s->cmd = o->cmd;
+	s->t0 = iso_now_ns();
+	iso_env_host(&s->host);
+	iso_random_tag(s->run.tag);
+	s->run.argc = o->argc;
+	s->run.argv = o->argv;
+	s->run.filters = o->sel ? iso_select_json(o->sel, "filters") : json_array();
+	s->run.excludes = o->sel ? iso_select_json(o->sel, "excludes") : json_array();
+	s->run.environment = env_json(o);
+	iso_iso8601_now(s->run.started, sizeof(s->run.started));
+	if (o->out)
+		snprintf(s->out, sizeof(s->out), "%s", o->out);
+	else
+		iso_default_out(s->out, sizeof(s->out), o->kind, s->run.tag);
+	snprintf(s->path, sizeof(s->path), "%s/results.json", s->out);
+	r = iso_mkdir_p(s->out, 0755);
+	if (r == 0 && access(s->out, W_OK) < 0)
+		r = -errno;
+	if (r < 0) {
+		fprintf(stderr, "isobench %s: cannot use output folder %s: %s\n", o->cmd, s->out,
+			strerror(-r));
+		return r;
+	}
+	r = iso_state_create(s->run.tag, s->state, sizeof(s->state));
+	if (r < 0) {
+		fprintf(stderr, "isobench %s: cannot create run state directory: %s\n", o->cmd,
+			strerror(-r));
+		return r;
+	}
+	snprintf(s->ledger, sizeof(s->ledger), "%s/ledger", s->state);
+	/* Whatever of the run is reparented (cases that double-fork) comes back to us. */
+	prctl(PR_SET_CHILD_SUBREAPER, 1);
+	make_cgroup(s, o);
+	s->run.sysinfo = iso_sysinfo_collect();
+	json_object_set_new(s->run.sysinfo, "containment",
+			    json_string(s->cg ? "cgroup" : "process-group"));
+	return 0;
+}
+
+int iso_session_close(struct iso_session *s)
+{
+	char left[ISO_REASON_MAX];
+	int n, r;
+
+	if (s->cg)
+		iso_cg_destroy(s->cg);
+	s->cg = NULL;
+	iso_ledger_teardown(s->ledger, 0, NULL);
+	iso_rm_rf(s->state);
+	n = iso_tag_leftovers(s->run.tag, left, sizeof(left));
+	if (n > 0) {
+		snprintf(s->run.leftovers, sizeof(s->run.leftovers), "%s", left);
+		fprintf(stderr, "isobench %s: left behind by run %s: %s\n", s->cmd, s->run.tag,
+			left);
+	}
+	s->run.wall_ms = (iso_now_ns() - s->t0) / 1e6;
+	s->run.complete = !iso_interrupted;
+	if (iso_interrupted)
+		snprintf(s->run.interrupted, sizeof(s->run.interrupted), "interrupted by signal");
+	iso_iso8601_now(s->run.finished, sizeof(s->run.finished));
+	{
+		json_t *doc = iso_run_json(&s->run);
+
+		r = iso_json_write_atomic(doc, s->path);
+		json_decref(doc);
+	}
+	if (r < 0) {
+		fprintf(stderr, "isobench %s: cannot write %s: %s\n", s->cmd, s->path,
+			strerror(-r));
+		return r;
+	}
+	return n > 0 ? -EBUSY : 0;
+}
+
+void iso_session_free(struct iso_session *s)
+{
+	if (s->cg)
+		iso_cg_free(s->cg);
+	s->cg = NULL;
+	iso_run_free(&s->run);
+}
