@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 
 #include "opts.h"
@@ -65,11 +66,23 @@ static void make_cgroup(struct iso_session *s, const struct iso_session_opts *o)
 	}
 }
 
+/* The host's UTS names: a case that changed them reached outside its namespace. */
+static void host_uts(char uts[2][65])
+{
+	struct utsname u;
+
+	if (uname(&u) < 0)
+		return;
+	snprintf(uts[0], 65, "%s", u.nodename);
+	snprintf(uts[1], 65, "%s", u.domainname);
+}
+
 int iso_session_open(struct iso_session *s, const struct iso_session_opts *o)
 {
 	int r;
 
 	memset(s, 0, sizeof(*s));
+	host_uts(s->uts);
 	s->cmd = o->cmd;
 	s->t0 = iso_now_ns();
 	iso_env_host(&s->host);
@@ -120,6 +133,21 @@ int iso_session_close(struct iso_session *s)
 	iso_ledger_teardown(s->ledger, 0, NULL);
 	iso_rm_rf(s->state);
 	n = iso_tag_leftovers(s->run.tag, left, sizeof(left));
+	{
+		char now[2][65] = { "", "" };
+		static const char *const what[] = { "hostname", "domainname" };
+
+		host_uts(now);
+		for (int i = 0; i < 2; i++) {
+			size_t off = strlen(left);
+
+			if (!strcmp(now[i], s->uts[i]))
+				continue;
+			snprintf(left + off, sizeof(left) - off,
+				 "%sthe host's %s changed from '%s' to '%s'", n++ ? ", " : "",
+				 what[i], s->uts[i], now[i]);
+		}
+	}
 	if (n > 0) {
 		snprintf(s->run.leftovers, sizeof(s->run.leftovers), "%s", left);
 		fprintf(stderr, "isobench %s: left behind by run %s: %s\n", s->cmd, s->run.tag,

@@ -40,6 +40,7 @@ struct iso_session {
 	char ledger[PATH_MAX + 16];
 	const char *cmd;
 	uint64_t t0;
+	char uts[2][65]; /* the host's hostname and domainname at the start */
 };
 
 /*

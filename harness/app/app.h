@@ -11,6 +11,8 @@
 
 /* The suites (registry.c), NULL-terminated. */
 extern const struct iso_suite *const iso_app_suites[];
+/* The names suites.def gives them, in the same order (check_registry: they agree). */
+extern const char *const iso_app_suite_names[];
 /* The benchmark tables (registry.c), NULL-terminated; each ends with an entry whose id is NULL. */
 extern const struct iso_bench *const iso_app_bench_tables[];
 

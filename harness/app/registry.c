@@ -5,11 +5,11 @@
  */
 #include "app.h"
 
-#define ISO_SUITE_ITEM(s) extern const struct iso_suite s;
+#define ISO_SUITE_ITEM(s, name) extern const struct iso_suite s;
 #include "suites.def"
 #undef ISO_SUITE_ITEM
 
-#define ISO_SUITE_ITEM(s) &s,
+#define ISO_SUITE_ITEM(s, name) &s,
 const struct iso_suite *const iso_app_suites[] = {
 #include "suites.def"
 	NULL,
@@ -23,3 +23,10 @@ extern const struct iso_bench iso_bench_baselines[], iso_bench_ns[], iso_bench_n
 const struct iso_bench *const iso_app_bench_tables[] = {
 	iso_bench_baselines, iso_bench_ns, iso_bench_net, iso_bench_cg, iso_bench_container, NULL,
 };
+
+#define ISO_SUITE_ITEM(s, name) name,
+const char *const iso_app_suite_names[] = {
+#include "suites.def"
+	NULL,
+};
+#undef ISO_SUITE_ITEM

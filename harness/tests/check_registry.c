@@ -47,6 +47,19 @@ START_TEST(every_case_has_a_control)
 }
 END_TEST
 
+START_TEST(suites_def_names_agree)
+{
+	int i;
+
+	for (i = 0; iso_app_suites[i]; i++)
+		ck_assert_msg(iso_app_suite_names[i] &&
+				      !strcmp(iso_app_suite_names[i], iso_app_suites[i]->name),
+			      "suites.def names suite %s '%s'", iso_app_suites[i]->name,
+			      iso_app_suite_names[i] ? iso_app_suite_names[i] : "(none)");
+	ck_assert_ptr_null(iso_app_suite_names[i]);
+}
+END_TEST
+
 START_TEST(ids_unique_and_snake_case)
 {
 	for (int i = 0; iso_app_suites[i]; i++) {
@@ -74,6 +87,7 @@ int main(void)
 
 	tcase_add_test(tc, every_case_has_a_control);
 	tcase_add_test(tc, ids_unique_and_snake_case);
+	tcase_add_test(tc, suites_def_names_agree);
 	suite_add_tcase(s, tc);
 	return iso_check_run(s);
 }
