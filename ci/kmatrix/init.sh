@@ -20,6 +20,8 @@
 #   isobench.disk=1|0               /dev/vda is a scratch disk: mounted on /var/tmp (default 1)
 #   isobench.swap=1|0               the next virtio disk is swap (default 1)
 #   isobench.env=ISOBENCH_X=V       export an ISOBENCH_* variable to isobench (repeatable)
+#   isobench.stamp=KEY=VALUE        isobench run/bench --env KEY=VALUE: a fact about where the
+#                                   guest runs, in every results document (repeatable)
 #   isobench.crash=panic|hang|cut   self-test of ci/kernel-matrix: panic the kernel, hang,
 #                                   or send truncated results, instead of running isobench
 export PATH=/usr/sbin:/usr/bin:/sbin:/bin
@@ -63,7 +65,7 @@ mount --make-rshared / || log "mount --make-rshared / failed"
 ln -sf /proc/self/fd /dev/fd 2>/dev/null
 ln -sf /proc/mounts /etc/mtab 2>/dev/null
 
-cgroup=v2 tmul=10 filter='' controls=0 bench=0 budget=3000 name=guest crash='' disk=0 swap=0
+cgroup=v2 tmul=10 filter='' controls=0 bench=0 budget=3000 name=guest crash='' disk=0 swap=0 stamps=''
 for w in $(cat /proc/cmdline); do
 	case "$w" in
 	isobench.cgroup=*) cgroup=${w#*=} ;;
@@ -74,6 +76,7 @@ for w in $(cat /proc/cmdline); do
 	isobench.budget=*) budget=${w#*=} ;;
 	isobench.name=*) name=${w#*=} ;;
 	isobench.env=ISOBENCH_*=*) export "${w#*=}" ;;
+	isobench.stamp=*=*) stamps="$stamps ${w#isobench.stamp=}" ;;
 	isobench.crash=*) crash=${w#*=} ;;
 	isobench.disk=*) disk=${w#*=} ;;
 	isobench.swap=*) swap=${w#*=} ;;
@@ -191,6 +194,9 @@ echo "cgroup=$cgroup" >status
 echo "kernel=$(uname -r)" >>status
 isobench sysinfo --json >sysinfo.json 2>sysinfo.err
 echo "sysinfo=$?" >>status
+# The stamps (no spaces in a value) as --env options of every step.
+envs=
+for kv in $stamps; do envs="$envs --env $kv"; done
 set --
 if [ -n "$filter" ]; then
 	IFS_SAVE=$IFS
@@ -216,10 +222,13 @@ step() {
 	echo "${s}_s=$(awk "BEGIN{print $t1 - $t0}")" >>status
 	log "isobench $s exited $rc"
 }
-step run run --timeout-mul "$tmul" --out /results/run "$@"
-[ "$controls" = 1 ] && step controls run --controls --timeout-mul "$tmul" --out /results/controls "$@"
+# shellcheck disable=SC2086 # $envs: one word per option
+step run run --timeout-mul "$tmul" --out /results/run $envs "$@"
+# shellcheck disable=SC2086
+[ "$controls" = 1 ] && step controls run --controls --timeout-mul "$tmul" --out /results/controls $envs "$@"
 case "$bench" in
-smoke | quick | full) step bench bench --profile "$bench" --out /results/bench ;;
+# shellcheck disable=SC2086
+smoke | quick | full) step bench bench --profile "$bench" --out /results/bench $envs ;;
 esac
 
 dmesg >dmesg.txt 2>&1

@@ -67,7 +67,7 @@ if [ -s "$r" ]; then
 	[ -s "$c" ] && not_verdicts "$c" pass skip >"$TMP/cbad"
 	check "every negative control fails as expected in the guest" [ ! -s "$TMP/cbad" ]
 	sed 's/^/#   /' "$TMP/cbad"
-	echo "# guest: $(json "$r" 'd["summary"]') in $(json "$r" 'd["run"]["environment"]["guest_wall_s"]') s"
+	echo "# guest: $(json "$r" 'd["summary"]'), entry $(json "$r" 'd["run"]["environment"]["matrix_entry"]')"
 fi
 
 # ---- the runner fails loudly ----
