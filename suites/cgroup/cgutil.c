@@ -13,6 +13,20 @@
 #include "cgroup.h"
 #include "cgutil.h"
 
+/* Blocks until the parent writes its byte (0) or closes the pipe (-EPIPE). Returns 0 or -errno. */
+static int read_go(int fd)
+{
+	char c;
+	ssize_t n;
+
+	do
+		n = read(fd, &c, 1);
+	while (n < 0 && errno == EINTR);
+	if (n == 1)
+		return 0;
+	return n == 0 ? -EPIPE : -errno;
+}
+
 /* Returns the child's pid or -errno. */
 pid_t iso_cgu_spawn(const struct iso_cg *cg, int (*fn)(void *arg), void *arg)
 {
@@ -33,7 +47,11 @@ pid_t iso_cgu_spawn(const struct iso_cg *cg, int (*fn)(void *arg), void *arg)
 		close(go.fd[1]);
 		go.fd[1] = -1;
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		if (getppid() != parent || iso_sync_wait(&go, 10000) < 0)
+		/*
+		 * No timeout: the parent either wakes it or closes its end (EOF), and
+		 * its death kills the child.
+		 */
+		if (getppid() != parent || read_go(go.fd[0]) < 0)
 			_exit(126);
 		iso_sync_close(&go);
 		_exit(fn(arg) & 0xff);

@@ -25,11 +25,12 @@
 
 struct tick_shm {
 	volatile uint64_t count[NTICK]; /* [0]: the member, [1..]: its children */
+	unsigned int life_s; /* the alarm that ends each of them */
 };
 
-static void tick_forever(volatile uint64_t *c)
+static void tick_forever(volatile uint64_t *c, unsigned int life_s)
 {
-	alarm(20);
+	alarm(life_s);
 	for (;;) {
 		__atomic_add_fetch(c, 1, __ATOMIC_RELAXED);
 		iso_sleep_ms(1);
@@ -51,10 +52,10 @@ static int member_main(void *arg)
 			prctl(PR_SET_PDEATHSIG, SIGKILL);
 			if (getppid() != self)
 				_exit(0);
-			tick_forever(&sh->count[1 + i]);
+			tick_forever(&sh->count[1 + i], sh->life_s);
 		}
 	}
-	tick_forever(&sh->count[0]);
+	tick_forever(&sh->count[0], sh->life_s);
 	return 0;
 }
 
@@ -138,6 +139,8 @@ static int freezer_frozen(const struct freezer *f)
 	return r < 0 ? r : v == 1;
 }
 
+enum freeze_via { FREEZE_KNOB, FREEZE_V2_FILES };
+
 /* Waits up to timeout_ms for the frozen state to become want. Returns 0 or -ETIMEDOUT. */
 static int freezer_wait(const struct freezer *f, bool want, unsigned int timeout_ms)
 {
@@ -156,10 +159,14 @@ static int freezer_wait(const struct freezer *f, bool want, unsigned int timeout
  * the freeze; the freezer reports the frozen state (v1 freezer.state FROZEN,
  * v2 cgroup.events frozen 1); thawing lets them all run again and the state
  * follows (cgroup-v2.rst "cgroup.freeze", "cgroup.events";
- * cgroup-v1/freezer-subsystem.rst).
+ * cgroup-v1/freezer-subsystem.rst). The variant says whether the harness knob or
+ * the v2 files are used directly. Control: the cgroup is not frozen.
  */
-static enum iso_verdict freeze(struct iso_ctx *ctx, bool direct_v2, bool do_freeze)
+static enum iso_verdict freeze(struct iso_ctx *ctx)
 {
+	bool direct_v2 = *(const enum freeze_via *)iso_ctx_arg(ctx) == FREEZE_V2_FILES;
+	bool do_freeze = !iso_ctx_is_control(ctx);
+	unsigned int ms = iso_ctx_ms(ctx, 3000), still_ms = iso_ctx_ms(ctx, 300);
 	struct iso_cg *cg = NULL;
 	struct tick_shm *sh = iso_cgu_shared(sizeof(*sh));
 	struct freezer f;
@@ -187,13 +194,14 @@ static enum iso_verdict freeze(struct iso_ctx *ctx, bool direct_v2, bool do_free
 		goto out;
 	}
 	iso_note(ctx, "freezer", "%s", f.v1 ? "v1 freezer.state" : "v2 cgroup.freeze");
+	sh->life_s = iso_ctx_ms(ctx, 20000) / 1000;
 	pid = iso_cgu_spawn(cg, member_main, sh);
 	if (pid < 0) {
 		v = iso_broken(ctx, pid, "spawn the member into the cgroup");
 		goto out;
 	}
 	memset(a, 0, sizeof(a));
-	if (wait_all_moved(sh, a, 5, 3000 * iso_ctx_time_mul(ctx)) < 0) {
+	if (wait_all_moved(sh, a, 5, ms) < 0) {
 		v = iso_broken(ctx, -ETIMEDOUT,
 			       "the member and its children did not start ticking");
 		goto out;
@@ -207,10 +215,10 @@ static enum iso_verdict freeze(struct iso_ctx *ctx, bool direct_v2, bool do_free
 		}
 		frozen_set = true;
 	}
-	reached = freezer_wait(&f, true, do_freeze ? 3000 * iso_ctx_time_mul(ctx) : 300) == 0;
+	reached = freezer_wait(&f, true, do_freeze ? ms : still_ms) == 0;
 	iso_note(ctx, "frozen_after_ms", "%llu", (unsigned long long)(iso_now_ms() - t0));
 	snapshot(sh, a);
-	iso_sleep_ms(300);
+	iso_sleep_ms(still_ms);
 	snapshot(sh, b);
 	for (int i = 0; i < NTICK && v == ISO_PASS; i++) {
 		char who[48] = "the member";
@@ -219,8 +227,8 @@ static enum iso_verdict freeze(struct iso_ctx *ctx, bool direct_v2, bool do_free
 			snprintf(who, sizeof(who), "child %d (forked before the freeze)", i);
 		if (b[i] != a[i])
 			v = iso_fail(ctx,
-				     "%s kept running (%llu ticks in 300 ms) with cgroup.freeze %s",
-				     who, (unsigned long long)(b[i] - a[i]),
+				     "%s kept running (%llu ticks in %u ms) with cgroup.freeze %s",
+				     who, (unsigned long long)(b[i] - a[i]), still_ms,
 				     do_freeze ? "1" : "unset");
 	}
 	if (v != ISO_PASS)
@@ -236,13 +244,13 @@ static enum iso_verdict freeze(struct iso_ctx *ctx, bool direct_v2, bool do_free
 		goto out;
 	}
 	frozen_set = false;
-	if (freezer_wait(&f, false, 3000 * iso_ctx_time_mul(ctx)) < 0) {
+	if (freezer_wait(&f, false, ms) < 0) {
 		v = iso_fail(ctx, "after thawing cgroup.events%s still reports frozen",
 			     f.v1 ? " (v1: freezer.state)" : "");
 		goto out;
 	}
 	snapshot(sh, a);
-	if (wait_all_moved(sh, a, 5, 3000 * iso_ctx_time_mul(ctx)) < 0)
+	if (wait_all_moved(sh, a, 5, ms) < 0)
 		v = iso_fail(ctx,
 			     "after thawing not every task runs again (counters %llu %llu %llu)",
 			     (unsigned long long)sh->count[0], (unsigned long long)sh->count[1],
@@ -258,38 +266,19 @@ out:
 	return v;
 }
 
-static enum iso_verdict freeze_stops_all_members(struct iso_ctx *ctx)
-{
-	return freeze(ctx, false, true);
-}
-
-static enum iso_verdict freeze_not_written(struct iso_ctx *ctx)
-{
-	return freeze(ctx, false, false);
-}
-
-static enum iso_verdict v2_freeze_events_frozen_follows(struct iso_ctx *ctx)
-{
-	return freeze(ctx, true, true);
-}
-
-static enum iso_verdict v2_freeze_not_written(struct iso_ctx *ctx)
-{
-	return freeze(ctx, true, false);
-}
-
 /* ---- cgroup.kill ---- */
 
 #define NSPIN 6
 
 struct spin_shm {
 	volatile uint64_t forks;
+	unsigned int life_s; /* the alarm that ends each forking task */
 };
 
 /* Forks and reaps short-lived children as fast as it can. */
 static void spin_forever(struct spin_shm *sh)
 {
-	alarm(20);
+	alarm(sh->life_s);
 	for (;;) {
 		pid_t c = fork();
 
@@ -327,10 +316,13 @@ static int forking_main(void *arg)
  * Writing 1 to cgroup.kill kills every process in the cgroup and its
  * descendants, including those forked while the kill is under way, so the
  * cgroup ends up unpopulated (cgroup-v2.rst "cgroup.kill": "... Killing a cgroup
- * tree will deal with concurrent forks appropriately").
+ * tree will deal with concurrent forks appropriately"). Control: cgroup.kill is
+ * not written.
  */
-static enum iso_verdict kill_group(struct iso_ctx *ctx, bool do_kill)
+static enum iso_verdict kill_reaches_forking_members(struct iso_ctx *ctx)
 {
+	bool do_kill = !iso_ctx_is_control(ctx);
+	unsigned int kill_ms = iso_ctx_ms(ctx, 2000);
 	struct iso_cg *cg = NULL;
 	struct spin_shm *sh = iso_cgu_shared(sizeof(*sh));
 	enum iso_verdict v = ISO_PASS;
@@ -354,12 +346,13 @@ static enum iso_verdict kill_group(struct iso_ctx *ctx, bool do_kill)
 		v = iso_cgu_knob_verdict(ctx, "cgroup.events", r);
 		goto out;
 	}
+	sh->life_s = iso_ctx_ms(ctx, 20000) / 1000;
 	pid = iso_cgu_spawn(cg, forking_main, sh);
 	if (pid < 0) {
 		v = iso_broken(ctx, pid, "spawn the forking member into the cgroup");
 		goto out;
 	}
-	if (iso_cgu_wait_counter(&sh->forks, 200, 3000 * iso_ctx_time_mul(ctx)) < 0) {
+	if (iso_cgu_wait_counter(&sh->forks, 200, iso_ctx_ms(ctx, 3000)) < 0) {
 		v = iso_broken(ctx, -ETIMEDOUT, "the members did not start forking");
 		goto out;
 	}
@@ -369,12 +362,12 @@ static enum iso_verdict kill_group(struct iso_ctx *ctx, bool do_kill)
 		v = iso_cgu_knob_verdict(ctx, "cgroup.kill", r);
 		goto out;
 	}
-	r = iso_wait_timeout(pid, &status, 2000);
+	r = iso_wait_timeout(pid, &status, kill_ms);
 	if (r == 0)
 		pid = -1;
 	/* Unpopulated: no live task left in the cgroup or below. */
 	populated = 1;
-	while (iso_now_ms() - t0 < 2000) {
+	while (iso_now_ms() - t0 < kill_ms) {
 		if (iso_cgu_read(cg, "cgroup.events", "populated", &populated) == 0 &&
 		    populated == 0)
 			break;
@@ -385,7 +378,7 @@ static enum iso_verdict kill_group(struct iso_ctx *ctx, bool do_kill)
 	iso_note(ctx, "forks_total", "%llu", (unsigned long long)sh->forks);
 	iso_note(ctx, "unpopulated_after_ms", "%llu", (unsigned long long)(iso_now_ms() - t0));
 	if (pid > 0)
-		v = iso_fail(ctx, "the forking member is still alive 2 s after %s",
+		v = iso_fail(ctx, "the forking member is still alive %u s after %s", kill_ms / 1000,
 			     do_kill ? "writing cgroup.kill" :
 				       "the start (no cgroup.kill written)");
 	else if (!WIFSIGNALED(status) || WTERMSIG(status) != SIGKILL)
@@ -403,39 +396,23 @@ out:
 	return v;
 }
 
-static enum iso_verdict kill_reaches_forking_members(struct iso_ctx *ctx)
-{
-	return kill_group(ctx, true);
-}
-
-static enum iso_verdict kill_not_written(struct iso_ctx *ctx)
-{
-	return kill_group(ctx, false);
-}
-
 static const struct iso_case cases[] = {
-	{ .id = "freeze_stops_all_members",
-	  .doc = "freezing a cgroup (v2 cgroup.freeze, v1 freezer.state) stops every member, "
-		 "children forked before included; thawing resumes them (cgroup-v2.rst, "
-		 "cgroup-v1/freezer-subsystem.rst)",
-	  .run = freeze_stops_all_members,
-	  .control = freeze_not_written,
-	  .timeout_ms = 15000,
-	  .req = { .root = true, .cgroup = ISO_CGV_USABLE } },
-	{ .id = "v2_freeze_events_frozen_follows",
-	  .doc = "v2 cgroup.freeze stops the cgroup's tasks and cgroup.events frozen follows "
-		 "freeze and thaw (cgroup-v2.rst cgroup.freeze, cgroup.events)",
-	  .run = v2_freeze_events_frozen_follows,
-	  .control = v2_freeze_not_written,
-	  .timeout_ms = 15000,
-	  .req = { .root = true, .cgroup = ISO_CGV_V2, .kernel = "5.2" } },
-	{ .id = "kill_reaches_forking_members",
-	  .doc = "cgroup.kill kills every member, including those forked during the kill "
-		 "(cgroup-v2.rst cgroup.kill)",
-	  .run = kill_reaches_forking_members,
-	  .control = kill_not_written,
-	  .timeout_ms = 15000,
-	  .req = { .root = true, .cgroup = ISO_CGV_V2, .kernel = "5.14" } },
+	ISO_VARIANT(freeze_stops_all_members, freeze, ISO_ARG(enum freeze_via, FREEZE_KNOB),
+		    .doc = "freezing a cgroup (v2 cgroup.freeze, v1 freezer.state) stops every "
+			   "member, children forked before included; thawing resumes them "
+			   "(cgroup-v2.rst, cgroup-v1/freezer-subsystem.rst)",
+		    .timeout_ms = 15000, .req = { .root = true, .cgroup = ISO_CGV_USABLE }),
+	ISO_VARIANT(v2_freeze_events_frozen_follows, freeze,
+		    ISO_ARG(enum freeze_via, FREEZE_V2_FILES),
+		    .doc = "v2 cgroup.freeze stops the cgroup's tasks and cgroup.events frozen "
+			   "follows freeze and thaw (cgroup-v2.rst cgroup.freeze, cgroup.events)",
+		    .timeout_ms = 15000,
+		    .req = { .root = true, .cgroup = ISO_CGV_V2, .kernel = "5.2" }),
+	ISO_CASE(kill_reaches_forking_members,
+		 .doc = "cgroup.kill kills every member, including those forked during the kill "
+			"(cgroup-v2.rst cgroup.kill)",
+		 .timeout_ms = 15000,
+		 .req = { .root = true, .cgroup = ISO_CGV_V2, .kernel = "5.14" }),
 };
 
 const struct iso_suite iso_suite_cgroup_freezer = ISO_SUITE("cgroup.freezer", cases);

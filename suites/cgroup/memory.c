@@ -89,14 +89,15 @@ static int hog_main(void *arg)
 struct member {
 	struct shm *sh;
 	int oom_score_adj;
+	unsigned int life_s; /* the alarm that ends it if nobody kills it */
 };
 
-/* Holds 1 MiB and sleeps until killed (alarm: never longer than 20 s). */
+/* Holds 1 MiB and sleeps until killed (alarm: never longer than life_s). */
 static int member_main(void *arg)
 {
 	struct member *m = arg;
 
-	alarm(20);
+	alarm(m->life_s);
 	if (iso_write_file("/proc/self/oom_score_adj", "%d", m->oom_score_adj) < 0)
 		return 4;
 	if (iso_cgu_touch_mib(1, NULL, ISO_CGU_KEEP) < 0)
@@ -111,6 +112,7 @@ struct writer {
 	size_t mib;
 	struct shm *sh;
 	struct iso_sync *hold; /* wait on it before closing the file (NULL: don't) */
+	unsigned int hold_ms; /* how long to wait on hold */
 };
 
 /* Writes mib MiB to an unnamed file in dir, keeps it open until released. */
@@ -157,7 +159,7 @@ static int writer_main(void *arg)
 	fdatasync(fd);
 	w->sh->done = 1;
 	if (w->hold)
-		iso_sync_wait(w->hold, 15000);
+		iso_sync_wait(w->hold, w->hold_ms);
 	close(fd);
 	return 0;
 }
@@ -193,10 +195,13 @@ static int64_t read_or(const struct iso_cg *cg, const char *knob, const char *ke
  * memory.limit_in_bytes) is killed by the OOM killer, and the cgroup's counters
  * say so: memory.events oom_kill and max (v1: memory.oom_control oom_kill and
  * memory.failcnt). cgroup-v2.rst "memory.max", "memory.events";
- * cgroup-v1/memory.rst 2.5 and 10 (OOM Control).
+ * cgroup-v1/memory.rst 2.5 and 10 (OOM Control). Control: memory.max is left
+ * unset.
  */
-static enum iso_verdict max_oom_kill(struct iso_ctx *ctx, bool limit)
+static enum iso_verdict max_triggers_oom_kill(struct iso_ctx *ctx)
 {
+	bool limit = !iso_ctx_is_control(ctx);
+	unsigned int wait_ms = iso_ctx_ms(ctx, 8000);
 	struct iso_cg *cg = NULL;
 	struct shm *sh = iso_cgu_shared(sizeof(*sh));
 	struct hog h = { .mib = 4 * LIMIT_MIB, .lock = swap_active() };
@@ -223,12 +228,12 @@ static enum iso_verdict max_oom_kill(struct iso_ctx *ctx, bool limit)
 		v = iso_broken(ctx, pid, "spawn the allocating task into the cgroup");
 		goto out;
 	}
-	r = iso_wait_timeout(pid, &status, 8000 * iso_ctx_time_mul(ctx));
+	r = iso_wait_timeout(pid, &status, wait_ms);
 	if (r < 0) {
 		iso_kill_wait(pid);
 		v = iso_fail(ctx,
-			     "the task allocating %zu MiB neither finished nor was killed in 8 s",
-			     h.mib);
+			     "the task allocating %zu MiB neither finished nor was killed in %u s",
+			     h.mib, wait_ms / 1000);
 		goto out;
 	}
 	iso_cgu_read(cg, "memory.events", "oom_kill", &ooms);
@@ -262,16 +267,6 @@ out:
 	return v;
 }
 
-static enum iso_verdict max_triggers_oom_kill(struct iso_ctx *ctx)
-{
-	return max_oom_kill(ctx, true);
-}
-
-static enum iso_verdict max_triggers_oom_kill_without_limit(struct iso_ctx *ctx)
-{
-	return max_oom_kill(ctx, false);
-}
-
 /* ---- page cache past the limit is reclaimed, not OOM-killed ---- */
 
 /*
@@ -280,15 +275,22 @@ static enum iso_verdict max_triggers_oom_kill_without_limit(struct iso_ctx *ctx)
  * killer being called (cgroup-v2.rst "Memory Ownership" and "memory.max": "If
  * a cgroup's memory usage reaches this limit and can't be reduced, the OOM
  * killer is invoked"; cgroup-v1/memory.rst 2.5 Reclaim). Checked while the
- * file is still open: memory.current stays at or below the limit.
+ * file is still open: memory.current stays at or below the limit. Control:
+ * memory.max is left unset.
  */
-static enum iso_verdict cache_reclaim(struct iso_ctx *ctx, bool limit)
+static enum iso_verdict page_cache_reclaimed_not_killed(struct iso_ctx *ctx)
 {
+	bool limit = !iso_ctx_is_control(ctx);
+	unsigned int write_ms = iso_ctx_ms(ctx, 15000);
 	const char *dir = cache_dir();
 	struct iso_cg *cg = NULL;
 	struct shm *sh = iso_cgu_shared(sizeof(*sh));
 	struct iso_sync hold = { { -1, -1 } };
-	struct writer w = { .dir = dir, .mib = 3 * LIMIT_MIB, .sh = sh, .hold = &hold };
+	struct writer w = { .dir = dir,
+			    .mib = 3 * LIMIT_MIB,
+			    .sh = sh,
+			    .hold = &hold,
+			    .hold_ms = iso_ctx_ms(ctx, 15000) };
 	enum iso_verdict v = ISO_PASS;
 	int64_t cur = -1, peak = -1, ooms = -1;
 	uint64_t deadline;
@@ -325,7 +327,7 @@ static enum iso_verdict cache_reclaim(struct iso_ctx *ctx, bool limit)
 	}
 	close(hold.fd[0]);
 	hold.fd[0] = -1;
-	deadline = iso_now_ms() + 15000 * iso_ctx_time_mul(ctx);
+	deadline = iso_now_ms() + write_ms;
 	while (!sh->done && iso_now_ms() < deadline && iso_proc_alive_after(pid, 0))
 		iso_sleep_ms(5);
 	if (sh->done) {
@@ -333,10 +335,10 @@ static enum iso_verdict cache_reclaim(struct iso_ctx *ctx, bool limit)
 		peak = read_or(cg, "memory.peak", NULL, -1);
 	}
 	iso_sync_wake(&hold);
-	r = iso_wait_timeout(pid, &status, 5000);
+	r = iso_wait_timeout(pid, &status, iso_ctx_ms(ctx, 5000));
 	if (r < 0) {
-		v = iso_fail(ctx, "the writer did not finish writing %zu MiB in 15 s (wrote %llu)",
-			     w.mib, (unsigned long long)sh->written);
+		v = iso_fail(ctx, "the writer did not finish writing %zu MiB in %u s (wrote %llu)",
+			     w.mib, write_ms / 1000, (unsigned long long)sh->written);
 		goto out;
 	}
 	pid = -1;
@@ -377,16 +379,6 @@ out:
 	return v;
 }
 
-static enum iso_verdict page_cache_reclaimed_not_killed(struct iso_ctx *ctx)
-{
-	return cache_reclaim(ctx, true);
-}
-
-static enum iso_verdict page_cache_reclaimed_without_limit(struct iso_ctx *ctx)
-{
-	return cache_reclaim(ctx, false);
-}
-
 /* ---- v1: oom_kill_disable pauses the task instead of killing it ---- */
 
 /* Reads a key of the v1 memory.oom_control file. Returns 0 or -errno. */
@@ -407,10 +399,12 @@ static int oom_control(const struct iso_cg *cg, const char *key, int64_t *out)
  * the limit is raised (cgroup-v1/memory.rst 10. OOM Control: "If OOM-killer is
  * disabled, tasks under cgroup will hang/sleep in memory cgroup's OOM-waitqueue
  * when they request accountable memory ... moving tasks or enlarging the limit
- * ...").
+ * ..."). Control: oom_kill_disable is left at 0.
  */
-static enum iso_verdict oom_disable(struct iso_ctx *ctx, bool disable)
+static enum iso_verdict v1_oom_kill_disable_pauses_task(struct iso_ctx *ctx)
 {
+	bool disable = !iso_ctx_is_control(ctx);
+	unsigned int wait_ms = iso_ctx_ms(ctx, 5000);
 	struct iso_cg *cg = NULL;
 	struct shm *sh = iso_cgu_shared(sizeof(*sh));
 	struct hog h = { .mib = 2 * LIMIT_MIB, .lock = swap_active() };
@@ -447,7 +441,7 @@ static enum iso_verdict oom_disable(struct iso_ctx *ctx, bool disable)
 		goto out;
 	}
 	iso_log(ctx, "task %d started, waiting for under_oom", (int)pid);
-	deadline = iso_now_ms() + 5000 * iso_ctx_time_mul(ctx);
+	deadline = iso_now_ms() + wait_ms;
 	while (iso_now_ms() < deadline) {
 		if (oom_control(cg, "under_oom", &under) == 0 && under > 0)
 			break;
@@ -464,14 +458,15 @@ static enum iso_verdict oom_disable(struct iso_ctx *ctx, bool disable)
 		goto out;
 	}
 	if (under < 1) {
-		v = iso_fail(ctx, "under_oom did not become 1 within 5 s (task touched %llu pages)",
-			     (unsigned long long)sh->pages);
+		v = iso_fail(ctx,
+			     "under_oom did not become 1 within %u s (task touched %llu pages)",
+			     wait_ms / 1000, (unsigned long long)sh->pages);
 		goto out;
 	}
 	iso_log(ctx, "under_oom %lld, task touched %llu pages", (long long)under,
 		(unsigned long long)sh->pages);
 	p0 = sh->pages;
-	iso_sleep_ms(200);
+	iso_sleep_ms(iso_ctx_ms(ctx, 200));
 	p1 = sh->pages;
 	iso_note(ctx, "paused_state", "%c", iso_proc_state(pid));
 	iso_note(ctx, "paused_at_mib", "%llu",
@@ -486,9 +481,10 @@ static enum iso_verdict oom_disable(struct iso_ctx *ctx, bool disable)
 		goto out;
 	}
 	iso_log(ctx, "limit raised, waiting for the task");
-	r = iso_wait_timeout(pid, &status, 5000 * iso_ctx_time_mul(ctx));
+	r = iso_wait_timeout(pid, &status, wait_ms);
 	if (r < 0) {
-		v = iso_fail(ctx, "raising the limit did not let the paused task finish in 5 s");
+		v = iso_fail(ctx, "raising the limit did not let the paused task finish in %u s",
+			     wait_ms / 1000);
 		goto out;
 	}
 	pid = -1;
@@ -509,16 +505,6 @@ out:
 	return v;
 }
 
-static enum iso_verdict v1_oom_kill_disable_pauses_task(struct iso_ctx *ctx)
-{
-	return oom_disable(ctx, true);
-}
-
-static enum iso_verdict v1_oom_kill_disable_not_set(struct iso_ctx *ctx)
-{
-	return oom_disable(ctx, false);
-}
-
 /* ---- v1: OOM notification through cgroup.event_control ---- */
 
 /*
@@ -526,9 +512,12 @@ static enum iso_verdict v1_oom_kill_disable_not_set(struct iso_ctx *ctx)
  * is signalled when the cgroup goes OOM (cgroup-v1/memory.rst 10. OOM Control,
  * "To register a notifier, an application must: create an eventfd ... write
  * string like "<event_fd> <fd of memory.oom_control>" to cgroup.event_control").
+ * Control: memory.max is left unset, so the cgroup never goes OOM.
  */
-static enum iso_verdict oom_eventfd(struct iso_ctx *ctx, bool limit)
+static enum iso_verdict v1_oom_eventfd_notifies(struct iso_ctx *ctx)
 {
+	bool limit = !iso_ctx_is_control(ctx);
+	unsigned int wait_ms = iso_ctx_ms(ctx, 8000);
 	struct iso_cg *cg = NULL;
 	struct shm *sh = iso_cgu_shared(sizeof(*sh));
 	struct hog h = { .mib = 4 * LIMIT_MIB, .lock = swap_active() };
@@ -578,14 +567,15 @@ static enum iso_verdict oom_eventfd(struct iso_ctx *ctx, bool limit)
 		v = iso_broken(ctx, pid, "spawn the allocating task into the cgroup");
 		goto out;
 	}
-	r = iso_wait_timeout(pid, &status, 8000 * iso_ctx_time_mul(ctx));
+	r = iso_wait_timeout(pid, &status, wait_ms);
 	if (r < 0) {
 		iso_kill_wait(pid);
-		v = iso_fail(ctx, "the allocating task neither finished nor was killed in 8 s");
+		v = iso_fail(ctx, "the allocating task neither finished nor was killed in %u s",
+			     wait_ms / 1000);
 		goto out;
 	}
 	pfd = (struct pollfd){ .fd = efd, .events = POLLIN };
-	poll(&pfd, 1, 500);
+	poll(&pfd, 1, (int)iso_ctx_ms(ctx, 500));
 	if (read(efd, &count, sizeof(count)) != sizeof(count))
 		count = 0;
 	oom_control(cg, "oom_kill", &ooms);
@@ -601,16 +591,6 @@ out:
 	return v;
 }
 
-static enum iso_verdict v1_oom_eventfd_notifies(struct iso_ctx *ctx)
-{
-	return oom_eventfd(ctx, true);
-}
-
-static enum iso_verdict v1_oom_eventfd_without_limit(struct iso_ctx *ctx)
-{
-	return oom_eventfd(ctx, false);
-}
-
 /* ---- v2: memory.high throttles without killing ---- */
 
 /*
@@ -619,10 +599,12 @@ static enum iso_verdict v1_oom_eventfd_without_limit(struct iso_ctx *ctx)
  * it. Lifting memory.high lets the task finish (cgroup-v2.rst "memory.high":
  * "If a cgroup's usage goes over the high boundary, the processes of the cgroup
  * are throttled and put under heavy reclaim pressure ... Going over the high
- * limit never invokes the OOM killer").
+ * limit never invokes the OOM killer"). Control: memory.high is left unset.
  */
-static enum iso_verdict high_throttle(struct iso_ctx *ctx, bool high)
+static enum iso_verdict high_throttles_without_kill(struct iso_ctx *ctx)
 {
+	bool high = !iso_ctx_is_control(ctx);
+	unsigned int held_ms = iso_ctx_ms(ctx, 1000), lifted_ms = iso_ctx_ms(ctx, 5000);
 	struct iso_cg *cg = NULL;
 	struct shm *sh = iso_cgu_shared(sizeof(*sh));
 	struct hog h = { .mib = 2 * LIMIT_MIB };
@@ -654,7 +636,7 @@ static enum iso_verdict high_throttle(struct iso_ctx *ctx, bool high)
 		v = iso_broken(ctx, pid, "spawn the allocating task into the cgroup");
 		goto out;
 	}
-	r = iso_wait_timeout(pid, &status, 1000);
+	r = iso_wait_timeout(pid, &status, held_ms);
 	mib_at_1s = sh->pages * sysconf(_SC_PAGESIZE) >> 20;
 	hev = read_or(cg, "memory.events", "high", -1);
 	iso_note(ctx, "mib_after_1s", "%llu", (unsigned long long)mib_at_1s);
@@ -671,18 +653,19 @@ static enum iso_verdict high_throttle(struct iso_ctx *ctx, bool high)
 	}
 	if (hev < 1) {
 		v = iso_fail(ctx,
-			     "the task is still allocating after 1 s but memory.events high is "
+			     "the task is still allocating after %u s but memory.events high is "
 			     "%lld",
-			     (long long)hev);
+			     held_ms / 1000, (long long)hev);
 		goto out;
 	}
 	if ((r = iso_cg_write(cg, "memory.high", "max")) < 0) {
 		v = iso_broken(ctx, r, "lift memory.high");
 		goto out;
 	}
-	r = iso_wait_timeout(pid, &status, 5000 * iso_ctx_time_mul(ctx));
+	r = iso_wait_timeout(pid, &status, lifted_ms);
 	if (r < 0) {
-		v = iso_fail(ctx, "with memory.high lifted the task did not finish in 5 s");
+		v = iso_fail(ctx, "with memory.high lifted the task did not finish in %u s",
+			     lifted_ms / 1000);
 		goto out;
 	}
 	pid = -1;
@@ -702,16 +685,6 @@ out:
 	return v;
 }
 
-static enum iso_verdict high_throttles_without_kill(struct iso_ctx *ctx)
-{
-	return high_throttle(ctx, true);
-}
-
-static enum iso_verdict high_throttles_without_high(struct iso_ctx *ctx)
-{
-	return high_throttle(ctx, false);
-}
-
 /* ---- v2: memory.oom.group ---- */
 
 #define NMEMBERS 2
@@ -719,12 +692,16 @@ static enum iso_verdict high_throttles_without_high(struct iso_ctx *ctx)
 /*
  * With memory.oom.group=1 an OOM kill in the cgroup kills every task in it, not
  * only the chosen victim; tasks with oom_score_adj -1000 are the exception and
- * are never killed (cgroup-v2.rst "memory.oom.group"). spare_first: member 0
- * sets oom_score_adj -1000 (unless protect is false) and must survive; every
- * other task must die.
+ * are never killed (cgroup-v2.rst "memory.oom.group"). The variant says whether
+ * member 0 is to be spared (spare_first): it sets oom_score_adj -1000 and must
+ * survive; every other task must die.
  */
-static enum iso_verdict oom_group(struct iso_ctx *ctx, bool group, bool spare_first, bool protect)
+static enum iso_verdict oom_group(struct iso_ctx *ctx)
 {
+	bool spare_first = *(const bool *)iso_ctx_arg(ctx), control = iso_ctx_is_control(ctx);
+	/* The control leaves out memory.oom.group, or (spare_first) the oom_score_adj. */
+	bool group = spare_first || !control, protect = spare_first && !control;
+	unsigned int wait_ms = iso_ctx_ms(ctx, 8000);
 	struct iso_cg *cg = NULL;
 	struct shm *sh = iso_cgu_shared(sizeof(*sh));
 	struct hog h = { .mib = 4 * LIMIT_MIB, .lock = swap_active() };
@@ -752,16 +729,18 @@ static enum iso_verdict oom_group(struct iso_ctx *ctx, bool group, bool spare_fi
 		goto out;
 	}
 	for (int i = 0; i < NMEMBERS; i++) {
+		int adj = i == 0 && spare_first && protect ? -1000 : 0;
+
 		m[i] = (struct member){ .sh = sh,
-					.oom_score_adj = i == 0 && spare_first && protect ? -1000 :
-											    0 };
+					.oom_score_adj = adj,
+					.life_s = iso_ctx_ms(ctx, 20000) / 1000 };
 		mp[i] = iso_cgu_spawn(cg, member_main, &m[i]);
 		if (mp[i] < 0) {
 			v = iso_broken(ctx, mp[i], "spawn a member into the cgroup");
 			goto out;
 		}
 	}
-	if (iso_cgu_wait_counter(&sh->ready, NMEMBERS, 3000) < 0) {
+	if (iso_cgu_wait_counter(&sh->ready, NMEMBERS, iso_ctx_ms(ctx, 3000)) < 0) {
 		v = iso_broken(ctx, -ETIMEDOUT, "members did not get ready");
 		goto out;
 	}
@@ -770,9 +749,10 @@ static enum iso_verdict oom_group(struct iso_ctx *ctx, bool group, bool spare_fi
 		v = iso_broken(ctx, pid, "spawn the allocating task into the cgroup");
 		goto out;
 	}
-	r = iso_wait_timeout(pid, &status, 8000 * iso_ctx_time_mul(ctx));
+	r = iso_wait_timeout(pid, &status, wait_ms);
 	if (r < 0) {
-		v = iso_fail(ctx, "the task over memory.max was not OOM-killed in 8 s");
+		v = iso_fail(ctx, "the task over memory.max was not OOM-killed in %u s",
+			     wait_ms / 1000);
 		goto out;
 	}
 	pid = -1;
@@ -785,7 +765,7 @@ static enum iso_verdict oom_group(struct iso_ctx *ctx, bool group, bool spare_fi
 		bool spare = i == 0 && spare_first;
 		int ms = 0;
 
-		r = iso_wait_timeout(mp[i], &ms, spare ? 300 : 2000);
+		r = iso_wait_timeout(mp[i], &ms, iso_ctx_ms(ctx, spare ? 300 : 2000));
 		if (r == 0)
 			mp[i] = -1;
 		if (spare && r == 0)
@@ -814,26 +794,6 @@ out:
 	return v;
 }
 
-static enum iso_verdict oom_group_kills_whole_group(struct iso_ctx *ctx)
-{
-	return oom_group(ctx, true, false, false);
-}
-
-static enum iso_verdict oom_group_not_set(struct iso_ctx *ctx)
-{
-	return oom_group(ctx, false, false, false);
-}
-
-static enum iso_verdict oom_group_spares_oom_score_adj_min(struct iso_ctx *ctx)
-{
-	return oom_group(ctx, true, true, true);
-}
-
-static enum iso_verdict oom_group_spares_unprotected(struct iso_ctx *ctx)
-{
-	return oom_group(ctx, true, true, false);
-}
-
 /* ---- v2: memory.min / memory.low protect a sibling's page cache ---- */
 
 #define PROT_PARENT_MIB 64
@@ -846,15 +806,23 @@ static enum iso_verdict oom_group_spares_unprotected(struct iso_ctx *ctx)
  * reclaimed while unprotected memory can be (cgroup-v2.rst "memory.min",
  * "memory.low", "Memory Protection"). A holds 24 MiB of page cache with 48 MiB
  * protection; B, its sibling below a 64 MiB memory.max, writes 160 MiB. Without
- * protection A's older cache is what reclaim takes.
+ * protection A's older cache is what reclaim takes. The variant is the knob.
+ * Control: the knob is left unset.
  */
-static enum iso_verdict protection(struct iso_ctx *ctx, const char *knob, bool protect)
+static enum iso_verdict protection(struct iso_ctx *ctx)
 {
+	const char *knob = iso_ctx_arg(ctx);
+	bool protect = !iso_ctx_is_control(ctx);
+	unsigned int held_ms = iso_ctx_ms(ctx, 10000), pressure_ms = iso_ctx_ms(ctx, 20000);
 	const char *dir = cache_dir();
 	struct iso_cg *p = NULL, *a = NULL, *b = NULL;
 	struct shm *sha = iso_cgu_shared(sizeof(*sha)), *shb = iso_cgu_shared(sizeof(*shb));
 	struct iso_sync hold = { { -1, -1 } };
-	struct writer wa = { .dir = dir, .mib = PROT_HELD_MIB, .sh = sha, .hold = &hold };
+	struct writer wa = { .dir = dir,
+			     .mib = PROT_HELD_MIB,
+			     .sh = sha,
+			     .hold = &hold,
+			     .hold_ms = iso_ctx_ms(ctx, 15000) };
 	struct writer wb = { .dir = dir, .mib = PROT_PRESSURE_MIB, .sh = shb };
 	enum iso_verdict v = ISO_PASS;
 	int64_t a0 = -1, a1 = -1, lowev = -1, ooms = -1;
@@ -897,8 +865,9 @@ static enum iso_verdict protection(struct iso_ctx *ctx, const char *knob, bool p
 	}
 	close(hold.fd[0]);
 	hold.fd[0] = -1;
-	if (iso_cgu_wait_counter(&sha->done, 1, 10000 * iso_ctx_time_mul(ctx)) < 0) {
-		v = iso_fail(ctx, "writing %d MiB in prot/a did not finish in 10 s", PROT_HELD_MIB);
+	if (iso_cgu_wait_counter(&sha->done, 1, held_ms) < 0) {
+		v = iso_fail(ctx, "writing %d MiB in prot/a did not finish in %u s", PROT_HELD_MIB,
+			     held_ms / 1000);
 		goto out;
 	}
 	a0 = read_or(a, "memory.current", NULL, -1);
@@ -907,10 +876,10 @@ static enum iso_verdict protection(struct iso_ctx *ctx, const char *knob, bool p
 		v = iso_broken(ctx, pb, "spawn the writer into prot/b");
 		goto out;
 	}
-	r = iso_wait_timeout(pb, &status, 20000 * iso_ctx_time_mul(ctx));
+	r = iso_wait_timeout(pb, &status, pressure_ms);
 	if (r < 0) {
-		v = iso_fail(ctx, "the pressure writer in prot/b did not finish %d MiB in 20 s",
-			     PROT_PRESSURE_MIB);
+		v = iso_fail(ctx, "the pressure writer in prot/b did not finish %d MiB in %u s",
+			     PROT_PRESSURE_MIB, pressure_ms / 1000);
 		goto out;
 	}
 	pb = -1;
@@ -945,7 +914,7 @@ out:
 	if (pb > 0)
 		iso_kill_wait(pb);
 	iso_sync_wake(&hold);
-	if (pa > 0 && iso_wait_timeout(pa, NULL, 2000) < 0)
+	if (pa > 0 && iso_wait_timeout(pa, NULL, iso_ctx_ms(ctx, 2000)) < 0)
 		iso_kill_wait(pa);
 	iso_sync_close(&hold);
 	iso_cg_destroy(b);
@@ -956,29 +925,11 @@ out:
 	return v;
 }
 
-static enum iso_verdict min_protects_page_cache(struct iso_ctx *ctx)
-{
-	return protection(ctx, "memory.min", true);
-}
-
-static enum iso_verdict min_not_set(struct iso_ctx *ctx)
-{
-	return protection(ctx, "memory.min", false);
-}
-
-static enum iso_verdict low_protects_page_cache(struct iso_ctx *ctx)
-{
-	return protection(ctx, "memory.low", true);
-}
-
-static enum iso_verdict low_not_set(struct iso_ctx *ctx)
-{
-	return protection(ctx, "memory.low", false);
-}
-
 /* ---- swap limits ---- */
 
 #define SWAP_RAM_MIB 16
+
+enum swap_knob { SWAP_V2_SWAP_MAX, SWAP_V1_MEMSW };
 
 /*
  * memory.swap.max caps the cgroup's swap: with memory.max 16 MiB and
@@ -986,10 +937,14 @@ static enum iso_verdict low_not_set(struct iso_ctx *ctx)
  * the swap limit it would finish by swapping (cgroup-v2.rst "memory.swap.max":
  * "Swap usage hard limit. If a cgroup's swap usage reaches this limit, anonymous
  * memory of the cgroup will not be swapped out"). v1: memory.memsw.limit_in_bytes
- * caps memory+swap (cgroup-v1/memory.rst 2.4 swap Extension).
+ * caps memory+swap (cgroup-v1/memory.rst 2.4 swap Extension). The variant says
+ * which of the two. Control: the swap limit is left unset.
  */
-static enum iso_verdict swap_limit(struct iso_ctx *ctx, bool v1, bool limit)
+static enum iso_verdict swap_limit(struct iso_ctx *ctx)
 {
+	bool v1 = *(const enum swap_knob *)iso_ctx_arg(ctx) == SWAP_V1_MEMSW;
+	bool limit = !iso_ctx_is_control(ctx);
+	unsigned int wait_ms = iso_ctx_ms(ctx, 20000);
 	struct iso_cg *cg = NULL;
 	struct shm *sh = iso_cgu_shared(sizeof(*sh));
 	struct hog h = { .mib = 4 * SWAP_RAM_MIB };
@@ -1043,10 +998,11 @@ static enum iso_verdict swap_limit(struct iso_ctx *ctx, bool v1, bool limit)
 		v = iso_broken(ctx, pid, "spawn the allocating task into the cgroup");
 		goto out;
 	}
-	r = iso_wait_timeout(pid, &status, 20000 * iso_ctx_time_mul(ctx));
+	r = iso_wait_timeout(pid, &status, wait_ms);
 	if (r < 0) {
 		iso_kill_wait(pid);
-		v = iso_fail(ctx, "the task neither finished nor was killed in 20 s");
+		v = iso_fail(ctx, "the task neither finished nor was killed in %u s",
+			     wait_ms / 1000);
 		goto out;
 	}
 	ooms = read_or(cg, "memory.events", "oom_kill", -1);
@@ -1065,103 +1021,55 @@ out:
 	return v;
 }
 
-static enum iso_verdict swap_max_limits_swap(struct iso_ctx *ctx)
-{
-	return swap_limit(ctx, false, true);
-}
-
-static enum iso_verdict swap_max_not_set(struct iso_ctx *ctx)
-{
-	return swap_limit(ctx, false, false);
-}
-
-static enum iso_verdict v1_memsw_limits_memory_and_swap(struct iso_ctx *ctx)
-{
-	return swap_limit(ctx, true, true);
-}
-
-static enum iso_verdict v1_memsw_not_set(struct iso_ctx *ctx)
-{
-	return swap_limit(ctx, true, false);
-}
-
 static const struct iso_case cases[] = {
-	{ .id = "max_triggers_oom_kill",
-	  .doc = "anonymous memory past memory.max is OOM-killed and counted in oom_kill "
-		 "(cgroup-v2.rst memory.max, memory.events; cgroup-v1/memory.rst)",
-	  .run = max_triggers_oom_kill,
-	  .control = max_triggers_oom_kill_without_limit,
-	  .timeout_ms = 15000,
-	  .req = { .root = true, .controllers = "memory" } },
-	{ .id = "page_cache_reclaimed_not_killed",
-	  .doc = "page cache past memory.max is reclaimed, the writer survives "
-		 "(cgroup-v2.rst memory.max; cgroup-v1/memory.rst 2.5)",
-	  .run = page_cache_reclaimed_not_killed,
-	  .control = page_cache_reclaimed_without_limit,
-	  .timeout_ms = 30000,
-	  .req = { .root = true, .controllers = "memory" } },
-	{ .id = "v1_oom_kill_disable_pauses_task",
-	  .doc = "with oom_kill_disable a task over the limit sleeps (under_oom 1) until the "
-		 "limit is raised (cgroup-v1/memory.rst 10)",
-	  .run = v1_oom_kill_disable_pauses_task,
-	  .control = v1_oom_kill_disable_not_set,
-	  .timeout_ms = 15000,
-	  .req = { .root = true, .controllers = "memory@v1" } },
-	{ .id = "v1_oom_eventfd_notifies",
-	  .doc = "an eventfd registered on memory.oom_control via cgroup.event_control fires "
-		 "on OOM (cgroup-v1/memory.rst 10)",
-	  .run = v1_oom_eventfd_notifies,
-	  .control = v1_oom_eventfd_without_limit,
-	  .timeout_ms = 15000,
-	  .req = { .root = true, .controllers = "memory@v1" } },
-	{ .id = "high_throttles_without_kill",
-	  .doc = "usage over memory.high is throttled and counted, never OOM-killed "
-		 "(cgroup-v2.rst memory.high)",
-	  .run = high_throttles_without_kill,
-	  .control = high_throttles_without_high,
-	  .timeout_ms = 15000,
-	  .req = { .root = true, .controllers = "memory@v2" } },
-	{ .id = "oom_group_kills_whole_group",
-	  .doc = "with memory.oom.group=1 an OOM kill takes every task of the cgroup "
-		 "(cgroup-v2.rst memory.oom.group)",
-	  .run = oom_group_kills_whole_group,
-	  .control = oom_group_not_set,
-	  .timeout_ms = 15000,
-	  .req = { .root = true, .controllers = "memory@v2", .kernel = "4.19" } },
-	{ .id = "oom_group_spares_oom_score_adj_min",
-	  .doc = "a task with oom_score_adj -1000 survives a memory.oom.group kill "
-		 "(cgroup-v2.rst memory.oom.group)",
-	  .run = oom_group_spares_oom_score_adj_min,
-	  .control = oom_group_spares_unprotected,
-	  .timeout_ms = 15000,
-	  .req = { .root = true, .controllers = "memory@v2", .kernel = "4.19" } },
-	{ .id = "min_protects_page_cache",
-	  .doc = "memory within memory.min is not reclaimed under a sibling's pressure "
-		 "(cgroup-v2.rst memory.min)",
-	  .run = min_protects_page_cache,
-	  .control = min_not_set,
-	  .timeout_ms = 40000,
-	  .req = { .root = true, .controllers = "memory@v2", .kernel = "4.18" } },
-	{ .id = "low_protects_page_cache",
-	  .doc = "memory within memory.low is not reclaimed while unprotected memory can be "
-		 "(cgroup-v2.rst memory.low)",
-	  .run = low_protects_page_cache,
-	  .control = low_not_set,
-	  .timeout_ms = 40000,
-	  .req = { .root = true, .controllers = "memory@v2" } },
-	{ .id = "swap_max_limits_swap",
-	  .doc = "memory.swap.max caps swap: past memory.max plus it the task is OOM-killed "
-		 "(cgroup-v2.rst memory.swap.max)",
-	  .run = swap_max_limits_swap,
-	  .control = swap_max_not_set,
-	  .timeout_ms = 30000,
-	  .req = { .root = true, .controllers = "memory@v2" } },
-	{ .id = "v1_memsw_limits_memory_and_swap",
-	  .doc = "memory.memsw.limit_in_bytes caps memory plus swap (cgroup-v1/memory.rst 2.4)",
-	  .run = v1_memsw_limits_memory_and_swap,
-	  .control = v1_memsw_not_set,
-	  .timeout_ms = 30000,
-	  .req = { .root = true, .controllers = "memory@v1" } },
+	ISO_CASE(max_triggers_oom_kill,
+		 .doc = "anonymous memory past memory.max is OOM-killed and counted in oom_kill "
+			"(cgroup-v2.rst memory.max, memory.events; cgroup-v1/memory.rst)",
+		 .timeout_ms = 15000, .req = { .root = true, .controllers = "memory" }),
+	ISO_CASE(page_cache_reclaimed_not_killed,
+		 .doc = "page cache past memory.max is reclaimed, the writer survives "
+			"(cgroup-v2.rst memory.max; cgroup-v1/memory.rst 2.5)",
+		 .timeout_ms = 30000, .req = { .root = true, .controllers = "memory" }),
+	ISO_CASE(v1_oom_kill_disable_pauses_task,
+		 .doc = "with oom_kill_disable a task over the limit sleeps (under_oom 1) until the "
+			"limit is raised (cgroup-v1/memory.rst 10)",
+		 .timeout_ms = 15000, .req = { .root = true, .controllers = "memory@v1" }),
+	ISO_CASE(v1_oom_eventfd_notifies,
+		 .doc = "an eventfd registered on memory.oom_control via cgroup.event_control fires "
+			"on OOM (cgroup-v1/memory.rst 10)",
+		 .timeout_ms = 15000, .req = { .root = true, .controllers = "memory@v1" }),
+	ISO_CASE(high_throttles_without_kill,
+		 .doc = "usage over memory.high is throttled and counted, never OOM-killed "
+			"(cgroup-v2.rst memory.high)",
+		 .timeout_ms = 15000, .req = { .root = true, .controllers = "memory@v2" }),
+	ISO_VARIANT(oom_group_kills_whole_group, oom_group, ISO_ARG(bool, false),
+		    .doc = "with memory.oom.group=1 an OOM kill takes every task of the cgroup "
+			   "(cgroup-v2.rst memory.oom.group)",
+		    .timeout_ms = 15000,
+		    .req = { .root = true, .controllers = "memory@v2", .kernel = "4.19" }),
+	ISO_VARIANT(oom_group_spares_oom_score_adj_min, oom_group, ISO_ARG(bool, true),
+		    .doc = "a task with oom_score_adj -1000 survives a memory.oom.group kill "
+			   "(cgroup-v2.rst memory.oom.group)",
+		    .timeout_ms = 15000,
+		    .req = { .root = true, .controllers = "memory@v2", .kernel = "4.19" }),
+	ISO_VARIANT(min_protects_page_cache, protection, "memory.min",
+		    .doc = "memory within memory.min is not reclaimed under a sibling's pressure "
+			   "(cgroup-v2.rst memory.min)",
+		    .timeout_ms = 40000,
+		    .req = { .root = true, .controllers = "memory@v2", .kernel = "4.18" }),
+	ISO_VARIANT(low_protects_page_cache, protection, "memory.low",
+		    .doc = "memory within memory.low is not reclaimed while unprotected memory can "
+			   "be (cgroup-v2.rst memory.low)",
+		    .timeout_ms = 40000, .req = { .root = true, .controllers = "memory@v2" }),
+	ISO_VARIANT(swap_max_limits_swap, swap_limit, ISO_ARG(enum swap_knob, SWAP_V2_SWAP_MAX),
+		    .doc = "memory.swap.max caps swap: past memory.max plus it the task is "
+			   "OOM-killed (cgroup-v2.rst memory.swap.max)",
+		    .timeout_ms = 30000, .req = { .root = true, .controllers = "memory@v2" }),
+	ISO_VARIANT(v1_memsw_limits_memory_and_swap, swap_limit,
+		    ISO_ARG(enum swap_knob, SWAP_V1_MEMSW),
+		    .doc = "memory.memsw.limit_in_bytes caps memory plus swap "
+			   "(cgroup-v1/memory.rst 2.4)",
+		    .timeout_ms = 30000, .req = { .root = true, .controllers = "memory@v1" }),
 };
 
 const struct iso_suite iso_suite_cgroup_memory = ISO_SUITE("cgroup.memory", cases);

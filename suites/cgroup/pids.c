@@ -33,11 +33,13 @@ struct fork_shm {
 /*
  * A worker that forks on command: the case writes a count to cmd, the worker
  * forks up to that many children (each sleeps until killed, never longer than
- * 20 s), stops at the first failure and reports in shm.
+ * life_s), stops at the first failure and reports in shm.
  */
 struct forker {
 	int cmd[2];
 	struct fork_shm *sh;
+	unsigned int life_s; /* the alarm that ends the worker and each child */
+	unsigned int answer_ms; /* how long the case waits for an answer */
 };
 
 static int forker_main(void *arg)
@@ -47,7 +49,7 @@ static int forker_main(void *arg)
 	int n;
 
 	close(f->cmd[1]);
-	alarm(20);
+	alarm(f->life_s);
 	while (read(f->cmd[0], &n, sizeof(n)) == sizeof(n)) {
 		int ok = 0, err = 0;
 
@@ -62,7 +64,7 @@ static int forker_main(void *arg)
 				prctl(PR_SET_PDEATHSIG, SIGKILL);
 				if (getppid() != self)
 					_exit(0);
-				alarm(20);
+				alarm(f->life_s);
 				for (;;)
 					pause();
 			}
@@ -76,10 +78,12 @@ static int forker_main(void *arg)
 }
 
 /* Starts a forker in cg. Returns its pid or -errno. */
-static pid_t forker_start(struct forker *f, const struct iso_cg *cg)
+static pid_t forker_start(struct iso_ctx *ctx, struct forker *f, const struct iso_cg *cg)
 {
 	pid_t pid;
 
+	f->life_s = iso_ctx_ms(ctx, 20000) / 1000;
+	f->answer_ms = iso_ctx_ms(ctx, 5000);
 	f->sh = iso_cgu_shared(sizeof(*f->sh));
 	if (!f->sh)
 		return -ENOMEM;
@@ -99,7 +103,7 @@ static int forker_fork(struct forker *f, int n, int *ok, int *err)
 
 	if (write(f->cmd[1], &n, sizeof(n)) != sizeof(n))
 		return -errno;
-	r = iso_cgu_wait_counter(&f->sh->seq, seq + 1, 5000);
+	r = iso_cgu_wait_counter(&f->sh->seq, seq + 1, f->answer_ms);
 	if (r < 0)
 		return r;
 	*ok = f->sh->ok;
@@ -135,10 +139,12 @@ static int64_t read_or(const struct iso_cg *cg, const char *knob, const char *ke
 /*
  * Once a cgroup holds pids.max tasks, fork() and clone() in it fail with EAGAIN
  * (cgroup-v1/pids.rst: "the number of tasks ... is not allowed to exceed
- * pids.max ... fork() returns -EAGAIN"; cgroup-v2.rst "pids.max").
+ * pids.max ... fork() returns -EAGAIN"; cgroup-v2.rst "pids.max"). Control:
+ * pids.max is not written.
  */
-static enum iso_verdict fork_eagain(struct iso_ctx *ctx, bool limit)
+static enum iso_verdict max_makes_fork_fail_with_eagain(struct iso_ctx *ctx)
 {
+	bool limit = !iso_ctx_is_control(ctx);
 	struct iso_cg *cg = NULL;
 	struct forker f = { { -1, -1 }, NULL };
 	enum iso_verdict v = ISO_PASS;
@@ -155,7 +161,7 @@ static enum iso_verdict fork_eagain(struct iso_ctx *ctx, bool limit)
 		v = iso_cgu_knob_verdict(ctx, "pids.max", r);
 		goto out;
 	}
-	pid = forker_start(&f, cg);
+	pid = forker_start(ctx, &f, cg);
 	if (pid < 0) {
 		v = iso_broken(ctx, pid, "spawn the forking worker into the cgroup");
 		goto out;
@@ -187,17 +193,9 @@ out:
 	return v;
 }
 
-static enum iso_verdict max_makes_fork_fail_with_eagain(struct iso_ctx *ctx)
-{
-	return fork_eagain(ctx, true);
-}
-
-static enum iso_verdict max_not_written(struct iso_ctx *ctx)
-{
-	return fork_eagain(ctx, false);
-}
-
 /* ---- where pids.events max counts a rejected fork ---- */
+
+enum events_rule { EVENTS_AT_LIMITING, EVENTS_IN_FORKING };
 
 /*
  * True when this host counts pids.events max hierarchically at the limiting
@@ -224,10 +222,14 @@ static bool pids_events_hierarchical(struct iso_ctx *ctx, const struct iso_cg *c
  * hier: the v2 rule since 6.12 (cgroup-v2.rst "pids.events": counted at the
  * cgroup whose limit was hit and its ancestors, not in the forking child); else
  * the v1 and older v2 rule (the event is counted in the cgroup of the forking
- * task, even when the limit that rejected it is an ancestor's).
+ * task, even when the limit that rejected it is an ancestor's). The variant is
+ * the rule the case expects (it skips where the host follows the other).
+ * Control: the parent's pids.max is not written, so no fork is rejected.
  */
-static enum iso_verdict events_max(struct iso_ctx *ctx, bool want_hier, bool limit)
+static enum iso_verdict events_max(struct iso_ctx *ctx)
 {
+	bool want_hier = *(const enum events_rule *)iso_ctx_arg(ctx) == EVENTS_AT_LIMITING;
+	bool limit = !iso_ctx_is_control(ctx);
 	struct iso_cg *p = NULL, *c = NULL;
 	struct forker f = { { -1, -1 }, NULL };
 	enum iso_verdict v = ISO_PASS;
@@ -256,7 +258,7 @@ static enum iso_verdict events_max(struct iso_ctx *ctx, bool want_hier, bool lim
 		v = iso_cgu_knob_verdict(ctx, "pids.max", r);
 		goto out;
 	}
-	pid = forker_start(&f, c);
+	pid = forker_start(ctx, &f, c);
 	if (pid < 0) {
 		v = iso_broken(ctx, pid, "spawn the forking worker into limit/fork");
 		goto out;
@@ -297,35 +299,17 @@ out:
 	return v;
 }
 
-static enum iso_verdict events_max_counted_at_limiting_ancestor(struct iso_ctx *ctx)
-{
-	return events_max(ctx, true, true);
-}
-
-static enum iso_verdict events_max_at_ancestor_without_limit(struct iso_ctx *ctx)
-{
-	return events_max(ctx, true, false);
-}
-
-static enum iso_verdict events_max_counted_in_forking_cgroup(struct iso_ctx *ctx)
-{
-	return events_max(ctx, false, true);
-}
-
-static enum iso_verdict events_max_in_forking_without_limit(struct iso_ctx *ctx)
-{
-	return events_max(ctx, false, false);
-}
-
 /* ---- "max" means no limit ---- */
 
 /*
  * Writing "max" to pids.max removes the limit: forks beyond the old limit
  * succeed and the file reads "max" (cgroup-v1/pids.rst: "pids.max ... 'max'
- * ... no limit"; cgroup-v2.rst "pids.max": default "max").
+ * ... no limit"; cgroup-v2.rst "pids.max": default "max"). Control: "max" is
+ * not written, so the limit of 8 stays.
  */
-static enum iso_verdict max_unlimited(struct iso_ctx *ctx, bool write_max)
+static enum iso_verdict max_string_means_unlimited(struct iso_ctx *ctx)
 {
+	bool write_max = !iso_ctx_is_control(ctx);
 	struct iso_cg *cg = NULL;
 	struct forker f = { { -1, -1 }, NULL };
 	enum iso_verdict v = ISO_PASS;
@@ -348,7 +332,7 @@ static enum iso_verdict max_unlimited(struct iso_ctx *ctx, bool write_max)
 	}
 	iso_cg_read(cg, "pids.max", val, sizeof(val));
 	iso_note(ctx, "pids_max", "%s", val);
-	pid = forker_start(&f, cg);
+	pid = forker_start(ctx, &f, cg);
 	if (pid < 0) {
 		v = iso_broken(ctx, pid, "spawn the forking worker into the cgroup");
 		goto out;
@@ -370,16 +354,6 @@ out:
 	return v;
 }
 
-static enum iso_verdict max_string_means_unlimited(struct iso_ctx *ctx)
-{
-	return max_unlimited(ctx, true);
-}
-
-static enum iso_verdict max_string_not_written(struct iso_ctx *ctx)
-{
-	return max_unlimited(ctx, false);
-}
-
 /* ---- a limit below current usage ---- */
 
 /*
@@ -387,10 +361,11 @@ static enum iso_verdict max_string_not_written(struct iso_ctx *ctx)
  * and new forks fail until usage drops (cgroup-v1/pids.rst: "it is possible to
  * have pids.current > pids.max ... by setting the limit to be smaller than
  * pids.current ... However, it is not possible to violate a cgroup PID policy
- * through fork() or clone()").
+ * through fork() or clone()"). Control: pids.max is not written.
  */
-static enum iso_verdict limit_below(struct iso_ctx *ctx, bool limit)
+static enum iso_verdict limit_below_current_blocks_only_forks(struct iso_ctx *ctx)
 {
+	bool limit = !iso_ctx_is_control(ctx);
 	struct iso_cg *cg = NULL;
 	struct forker f = { { -1, -1 }, NULL };
 	enum iso_verdict v = ISO_PASS;
@@ -403,7 +378,7 @@ static enum iso_verdict limit_below(struct iso_ctx *ctx, bool limit)
 		v = iso_broken(ctx, r, "create a pids cgroup");
 		goto out;
 	}
-	pid = forker_start(&f, cg);
+	pid = forker_start(ctx, &f, cg);
 	if (pid < 0) {
 		v = iso_broken(ctx, pid, "spawn the forking worker into the cgroup");
 		goto out;
@@ -419,7 +394,7 @@ static enum iso_verdict limit_below(struct iso_ctx *ctx, bool limit)
 		v = iso_cgu_knob_verdict(ctx, "pids.max", r);
 		goto out;
 	}
-	iso_sleep_ms(50);
+	iso_sleep_ms(iso_ctx_ms(ctx, 50));
 	r = forker_fork(&f, 1, &ok, &err);
 	if (r < 0) {
 		v = iso_broken(ctx, r, "worker did not answer");
@@ -444,22 +419,12 @@ out:
 	return v;
 }
 
-static enum iso_verdict limit_below_current_blocks_only_forks(struct iso_ctx *ctx)
-{
-	return limit_below(ctx, true);
-}
-
-static enum iso_verdict limit_below_current_not_written(struct iso_ctx *ctx)
-{
-	return limit_below(ctx, false);
-}
-
 /* ---- migration may exceed the limit ---- */
 
+/* Sleeps until killed, never longer than *arg seconds. */
 static int sleeper_main(void *arg)
 {
-	(void)arg;
-	alarm(20);
+	alarm(*(const unsigned int *)arg);
 	for (;;)
 		pause();
 	return 0;
@@ -468,10 +433,13 @@ static int sleeper_main(void *arg)
 /*
  * Attaching a process to a cgroup is allowed even when it takes pids.current
  * above pids.max (cgroup-v1/pids.rst: "... or attaching enough processes to the
- * cgroup such that pids.current is larger than pids.max").
+ * cgroup such that pids.current is larger than pids.max"). Control: pids.max is
+ * not written, so pids.current stays below it.
  */
-static enum iso_verdict migrate_beyond(struct iso_ctx *ctx, bool limit)
+static enum iso_verdict migration_beyond_limit_allowed(struct iso_ctx *ctx)
 {
+	bool limit = !iso_ctx_is_control(ctx);
+	unsigned int life_s = iso_ctx_ms(ctx, 20000) / 1000;
 	struct iso_cg *cg = NULL;
 	enum iso_verdict v = ISO_PASS;
 	pid_t sl[3] = { -1, -1, -1 };
@@ -489,7 +457,7 @@ static enum iso_verdict migrate_beyond(struct iso_ctx *ctx, bool limit)
 	}
 	for (int i = 0; i < 3; i++) {
 		/* The first two start inside; the third is moved in from outside. */
-		sl[i] = iso_cgu_spawn(i < 2 ? cg : NULL, sleeper_main, NULL);
+		sl[i] = iso_cgu_spawn(i < 2 ? cg : NULL, sleeper_main, &life_s);
 		if (sl[i] < 0) {
 			v = iso_broken(ctx, sl[i], "spawn sleeper %d", i);
 			goto out;
@@ -514,58 +482,32 @@ out:
 	return v;
 }
 
-static enum iso_verdict migration_beyond_limit_allowed(struct iso_ctx *ctx)
-{
-	return migrate_beyond(ctx, true);
-}
-
-static enum iso_verdict migration_without_limit(struct iso_ctx *ctx)
-{
-	return migrate_beyond(ctx, false);
-}
-
 static const struct iso_case cases[] = {
-	{ .id = "max_makes_fork_fail_with_eagain",
-	  .doc = "at pids.max tasks fork fails with EAGAIN (cgroup-v1/pids.rst, cgroup-v2.rst "
-		 "pids.max)",
-	  .run = max_makes_fork_fail_with_eagain,
-	  .control = max_not_written,
-	  .timeout_ms = 10000,
-	  .req = { .root = true, .controllers = "pids" } },
-	{ .id = "events_max_counted_at_limiting_ancestor",
-	  .doc = "a fork rejected by an ancestor's pids.max counts in that ancestor's pids.events "
-		 "max, not the child's (cgroup-v2.rst pids.events, 6.12+)",
-	  .run = events_max_counted_at_limiting_ancestor,
-	  .control = events_max_at_ancestor_without_limit,
-	  .timeout_ms = 10000,
-	  .req = { .root = true, .controllers = "pids@v2" } },
-	{ .id = "events_max_counted_in_forking_cgroup",
-	  .doc = "on v1 (and v2 before 6.12) a rejected fork counts in the forking cgroup's "
-		 "pids.events max, even when an ancestor's limit rejected it",
-	  .run = events_max_counted_in_forking_cgroup,
-	  .control = events_max_in_forking_without_limit,
-	  .timeout_ms = 10000,
-	  .req = { .root = true, .controllers = "pids" } },
-	{ .id = "max_string_means_unlimited",
-	  .doc = "writing max to pids.max removes the limit (cgroup-v1/pids.rst)",
-	  .run = max_string_means_unlimited,
-	  .control = max_string_not_written,
-	  .timeout_ms = 10000,
-	  .req = { .root = true, .controllers = "pids" } },
-	{ .id = "limit_below_current_blocks_only_forks",
-	  .doc = "pids.max below pids.current blocks forks but kills nothing "
-		 "(cgroup-v1/pids.rst)",
-	  .run = limit_below_current_blocks_only_forks,
-	  .control = limit_below_current_not_written,
-	  .timeout_ms = 10000,
-	  .req = { .root = true, .controllers = "pids" } },
-	{ .id = "migration_beyond_limit_allowed",
-	  .doc = "attaching a process may take pids.current above pids.max "
-		 "(cgroup-v1/pids.rst)",
-	  .run = migration_beyond_limit_allowed,
-	  .control = migration_without_limit,
-	  .timeout_ms = 10000,
-	  .req = { .root = true, .controllers = "pids" } },
+	ISO_CASE(max_makes_fork_fail_with_eagain,
+		 .doc = "at pids.max tasks fork fails with EAGAIN (cgroup-v1/pids.rst, "
+			"cgroup-v2.rst pids.max)",
+		 .timeout_ms = 10000, .req = { .root = true, .controllers = "pids" }),
+	ISO_VARIANT(events_max_counted_at_limiting_ancestor, events_max,
+		    ISO_ARG(enum events_rule, EVENTS_AT_LIMITING),
+		    .doc = "a fork rejected by an ancestor's pids.max counts in that ancestor's "
+			   "pids.events max, not the child's (cgroup-v2.rst pids.events, 6.12+)",
+		    .timeout_ms = 10000, .req = { .root = true, .controllers = "pids@v2" }),
+	ISO_VARIANT(events_max_counted_in_forking_cgroup, events_max,
+		    ISO_ARG(enum events_rule, EVENTS_IN_FORKING),
+		    .doc = "on v1 (and v2 before 6.12) a rejected fork counts in the forking "
+			   "cgroup's pids.events max, even when an ancestor's limit rejected it",
+		    .timeout_ms = 10000, .req = { .root = true, .controllers = "pids" }),
+	ISO_CASE(max_string_means_unlimited,
+		 .doc = "writing max to pids.max removes the limit (cgroup-v1/pids.rst)",
+		 .timeout_ms = 10000, .req = { .root = true, .controllers = "pids" }),
+	ISO_CASE(limit_below_current_blocks_only_forks,
+		 .doc = "pids.max below pids.current blocks forks but kills nothing "
+			"(cgroup-v1/pids.rst)",
+		 .timeout_ms = 10000, .req = { .root = true, .controllers = "pids" }),
+	ISO_CASE(migration_beyond_limit_allowed,
+		 .doc = "attaching a process may take pids.current above pids.max "
+			"(cgroup-v1/pids.rst)",
+		 .timeout_ms = 10000, .req = { .root = true, .controllers = "pids" }),
 };
 
 const struct iso_suite iso_suite_cgroup_pids = ISO_SUITE("cgroup.pids", cases);
