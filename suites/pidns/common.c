@@ -176,9 +176,9 @@ int pidns_case_setup(void)
 }
 
 /* Returns the count reaped or -ETIMEDOUT. */
-int pidns_reap_all(unsigned int timeout_ms)
+int pidns_reap_all(struct iso_ctx *ctx)
 {
-	uint64_t deadline = iso_now_ms() + timeout_ms;
+	uint64_t deadline = iso_now_ms() + iso_ctx_ms(ctx, 2000);
 	int n = 0;
 
 	for (;;) {
@@ -194,24 +194,23 @@ int pidns_reap_all(unsigned int timeout_ms)
 			return n;
 		if (iso_now_ms() >= deadline)
 			return -ETIMEDOUT;
-		iso_sleep_ms(2);
+		iso_sleep_ms(iso_ctx_ms(ctx, 2));
 	}
 }
 
-enum iso_verdict pidns_finish(struct iso_ctx *ctx, enum iso_verdict v)
+void pidns_reap_at_exit(struct iso_ctx **ctx)
 {
-	pidns_reap_all(pidns_ms(ctx, 2000));
-	return v;
+	pidns_reap_all(*ctx);
 }
 
 /* Returns 0 or -errno. */
-int pidns_wait_or_kill(pid_t pid, int *status, unsigned int timeout_ms)
+int pidns_wait_or_kill(struct iso_ctx *ctx, pid_t pid, int *status, unsigned int timeout_ms)
 {
 	int r = iso_wait_timeout(pid, status, timeout_ms);
 
 	if (r == -ETIMEDOUT) {
 		kill(pid, SIGKILL);
-		iso_wait_timeout(pid, status, 5000);
+		iso_wait_timeout(pid, status, iso_ctx_ms(ctx, 5000));
 	}
 	return r;
 }
@@ -227,9 +226,9 @@ int pidns_spawn_report(struct iso_ctx *ctx, unsigned long flags, int (*fn)(void 
 	if (pid < 0)
 		return pid;
 	pidns_chan_parent(ch);
-	r = pidns_recv(ch->rep[0], rep, len, pidns_ms(ctx, 3000));
+	r = pidns_recv(ch->rep[0], rep, len, iso_ctx_ms(ctx, 3000));
 	close_fd(&ch->cmd[1]);
-	w = pidns_wait_or_kill(pid, NULL, pidns_ms(ctx, 3000));
+	w = pidns_wait_or_kill(ctx, pid, NULL, iso_ctx_ms(ctx, 3000));
 	if (r < 0)
 		return r;
 	if (r != (ssize_t)len)
@@ -385,9 +384,4 @@ const char *pidns_status_str(int status, char *buf, size_t len)
 	else
 		snprintf(buf, len, "status 0x%x", status);
 	return buf;
-}
-
-unsigned int pidns_ms(struct iso_ctx *ctx, unsigned int ms)
-{
-	return ms * iso_ctx_time_mul(ctx);
 }

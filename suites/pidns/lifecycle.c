@@ -33,10 +33,16 @@ struct orphan_rep {
 	int new_ppid; /* getppid() after that parent exited */
 };
 
+struct orphan_arg {
+	struct pidns_chan *ch;
+	const struct iso_ctx *ctx; /* the case's, for B's waits */
+};
+
 /* init -> A -> B; A exits; B reports whom it was reparented to. */
 static int orphan_init(void *p)
 {
-	struct pidns_chan *ch = p;
+	struct orphan_arg *oa = p;
+	struct pidns_chan *ch = oa->ch;
 	struct orphan_rep r = { getpid(), 0, 0 };
 	pid_t a;
 
@@ -48,10 +54,10 @@ static int orphan_init(void *p)
 		r.parent_pid = getpid();
 		b = fork();
 		if (b == 0) {
-			uint64_t deadline = iso_now_ms() + 3000;
+			uint64_t deadline = iso_now_ms() + iso_ctx_ms(oa->ctx, 3000);
 
 			while (getppid() == r.parent_pid && iso_now_ms() < deadline)
-				iso_sleep_ms(1);
+				iso_sleep_ms(iso_ctx_ms(oa->ctx, 1));
 			r.new_ppid = getppid();
 			_exit(pidns_send(ch->rep[1], &r, sizeof(r)) < 0);
 		}
@@ -71,18 +77,20 @@ static int orphan_init(void *p)
  * reaper search stops at the namespace. Control: no CLONE_NEWPID, the orphan goes
  * to the case (subreaper), not to the process standing in for init.
  */
-static enum iso_verdict orphan_reparented_to_namespace_init(struct iso_ctx *ctx, bool newpid)
+static enum iso_verdict orphan_reparented_to_namespace_init(struct iso_ctx *ctx)
 {
+	_cleanup_reap_ struct iso_ctx *reap = ctx;
+	unsigned long flags = iso_ctx_is_control(ctx) ? 0 : CLONE_NEWPID;
 	_cleanup_chan_ struct pidns_chan ch = PIDNS_CHAN_INIT;
+	struct orphan_arg a = { &ch, ctx };
 	struct orphan_rep r;
 	int e;
 
 	if ((e = pidns_case_setup()) < 0 || (e = pidns_chan_open(&ch)) < 0)
 		return iso_broken(ctx, e, "set up the case");
-	e = pidns_spawn_report(ctx, newpid ? CLONE_NEWPID : 0, orphan_init, &ch, &ch, &r,
-			       sizeof(r));
+	e = pidns_spawn_report(ctx, flags, orphan_init, &a, &ch, &r, sizeof(r));
 	/* Without CLONE_NEWPID the orphan came to us. */
-	pidns_reap_all(pidns_ms(ctx, 2000));
+	pidns_reap_all(ctx);
 	if (e < 0)
 		return iso_broken(ctx, e, "clone an init whose grandchild is orphaned");
 	iso_note(ctx, "init_pid", "%d", r.init_pid);
@@ -129,8 +137,10 @@ static int init_then_exit(void *p)
  * Init's child holds the only write end of a pipe; the pipe reports EOF once that
  * child is gone. Control: no CLONE_NEWPID, the child outlives its parent.
  */
-static enum iso_verdict init_exit_kills_namespace(struct iso_ctx *ctx, bool newpid)
+static enum iso_verdict init_exit_kills_namespace(struct iso_ctx *ctx)
 {
+	_cleanup_reap_ struct iso_ctx *reap = ctx;
+	unsigned long flags = iso_ctx_is_control(ctx) ? 0 : CLONE_NEWPID;
 	_cleanup_chan_ struct pidns_chan ch = PIDNS_CHAN_INIT;
 	struct exit_arg a = { &ch, { -1, -1 } };
 	_cleanup_close_ int life_rd = -1;
@@ -144,33 +154,33 @@ static enum iso_verdict init_exit_kills_namespace(struct iso_ctx *ctx, bool newp
 	    (pipe2(a.life, O_CLOEXEC) < 0 && (e = -errno)))
 		return iso_broken(ctx, e, "set up the case");
 	life_rd = a.life[0];
-	init = iso_spawn(newpid ? CLONE_NEWPID : 0, init_then_exit, &a);
+	init = iso_spawn(flags, init_then_exit, &a);
 	close(a.life[1]);
 	if (init < 0)
 		return iso_broken(ctx, init, "clone");
 	pidns_chan_parent(&ch);
-	e = pidns_recv(ch.rep[0], &c_inside, sizeof(c_inside), pidns_ms(ctx, 3000));
+	e = pidns_recv(ch.rep[0], &c_inside, sizeof(c_inside), iso_ctx_ms(ctx, 3000));
 	if (e != sizeof(c_inside))
 		return iso_broken(ctx, e < 0 ? e : -EPROTO, "read init's report");
 	c_host = pidns_find_child(init);
 	if (c_host < 0)
 		return iso_broken(ctx, c_host, "find init's child in /proc");
 	pidns_chan_close(&ch);
-	if ((e = pidns_wait_or_kill(init, &status, pidns_ms(ctx, 3000))) < 0)
+	if ((e = pidns_wait_or_kill(ctx, init, &status, iso_ctx_ms(ctx, 3000))) < 0)
 		return iso_broken(ctx, e, "wait for init to exit");
 	init = -1;
 	iso_note(ctx, "init", "%s", pidns_status_str(status, st, sizeof(st)));
 	iso_note(ctx, "child_pid", "%d (outside %d)", (int)c_inside, (int)c_host);
 	p = (struct pollfd){ .fd = life_rd, .events = POLLIN };
-	e = poll(&p, 1, (int)pidns_ms(ctx, 500));
+	e = poll(&p, 1, (int)iso_ctx_ms(ctx, 500));
 	if (e <= 0) {
 		/* It is our child now (subreaper): no pid reuse before we reap it. */
 		kill(c_host, SIGKILL);
-		pidns_reap_all(pidns_ms(ctx, 2000));
+		pidns_reap_all(ctx);
 		return iso_fail(ctx, "init's child (pid %d) still ran %u ms after init exited",
-				(int)c_host, pidns_ms(ctx, 500));
+				(int)c_host, iso_ctx_ms(ctx, 500));
 	}
-	pidns_reap_all(pidns_ms(ctx, 2000));
+	pidns_reap_all(ctx);
 	return ISO_PASS;
 }
 
@@ -214,8 +224,10 @@ static int join_then_fork(void *p)
  * process"). Control: no CLONE_NEWPID, the fd names the case's own namespace and
  * the fork succeeds.
  */
-static enum iso_verdict fork_into_dead_namespace_fails_enomem(struct iso_ctx *ctx, bool newpid)
+static enum iso_verdict fork_into_dead_namespace_fails_enomem(struct iso_ctx *ctx)
 {
+	_cleanup_reap_ struct iso_ctx *reap = ctx;
+	unsigned long flags = iso_ctx_is_control(ctx) ? 0 : CLONE_NEWPID;
 	_cleanup_chan_ struct pidns_chan ch = PIDNS_CHAN_INIT, ch2 = PIDNS_CHAN_INIT;
 	struct join_fork_arg ja = { &ch2, -1 };
 	_cleanup_close_ int nsfd = -1;
@@ -228,11 +240,11 @@ static enum iso_verdict fork_into_dead_namespace_fails_enomem(struct iso_ctx *ct
 	if ((e = pidns_case_setup()) < 0 || (e = pidns_chan_open(&ch)) < 0 ||
 	    (e = pidns_chan_open(&ch2)) < 0)
 		return iso_broken(ctx, e, "set up the case");
-	init = iso_spawn(newpid ? CLONE_NEWPID : 0, pidns_idle, &ch);
+	init = iso_spawn(flags, pidns_idle, &ch);
 	if (init < 0)
 		return iso_broken(ctx, init, "clone");
 	pidns_chan_parent(&ch);
-	e = pidns_recv(ch.rep[0], &rr, sizeof(rr), pidns_ms(ctx, 3000));
+	e = pidns_recv(ch.rep[0], &rr, sizeof(rr), iso_ctx_ms(ctx, 3000));
 	if (e != sizeof(rr))
 		return iso_broken(ctx, e < 0 ? e : -EPROTO, "read init's report");
 	snprintf(path, sizeof(path), "/proc/%d/ns/pid", (int)init);
@@ -240,7 +252,7 @@ static enum iso_verdict fork_into_dead_namespace_fails_enomem(struct iso_ctx *ct
 	if (nsfd < 0)
 		return iso_broken(ctx, -errno, "open %s", path);
 	pidns_chan_close(&ch);
-	if ((e = pidns_wait_or_kill(init, NULL, pidns_ms(ctx, 3000))) < 0)
+	if ((e = pidns_wait_or_kill(ctx, init, NULL, iso_ctx_ms(ctx, 3000))) < 0)
 		return iso_broken(ctx, e, "wait for init to exit");
 	init = -1;
 	ja.nsfd = nsfd;
@@ -265,6 +277,7 @@ static enum iso_verdict fork_into_dead_namespace_fails_enomem(struct iso_ctx *ct
 struct unshare_arg {
 	struct pidns_chan *ch;
 	bool newpid;
+	unsigned int ms; /* how long to wait for the child's report */
 };
 
 struct unshare_rep {
@@ -303,7 +316,7 @@ static int unshare_then_fork(void *p)
 		_exit(pidns_send(pp[1], kid, sizeof(kid)) < 0);
 	}
 	close(pp[1]);
-	if (k < 0 || pidns_recv(pp[0], kid, sizeof(kid), 3000) != sizeof(kid))
+	if (k < 0 || pidns_recv(pp[0], kid, sizeof(kid), a->ms) != sizeof(kid))
 		return 1;
 	waitpid(k, NULL, 0);
 	r.child_pid = kid[0];
@@ -319,10 +332,11 @@ static int unshare_then_fork(void *p)
  * Control: no unshare, the child stays in the caller's namespace with an ordinary
  * pid.
  */
-static enum iso_verdict unshare_moves_children_not_caller(struct iso_ctx *ctx, bool newpid)
+static enum iso_verdict unshare_moves_children_not_caller(struct iso_ctx *ctx)
 {
+	_cleanup_reap_ struct iso_ctx *reap = ctx;
 	_cleanup_chan_ struct pidns_chan ch = PIDNS_CHAN_INIT;
-	struct unshare_arg a = { &ch, newpid };
+	struct unshare_arg a = { &ch, !iso_ctx_is_control(ctx), iso_ctx_ms(ctx, 3000) };
 	struct unshare_rep r;
 	int e;
 
@@ -389,11 +403,11 @@ static int fork_twice(void *p)
  * (pid_namespaces(7), "The namespace init process"). Control: no unshare, the
  * second fork succeeds.
  */
-static enum iso_verdict unshare_fork_after_first_child_exits_fails_enomem(struct iso_ctx *ctx,
-									  bool newpid)
+static enum iso_verdict unshare_fork_after_first_child_exits_fails_enomem(struct iso_ctx *ctx)
 {
+	_cleanup_reap_ struct iso_ctx *reap = ctx;
 	_cleanup_chan_ struct pidns_chan ch = PIDNS_CHAN_INIT;
-	struct unshare_arg a = { &ch, newpid };
+	struct unshare_arg a = { &ch, !iso_ctx_is_control(ctx) };
 	struct second_fork_rep r;
 	int e;
 
@@ -438,10 +452,11 @@ static int unshare_twice(void *p)
  * EINVAL (pid_namespaces(7), "setns(2) and unshare(2) semantics"; unshare(2),
  * ERRORS). Control: no first unshare, the "second" one succeeds.
  */
-static enum iso_verdict unshare_newpid_only_once(struct iso_ctx *ctx, bool newpid)
+static enum iso_verdict unshare_newpid_only_once(struct iso_ctx *ctx)
 {
+	_cleanup_reap_ struct iso_ctx *reap = ctx;
 	_cleanup_chan_ struct pidns_chan ch = PIDNS_CHAN_INIT;
-	struct unshare_arg a = { &ch, newpid };
+	struct unshare_arg a = { &ch, !iso_ctx_is_control(ctx) };
 	struct twice_rep r;
 	int e;
 
@@ -459,9 +474,31 @@ static enum iso_verdict unshare_newpid_only_once(struct iso_ctx *ctx, bool newpi
 	return ISO_PASS;
 }
 
-PIDNS_PAIR(orphan_reparented_to_namespace_init)
-PIDNS_PAIR(init_exit_kills_namespace)
-PIDNS_PAIR(fork_into_dead_namespace_fails_enomem)
-PIDNS_PAIR(unshare_moves_children_not_caller)
-PIDNS_PAIR(unshare_fork_after_first_child_exits_fails_enomem)
-PIDNS_PAIR(unshare_newpid_only_once)
+static const struct iso_case cases[] = {
+	ISO_CASE(orphan_reparented_to_namespace_init,
+		 .doc = "an orphan in a PID namespace is reparented to the namespace's init, not to "
+			"a subreaper outside (pid_namespaces(7))",
+		 .timeout_ms = 5000, .req = { .root = true, .ns = CLONE_NEWPID }),
+	ISO_CASE(init_exit_kills_namespace,
+		 .doc = "when the init of a PID namespace exits the kernel SIGKILLs every other "
+			"process of the namespace (pid_namespaces(7))",
+		 .timeout_ms = 5000, .req = { .root = true, .ns = CLONE_NEWPID }),
+	ISO_CASE(fork_into_dead_namespace_fails_enomem,
+		 .doc = "after its init exits, fork after setns into the namespace fails with ENOMEM "
+			"(pid_namespaces(7))",
+		 .timeout_ms = 5000, .req = { .root = true, .ns = CLONE_NEWPID, .kernel = "3.8" }),
+	ISO_CASE(unshare_moves_children_not_caller,
+		 .doc = "unshare(CLONE_NEWPID) leaves the caller's pid and namespace alone; its next "
+			"child is PID 1 of the new namespace (pid_namespaces(7), unshare(2))",
+		 .timeout_ms = 5000, .req = { .root = true, .ns = CLONE_NEWPID }),
+	ISO_CASE(unshare_fork_after_first_child_exits_fails_enomem,
+		 .doc = "after unshare(CLONE_NEWPID), once the first child (the init) exits, further "
+			"forks fail with ENOMEM (pid_namespaces(7))",
+		 .timeout_ms = 5000, .req = { .root = true, .ns = CLONE_NEWPID }),
+	ISO_CASE(unshare_newpid_only_once,
+		 .doc = "a second unshare(CLONE_NEWPID) by the same process fails with EINVAL "
+			"(pid_namespaces(7), unshare(2))",
+		 .timeout_ms = 5000, .req = { .root = true, .ns = CLONE_NEWPID }),
+};
+
+const struct iso_cases pidns_lifecycle_cases = ISO_CASES(cases);

@@ -65,8 +65,10 @@ static int nest_level(void *p)
  * at, and expects the next clone to fail. Control: no CLONE_NEWPID, the chain goes
  * one level past the limit without an error.
  */
-static enum iso_verdict nesting_stops_at_32_levels(struct iso_ctx *ctx, bool newpid)
+static enum iso_verdict nesting_stops_at_32_levels(struct iso_ctx *ctx)
 {
+	_cleanup_reap_ struct iso_ctx *reap = ctx;
+	unsigned long flags = iso_ctx_is_control(ctx) ? 0 : CLONE_NEWPID;
 	struct nest_shared *sh, got;
 	struct nest_arg a = { 0 };
 	struct utsname u;
@@ -86,14 +88,14 @@ static enum iso_verdict nesting_stops_at_32_levels(struct iso_ctx *ctx, bool new
 	sh = mmap(NULL, sizeof(*sh), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (sh == MAP_FAILED)
 		return iso_broken(ctx, -errno, "mmap");
-	a = (struct nest_arg){ sh, newpid ? CLONE_NEWPID : 0, 0, avail + 1 };
+	a = (struct nest_arg){ sh, flags, 0, avail + 1 };
 	first = iso_spawn(a.flags, nest_level, &a);
 	if (first < 0) {
 		munmap(sh, sizeof(*sh));
 		return iso_broken(ctx, first, "clone the first level");
 	}
-	e = pidns_wait_or_kill(first, NULL, pidns_ms(ctx, 4000));
-	pidns_reap_all(pidns_ms(ctx, 2000));
+	e = pidns_wait_or_kill(ctx, first, NULL, iso_ctx_ms(ctx, 4000));
+	pidns_reap_all(ctx);
 	got = *sh;
 	munmap(sh, sizeof(*sh));
 	if (e < 0)
@@ -127,8 +129,10 @@ static enum iso_verdict nesting_stops_at_32_levels(struct iso_ctx *ctx, bool new
  * Control: no CLONE_NEWPID, the child's namespace is the case's own, whose parent
  * (if any) the case cannot see.
  */
-static enum iso_verdict ns_get_parent_is_creator_namespace(struct iso_ctx *ctx, bool newpid)
+static enum iso_verdict ns_get_parent_is_creator_namespace(struct iso_ctx *ctx)
 {
+	_cleanup_reap_ struct iso_ctx *reap = ctx;
+	unsigned long flags = iso_ctx_is_control(ctx) ? 0 : CLONE_NEWPID;
 	_cleanup_chan_ struct pidns_chan ch = PIDNS_CHAN_INIT;
 	_cleanup_close_ int nsfd = -1, parent = -1;
 	_cleanup_pid_ pid_t init = -1;
@@ -140,11 +144,11 @@ static enum iso_verdict ns_get_parent_is_creator_namespace(struct iso_ctx *ctx, 
 
 	if ((e = pidns_case_setup()) < 0 || (e = pidns_chan_open(&ch)) < 0)
 		return iso_broken(ctx, e, "set up the case");
-	init = iso_spawn(newpid ? CLONE_NEWPID : 0, pidns_idle, &ch);
+	init = iso_spawn(flags, pidns_idle, &ch);
 	if (init < 0)
 		return iso_broken(ctx, init, "clone");
 	pidns_chan_parent(&ch);
-	e = pidns_recv(ch.rep[0], &rr, sizeof(rr), pidns_ms(ctx, 3000));
+	e = pidns_recv(ch.rep[0], &rr, sizeof(rr), iso_ctx_ms(ctx, 3000));
 	if (e != sizeof(rr))
 		return iso_broken(ctx, e < 0 ? e : -EPROTO, "read the child's report");
 	snprintf(path, sizeof(path), "/proc/%d/ns/pid", (int)init);
@@ -154,9 +158,9 @@ static enum iso_verdict ns_get_parent_is_creator_namespace(struct iso_ctx *ctx, 
 	parent = ioctl(nsfd, NS_GET_PARENT);
 	e = parent < 0 ? errno : 0;
 	pidns_chan_close(&ch);
-	pidns_wait_or_kill(init, NULL, pidns_ms(ctx, 3000));
+	pidns_wait_or_kill(ctx, init, NULL, iso_ctx_ms(ctx, 3000));
 	init = -1;
-	pidns_reap_all(pidns_ms(ctx, 2000));
+	pidns_reap_all(ctx);
 	if (e == ENOTTY || e == EINVAL)
 		return iso_skip(ctx, "ioctl(NS_GET_PARENT) is missing (Linux 4.9+): %s",
 				strerror(e));
@@ -183,6 +187,7 @@ static enum iso_verdict ns_get_parent_is_creator_namespace(struct iso_ctx *ctx, 
 struct join_arg {
 	struct pidns_chan *ch;
 	char path[64]; /* the ns file to join */
+	unsigned int ms; /* how long to wait for the child's report */
 };
 
 struct join_rep {
@@ -227,7 +232,7 @@ static int join_and_fork(void *p)
 		_exit(pidns_send(pp[1], kid, sizeof(kid)) < 0);
 	}
 	close(pp[1]);
-	if (k < 0 || pidns_recv(pp[0], kid, sizeof(kid), 3000) != sizeof(kid))
+	if (k < 0 || pidns_recv(pp[0], kid, sizeof(kid), a->ms) != sizeof(kid))
 		return 1;
 	waitpid(k, NULL, 0);
 	r.child_pid = kid[0];
@@ -240,7 +245,7 @@ static int join_and_fork(void *p)
 static enum iso_verdict check_join(struct iso_ctx *ctx, const char *path)
 {
 	_cleanup_chan_ struct pidns_chan ch = PIDNS_CHAN_INIT;
-	struct join_arg a = { &ch, "" };
+	struct join_arg a = { &ch, "", iso_ctx_ms(ctx, 3000) };
 	struct join_rep r;
 	int e;
 
@@ -290,8 +295,10 @@ static enum iso_verdict check_join(struct iso_ctx *ctx, const char *path)
  * (pid_namespaces(7), "setns(2) and unshare(2) semantics"; setns(2)). Control: no
  * CLONE_NEWPID, the target is the caller's own namespace and the child stays there.
  */
-static enum iso_verdict setns_pid_places_next_child(struct iso_ctx *ctx, bool newpid)
+static enum iso_verdict setns_pid_places_next_child(struct iso_ctx *ctx)
 {
+	_cleanup_reap_ struct iso_ctx *reap = ctx;
+	unsigned long flags = iso_ctx_is_control(ctx) ? 0 : CLONE_NEWPID;
 	_cleanup_chan_ struct pidns_chan ch = PIDNS_CHAN_INIT;
 	_cleanup_pid_ pid_t init = -1;
 	struct pidns_ready rr;
@@ -301,19 +308,19 @@ static enum iso_verdict setns_pid_places_next_child(struct iso_ctx *ctx, bool ne
 
 	if ((e = pidns_case_setup()) < 0 || (e = pidns_chan_open(&ch)) < 0)
 		return iso_broken(ctx, e, "set up the case");
-	init = iso_spawn(newpid ? CLONE_NEWPID : 0, pidns_idle, &ch);
+	init = iso_spawn(flags, pidns_idle, &ch);
 	if (init < 0)
 		return iso_broken(ctx, init, "clone");
 	pidns_chan_parent(&ch);
-	e = pidns_recv(ch.rep[0], &rr, sizeof(rr), pidns_ms(ctx, 3000));
+	e = pidns_recv(ch.rep[0], &rr, sizeof(rr), iso_ctx_ms(ctx, 3000));
 	if (e != sizeof(rr))
 		return iso_broken(ctx, e < 0 ? e : -EPROTO, "read the child's report");
 	snprintf(path, sizeof(path), "/proc/%d/ns/pid", (int)init);
 	v = check_join(ctx, path);
 	pidns_chan_close(&ch);
-	pidns_wait_or_kill(init, NULL, pidns_ms(ctx, 3000));
+	pidns_wait_or_kill(ctx, init, NULL, iso_ctx_ms(ctx, 3000));
 	init = -1;
-	pidns_reap_all(pidns_ms(ctx, 2000));
+	pidns_reap_all(ctx);
 	return v;
 }
 
@@ -356,10 +363,11 @@ static int unshare_and_hold(void *p)
  * init (pid_namespaces(7), "setns(2) and unshare(2) semantics"). Control: no
  * unshare, pid_for_children is the caller's own namespace and the child stays there.
  */
-static enum iso_verdict setns_pid_for_children_places_next_child(struct iso_ctx *ctx, bool newpid)
+static enum iso_verdict setns_pid_for_children_places_next_child(struct iso_ctx *ctx)
 {
+	_cleanup_reap_ struct iso_ctx *reap = ctx;
 	_cleanup_chan_ struct pidns_chan ch = PIDNS_CHAN_INIT;
-	struct unshared_arg a = { &ch, newpid };
+	struct unshared_arg a = { &ch, !iso_ctx_is_control(ctx) };
 	_cleanup_pid_ pid_t holder = -1;
 	struct pidns_ready rr;
 	enum iso_verdict v;
@@ -372,7 +380,7 @@ static enum iso_verdict setns_pid_for_children_places_next_child(struct iso_ctx 
 	if (holder < 0)
 		return iso_broken(ctx, holder, "fork");
 	pidns_chan_parent(&ch);
-	e = pidns_recv(ch.rep[0], &rr, sizeof(rr), pidns_ms(ctx, 3000));
+	e = pidns_recv(ch.rep[0], &rr, sizeof(rr), iso_ctx_ms(ctx, 3000));
 	if (e != sizeof(rr))
 		return iso_broken(ctx, e < 0 ? e : -EPROTO, "read the holder's report");
 	if (rr.err)
@@ -382,9 +390,9 @@ static enum iso_verdict setns_pid_for_children_places_next_child(struct iso_ctx 
 		return iso_skip(ctx, "%s is missing (Linux 4.12+)", path);
 	v = check_join(ctx, path);
 	pidns_chan_close(&ch);
-	pidns_wait_or_kill(holder, NULL, pidns_ms(ctx, 3000));
+	pidns_wait_or_kill(ctx, holder, NULL, iso_ctx_ms(ctx, 3000));
 	holder = -1;
-	pidns_reap_all(pidns_ms(ctx, 2000));
+	pidns_reap_all(ctx);
 	return v;
 }
 
@@ -410,8 +418,10 @@ static int join_ancestor(void *p)
  * (pid_namespaces(7), "Nesting PID namespaces"; setns(2), ERRORS). Control: no
  * CLONE_NEWPID, the case's namespace is the child's own and setns succeeds.
  */
-static enum iso_verdict setns_cannot_enter_ancestor(struct iso_ctx *ctx, bool newpid)
+static enum iso_verdict setns_cannot_enter_ancestor(struct iso_ctx *ctx)
 {
+	_cleanup_reap_ struct iso_ctx *reap = ctx;
+	unsigned long flags = iso_ctx_is_control(ctx) ? 0 : CLONE_NEWPID;
 	_cleanup_chan_ struct pidns_chan ch = PIDNS_CHAN_INIT;
 	_cleanup_close_ int nsfd = open("/proc/self/ns/pid", O_RDONLY | O_CLOEXEC);
 	struct ancestor_arg a = { &ch, nsfd };
@@ -421,8 +431,7 @@ static enum iso_verdict setns_cannot_enter_ancestor(struct iso_ctx *ctx, bool ne
 		return iso_broken(ctx, -errno, "open /proc/self/ns/pid");
 	if ((e = pidns_case_setup()) < 0 || (e = pidns_chan_open(&ch)) < 0)
 		return iso_broken(ctx, e, "set up the case");
-	e = pidns_spawn_report(ctx, newpid ? CLONE_NEWPID : 0, join_ancestor, &a, &ch, &err,
-			       sizeof(err));
+	e = pidns_spawn_report(ctx, flags, join_ancestor, &a, &ch, &err, sizeof(err));
 	if (e < 0)
 		return iso_broken(ctx, e, "clone a child that joins the case's namespace");
 	iso_note(ctx, "setns_into_parent_ns", "%s", err ? strerror(err) : "0");
@@ -433,8 +442,28 @@ static enum iso_verdict setns_cannot_enter_ancestor(struct iso_ctx *ctx, bool ne
 	return ISO_PASS;
 }
 
-PIDNS_PAIR(nesting_stops_at_32_levels)
-PIDNS_PAIR(ns_get_parent_is_creator_namespace)
-PIDNS_PAIR(setns_pid_places_next_child)
-PIDNS_PAIR(setns_pid_for_children_places_next_child)
-PIDNS_PAIR(setns_cannot_enter_ancestor)
+static const struct iso_case cases[] = {
+	ISO_CASE(nesting_stops_at_32_levels,
+		 .doc = "PID namespaces nest 32 levels deep; one more clone(CLONE_NEWPID) fails with "
+			"ENOSPC (EUSERS before 4.9) (pid_namespaces(7), clone(2))",
+		 .timeout_ms = 10000, .req = { .root = true, .ns = CLONE_NEWPID, .kernel = "3.7" }),
+	ISO_CASE(ns_get_parent_is_creator_namespace,
+		 .doc = "NS_GET_PARENT on a child PID namespace returns its creator's namespace "
+			"(ioctl_ns(2), pid_namespaces(7))",
+		 .timeout_ms = 5000, .req = { .root = true, .ns = CLONE_NEWPID, .kernel = "4.9" }),
+	ISO_CASE(setns_pid_places_next_child,
+		 .doc = "setns into another process's PID namespace leaves the caller in place; its "
+			"next child joins that namespace with getppid() 0 (setns(2), "
+			"pid_namespaces(7))",
+		 .timeout_ms = 5000, .req = { .root = true, .ns = CLONE_NEWPID, .kernel = "3.8" }),
+	ISO_CASE(setns_pid_for_children_places_next_child,
+		 .doc = "setns through /proc/PID/ns/pid_for_children makes the caller's next child "
+			"join that namespace (namespaces(7), pid_namespaces(7))",
+		 .timeout_ms = 5000, .req = { .root = true, .ns = CLONE_NEWPID, .kernel = "4.12" }),
+	ISO_CASE(setns_cannot_enter_ancestor,
+		 .doc = "a process cannot setns into an ancestor PID namespace: EINVAL "
+			"(pid_namespaces(7), setns(2))",
+		 .timeout_ms = 5000, .req = { .root = true, .ns = CLONE_NEWPID, .kernel = "3.8" }),
+};
+
+const struct iso_cases pidns_nesting_cases = ISO_CASES(cases);

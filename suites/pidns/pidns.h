@@ -1,13 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The PID namespace suite: helpers its files share, and the cases suite.c lists.
+ * The PID namespace suite: helpers its files share, and the case tables suite.c joins.
  *
- * Every case is one function taking the isolation as a flag (CLONE_NEWPID on or off,
- * a fresh /proc or not); PIDNS_PAIR defines its two thin entry points, pidns_NAME
- * (the assertion with the isolation) and pidns_NAME_control (the same assertion
- * without it, which must fail). Processes a case forks report back over pipes (struct pidns_chan);
- * nothing of theirs outlives the case: each is reaped, and the case process is a
- * child subreaper so that orphans of a negative control come back to it.
+ * Every case is one function for the case and its negative control: it reads
+ * iso_ctx_is_control() to leave the isolation out (CLONE_NEWPID, a fresh /proc).
+ * Processes a case forks report back over pipes (struct pidns_chan); nothing of
+ * theirs outlives the case: each is reaped, and the case process is a child
+ * subreaper so that orphans of a negative control come back to it.
  */
 #ifndef PIDNS_H
 #define PIDNS_H
@@ -17,47 +16,11 @@
 
 #include "iso.h"
 
-#define PIDNS_PAIR(name)                                             \
-	enum iso_verdict pidns_##name(struct iso_ctx *ctx)           \
-	{                                                            \
-		return pidns_finish(ctx, name(ctx, true));           \
-	}                                                            \
-	enum iso_verdict pidns_##name##_control(struct iso_ctx *ctx) \
-	{                                                            \
-		return pidns_finish(ctx, name(ctx, false));          \
-	}
-
-#define PIDNS_DECLARE(name)                                 \
-	enum iso_verdict pidns_##name(struct iso_ctx *ctx); \
-	enum iso_verdict pidns_##name##_control(struct iso_ctx *ctx);
-
-/* signals.c: the PID 1 signal matrix, one case per sender x handler. */
-PIDNS_DECLARE(init_signal_from_self_unhandled)
-PIDNS_DECLARE(init_signal_from_self_handled)
-PIDNS_DECLARE(init_signal_from_inside_unhandled)
-PIDNS_DECLARE(init_signal_from_inside_handled)
-PIDNS_DECLARE(init_signal_from_parent_unhandled)
-PIDNS_DECLARE(init_signal_from_parent_handled)
-/* visibility.c */
-PIDNS_DECLARE(first_child_is_pid1)
-PIDNS_DECLARE(fresh_proc_shows_only_namespace_pids)
-PIDNS_DECLARE(inherited_proc_shows_host_pids)
-PIDNS_DECLARE(parent_sees_child_pids_under_other_numbers)
-PIDNS_DECLARE(child_sees_nothing_of_parent)
-PIDNS_DECLARE(kill_all_from_inside_stays_inside)
-/* lifecycle.c */
-PIDNS_DECLARE(orphan_reparented_to_namespace_init)
-PIDNS_DECLARE(init_exit_kills_namespace)
-PIDNS_DECLARE(fork_into_dead_namespace_fails_enomem)
-PIDNS_DECLARE(unshare_moves_children_not_caller)
-PIDNS_DECLARE(unshare_fork_after_first_child_exits_fails_enomem)
-PIDNS_DECLARE(unshare_newpid_only_once)
-/* nesting.c */
-PIDNS_DECLARE(nesting_stops_at_32_levels)
-PIDNS_DECLARE(ns_get_parent_is_creator_namespace)
-PIDNS_DECLARE(setns_pid_places_next_child)
-PIDNS_DECLARE(setns_pid_for_children_places_next_child)
-PIDNS_DECLARE(setns_cannot_enter_ancestor)
+/* Each case file's table, in the order of the suite (suite.c). */
+extern const struct iso_cases pidns_signals_cases;
+extern const struct iso_cases pidns_visibility_cases;
+extern const struct iso_cases pidns_lifecycle_cases;
+extern const struct iso_cases pidns_nesting_cases;
 
 /* ---- common.c ---- */
 
@@ -92,7 +55,8 @@ int pidns_chan_child(struct pidns_chan *c);
 
 /* Writes all of buf. Returns 0 or -errno. */
 int pidns_send(int fd, const void *buf, size_t len);
-/* Reads exactly len bytes within timeout_ms. Returns len, 0 on EOF, -ETIMEDOUT or -errno. */
+/* Reads exactly len bytes within timeout_ms (scaled by the caller: iso_ctx_ms, or a value a
+ * child got through its arg). Returns len, 0 on EOF, -ETIMEDOUT or -errno. */
 ssize_t pidns_recv(int fd, void *buf, size_t len, unsigned int timeout_ms);
 /* Waits for a command byte (EINTR restarts). Returns the byte, 0 on EOF, or -errno. */
 int pidns_wait_cmd(int fd);
@@ -103,16 +67,22 @@ int pidns_wait_cmd(int fd);
  * orphaned outside any new PID namespace come back to the case. Returns 0 or -errno.
  */
 int pidns_case_setup(void);
+/* Reaps every child of the caller (orphans included) within iso_ctx_ms(ctx, 2000).
+ * Returns the count, or -ETIMEDOUT if some are still running. */
+int pidns_reap_all(struct iso_ctx *ctx);
 /*
- * Called by the PIDNS_PAIR entry points after the case (and its cleanup attributes)
- * returned: reaps what came back to the case as subreaper, on every path. Returns v.
+ * The first declaration of every case, `_cleanup_reap_ struct iso_ctx *reap = ctx;`:
+ * cleanup attributes run in reverse order, so this one runs after the case's others
+ * (its fds and children) on every path, and reaps what came back to the case as
+ * subreaper (pidns_reap_all).
  */
-enum iso_verdict pidns_finish(struct iso_ctx *ctx, enum iso_verdict v);
-/* Reaps every child of the caller (orphans included) within timeout_ms. Returns the
- * count, or -ETIMEDOUT if some are still running. */
-int pidns_reap_all(unsigned int timeout_ms);
-/* Waits for pid; on timeout kills it. Returns 0 or -errno; *status as waitpid's. */
-int pidns_wait_or_kill(pid_t pid, int *status, unsigned int timeout_ms);
+void pidns_reap_at_exit(struct iso_ctx **ctx);
+#define _cleanup_reap_ __attribute__((cleanup(pidns_reap_at_exit)))
+/*
+ * Waits up to timeout_ms (scaled by the caller) for pid; on timeout kills it and
+ * waits iso_ctx_ms(ctx, 5000) more. Returns 0 or -errno; *status as waitpid's.
+ */
+int pidns_wait_or_kill(struct iso_ctx *ctx, pid_t pid, int *status, unsigned int timeout_ms);
 /*
  * The common shape of a case: spawns fn(arg) with clone flags (arg holds ch, opened
  * by the caller), reads one report of len bytes from ch->rep, closes ch->cmd (the
@@ -156,7 +126,5 @@ bool pidns_uid_in_use(uid_t uid);
 const char *pidns_status_str(int status, char *buf, size_t len);
 /* "SIGTERM" for SIGTERM. */
 const char *pidns_sig_name(int sig);
-/* Milliseconds scaled by --timeout-mul. */
-unsigned int pidns_ms(struct iso_ctx *ctx, unsigned int ms);
 
 #endif

@@ -172,7 +172,7 @@ static int run_cell(struct iso_ctx *ctx, unsigned long flags, enum sender s, boo
 	if (init < 0)
 		return init;
 	pidns_chan_parent(&ch);
-	r = pidns_recv(ch.rep[0], &m, sizeof(m), pidns_ms(ctx, 2000));
+	r = pidns_recv(ch.rep[0], &m, sizeof(m), iso_ctx_ms(ctx, 2000));
 	if (r != sizeof(m) || m.type != 'R') {
 		iso_kill_wait(init);
 		return r < 0 ? r : -EPROTO;
@@ -187,12 +187,12 @@ static int run_cell(struct iso_ctx *ctx, unsigned long flags, enum sender s, boo
 	}
 	/* A closed pipe here means init is already gone; waitpid says how. */
 	pidns_send(ch.cmd[1], "g", 1);
-	deadline = iso_now_ms() + pidns_ms(ctx, 2000);
+	deadline = iso_now_ms() + iso_ctx_ms(ctx, 2000);
 	while (out->got == OUT_NONE) {
 		struct pollfd p = { .fd = ch.rep[0], .events = POLLIN };
 
-		if (ch.rep[0] >= 0 && poll(&p, 1, 5) > 0) {
-			r = pidns_recv(ch.rep[0], &m, sizeof(m), pidns_ms(ctx, 1000));
+		if (ch.rep[0] >= 0 && poll(&p, 1, (int)iso_ctx_ms(ctx, 5)) > 0) {
+			r = pidns_recv(ch.rep[0], &m, sizeof(m), iso_ctx_ms(ctx, 1000));
 			if (r == sizeof(m) && m.type == 'S') {
 				out->sender_pid = m.a;
 				out->send_err = m.c;
@@ -208,7 +208,7 @@ static int run_cell(struct iso_ctx *ctx, unsigned long flags, enum sender s, boo
 				ch.rep[0] = -1;
 			}
 		} else if (ch.rep[0] < 0) {
-			iso_sleep_ms(2);
+			iso_sleep_ms(iso_ctx_ms(ctx, 2));
 		}
 		r = waitpid(init, &st, WNOHANG | WUNTRACED | __WALL);
 		if (r == init) {
@@ -231,9 +231,9 @@ static int run_cell(struct iso_ctx *ctx, unsigned long flags, enum sender s, boo
 	if (init > 0) {
 		if (out->got == OUT_STOPPED)
 			kill(init, SIGKILL);
-		pidns_wait_or_kill(init, NULL, pidns_ms(ctx, 2000));
+		pidns_wait_or_kill(ctx, init, NULL, iso_ctx_ms(ctx, 2000));
 	}
-	r = pidns_reap_all(pidns_ms(ctx, 2000));
+	r = pidns_reap_all(ctx);
 	if (r < 0)
 		return r;
 	return out->got == OUT_NONE ? -ETIMEDOUT : 0;
@@ -270,8 +270,24 @@ static void describe(const struct cell *c, char *buf, size_t len)
 	}
 }
 
-static enum iso_verdict signal_row(struct iso_ctx *ctx, bool newpid, enum sender s, bool handler)
+/* One row of the matrix: who sends, and whether init has a handler. */
+struct sig_row {
+	enum sender sender;
+	bool handler;
+};
+
+/*
+ * One body for the six rows (the variant names the sender and the handler): every
+ * signal of the row against a fresh init, its outcome as pid_namespaces(7) states
+ * it (see the top of this file). Control: no CLONE_NEWPID, "init" is an ordinary
+ * process.
+ */
+static enum iso_verdict init_signal_row(struct iso_ctx *ctx)
 {
+	_cleanup_reap_ struct iso_ctx *reap = ctx;
+	const struct sig_row *row = iso_ctx_arg(ctx);
+	enum sender s = row->sender;
+	bool handler = row->handler, newpid = !iso_ctx_is_control(ctx);
 	unsigned long flags = newpid ? CLONE_NEWPID : 0;
 	char mismatch[900] = "", got[64], want[64];
 	size_t off = 0;
@@ -333,39 +349,40 @@ static enum iso_verdict signal_row(struct iso_ctx *ctx, bool newpid, enum sender
 	return ISO_PASS;
 }
 
-static enum iso_verdict init_signal_from_self_unhandled(struct iso_ctx *ctx, bool newpid)
-{
-	return signal_row(ctx, newpid, FROM_SELF, false);
-}
+static const struct iso_case cases[] = {
+	ISO_VARIANT(init_signal_from_self_unhandled, init_signal_row,
+		    ISO_ARG(struct sig_row, FROM_SELF, false),
+		    .doc = "PID 1 signalling itself: no signal without a handler is delivered, not "
+			   "even SIGKILL or SIGSTOP (pid_namespaces(7))",
+		    .timeout_ms = 10000, .req = { .root = true, .ns = CLONE_NEWPID }),
+	ISO_VARIANT(init_signal_from_self_handled, init_signal_row,
+		    ISO_ARG(struct sig_row, FROM_SELF, true),
+		    .doc = "PID 1 signalling itself: signals it has a handler for are delivered; "
+			   "SIGKILL and SIGSTOP cannot get one and stay dropped (pid_namespaces(7))",
+		    .timeout_ms = 10000, .req = { .root = true, .ns = CLONE_NEWPID }),
+	ISO_VARIANT(init_signal_from_inside_unhandled, init_signal_row,
+		    ISO_ARG(struct sig_row, FROM_INSIDE, false),
+		    .doc = "another process of the namespace cannot deliver any signal PID 1 has no "
+			   "handler for, SIGKILL and SIGSTOP included (pid_namespaces(7))",
+		    .timeout_ms = 10000, .req = { .root = true, .ns = CLONE_NEWPID }),
+	ISO_VARIANT(init_signal_from_inside_handled, init_signal_row,
+		    ISO_ARG(struct sig_row, FROM_INSIDE, true),
+		    .doc = "another process of the namespace delivers to PID 1 the signals it "
+			   "handles, with its own pid in si_pid; SIGKILL and SIGSTOP stay dropped "
+			   "(pid_namespaces(7))",
+		    .timeout_ms = 10000, .req = { .root = true, .ns = CLONE_NEWPID }),
+	ISO_VARIANT(
+		init_signal_from_parent_unhandled, init_signal_row,
+		ISO_ARG(struct sig_row, FROM_PARENT, false),
+		.doc = "from the parent namespace, unhandled signals to PID 1 are dropped except "
+		       "SIGKILL and SIGSTOP, which are forced (pid_namespaces(7))",
+		.timeout_ms = 10000, .req = { .root = true, .ns = CLONE_NEWPID }),
+	ISO_VARIANT(
+		init_signal_from_parent_handled, init_signal_row,
+		ISO_ARG(struct sig_row, FROM_PARENT, true),
+		.doc = "from the parent namespace, handled signals reach PID 1 with si_pid 0 and "
+		       "SIGKILL and SIGSTOP are forced (pid_namespaces(7))",
+		.timeout_ms = 10000, .req = { .root = true, .ns = CLONE_NEWPID }),
+};
 
-static enum iso_verdict init_signal_from_self_handled(struct iso_ctx *ctx, bool newpid)
-{
-	return signal_row(ctx, newpid, FROM_SELF, true);
-}
-
-static enum iso_verdict init_signal_from_inside_unhandled(struct iso_ctx *ctx, bool newpid)
-{
-	return signal_row(ctx, newpid, FROM_INSIDE, false);
-}
-
-static enum iso_verdict init_signal_from_inside_handled(struct iso_ctx *ctx, bool newpid)
-{
-	return signal_row(ctx, newpid, FROM_INSIDE, true);
-}
-
-static enum iso_verdict init_signal_from_parent_unhandled(struct iso_ctx *ctx, bool newpid)
-{
-	return signal_row(ctx, newpid, FROM_PARENT, false);
-}
-
-static enum iso_verdict init_signal_from_parent_handled(struct iso_ctx *ctx, bool newpid)
-{
-	return signal_row(ctx, newpid, FROM_PARENT, true);
-}
-
-PIDNS_PAIR(init_signal_from_self_unhandled)
-PIDNS_PAIR(init_signal_from_self_handled)
-PIDNS_PAIR(init_signal_from_inside_unhandled)
-PIDNS_PAIR(init_signal_from_inside_handled)
-PIDNS_PAIR(init_signal_from_parent_unhandled)
-PIDNS_PAIR(init_signal_from_parent_handled)
+const struct iso_cases pidns_signals_cases = ISO_CASES(cases);

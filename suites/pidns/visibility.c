@@ -39,15 +39,17 @@ static int report_ids(void *p)
  * (pid_namespaces(7), "The namespace init process" and "Nesting PID namespaces").
  * Control: no CLONE_NEWPID, the child keeps an ordinary pid and a visible parent.
  */
-static enum iso_verdict first_child_is_pid1(struct iso_ctx *ctx, bool newpid)
+static enum iso_verdict first_child_is_pid1(struct iso_ctx *ctx)
 {
+	_cleanup_reap_ struct iso_ctx *reap = ctx;
+	unsigned long flags = iso_ctx_is_control(ctx) ? 0 : CLONE_NEWPID;
 	_cleanup_chan_ struct pidns_chan ch = PIDNS_CHAN_INIT;
 	struct ids_rep r;
 	int e;
 
 	if ((e = pidns_case_setup()) < 0 || (e = pidns_chan_open(&ch)) < 0)
 		return iso_broken(ctx, e, "set up the case");
-	e = pidns_spawn_report(ctx, newpid ? CLONE_NEWPID : 0, report_ids, &ch, &ch, &r, sizeof(r));
+	e = pidns_spawn_report(ctx, flags, report_ids, &ch, &ch, &r, sizeof(r));
 	if (e < 0)
 		return iso_broken(ctx, e, "clone a child and read its getpid()/getppid()");
 	iso_note(ctx, "getpid", "%d", r.pid);
@@ -147,14 +149,16 @@ static void note_pids(struct iso_ctx *ctx, const struct proc_rep *r)
  * "/proc and PID namespaces"). Control: no CLONE_NEWPID, the fresh proc lists the
  * host's processes.
  */
-static enum iso_verdict fresh_proc_shows_only_namespace_pids(struct iso_ctx *ctx, bool newpid)
+static enum iso_verdict fresh_proc_shows_only_namespace_pids(struct iso_ctx *ctx)
 {
+	_cleanup_reap_ struct iso_ctx *reap = ctx;
+	unsigned long flags = CLONE_NEWNS | (iso_ctx_is_control(ctx) ? 0 : CLONE_NEWPID);
 	struct proc_rep r;
 	int e;
 
 	if ((e = pidns_case_setup()) < 0)
 		return iso_broken(ctx, e, "set up the case");
-	e = proc_view(ctx, CLONE_NEWNS | (newpid ? CLONE_NEWPID : 0), true, &r);
+	e = proc_view(ctx, flags, true, &r);
 	if (e < 0)
 		return iso_broken(ctx, e, "clone a child that mounts a fresh proc");
 	if (r.err)
@@ -178,8 +182,10 @@ static enum iso_verdict fresh_proc_shows_only_namespace_pids(struct iso_ctx *ctx
  * reader, decides what is visible). Control: the same check on a freshly mounted
  * proc, which must not show the parent namespace's processes.
  */
-static enum iso_verdict inherited_proc_shows_host_pids(struct iso_ctx *ctx, bool inherited)
+static enum iso_verdict inherited_proc_shows_host_pids(struct iso_ctx *ctx)
 {
+	_cleanup_reap_ struct iso_ctx *reap = ctx;
+	bool inherited = !iso_ctx_is_control(ctx);
 	struct proc_rep r;
 	int e;
 
@@ -249,8 +255,10 @@ static void nspid_str(const long *ids, int n, char *buf, size_t len)
  * namespace in to the process's own (pid_namespaces(7), "Nesting PID namespaces";
  * proc(5), NSpid). Control: no CLONE_NEWPID, NSpid has one level.
  */
-static enum iso_verdict parent_sees_child_pids_under_other_numbers(struct iso_ctx *ctx, bool newpid)
+static enum iso_verdict parent_sees_child_pids_under_other_numbers(struct iso_ctx *ctx)
 {
+	_cleanup_reap_ struct iso_ctx *reap = ctx;
+	unsigned long flags = iso_ctx_is_control(ctx) ? 0 : CLONE_NEWPID;
 	_cleanup_chan_ struct pidns_chan ch = PIDNS_CHAN_INIT;
 	struct hold_arg a = { &ch };
 	_cleanup_pid_ pid_t init = -1;
@@ -262,11 +270,11 @@ static enum iso_verdict parent_sees_child_pids_under_other_numbers(struct iso_ct
 
 	if ((e = pidns_case_setup()) < 0 || (e = pidns_chan_open(&ch)) < 0)
 		return iso_broken(ctx, e, "set up the case");
-	init = iso_spawn(newpid ? CLONE_NEWPID : 0, init_with_child, &a);
+	init = iso_spawn(flags, init_with_child, &a);
 	if (init < 0)
 		return iso_broken(ctx, init, "clone");
 	pidns_chan_parent(&ch);
-	e = pidns_recv(ch.rep[0], &r, sizeof(r), pidns_ms(ctx, 3000));
+	e = pidns_recv(ch.rep[0], &r, sizeof(r), iso_ctx_ms(ctx, 3000));
 	if (e != sizeof(r))
 		return iso_broken(ctx, e < 0 ? e : -EPROTO, "read the child's report");
 	g_host = pidns_find_child(init);
@@ -299,9 +307,9 @@ static enum iso_verdict parent_sees_child_pids_under_other_numbers(struct iso_ct
 			(int)init, s_i, r.self, (int)g_host, s_g, r.g);
 	close(ch.cmd[1]);
 	ch.cmd[1] = -1;
-	pidns_wait_or_kill(init, NULL, pidns_ms(ctx, 3000));
+	pidns_wait_or_kill(ctx, init, NULL, iso_ctx_ms(ctx, 3000));
 	init = -1;
-	pidns_reap_all(pidns_ms(ctx, 2000));
+	pidns_reap_all(ctx);
 	return ISO_PASS;
 }
 
@@ -333,8 +341,10 @@ static int probe_outside(void *p)
  * fails with ESRCH (pid_namespaces(7), "Nesting PID namespaces"). Control: no
  * CLONE_NEWPID, the same pids are there.
  */
-static enum iso_verdict child_sees_nothing_of_parent(struct iso_ctx *ctx, bool newpid)
+static enum iso_verdict child_sees_nothing_of_parent(struct iso_ctx *ctx)
 {
+	_cleanup_reap_ struct iso_ctx *reap = ctx;
+	unsigned long flags = iso_ctx_is_control(ctx) ? 0 : CLONE_NEWPID;
 	_cleanup_chan_ struct pidns_chan ch = PIDNS_CHAN_INIT;
 	struct blind_arg a = { &ch, { getpid(), getppid() } };
 	static const char *const who[] = { "the case's own process", "the runner" };
@@ -343,8 +353,7 @@ static enum iso_verdict child_sees_nothing_of_parent(struct iso_ctx *ctx, bool n
 
 	if ((e = pidns_case_setup()) < 0 || (e = pidns_chan_open(&ch)) < 0)
 		return iso_broken(ctx, e, "set up the case");
-	e = pidns_spawn_report(ctx, newpid ? CLONE_NEWPID : 0, probe_outside, &a, &ch, &r,
-			       sizeof(r));
+	e = pidns_spawn_report(ctx, flags, probe_outside, &a, &ch, &r, sizeof(r));
 	if (e < 0)
 		return iso_broken(ctx, e, "clone a child that probes the parent's pids");
 	for (int i = 0; i < 2; i++) {
@@ -466,7 +475,7 @@ static int probe_ask(struct iso_ctx *ctx, struct pidns_chan *ch, struct probe_re
 
 	if (e < 0)
 		return e;
-	n = pidns_recv(ch->rep[0], r, sizeof(*r), pidns_ms(ctx, 2000));
+	n = pidns_recv(ch->rep[0], r, sizeof(*r), iso_ctx_ms(ctx, 2000));
 	return n == sizeof(*r) ? 0 : n < 0 ? (int)n : -EPROTO;
 }
 
@@ -490,8 +499,10 @@ static int64_t unused_uid(struct iso_ctx *ctx)
  * other process of the host in either mode. Control: no CLONE_NEWPID, the outside
  * probe is hit too.
  */
-static enum iso_verdict kill_all_from_inside_stays_inside(struct iso_ctx *ctx, bool newpid)
+static enum iso_verdict kill_all_from_inside_stays_inside(struct iso_ctx *ctx)
 {
+	_cleanup_reap_ struct iso_ctx *reap = ctx;
+	unsigned long flags = iso_ctx_is_control(ctx) ? 0 : CLONE_NEWPID;
 	_cleanup_chan_ struct pidns_chan ch = PIDNS_CHAN_INIT, inner = PIDNS_CHAN_INIT,
 					 outer = PIDNS_CHAN_INIT;
 	struct killall_arg a = { &ch, &inner, &outer, 0 };
@@ -514,20 +525,20 @@ static enum iso_verdict kill_all_from_inside_stays_inside(struct iso_ctx *ctx, b
 	if (outside < 0)
 		return iso_broken(ctx, outside, "fork the outside probe");
 	pidns_chan_parent(&outer);
-	if ((e = pidns_recv(outer.rep[0], &ro, sizeof(ro), pidns_ms(ctx, 2000))) != sizeof(ro))
+	if ((e = pidns_recv(outer.rep[0], &ro, sizeof(ro), iso_ctx_ms(ctx, 2000))) != sizeof(ro))
 		return iso_broken(ctx, e < 0 ? e : -EPROTO, "start the outside probe");
 	if ((e = pidns_chan_open(&ch)) < 0 || (e = pidns_chan_open(&inner)) < 0)
 		return iso_broken(ctx, e, "pipe");
-	init = iso_spawn(newpid ? CLONE_NEWPID : 0, killall_init, &a);
+	init = iso_spawn(flags, killall_init, &a);
 	if (init < 0)
 		return iso_broken(ctx, init, "clone");
 	pidns_chan_parent(&ch);
 	pidns_chan_parent(&inner);
-	if ((e = pidns_recv(inner.rep[0], &ri, sizeof(ri), pidns_ms(ctx, 2000))) != sizeof(ri))
+	if ((e = pidns_recv(inner.rep[0], &ri, sizeof(ri), iso_ctx_ms(ctx, 2000))) != sizeof(ri))
 		return iso_broken(ctx, e < 0 ? e : -EPROTO, "start the inside probe");
 	if ((e = pidns_send(ch.cmd[1], "g", 1)) < 0)
 		return iso_broken(ctx, e, "start the sender");
-	n = pidns_recv(ch.rep[0], res, sizeof(res), pidns_ms(ctx, 2000));
+	n = pidns_recv(ch.rep[0], res, sizeof(res), iso_ctx_ms(ctx, 2000));
 	if (n != sizeof(res))
 		return iso_broken(ctx, n < 0 ? n : -EPROTO, "read the sender's kill(-1) result");
 	if (res[1] < 0)
@@ -540,10 +551,10 @@ static enum iso_verdict kill_all_from_inside_stays_inside(struct iso_ctx *ctx, b
 	pidns_chan_close(&ch);
 	pidns_chan_close(&inner);
 	pidns_chan_close(&outer);
-	pidns_wait_or_kill(init, NULL, pidns_ms(ctx, 2000));
-	pidns_wait_or_kill(outside, NULL, pidns_ms(ctx, 2000));
+	pidns_wait_or_kill(ctx, init, NULL, iso_ctx_ms(ctx, 2000));
+	pidns_wait_or_kill(ctx, outside, NULL, iso_ctx_ms(ctx, 2000));
 	init = outside = -1;
-	pidns_reap_all(pidns_ms(ctx, 2000));
+	pidns_reap_all(ctx);
 	if (ro.hits)
 		return iso_fail(ctx,
 				"kill(-1, SIGUSR1) from inside reached a process of the parent "
@@ -557,9 +568,32 @@ static enum iso_verdict kill_all_from_inside_stays_inside(struct iso_ctx *ctx, b
 	return ISO_PASS;
 }
 
-PIDNS_PAIR(first_child_is_pid1)
-PIDNS_PAIR(fresh_proc_shows_only_namespace_pids)
-PIDNS_PAIR(inherited_proc_shows_host_pids)
-PIDNS_PAIR(parent_sees_child_pids_under_other_numbers)
-PIDNS_PAIR(child_sees_nothing_of_parent)
-PIDNS_PAIR(kill_all_from_inside_stays_inside)
+static const struct iso_case cases[] = {
+	ISO_CASE(first_child_is_pid1,
+		 .doc = "the first process of a new PID namespace has getpid() 1 and getppid() 0 "
+			"(pid_namespaces(7))",
+		 .timeout_ms = 5000, .req = { .root = true, .ns = CLONE_NEWPID }),
+	ISO_CASE(
+		fresh_proc_shows_only_namespace_pids,
+		.doc = "a proc mounted inside a new PID namespace lists only that namespace's "
+		       "processes and /proc/self is 1 (pid_namespaces(7), /proc and PID namespaces)",
+		.timeout_ms = 5000, .req = { .root = true, .ns = CLONE_NEWPID | CLONE_NEWNS }),
+	ISO_CASE(inherited_proc_shows_host_pids,
+		 .doc = "without a fresh proc mount a new PID namespace still sees the host's "
+			"processes in /proc: the /proc instance decides (pid_namespaces(7))",
+		 .timeout_ms = 5000, .req = { .root = true, .ns = CLONE_NEWPID | CLONE_NEWNS }),
+	ISO_CASE(parent_sees_child_pids_under_other_numbers,
+		 .doc = "the parent namespace sees every process of a child namespace under another "
+			"pid, listed by NSpid in /proc/PID/status (pid_namespaces(7), proc(5))",
+		 .timeout_ms = 5000, .req = { .root = true, .ns = CLONE_NEWPID, .kernel = "4.1" }),
+	ISO_CASE(child_sees_nothing_of_parent,
+		 .doc = "from inside a PID namespace the parent namespace's pids do not exist: "
+			"kill(pid, 0) gives ESRCH (pid_namespaces(7))",
+		 .timeout_ms = 5000, .req = { .root = true, .ns = CLONE_NEWPID }),
+	ISO_CASE(kill_all_from_inside_stays_inside,
+		 .doc = "kill(-1) from inside a PID namespace reaches the namespace's processes and "
+			"nothing outside it (kill(2), pid_namespaces(7))",
+		 .timeout_ms = 5000, .req = { .root = true, .ns = CLONE_NEWPID }),
+};
+
+const struct iso_cases pidns_visibility_cases = ISO_CASES(cases);
