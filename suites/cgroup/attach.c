@@ -103,21 +103,24 @@ static int trio_main(void *arg)
 	return 0;
 }
 
-/* Starts a three-thread process (outside any test cgroup); tids[0] is its pid. */
-static pid_t trio_start(pid_t tids[3])
+/*
+ * Starts a three-thread process (outside any test cgroup); tids[0] is its pid.
+ * Returns the pid or -errno.
+ */
+static pid_t trio_start(struct iso_ctx *ctx, pid_t tids[3])
 {
 	int fd[2], r;
 	pid_t pid;
 
 	if (pipe2(fd, O_CLOEXEC) < 0)
 		return -errno;
-	pid = cgcpu_spawn_in(NULL, trio_main, fd);
+	pid = cgcpu_spawn_in(ctx, NULL, trio_main, fd);
 	close(fd[1]);
 	if (pid < 0) {
 		close(fd[0]);
 		return pid;
 	}
-	r = read_ids(fd[0], tids, 3, 5000);
+	r = read_ids(fd[0], tids, 3, iso_ctx_ms(ctx, 5000));
 	close(fd[0]);
 	if (r < 0) {
 		iso_kill_wait(pid);
@@ -135,8 +138,9 @@ static pid_t trio_start(pid_t tids[3])
  * Control: the pid is written to the thread-level file instead (tasks; v2's
  * cgroup.threads, which refuses a move across domains); the other two threads stay.
  */
-static enum iso_verdict procs_moves_thread_group(struct iso_ctx *ctx, bool procs)
+static enum iso_verdict procs_moves_thread_group(struct iso_ctx *ctx)
 {
+	bool procs = !iso_ctx_is_control(ctx);
 	struct iso_cg *cg = NULL;
 	_cleanup_pid_ pid_t pid = -1;
 	pid_t tids[3];
@@ -145,7 +149,7 @@ static enum iso_verdict procs_moves_thread_group(struct iso_ctx *ctx, bool procs
 
 	if (r < 0)
 		return cgcpu_create_failed(ctx, r, "create cgroup");
-	pid = trio_start(tids);
+	pid = trio_start(ctx, tids);
 	if (pid < 0) {
 		v = iso_broken(ctx, pid, "start a process with three threads");
 		goto out;
@@ -192,16 +196,6 @@ out:
 	return v;
 }
 
-static enum iso_verdict procs_moves_thread_group_run(struct iso_ctx *ctx)
-{
-	return procs_moves_thread_group(ctx, true);
-}
-
-static enum iso_verdict procs_moves_thread_group_ctl(struct iso_ctx *ctx)
-{
-	return procs_moves_thread_group(ctx, false);
-}
-
 /*
  * Checks that of tids[3], only tids[1] is listed in dir/file and (when rest is
  * not NULL) the other two are listed in rest/file. Returns the verdict.
@@ -236,8 +230,9 @@ static enum iso_verdict only_second_thread(struct iso_ctx *ctx, const char *dir,
  * threads of its process stay where they were (cgroup-v1/cgroups.rst 2.2).
  * Control: the same TID written to cgroup.procs moves the whole process.
  */
-static enum iso_verdict tasks_moves_one_thread(struct iso_ctx *ctx, bool tasks)
+static enum iso_verdict tasks_moves_one_thread(struct iso_ctx *ctx)
 {
+	bool tasks = !iso_ctx_is_control(ctx);
 	struct iso_cg *cg = NULL;
 	_cleanup_pid_ pid_t pid = -1;
 	const char *dir = NULL;
@@ -254,7 +249,7 @@ static enum iso_verdict tasks_moves_one_thread(struct iso_ctx *ctx, bool tasks)
 		v = iso_skip(ctx, "no cgroup v1 hierarchy to test the tasks file on");
 		goto out;
 	}
-	pid = trio_start(tids);
+	pid = trio_start(ctx, tids);
 	if (pid < 0) {
 		v = iso_broken(ctx, pid, "start a process with three threads");
 		goto out;
@@ -272,16 +267,6 @@ out:
 	return v;
 }
 
-static enum iso_verdict tasks_moves_one_thread_run(struct iso_ctx *ctx)
-{
-	return tasks_moves_one_thread(ctx, true);
-}
-
-static enum iso_verdict tasks_moves_one_thread_ctl(struct iso_ctx *ctx)
-{
-	return tasks_moves_one_thread(ctx, false);
-}
-
 /*
  * v2: in a threaded subtree (a child whose cgroup.type was set to "threaded",
  * making its parent "domain threaded"), writing a TID to cgroup.threads moves
@@ -290,8 +275,9 @@ static enum iso_verdict tasks_moves_one_thread_ctl(struct iso_ctx *ctx)
  * Control: the TID is written to the threaded child's cgroup.procs, which moves
  * the whole process.
  */
-static enum iso_verdict threads_moves_one_thread(struct iso_ctx *ctx, bool threads)
+static enum iso_verdict threads_moves_one_thread(struct iso_ctx *ctx)
 {
+	bool threads = !iso_ctx_is_control(ctx);
 	struct iso_cg *dom = NULL;
 	_cleanup_pid_ pid_t pid = -1;
 	char thr[ISO_CG_PATH + 16], path[ISO_CG_PATH + 64], type[64];
@@ -327,7 +313,7 @@ static enum iso_verdict threads_moves_one_thread(struct iso_ctx *ctx, bool threa
 	snprintf(path, sizeof(path), "%s/cgroup.type", ddir);
 	if (iso_read_file(path, type, sizeof(type)) >= 0)
 		iso_note(ctx, "thread_root_type", "%s", type);
-	pid = trio_start(tids);
+	pid = trio_start(ctx, tids);
 	if (pid < 0) {
 		v = iso_broken(ctx, pid, "start a process with three threads");
 		goto out;
@@ -349,16 +335,6 @@ static enum iso_verdict threads_moves_one_thread(struct iso_ctx *ctx, bool threa
 out:
 	iso_cg_free(dom);
 	return v;
-}
-
-static enum iso_verdict threads_moves_one_thread_run(struct iso_ctx *ctx)
-{
-	return threads_moves_one_thread(ctx, true);
-}
-
-static enum iso_verdict threads_moves_one_thread_ctl(struct iso_ctx *ctx)
-{
-	return threads_moves_one_thread(ctx, false);
 }
 
 /* ---- a process that makes a child (or, for a control, a thread) and reports it ---- */
@@ -411,7 +387,7 @@ static int maker_main(void *arg)
  * Starts a maker in cg (NULL: outside); *made gets the id of what it made.
  * Returns the maker's pid or -errno.
  */
-static pid_t maker_start(const struct iso_cg *cg, bool thread, pid_t *made)
+static pid_t maker_start(struct iso_ctx *ctx, const struct iso_cg *cg, bool thread, pid_t *made)
 {
 	struct maker m = { .thread = thread };
 	pid_t pid;
@@ -419,13 +395,13 @@ static pid_t maker_start(const struct iso_cg *cg, bool thread, pid_t *made)
 
 	if (pipe2(m.fd, O_CLOEXEC) < 0)
 		return -errno;
-	pid = cgcpu_spawn_in(cg, maker_main, &m);
+	pid = cgcpu_spawn_in(ctx, cg, maker_main, &m);
 	close(m.fd[1]);
 	if (pid < 0) {
 		close(m.fd[0]);
 		return pid;
 	}
-	r = read_ids(m.fd[0], made, 1, 5000);
+	r = read_ids(m.fd[0], made, 1, iso_ctx_ms(ctx, 5000));
 	close(m.fd[0]);
 	if (r < 0) {
 		iso_kill_wait(pid);
@@ -451,8 +427,9 @@ static void maker_stop(pid_t maker, pid_t kid, bool thread)
  * cgroup as its parent"; cgroup-v1/cgroups.rst 1.3 and 2.2).
  * Control: the parent is not in the cgroup when it forks; neither is the child.
  */
-static enum iso_verdict fork_inherits_cgroup(struct iso_ctx *ctx, bool inside)
+static enum iso_verdict fork_inherits_cgroup(struct iso_ctx *ctx)
 {
+	bool inside = !iso_ctx_is_control(ctx);
 	struct iso_cg *cg = NULL;
 	pid_t maker, kid = -1;
 	enum iso_verdict v = ISO_PASS;
@@ -463,7 +440,7 @@ static enum iso_verdict fork_inherits_cgroup(struct iso_ctx *ctx, bool inside)
 	r = cgcpu_create(ctx, NULL, "parent", NULL, &cg);
 	if (r < 0)
 		return cgcpu_create_failed(ctx, r, "create cgroup");
-	maker = maker_start(inside ? cg : NULL, false, &kid);
+	maker = maker_start(ctx, inside ? cg : NULL, false, &kid);
 	if (maker < 0) {
 		iso_cg_free(cg);
 		return iso_broken(ctx, maker, "start a process that forks");
@@ -486,16 +463,6 @@ static enum iso_verdict fork_inherits_cgroup(struct iso_ctx *ctx, bool inside)
 	return v;
 }
 
-static enum iso_verdict fork_inherits_cgroup_run(struct iso_ctx *ctx)
-{
-	return fork_inherits_cgroup(ctx, true);
-}
-
-static enum iso_verdict fork_inherits_cgroup_ctl(struct iso_ctx *ctx)
-{
-	return fork_inherits_cgroup(ctx, false);
-}
-
 /*
  * A forked child can be moved to another cgroup without affecting its parent: the
  * parent stays in its cgroup in every hierarchy (cgroup-v2.rst "Processes";
@@ -503,8 +470,9 @@ static enum iso_verdict fork_inherits_cgroup_ctl(struct iso_ctx *ctx)
  * Control: what is moved is a thread of the parent, not a forked child; writing
  * its id to cgroup.procs takes the parent along.
  */
-static enum iso_verdict moving_child_leaves_parent(struct iso_ctx *ctx, bool fork_child)
+static enum iso_verdict moving_child_leaves_parent(struct iso_ctx *ctx)
 {
+	bool fork_child = !iso_ctx_is_control(ctx);
 	struct iso_cg *home = NULL, *away = NULL;
 	pid_t maker = -1, kid = -1;
 	enum iso_verdict v = ISO_PASS;
@@ -519,7 +487,7 @@ static enum iso_verdict moving_child_leaves_parent(struct iso_ctx *ctx, bool for
 		v = cgcpu_create_failed(ctx, r, "create cgroups");
 		goto out;
 	}
-	maker = maker_start(home, !fork_child, &kid);
+	maker = maker_start(ctx, home, !fork_child, &kid);
 	if (maker < 0) {
 		v = iso_broken(ctx, maker, "start a process that forks");
 		goto out;
@@ -553,16 +521,6 @@ out:
 	return v;
 }
 
-static enum iso_verdict moving_child_leaves_parent_run(struct iso_ctx *ctx)
-{
-	return moving_child_leaves_parent(ctx, true);
-}
-
-static enum iso_verdict moving_child_leaves_parent_ctl(struct iso_ctx *ctx)
-{
-	return moving_child_leaves_parent(ctx, false);
-}
-
 /* struct clone_args as of 5.7 (CLONE_INTO_CGROUP), independent of the headers. */
 struct clone_args_v2 {
 	uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls, set_tid,
@@ -575,8 +533,9 @@ struct clone_args_v2 {
  * (clone(2) CLONE_INTO_CGROUP, Linux 5.7).
  * Control: clone3 without CLONE_INTO_CGROUP; the child is in its parent's cgroup.
  */
-static enum iso_verdict clone_into_cgroup(struct iso_ctx *ctx, bool into)
+static enum iso_verdict clone_into_cgroup(struct iso_ctx *ctx)
 {
+	bool into = !iso_ctx_is_control(ctx);
 	struct iso_cg *cg = NULL;
 	_cleanup_close_ int cfd = -1;
 	_cleanup_pid_ pid_t pid = -1;
@@ -637,16 +596,6 @@ out:
 	return v;
 }
 
-static enum iso_verdict clone_into_cgroup_run(struct iso_ctx *ctx)
-{
-	return clone_into_cgroup(ctx, true);
-}
-
-static enum iso_verdict clone_into_cgroup_ctl(struct iso_ctx *ctx)
-{
-	return clone_into_cgroup(ctx, false);
-}
-
 /*
  * Within one hierarchy a task is in exactly one cgroup: moving it into B in one
  * hierarchy takes it out of A there. Across hierarchies membership is separate: in
@@ -655,8 +604,9 @@ static enum iso_verdict clone_into_cgroup_ctl(struct iso_ctx *ctx)
  * Control: the task is moved into B in every hierarchy; it is no longer in A
  * anywhere.
  */
-static enum iso_verdict one_cgroup_per_hierarchy(struct iso_ctx *ctx, bool one)
+static enum iso_verdict one_cgroup_per_hierarchy(struct iso_ctx *ctx)
 {
+	bool one = !iso_ctx_is_control(ctx);
 	struct iso_cg *a = NULL, *b = NULL;
 	_cleanup_pid_ pid_t pid = -1;
 	enum iso_verdict v = ISO_PASS;
@@ -681,7 +631,7 @@ static enum iso_verdict one_cgroup_per_hierarchy(struct iso_ctx *ctx, bool one)
 		v = iso_skip(ctx, "no cgroup v1 hierarchy");
 		goto out;
 	}
-	pid = cgcpu_spawn_in(a, cgcpu_sleep, NULL);
+	pid = cgcpu_spawn_in(ctx, a, cgcpu_sleep, NULL);
 	if (pid < 0) {
 		v = iso_broken(ctx, pid, "start a task in A");
 		goto out;
@@ -718,16 +668,6 @@ out:
 	iso_cg_free(a);
 	iso_cg_free(b);
 	return v;
-}
-
-static enum iso_verdict one_cgroup_per_hierarchy_run(struct iso_ctx *ctx)
-{
-	return one_cgroup_per_hierarchy(ctx, true);
-}
-
-static enum iso_verdict one_cgroup_per_hierarchy_ctl(struct iso_ctx *ctx)
-{
-	return one_cgroup_per_hierarchy(ctx, false);
 }
 
 /*
@@ -802,8 +742,9 @@ static int enable_in(const char *dir, const char *ctrl)
  * controller; skips on a hybrid host where none is on v2.
  * Control: nothing is enabled in the parent's subtree_control; the move succeeds.
  */
-static enum iso_verdict no_internal_processes(struct iso_ctx *ctx, bool enable)
+static enum iso_verdict no_internal_processes(struct iso_ctx *ctx)
 {
+	bool enable = !iso_ctx_is_control(ctx);
 	struct v2pair vp = { 0 };
 	_cleanup_pid_ pid_t pid = -1;
 	enum iso_verdict v = v2pair_make(ctx, &vp, true);
@@ -818,7 +759,7 @@ static enum iso_verdict no_internal_processes(struct iso_ctx *ctx, bool enable)
 			goto out;
 		}
 	}
-	pid = cgcpu_spawn_in(NULL, cgcpu_sleep, NULL);
+	pid = cgcpu_spawn_in(ctx, NULL, cgcpu_sleep, NULL);
 	if (pid < 0) {
 		v = iso_broken(ctx, pid, "start a task");
 		goto out;
@@ -837,16 +778,6 @@ out:
 	return v;
 }
 
-static enum iso_verdict no_internal_processes_run(struct iso_ctx *ctx)
-{
-	return no_internal_processes(ctx, true);
-}
-
-static enum iso_verdict no_internal_processes_ctl(struct iso_ctx *ctx)
-{
-	return no_internal_processes(ctx, false);
-}
-
 /*
  * v2 "top-down constraint": a controller can be enabled in a cgroup's
  * subtree_control only if its parent enabled it (it is listed in the cgroup's
@@ -854,8 +785,9 @@ static enum iso_verdict no_internal_processes_ctl(struct iso_ctx *ctx)
  * "Top-down Constraint", "Enabling and Disabling"; EINVAL is accepted and noted).
  * Control: the parent enables it first; the child's write succeeds.
  */
-static enum iso_verdict controllers_top_down(struct iso_ctx *ctx, bool skip_parent)
+static enum iso_verdict controllers_top_down(struct iso_ctx *ctx)
 {
+	bool skip_parent = !iso_ctx_is_control(ctx);
 	struct v2pair vp = { 0 };
 	enum iso_verdict v = v2pair_make(ctx, &vp, false);
 	int r;
@@ -882,16 +814,6 @@ out:
 	return v;
 }
 
-static enum iso_verdict controllers_top_down_run(struct iso_ctx *ctx)
-{
-	return controllers_top_down(ctx, true);
-}
-
-static enum iso_verdict controllers_top_down_ctl(struct iso_ctx *ctx)
-{
-	return controllers_top_down(ctx, false);
-}
-
 /* Reads "populated" of cg's cgroup.events into *pop. Returns 0 or -errno. */
 static int populated(const struct iso_cg *cg, int64_t *pop)
 {
@@ -904,10 +826,12 @@ static int populated(const struct iso_cg *cg, int64_t *pop)
  * 0 again after it exits (cgroup-v2.rst "Core Interface Files", cgroup.events).
  * Control: the process goes into a sibling cgroup; "populated" stays 0.
  */
-static enum iso_verdict events_populated(struct iso_ctx *ctx, bool below)
+static enum iso_verdict events_populated(struct iso_ctx *ctx)
 {
+	bool below = !iso_ctx_is_control(ctx);
 	struct iso_cg *cg = NULL, *sub = NULL, *other = NULL;
 	_cleanup_pid_ pid_t pid = -1;
+	unsigned int wait_ms = iso_ctx_ms(ctx, 2000);
 	int64_t pop = -1;
 	enum iso_verdict v = ISO_PASS;
 	uint64_t deadline;
@@ -931,7 +855,7 @@ static enum iso_verdict events_populated(struct iso_ctx *ctx, bool below)
 			    iso_fail(ctx, "an empty cgroup reads populated %lld", (long long)pop);
 		goto out;
 	}
-	pid = cgcpu_spawn_in(below ? sub : other, cgcpu_sleep, NULL);
+	pid = cgcpu_spawn_in(ctx, below ? sub : other, cgcpu_sleep, NULL);
 	if (pid < 0) {
 		v = iso_broken(ctx, pid, "start a task");
 		goto out;
@@ -946,29 +870,19 @@ static enum iso_verdict events_populated(struct iso_ctx *ctx, bool below)
 	}
 	iso_kill_wait(pid);
 	pid = -1;
-	deadline = iso_now_ms() + 2000;
+	deadline = iso_now_ms() + wait_ms;
 	while ((r = populated(cg, &pop)) == 0 && pop != 0 && iso_now_ms() < deadline)
-		iso_sleep_ms(10);
+		iso_sleep_ms(iso_ctx_ms(ctx, 10));
 	if (r < 0)
 		v = iso_broken(ctx, r, "read cgroup.events");
 	else if (pop != 0)
-		v = iso_fail(ctx, "populated is still %lld 2 s after the last process exited",
-			     (long long)pop);
+		v = iso_fail(ctx, "populated is still %lld %g s after the last process exited",
+			     (long long)pop, wait_ms / 1000.0);
 out:
 	iso_cg_free(sub);
 	iso_cg_free(cg);
 	iso_cg_free(other);
 	return v;
-}
-
-static enum iso_verdict events_populated_run(struct iso_ctx *ctx)
-{
-	return events_populated(ctx, true);
-}
-
-static enum iso_verdict events_populated_ctl(struct iso_ctx *ctx)
-{
-	return events_populated(ctx, false);
 }
 
 /*
@@ -978,8 +892,9 @@ static enum iso_verdict events_populated_ctl(struct iso_ctx *ctx)
  * cgroup-v1/cgroups.rst 2.3).
  * Control: the process is killed and reaped first; rmdir succeeds.
  */
-static enum iso_verdict rmdir_nonempty_fails(struct iso_ctx *ctx, bool busy)
+static enum iso_verdict rmdir_nonempty_fails(struct iso_ctx *ctx)
 {
+	bool busy = !iso_ctx_is_control(ctx);
 	struct iso_cg *cg = NULL;
 	_cleanup_pid_ pid_t pid = -1;
 	enum iso_verdict v = ISO_PASS;
@@ -987,7 +902,7 @@ static enum iso_verdict rmdir_nonempty_fails(struct iso_ctx *ctx, bool busy)
 
 	if (r < 0)
 		return cgcpu_create_failed(ctx, r, "create cgroup");
-	pid = cgcpu_spawn_in(cg, cgcpu_sleep, NULL);
+	pid = cgcpu_spawn_in(ctx, cg, cgcpu_sleep, NULL);
 	if (pid < 0) {
 		v = iso_broken(ctx, pid, "start a task in the cgroup");
 		goto out;
@@ -1014,25 +929,17 @@ out:
 	return v;
 }
 
-static enum iso_verdict rmdir_nonempty_fails_run(struct iso_ctx *ctx)
-{
-	return rmdir_nonempty_fails(ctx, true);
-}
-
-static enum iso_verdict rmdir_nonempty_fails_ctl(struct iso_ctx *ctx)
-{
-	return rmdir_nonempty_fails(ctx, false);
-}
-
 /*
  * cgroup.max.depth and cgroup.max.descendants limit what can be created below a v2
  * cgroup: with max.depth 1, mkdir two levels down fails with EAGAIN; with
  * max.descendants 2, the third mkdir fails with EAGAIN (cgroup-v2.rst "Core
- * Interface Files"). `knob` names which one.
+ * Interface Files"). The variant's arg is the knob.
  * Control: the limit is left at "max"; every mkdir succeeds.
  */
-static enum iso_verdict limit_enforced(struct iso_ctx *ctx, const char *knob, bool limit)
+static enum iso_verdict limit_enforced(struct iso_ctx *ctx)
 {
+	const char *knob = iso_ctx_arg(ctx);
+	bool limit = !iso_ctx_is_control(ctx);
 	struct iso_cg *p = NULL;
 	bool depth = !strcmp(knob, "cgroup.max.depth");
 	const char *pdir;
@@ -1090,114 +997,62 @@ out:
 	return v;
 }
 
-static enum iso_verdict max_depth_enforced_run(struct iso_ctx *ctx)
-{
-	return limit_enforced(ctx, "cgroup.max.depth", true);
-}
-
-static enum iso_verdict max_depth_enforced_ctl(struct iso_ctx *ctx)
-{
-	return limit_enforced(ctx, "cgroup.max.depth", false);
-}
-
-static enum iso_verdict max_descendants_enforced_run(struct iso_ctx *ctx)
-{
-	return limit_enforced(ctx, "cgroup.max.descendants", true);
-}
-
-static enum iso_verdict max_descendants_enforced_ctl(struct iso_ctx *ctx)
-{
-	return limit_enforced(ctx, "cgroup.max.descendants", false);
-}
-
 static const struct iso_case cases[] = {
-	{ .id = "procs_moves_thread_group",
-	  .doc = "a pid written to cgroup.procs moves all its threads, in every hierarchy "
-		 "(cgroup-v2.rst Processes, cgroup-v1/cgroups.rst 2.2)",
-	  .run = procs_moves_thread_group_run,
-	  .control = procs_moves_thread_group_ctl,
-	  .timeout_ms = 5000,
-	  .req = { .root = true, .cgroup = ISO_CGV_ANY } },
-	{ .id = "tasks_moves_one_thread",
-	  .doc = "v1: a tid written to tasks moves that thread only (cgroup-v1/cgroups.rst 2.2)",
-	  .run = tasks_moves_one_thread_run,
-	  .control = tasks_moves_one_thread_ctl,
-	  .timeout_ms = 5000,
-	  .req = { .root = true, .cgroup = ISO_CGV_V1 } },
-	{ .id = "threads_moves_one_thread",
-	  .doc = "v2: in a threaded subtree a tid written to cgroup.threads moves that thread only "
-		 "(cgroup-v2.rst Threads)",
-	  .run = threads_moves_one_thread_run,
-	  .control = threads_moves_one_thread_ctl,
-	  .timeout_ms = 5000,
-	  .req = { .root = true, .cgroup = ISO_CGV_V2, .kernel = "4.14" } },
-	{ .id = "fork_inherits_cgroup",
-	  .doc = "a forked child starts in its parent's cgroups (cgroup-v2.rst Processes, "
-		 "cgroup-v1/cgroups.rst 1.3)",
-	  .run = fork_inherits_cgroup_run,
-	  .control = fork_inherits_cgroup_ctl,
-	  .timeout_ms = 5000,
-	  .req = { .root = true, .cgroup = ISO_CGV_ANY } },
-	{ .id = "moving_child_leaves_parent",
-	  .doc = "moving a forked child leaves its parent where it was (cgroup-v2.rst Processes, "
-		 "cgroup-v1/cgroups.rst 2.2)",
-	  .run = moving_child_leaves_parent_run,
-	  .control = moving_child_leaves_parent_ctl,
-	  .timeout_ms = 5000,
-	  .req = { .root = true, .cgroup = ISO_CGV_ANY } },
-	{ .id = "clone_into_cgroup",
-	  .doc = "clone3 CLONE_INTO_CGROUP starts the child in the given v2 cgroup (clone(2))",
-	  .run = clone_into_cgroup_run,
-	  .control = clone_into_cgroup_ctl,
-	  .timeout_ms = 5000,
-	  .req = { .root = true, .cgroup = ISO_CGV_V2, .kernel = "5.7" } },
-	{ .id = "one_cgroup_per_hierarchy",
-	  .doc = "a task is in one cgroup per hierarchy and in several hierarchies at once "
-		 "(cgroup-v1/cgroups.rst 1.2, 2.2)",
-	  .run = one_cgroup_per_hierarchy_run,
-	  .control = one_cgroup_per_hierarchy_ctl,
-	  .timeout_ms = 5000,
-	  .req = { .root = true, .cgroup = ISO_CGV_V1 } },
-	{ .id = "no_internal_processes",
-	  .doc = "v2: a cgroup with controllers in subtree_control refuses processes with EBUSY "
-		 "(cgroup-v2.rst No Internal Process Constraint)",
-	  .run = no_internal_processes_run,
-	  .control = no_internal_processes_ctl,
-	  .timeout_ms = 5000,
-	  .req = { .root = true, .cgroup = ISO_CGV_V2 } },
-	{ .id = "controllers_top_down",
-	  .doc = "v2: a controller the parent does not enable cannot be enabled in the child "
-		 "(ENOENT) (cgroup-v2.rst Top-down Constraint)",
-	  .run = controllers_top_down_run,
-	  .control = controllers_top_down_ctl,
-	  .timeout_ms = 5000,
-	  .req = { .root = true, .cgroup = ISO_CGV_V2 } },
-	{ .id = "events_populated",
-	  .doc = "v2: cgroup.events populated follows live processes in the subtree "
-		 "(cgroup-v2.rst cgroup.events)",
-	  .run = events_populated_run,
-	  .control = events_populated_ctl,
-	  .timeout_ms = 5000,
-	  .req = { .root = true, .cgroup = ISO_CGV_V2 } },
-	{ .id = "rmdir_nonempty_fails",
-	  .doc = "rmdir of a cgroup with a live process fails with EBUSY (cgroup-v2.rst "
-		 "Processes, cgroup-v1/cgroups.rst 2.3)",
-	  .run = rmdir_nonempty_fails_run,
-	  .control = rmdir_nonempty_fails_ctl,
-	  .timeout_ms = 5000,
-	  .req = { .root = true, .cgroup = ISO_CGV_ANY } },
-	{ .id = "max_depth_enforced",
-	  .doc = "v2: mkdir below cgroup.max.depth fails with EAGAIN (cgroup-v2.rst)",
-	  .run = max_depth_enforced_run,
-	  .control = max_depth_enforced_ctl,
-	  .timeout_ms = 5000,
-	  .req = { .root = true, .cgroup = ISO_CGV_V2, .kernel = "4.14" } },
-	{ .id = "max_descendants_enforced",
-	  .doc = "v2: mkdir beyond cgroup.max.descendants fails with EAGAIN (cgroup-v2.rst)",
-	  .run = max_descendants_enforced_run,
-	  .control = max_descendants_enforced_ctl,
-	  .timeout_ms = 5000,
-	  .req = { .root = true, .cgroup = ISO_CGV_V2, .kernel = "4.14" } },
+	ISO_CASE(procs_moves_thread_group,
+		 .doc = "a pid written to cgroup.procs moves all its threads, in every hierarchy "
+			"(cgroup-v2.rst Processes, cgroup-v1/cgroups.rst 2.2)",
+		 .timeout_ms = 5000, .req = { .root = true, .cgroup = ISO_CGV_ANY }),
+	ISO_CASE(tasks_moves_one_thread,
+		 .doc = "v1: a tid written to tasks moves that thread only (cgroup-v1/cgroups.rst "
+			"2.2)",
+		 .timeout_ms = 5000, .req = { .root = true, .cgroup = ISO_CGV_V1 }),
+	ISO_CASE(threads_moves_one_thread,
+		 .doc = "v2: in a threaded subtree a tid written to cgroup.threads moves that "
+			"thread only (cgroup-v2.rst Threads)",
+		 .timeout_ms = 5000,
+		 .req = { .root = true, .cgroup = ISO_CGV_V2, .kernel = "4.14" }),
+	ISO_CASE(fork_inherits_cgroup,
+		 .doc = "a forked child starts in its parent's cgroups (cgroup-v2.rst Processes, "
+			"cgroup-v1/cgroups.rst 1.3)",
+		 .timeout_ms = 5000, .req = { .root = true, .cgroup = ISO_CGV_ANY }),
+	ISO_CASE(moving_child_leaves_parent,
+		 .doc = "moving a forked child leaves its parent where it was (cgroup-v2.rst "
+			"Processes, cgroup-v1/cgroups.rst 2.2)",
+		 .timeout_ms = 5000, .req = { .root = true, .cgroup = ISO_CGV_ANY }),
+	ISO_CASE(clone_into_cgroup,
+		 .doc = "clone3 CLONE_INTO_CGROUP starts the child in the given v2 cgroup "
+			"(clone(2))",
+		 .timeout_ms = 5000,
+		 .req = { .root = true, .cgroup = ISO_CGV_V2, .kernel = "5.7" }),
+	ISO_CASE(one_cgroup_per_hierarchy,
+		 .doc = "a task is in one cgroup per hierarchy and in several hierarchies at once "
+			"(cgroup-v1/cgroups.rst 1.2, 2.2)",
+		 .timeout_ms = 5000, .req = { .root = true, .cgroup = ISO_CGV_V1 }),
+	ISO_CASE(no_internal_processes,
+		 .doc = "v2: a cgroup with controllers in subtree_control refuses processes with "
+			"EBUSY (cgroup-v2.rst No Internal Process Constraint)",
+		 .timeout_ms = 5000, .req = { .root = true, .cgroup = ISO_CGV_V2 }),
+	ISO_CASE(controllers_top_down,
+		 .doc = "v2: a controller the parent does not enable cannot be enabled in the "
+			"child (ENOENT) (cgroup-v2.rst Top-down Constraint)",
+		 .timeout_ms = 5000, .req = { .root = true, .cgroup = ISO_CGV_V2 }),
+	ISO_CASE(events_populated,
+		 .doc = "v2: cgroup.events populated follows live processes in the subtree "
+			"(cgroup-v2.rst cgroup.events)",
+		 .timeout_ms = 5000, .req = { .root = true, .cgroup = ISO_CGV_V2 }),
+	ISO_CASE(rmdir_nonempty_fails,
+		 .doc = "rmdir of a cgroup with a live process fails with EBUSY (cgroup-v2.rst "
+			"Processes, cgroup-v1/cgroups.rst 2.3)",
+		 .timeout_ms = 5000, .req = { .root = true, .cgroup = ISO_CGV_ANY }),
+	ISO_VARIANT(max_depth_enforced, limit_enforced, "cgroup.max.depth",
+		    .doc = "v2: mkdir below cgroup.max.depth fails with EAGAIN (cgroup-v2.rst)",
+		    .timeout_ms = 5000,
+		    .req = { .root = true, .cgroup = ISO_CGV_V2, .kernel = "4.14" }),
+	ISO_VARIANT(
+		max_descendants_enforced, limit_enforced, "cgroup.max.descendants",
+		.doc = "v2: mkdir beyond cgroup.max.descendants fails with EAGAIN (cgroup-v2.rst)",
+		.timeout_ms = 5000,
+		.req = { .root = true, .cgroup = ISO_CGV_V2, .kernel = "4.14" }),
 };
 
 const struct iso_suite iso_suite_cgroup_attach = ISO_SUITE("cgroup.attach", cases);

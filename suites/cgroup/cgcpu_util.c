@@ -31,8 +31,10 @@ enum iso_verdict cgcpu_create_failed(struct iso_ctx *ctx, int err, const char *w
 }
 
 /* Returns the pid or -errno. */
-pid_t cgcpu_spawn_in(const struct iso_cg *cg, int (*fn)(void *arg), void *arg)
+pid_t cgcpu_spawn_in(const struct iso_ctx *ctx, const struct iso_cg *cg, int (*fn)(void *arg),
+		     void *arg)
 {
+	unsigned int wait_ms = iso_ctx_ms(ctx, 10000);
 	struct iso_sync s;
 	pid_t pid;
 	int r = iso_sync_init(&s);
@@ -48,7 +50,7 @@ pid_t cgcpu_spawn_in(const struct iso_cg *cg, int (*fn)(void *arg), void *arg)
 	if (pid == 0) {
 		close(s.fd[1]);
 		s.fd[1] = -1;
-		if (iso_sync_wait(&s, 10000) < 0)
+		if (iso_sync_wait(&s, wait_ms) < 0)
 			_exit(120);
 		close(s.fd[0]);
 		_exit(fn(arg) & 0xff);

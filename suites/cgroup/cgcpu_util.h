@@ -28,9 +28,11 @@ enum iso_verdict cgcpu_create_failed(struct iso_ctx *ctx, int err, const char *w
 /*
  * Forks a child that runs fn(arg) and _exits with its value, after the parent
  * has moved it into cg (every hierarchy cg spans; NULL: left where it is). The
- * child does nothing before the move is done. Returns the pid or -errno.
+ * child does nothing before the move is done, and gives up after 10 s (times
+ * --timeout-mul) without it. Returns the pid or -errno.
  */
-pid_t cgcpu_spawn_in(const struct iso_cg *cg, int (*fn)(void *arg), void *arg);
+pid_t cgcpu_spawn_in(const struct iso_ctx *ctx, const struct iso_cg *cg, int (*fn)(void *arg),
+		     void *arg);
 
 /* Child bodies: spin on the CPU forever / sleep forever (until killed). */
 int cgcpu_spin(void *arg);

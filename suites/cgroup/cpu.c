@@ -58,8 +58,9 @@ static enum iso_verdict no_usage(struct iso_ctx *ctx, int r)
  * "cpu.max", sched-bwc.rst.
  * Control: no quota written; two busy tasks use well over 15%.
  */
-static enum iso_verdict max_caps_usage(struct iso_ctx *ctx, bool limit)
+static enum iso_verdict max_caps_usage(struct iso_ctx *ctx)
 {
+	bool limit = !iso_ctx_is_control(ctx);
 	struct iso_cg *cg = NULL;
 	_cleanup_pid_ pid_t a = -1;
 	_cleanup_pid_ pid_t b = -1;
@@ -82,16 +83,16 @@ static enum iso_verdict max_caps_usage(struct iso_ctx *ctx, bool limit)
 		v = no_usage(ctx, r);
 		goto out;
 	}
-	a = cgcpu_spawn_in(cg, cgcpu_spin, NULL);
-	b = cgcpu_spawn_in(cg, cgcpu_spin, NULL);
+	a = cgcpu_spawn_in(ctx, cg, cgcpu_spin, NULL);
+	b = cgcpu_spawn_in(ctx, cg, cgcpu_spin, NULL);
 	if (a < 0 || b < 0) {
 		v = iso_broken(ctx, a < 0 ? a : b, "start busy tasks in the cgroup");
 		goto out;
 	}
-	iso_sleep_ms(WARMUP_MS);
+	iso_sleep_ms(iso_ctx_ms(ctx, WARMUP_MS));
 	t0 = iso_now_ns();
 	r = usage_us(cg, &u0);
-	iso_sleep_ms(1000);
+	iso_sleep_ms(1000); /* the measurement window, not a wait: not scaled */
 	t1 = iso_now_ns();
 	if (r == 0)
 		r = usage_us(cg, &u1);
@@ -122,16 +123,6 @@ out:
 	return v;
 }
 
-static enum iso_verdict max_caps_usage_run(struct iso_ctx *ctx)
-{
-	return max_caps_usage(ctx, true);
-}
-
-static enum iso_verdict max_caps_usage_ctl(struct iso_ctx *ctx)
-{
-	return max_caps_usage(ctx, false);
-}
-
 /*
  * Two sibling cgroups with cpu.weight 100 and 300 (cpu.shares 1024 and 3072 on v1),
  * each with one busy task, both pinned to the same CPU, split that CPU 1:3: the
@@ -140,8 +131,9 @@ static enum iso_verdict max_caps_usage_ctl(struct iso_ctx *ctx)
  * "cpu.weight".
  * Control: both weights 100; the ratio is near 1.
  */
-static enum iso_verdict weight_splits_cpu(struct iso_ctx *ctx, bool weighted)
+static enum iso_verdict weight_splits_cpu(struct iso_ctx *ctx)
 {
+	bool weighted = !iso_ctx_is_control(ctx);
 	struct iso_cg *lo = NULL, *hi = NULL;
 	_cleanup_pid_ pid_t a = -1;
 	_cleanup_pid_ pid_t b = -1;
@@ -175,17 +167,17 @@ static enum iso_verdict weight_splits_cpu(struct iso_ctx *ctx, bool weighted)
 		v = no_usage(ctx, r);
 		goto out;
 	}
-	a = cgcpu_spawn_in(lo, cgcpu_spin_on, &cpu);
-	b = cgcpu_spawn_in(hi, cgcpu_spin_on, &cpu);
+	a = cgcpu_spawn_in(ctx, lo, cgcpu_spin_on, &cpu);
+	b = cgcpu_spawn_in(ctx, hi, cgcpu_spin_on, &cpu);
 	if (a < 0 || b < 0) {
 		v = iso_broken(ctx, a < 0 ? a : b, "start busy tasks");
 		goto out;
 	}
-	iso_sleep_ms(WARMUP_MS);
+	iso_sleep_ms(iso_ctx_ms(ctx, WARMUP_MS));
 	r = usage_us(lo, &a0);
 	if (r == 0)
 		r = usage_us(hi, &b0);
-	iso_sleep_ms(1500);
+	iso_sleep_ms(1500); /* the measurement window, not a wait: not scaled */
 	if (r == 0)
 		r = usage_us(lo, &a1);
 	if (r == 0)
@@ -221,24 +213,16 @@ out:
 	return v;
 }
 
-static enum iso_verdict weight_splits_cpu_run(struct iso_ctx *ctx)
-{
-	return weight_splits_cpu(ctx, true);
-}
-
-static enum iso_verdict weight_splits_cpu_ctl(struct iso_ctx *ctx)
-{
-	return weight_splits_cpu(ctx, false);
-}
-
 /*
  * A busy task under cpu.max "10000 100000" (10%) is throttled: after 600 ms,
  * cpu.stat nr_periods, nr_throttled and throttled_usec (throttled_time in ns on
  * v1) are all above 0. cgroup-v2.rst "cpu.stat", sched-bwc.rst "Statistics".
  * Control: no quota written; nr_throttled stays 0.
  */
-static enum iso_verdict stat_counts_throttling(struct iso_ctx *ctx, bool limit)
+static enum iso_verdict stat_counts_throttling(struct iso_ctx *ctx)
 {
+	bool limit = !iso_ctx_is_control(ctx);
+	unsigned int busy_ms = iso_ctx_ms(ctx, 600);
 	struct iso_cg *cg = NULL;
 	_cleanup_pid_ pid_t a = -1;
 	int64_t periods = 0, throttled = 0, tus = 0;
@@ -253,12 +237,12 @@ static enum iso_verdict stat_counts_throttling(struct iso_ctx *ctx, bool limit)
 			 "cpu.max", &done);
 	if (done)
 		goto out;
-	a = cgcpu_spawn_in(cg, cgcpu_spin, NULL);
+	a = cgcpu_spawn_in(ctx, cg, cgcpu_spin, NULL);
 	if (a < 0) {
 		v = iso_broken(ctx, a, "start a busy task");
 		goto out;
 	}
-	iso_sleep_ms(600);
+	iso_sleep_ms(busy_ms);
 	r = iso_cg_read_key(cg, "cpu.stat", "nr_throttled", &throttled);
 	if (r == 0)
 		r = iso_cg_read_key(cg, "cpu.stat", "throttled_usec", &tus);
@@ -278,10 +262,10 @@ static enum iso_verdict stat_counts_throttling(struct iso_ctx *ctx, bool limit)
 	iso_note(ctx, "throttled_usec", "%lld", (long long)tus);
 	if (throttled <= 0 || tus <= 0)
 		v = iso_fail(ctx,
-			     "after 600 ms of a busy task under cpu.max %s: nr_periods %lld, "
+			     "after %u ms of a busy task under cpu.max %s: nr_periods %lld, "
 			     "nr_throttled %lld, throttled_usec %lld (expected both throttling "
 			     "counters > 0)",
-			     limit ? "10000 100000" : "max 100000", (long long)periods,
+			     busy_ms, limit ? "10000 100000" : "max 100000", (long long)periods,
 			     (long long)throttled, (long long)tus);
 	else if (periods <= 0)
 		v = iso_fail(ctx, "nr_throttled %lld but nr_periods %lld", (long long)throttled,
@@ -293,38 +277,22 @@ out:
 	return v;
 }
 
-static enum iso_verdict stat_counts_throttling_run(struct iso_ctx *ctx)
-{
-	return stat_counts_throttling(ctx, true);
-}
-
-static enum iso_verdict stat_counts_throttling_ctl(struct iso_ctx *ctx)
-{
-	return stat_counts_throttling(ctx, false);
-}
-
 static const struct iso_case cases[] = {
-	{ .id = "max_caps_usage",
-	  .doc = "cpu.max 5000/50000 holds two busy tasks to 5-15% of one CPU over 1 s "
-		 "(cgroup-v2.rst cpu.max, sched-bwc.rst)",
-	  .run = max_caps_usage_run,
-	  .control = max_caps_usage_ctl,
-	  .timeout_ms = 10000,
-	  .req = { .root = true, .controllers = "cpu", .kconfig = "CFS_BANDWIDTH" } },
-	{ .id = "weight_splits_cpu",
-	  .doc = "cpu.weight 100 vs 300 (cpu.shares on v1) splits one CPU 1:3 within +-35% "
-		 "(cgroup-v2.rst cpu.weight)",
-	  .run = weight_splits_cpu_run,
-	  .control = weight_splits_cpu_ctl,
-	  .timeout_ms = 10000,
-	  .req = { .root = true, .controllers = "cpu", .kconfig = "FAIR_GROUP_SCHED" } },
-	{ .id = "stat_counts_throttling",
-	  .doc = "cpu.stat nr_throttled and throttled_usec grow under a cpu.max quota "
-		 "(cgroup-v2.rst cpu.stat, sched-bwc.rst Statistics)",
-	  .run = stat_counts_throttling_run,
-	  .control = stat_counts_throttling_ctl,
-	  .timeout_ms = 10000,
-	  .req = { .root = true, .controllers = "cpu", .kconfig = "CFS_BANDWIDTH" } },
+	ISO_CASE(max_caps_usage,
+		 .doc = "cpu.max 5000/50000 holds two busy tasks to 5-15% of one CPU over 1 s "
+			"(cgroup-v2.rst cpu.max, sched-bwc.rst)",
+		 .timeout_ms = 10000,
+		 .req = { .root = true, .controllers = "cpu", .kconfig = "CFS_BANDWIDTH" }),
+	ISO_CASE(weight_splits_cpu,
+		 .doc = "cpu.weight 100 vs 300 (cpu.shares on v1) splits one CPU 1:3 within +-35% "
+			"(cgroup-v2.rst cpu.weight)",
+		 .timeout_ms = 10000,
+		 .req = { .root = true, .controllers = "cpu", .kconfig = "FAIR_GROUP_SCHED" }),
+	ISO_CASE(stat_counts_throttling,
+		 .doc = "cpu.stat nr_throttled and throttled_usec grow under a cpu.max quota "
+			"(cgroup-v2.rst cpu.stat, sched-bwc.rst Statistics)",
+		 .timeout_ms = 10000,
+		 .req = { .root = true, .controllers = "cpu", .kconfig = "CFS_BANDWIDTH" }),
 };
 
 const struct iso_suite iso_suite_cgroup_cpu = ISO_SUITE("cgroup.cpu", cases);

@@ -68,12 +68,13 @@ static int read_cpus(const struct iso_cg *cg, const char *knob, cpu_set_t *set, 
 
 /*
  * A process in the cgroup and a child it forks report their affinity through
- * a pipe when woken: the member is told by `go`, forks, and both masks come
- * back on `out`.
+ * a pipe when woken: the member is told by `go` (waiting up to go_ms for it),
+ * forks, and both masks come back on `out`.
  */
 struct member {
 	struct iso_sync go;
 	int out[2];
+	unsigned int go_ms;
 };
 
 static int member_main(void *arg)
@@ -84,7 +85,7 @@ static int member_main(void *arg)
 	int st;
 
 	close(m->out[0]);
-	if (iso_sync_wait(&m->go, 10000) < 0)
+	if (iso_sync_wait(&m->go, m->go_ms) < 0)
 		return 1;
 	kid = fork();
 	if (kid < 0)
@@ -109,9 +110,12 @@ static int member_main(void *arg)
  * cgroup-v2.rst cpuset.cpus).
  * Control: cpuset.cpus is not written; both masks keep every CPU.
  */
-static enum iso_verdict cpus_narrow_members(struct iso_ctx *ctx, bool restrict_)
+static enum iso_verdict cpus_narrow_members(struct iso_ctx *ctx)
 {
-	struct member m = { .go = { { -1, -1 } }, .out = { -1, -1 } };
+	bool restrict_ = !iso_ctx_is_control(ctx);
+	struct member m = { .go = { { -1, -1 } },
+			    .out = { -1, -1 },
+			    .go_ms = iso_ctx_ms(ctx, 10000) };
 	struct iso_cg *cg = NULL;
 	_cleanup_pid_ pid_t pid = -1;
 	cpu_set_t kid, self;
@@ -129,7 +133,7 @@ static enum iso_verdict cpus_narrow_members(struct iso_ctx *ctx, bool restrict_)
 		v = iso_broken(ctx, -errno, "pipe");
 		goto out;
 	}
-	pid = cgcpu_spawn_in(cg, member_main, &m);
+	pid = cgcpu_spawn_in(ctx, cg, member_main, &m);
 	if (pid < 0) {
 		v = iso_broken(ctx, pid, "start a member in the cgroup");
 		goto out;
@@ -146,7 +150,7 @@ static enum iso_verdict cpus_narrow_members(struct iso_ctx *ctx, bool restrict_)
 	iso_sync_wake(&m.go);
 	if (read(m.out[0], &kid, sizeof(kid)) != sizeof(kid) ||
 	    read(m.out[0], &self, sizeof(self)) != sizeof(self) ||
-	    iso_wait_timeout(pid, &st, 5000) < 0) {
+	    iso_wait_timeout(pid, &st, iso_ctx_ms(ctx, 5000)) < 0) {
 		v = iso_broken(ctx, -EIO, "the member did not report its affinity");
 		goto out;
 	}
@@ -174,16 +178,6 @@ out:
 	return v;
 }
 
-static enum iso_verdict cpus_narrow_members_run(struct iso_ctx *ctx)
-{
-	return cpus_narrow_members(ctx, true);
-}
-
-static enum iso_verdict cpus_narrow_members_ctl(struct iso_ctx *ctx)
-{
-	return cpus_narrow_members(ctx, false);
-}
-
 /*
  * A running task with every CPU in its affinity, moved into a cgroup whose
  * cpuset.cpus is one CPU, has only that CPU in sched_getaffinity afterwards
@@ -191,8 +185,9 @@ static enum iso_verdict cpus_narrow_members_ctl(struct iso_ctx *ctx)
  * attached"; cgroup-v2.rst cpuset.cpus).
  * Control: the cgroup keeps every CPU.
  */
-static enum iso_verdict cpus_apply_on_migration(struct iso_ctx *ctx, bool restrict_)
+static enum iso_verdict cpus_apply_on_migration(struct iso_ctx *ctx)
 {
+	bool restrict_ = !iso_ctx_is_control(ctx);
 	struct iso_cg *cg = NULL;
 	_cleanup_pid_ pid_t pid = -1;
 	cpu_set_t before, after;
@@ -213,7 +208,7 @@ static enum iso_verdict cpus_apply_on_migration(struct iso_ctx *ctx, bool restri
 			goto out;
 		}
 	}
-	pid = cgcpu_spawn_in(NULL, cgcpu_sleep, NULL);
+	pid = cgcpu_spawn_in(ctx, NULL, cgcpu_sleep, NULL);
 	if (pid < 0) {
 		v = iso_broken(ctx, pid, "start a task");
 		goto out;
@@ -247,16 +242,6 @@ out:
 	return v;
 }
 
-static enum iso_verdict cpus_apply_on_migration_run(struct iso_ctx *ctx)
-{
-	return cpus_apply_on_migration(ctx, true);
-}
-
-static enum iso_verdict cpus_apply_on_migration_ctl(struct iso_ctx *ctx)
-{
-	return cpus_apply_on_migration(ctx, false);
-}
-
 /* nr_cpu_ids / nr_node_ids from a "possible" list (0-1 -> 2). Returns > 0 or -errno. */
 static int possible_count(const char *path)
 {
@@ -280,8 +265,9 @@ static int possible_count(const char *path)
  * the node list gives EINVAL. Either errno counts as the refusal and is noted.
  * Control: a valid CPU and node are written; the writes succeed.
  */
-static enum iso_verdict bad_lists_refused(struct iso_ctx *ctx, bool bad)
+static enum iso_verdict bad_lists_refused(struct iso_ctx *ctx)
 {
+	bool bad = !iso_ctx_is_control(ctx);
 	struct iso_cg *cg = NULL;
 	char before[256], after[256];
 	int ncpu = possible_count("/sys/devices/system/cpu/possible");
@@ -340,16 +326,6 @@ static enum iso_verdict bad_lists_refused(struct iso_ctx *ctx, bool bad)
 	return v;
 }
 
-static enum iso_verdict bad_lists_refused_run(struct iso_ctx *ctx)
-{
-	return bad_lists_refused(ctx, true);
-}
-
-static enum iso_verdict bad_lists_refused_ctl(struct iso_ctx *ctx)
-{
-	return bad_lists_refused(ctx, false);
-}
-
 /*
  * A child cpuset's effective CPUs never exceed its parent's: with the parent at
  * one CPU, a child asking for all of them gets only that one in
@@ -360,8 +336,9 @@ static enum iso_verdict bad_lists_refused_ctl(struct iso_ctx *ctx)
  * it narrows them again (cgroup-v2.rst cpuset.cpus.effective).
  * Control: the parent is not narrowed; the child's effective CPUs are all CPUs.
  */
-static enum iso_verdict effective_follows_parent(struct iso_ctx *ctx, bool narrow)
+static enum iso_verdict effective_follows_parent(struct iso_ctx *ctx)
 {
+	bool narrow = !iso_ctx_is_control(ctx);
 	struct iso_cg *p = NULL, *ch = NULL;
 	cpu_set_t eff;
 	char buf[256];
@@ -450,16 +427,6 @@ out:
 	return v;
 }
 
-static enum iso_verdict effective_follows_parent_run(struct iso_ctx *ctx)
-{
-	return effective_follows_parent(ctx, true);
-}
-
-static enum iso_verdict effective_follows_parent_ctl(struct iso_ctx *ctx)
-{
-	return effective_follows_parent(ctx, false);
-}
-
 /*
  * v1: with cgroup.clone_children set in a cpuset cgroup, a new child created by
  * mkdir starts with its parent's cpuset.cpus (cpusets.rst 1.4 / cgroups.rst 1.4
@@ -467,8 +434,9 @@ static enum iso_verdict effective_follows_parent_ctl(struct iso_ctx *ctx)
  * a child starts with an empty cpuset.cpus.
  * Control: cgroup.clone_children is 0; the child's cpuset.cpus is empty.
  */
-static enum iso_verdict clone_children_copies_cpus(struct iso_ctx *ctx, bool clone)
+static enum iso_verdict clone_children_copies_cpus(struct iso_ctx *ctx)
 {
+	bool clone = !iso_ctx_is_control(ctx);
 	struct iso_cg *p = NULL;
 	char path[ISO_CG_PATH + 64], want[256], got[256];
 	const char *dir;
@@ -515,52 +483,27 @@ out:
 	return v;
 }
 
-static enum iso_verdict clone_children_copies_cpus_run(struct iso_ctx *ctx)
-{
-	return clone_children_copies_cpus(ctx, true);
-}
-
-static enum iso_verdict clone_children_copies_cpus_ctl(struct iso_ctx *ctx)
-{
-	return clone_children_copies_cpus(ctx, false);
-}
-
 static const struct iso_case cases[] = {
-	{ .id = "cpus_narrow_members",
-	  .doc = "writing cpuset.cpus narrows the affinity of members and of children they fork "
-		 "(cpusets.rst 1.7, cgroup-v2.rst cpuset.cpus)",
-	  .run = cpus_narrow_members_run,
-	  .control = cpus_narrow_members_ctl,
-	  .timeout_ms = 10000,
-	  .req = { .root = true, .controllers = "cpuset" } },
-	{ .id = "cpus_apply_on_migration",
-	  .doc = "a task moved into a cpuset gets its cpuset.cpus as affinity (cpusets.rst 1.7, "
-		 "cgroup-v2.rst cpuset.cpus)",
-	  .run = cpus_apply_on_migration_run,
-	  .control = cpus_apply_on_migration_ctl,
-	  .timeout_ms = 10000,
-	  .req = { .root = true, .controllers = "cpuset" } },
-	{ .id = "bad_lists_refused",
-	  .doc = "cpuset.cpus >= nr_cpu_ids and cpuset.mems >= nr_node_ids are refused "
-		 "(EINVAL/ERANGE) and change nothing (cpusets.rst, kernel/cgroup/cpuset.c)",
-	  .run = bad_lists_refused_run,
-	  .control = bad_lists_refused_ctl,
-	  .timeout_ms = 10000,
-	  .req = { .root = true, .controllers = "cpuset" } },
-	{ .id = "effective_follows_parent",
-	  .doc = "a child's cpuset.cpus.effective stays within its parent's and follows it on v2 "
-		 "(cgroup-v2.rst cpuset.cpus.effective, cpusets.rst 1.3)",
-	  .run = effective_follows_parent_run,
-	  .control = effective_follows_parent_ctl,
-	  .timeout_ms = 10000,
-	  .req = { .root = true, .controllers = "cpuset" } },
-	{ .id = "clone_children_copies_cpus",
-	  .doc = "v1 cgroup.clone_children makes a new cpuset child start with its parent's "
-		 "cpuset.cpus (cgroup-v1/cgroups.rst 1.4, cpusets.rst)",
-	  .run = clone_children_copies_cpus_run,
-	  .control = clone_children_copies_cpus_ctl,
-	  .timeout_ms = 10000,
-	  .req = { .root = true, .controllers = "cpuset@v1" } },
+	ISO_CASE(cpus_narrow_members,
+		 .doc = "writing cpuset.cpus narrows the affinity of members and of children they "
+			"fork (cpusets.rst 1.7, cgroup-v2.rst cpuset.cpus)",
+		 .timeout_ms = 10000, .req = { .root = true, .controllers = "cpuset" }),
+	ISO_CASE(cpus_apply_on_migration,
+		 .doc = "a task moved into a cpuset gets its cpuset.cpus as affinity (cpusets.rst "
+			"1.7, cgroup-v2.rst cpuset.cpus)",
+		 .timeout_ms = 10000, .req = { .root = true, .controllers = "cpuset" }),
+	ISO_CASE(bad_lists_refused,
+		 .doc = "cpuset.cpus >= nr_cpu_ids and cpuset.mems >= nr_node_ids are refused "
+			"(EINVAL/ERANGE) and change nothing (cpusets.rst, kernel/cgroup/cpuset.c)",
+		 .timeout_ms = 10000, .req = { .root = true, .controllers = "cpuset" }),
+	ISO_CASE(effective_follows_parent,
+		 .doc = "a child's cpuset.cpus.effective stays within its parent's and follows it "
+			"on v2 (cgroup-v2.rst cpuset.cpus.effective, cpusets.rst 1.3)",
+		 .timeout_ms = 10000, .req = { .root = true, .controllers = "cpuset" }),
+	ISO_CASE(clone_children_copies_cpus,
+		 .doc = "v1 cgroup.clone_children makes a new cpuset child start with its parent's "
+			"cpuset.cpus (cgroup-v1/cgroups.rst 1.4, cpusets.rst)",
+		 .timeout_ms = 10000, .req = { .root = true, .controllers = "cpuset@v1" }),
 };
 
 const struct iso_suite iso_suite_cgroup_cpuset = ISO_SUITE("cgroup.cpuset", cases);

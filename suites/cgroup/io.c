@@ -34,7 +34,7 @@ struct loopdev {
 };
 
 /* Binds a free loop device to backing. Returns 0 or -errno. */
-static int loop_attach(const char *backing, struct loopdev *lo)
+static int loop_attach(const struct iso_ctx *ctx, const char *backing, struct loopdev *lo)
 {
 	_cleanup_close_ int ctl = open("/dev/loop-control", O_RDWR | O_CLOEXEC);
 	_cleanup_close_ int bfd = -1;
@@ -58,7 +58,7 @@ static int loop_attach(const char *backing, struct loopdev *lo)
 		if (fd < 0) {
 			if (errno != ENOENT)
 				return -errno;
-			iso_sleep_ms(10); /* the node is still being made */
+			iso_sleep_ms(iso_ctx_ms(ctx, 10)); /* the node is still being made */
 			continue;
 		}
 		cfg.info.lo_flags = LO_FLAGS_AUTOCLEAR;
@@ -122,7 +122,7 @@ static enum iso_verdict loop_setup(struct iso_ctx *ctx, struct loopdev *lo, size
 	close(fd);
 	if (r < 0)
 		return iso_broken(ctx, r, "size %s", backing);
-	r = loop_attach(backing, lo);
+	r = loop_attach(ctx, backing, lo);
 	if (r == -ENOENT || r == -ENODEV || r == -ENXIO)
 		return iso_skip(ctx,
 				"no loop device can be made (/dev/loop-control: %s): load "
@@ -182,15 +182,19 @@ static int io_main(void *arg)
 	return 0;
 }
 
-/* Runs the job in a child moved into cg (NULL: left outside). Returns 0 or -errno. */
-static int run_job(struct io_job *job, const struct iso_cg *cg, unsigned int timeout_ms)
+/*
+ * Runs the job in a child moved into cg (NULL: left outside), waiting up to timeout_ms
+ * (times --timeout-mul) for it. Returns 0 or -errno.
+ */
+static int run_job(struct iso_ctx *ctx, struct io_job *job, const struct iso_cg *cg,
+		   unsigned int timeout_ms)
 {
-	pid_t pid = cgcpu_spawn_in(cg, io_main, job);
+	pid_t pid = cgcpu_spawn_in(ctx, cg, io_main, job);
 	int st, r;
 
 	if (pid < 0)
 		return pid;
-	r = iso_wait_timeout(pid, &st, timeout_ms);
+	r = iso_wait_timeout(pid, &st, iso_ctx_ms(ctx, timeout_ms));
 	if (r < 0) {
 		iso_kill_wait(pid);
 		return r;
@@ -233,8 +237,9 @@ static int v1_enable_accounting(const struct iso_cg *cg, const struct loopdev *l
  * blkio.throttle.io_service_bytes on v1).
  * Control: the same I/O from a task outside the cgroup; its io.stat stays 0.
  */
-static enum iso_verdict stat_accounts_direct_io(struct iso_ctx *ctx, bool inside)
+static enum iso_verdict stat_accounts_direct_io(struct iso_ctx *ctx)
 {
+	bool inside = !iso_ctx_is_control(ctx);
 	struct loopdev lo = { .fd = -1 };
 	struct iso_cg *cg = NULL;
 	struct io_job *job = MAP_FAILED;
@@ -268,7 +273,7 @@ static enum iso_verdict stat_accounts_direct_io(struct iso_ctx *ctx, bool inside
 	}
 	snprintf(job->dev, sizeof(job->dev), "%s", lo.path);
 	job->wbytes = job->rbytes = MIB;
-	r = run_job(job, inside ? cg : NULL, 10000);
+	r = run_job(ctx, job, inside ? cg : NULL, 10000);
 	if (r < 0) {
 		v = iso_broken(ctx, r, "%s on %s", job->step, lo.path);
 		goto out;
@@ -301,16 +306,6 @@ out:
 	return v;
 }
 
-static enum iso_verdict stat_accounts_direct_io_run(struct iso_ctx *ctx)
-{
-	return stat_accounts_direct_io(ctx, true);
-}
-
-static enum iso_verdict stat_accounts_direct_io_ctl(struct iso_ctx *ctx)
-{
-	return stat_accounts_direct_io(ctx, false);
-}
-
 #define CAP_BPS (2 * MIB)
 
 /*
@@ -321,8 +316,9 @@ static enum iso_verdict stat_accounts_direct_io_ctl(struct iso_ctx *ctx)
  * blkio-controller.rst blkio.throttle.{read,write}_bps_device on v1.
  * Control: io.max "rbps=max wbps=max"; the same I/O takes milliseconds.
  */
-static enum iso_verdict max_caps_throughput(struct iso_ctx *ctx, bool limit)
+static enum iso_verdict max_caps_throughput(struct iso_ctx *ctx)
 {
+	bool limit = !iso_ctx_is_control(ctx);
 	struct loopdev lo = { .fd = -1 };
 	struct iso_cg *cg = NULL;
 	struct io_job *job = MAP_FAILED;
@@ -359,7 +355,7 @@ static enum iso_verdict max_caps_throughput(struct iso_ctx *ctx, bool limit)
 	snprintf(job->dev, sizeof(job->dev), "%s", lo.path);
 	job->wbytes = 3 * MIB;
 	job->rbytes = 2 * MIB;
-	r = run_job(job, cg, 12000 * iso_ctx_time_mul(ctx));
+	r = run_job(ctx, job, cg, 12000);
 	if (r < 0) {
 		v = iso_broken(ctx, r, "%s on %s", job->step, lo.path);
 		goto out;
@@ -383,31 +379,18 @@ out:
 	return v;
 }
 
-static enum iso_verdict max_caps_throughput_run(struct iso_ctx *ctx)
-{
-	return max_caps_throughput(ctx, true);
-}
-
-static enum iso_verdict max_caps_throughput_ctl(struct iso_ctx *ctx)
-{
-	return max_caps_throughput(ctx, false);
-}
-
 static const struct iso_case cases[] = {
-	{ .id = "stat_accounts_direct_io",
-	  .doc = "O_DIRECT I/O by a member shows in the cgroup's io.stat (blkio.throttle."
-		 "io_service_bytes on v1) (cgroup-v2.rst io.stat, blkio-controller.rst)",
-	  .run = stat_accounts_direct_io_run,
-	  .control = stat_accounts_direct_io_ctl,
-	  .timeout_ms = 15000,
-	  .req = { .root = true, .kconfig = "BLK_DEV_LOOP BLK_CGROUP" } },
-	{ .id = "max_caps_throughput",
-	  .doc = "io.max rbps/wbps (blkio.throttle.*_bps_device on v1) caps O_DIRECT throughput "
-		 "(cgroup-v2.rst io.max, blkio-controller.rst)",
-	  .run = max_caps_throughput_run,
-	  .control = max_caps_throughput_ctl,
-	  .timeout_ms = 20000,
-	  .req = { .root = true, .kconfig = "BLK_DEV_LOOP BLK_DEV_THROTTLING" } },
+	ISO_CASE(stat_accounts_direct_io,
+		 .doc = "O_DIRECT I/O by a member shows in the cgroup's io.stat "
+			"(blkio.throttle.io_service_bytes on v1) (cgroup-v2.rst io.stat, "
+			"blkio-controller.rst)",
+		 .timeout_ms = 15000,
+		 .req = { .root = true, .kconfig = "BLK_DEV_LOOP BLK_CGROUP" }),
+	ISO_CASE(max_caps_throughput,
+		 .doc = "io.max rbps/wbps (blkio.throttle.*_bps_device on v1) caps O_DIRECT "
+			"throughput (cgroup-v2.rst io.max, blkio-controller.rst)",
+		 .timeout_ms = 20000,
+		 .req = { .root = true, .kconfig = "BLK_DEV_LOOP BLK_DEV_THROTTLING" }),
 };
 
 const struct iso_suite iso_suite_cgroup_io = ISO_SUITE("cgroup.io", cases);
