@@ -39,6 +39,7 @@
 
 #include "bench.h"
 #include "cgroup.h"
+#include "fsutil.h"
 
 #define OVL_MISSING "overlay filesystem not available (modprobe overlay; CONFIG_OVERLAY_FS)"
 #define MAX_LOWERS 64
@@ -80,12 +81,6 @@ struct cstate {
 
 /* ---- setup helpers ---- */
 
-static char *pjoin(char *buf, const char *a, const char *b)
-{
-	snprintf(buf, PATH_MAX, "%s/%s", a, b);
-	return buf;
-}
-
 /* Private mount namespace and a scratch tmpfs for this worker. Returns 0 or -errno. */
 static int scratch(struct iso_bench_ctx *b, struct cstate *s)
 {
@@ -101,16 +96,6 @@ static int scratch(struct iso_bench_ctx *b, struct cstate *s)
 			return 0;
 		}
 	return iso_bench_skip(b, "no directory to mount a scratch tmpfs on (/tmp, /mnt, /run)");
-}
-
-static int mkdirs(const char *base, const char *const *names, size_t n)
-{
-	char p[PATH_MAX];
-
-	for (size_t i = 0; i < n; i++)
-		if (mkdir(pjoin(p, base, names[i]), 0755) < 0 && errno != EEXIST)
-			return -errno;
-	return 0;
 }
 
 /* Writes size bytes to path. Returns 0 or -errno. */
@@ -183,22 +168,22 @@ static int lowers_setup(struct iso_bench_ctx *b, void *arg)
 
 	if (!s)
 		return -ENOMEM;
-	if ((r = scratch(b, s)) < 0 || (r = mkdirs(s->base, dirs, ISO_ARRAY_SIZE(dirs))) < 0)
+	if ((r = scratch(b, s)) < 0 || (r = iso_fs_mkdirs(s->base, dirs, ISO_ARRAY_SIZE(dirs))) < 0)
 		return r;
-	pjoin(s->merged, s->base, "merged");
+	iso_fs_path(s->merged, s->base, "merged");
 	off = (size_t)snprintf(s->opts, sizeof(s->opts), "lowerdir=");
 	for (int i = 0; i < n; i++) {
 		char name[16];
 
 		/* Each layer: a file of its own and one every layer has. */
 		snprintf(name, sizeof(name), "l%d", i);
-		if (mkdir(pjoin(p, s->base, name), 0755) < 0)
+		if (mkdir(iso_fs_path(p, s->base, name), 0755) < 0)
 			return -errno;
 		snprintf(name, sizeof(name), "l%d/f%d", i, i);
-		if ((r = fill(pjoin(p, s->base, name), 16)) < 0)
+		if ((r = fill(iso_fs_path(p, s->base, name), 16)) < 0)
 			return r;
 		snprintf(name, sizeof(name), "l%d/common", i);
-		if ((r = fill(pjoin(p, s->base, name), 16)) < 0)
+		if ((r = fill(iso_fs_path(p, s->base, name), 16)) < 0)
 			return r;
 		off += (size_t)snprintf(s->opts + off, sizeof(s->opts) - off, "%s%s/l%d",
 					i ? ":" : "", s->base, i);
@@ -239,13 +224,13 @@ static int copyup_setup(struct iso_bench_ctx *b, void *arg)
 	if (!s)
 		return -ENOMEM;
 	s->size = *(size_t *)arg;
-	if ((r = scratch(b, s)) < 0 || (r = mkdirs(s->base, dirs, ISO_ARRAY_SIZE(dirs))) < 0)
+	if ((r = scratch(b, s)) < 0 || (r = iso_fs_mkdirs(s->base, dirs, ISO_ARRAY_SIZE(dirs))) < 0)
 		return r;
-	if ((r = fill(pjoin(p, s->base, "lower/f"), s->size)) < 0)
+	if ((r = fill(iso_fs_path(p, s->base, "lower/f"), s->size)) < 0)
 		return r;
-	pjoin(s->merged, s->base, "merged");
-	pjoin(s->upper, s->base, "upper/f");
-	pjoin(s->file, s->merged, "f");
+	iso_fs_path(s->merged, s->base, "merged");
+	iso_fs_path(s->upper, s->base, "upper/f");
+	iso_fs_path(s->file, s->merged, "f");
 	snprintf(s->opts, sizeof(s->opts), "lowerdir=%s/lower,upperdir=%s/upper,workdir=%s/work",
 		 s->base, s->base, s->base);
 	return probe_overlay(b, s);
@@ -300,9 +285,10 @@ static int pivot_setup(struct iso_bench_ctx *b, void *arg)
 		return -ENOMEM;
 	if ((r = scratch(b, s)) < 0)
 		return r;
-	pjoin(s->merged, s->base, "newroot");
-	if (mkdir(s->merged, 0755) < 0 || mount("tmpfs", s->merged, "tmpfs", 0, "size=1m") < 0 ||
-	    mkdir(pjoin(p, s->merged, "old"), 0755) < 0)
+	iso_fs_path(s->merged, s->base, "newroot");
+	if ((r = iso_fs_tmpfs(s->merged, 0, "size=1m")) < 0)
+		return r;
+	if (mkdir(iso_fs_path(p, s->merged, "old"), 0755) < 0)
 		return -errno;
 	return 0;
 }
@@ -316,13 +302,14 @@ static int pivot_op(struct iso_bench_ctx *b, void *arg)
 {
 	struct cstate *s = b->state;
 	uint64_t t0, t1, t2;
+	int r;
 
 	(void)arg;
 	if (unshare(CLONE_NEWNS) < 0 || chdir(s->merged) < 0)
 		return -errno;
 	t0 = iso_bench_now();
-	if (syscall(SYS_pivot_root, ".", "old") < 0)
-		return -errno;
+	if ((r = iso_fs_pivot_root(".", "old")) < 0)
+		return r;
 	t1 = iso_bench_now();
 	if (umount2("old", MNT_DETACH) < 0)
 		return -errno;
@@ -339,32 +326,19 @@ static int image_setup(struct cstate *s, const char *img)
 {
 	static const char *const empty[] = { "proc", "dev", "tmp", "etc", "oldroot", "usr" };
 	static const char *const tops[] = { "bin", "sbin", "lib", "lib64", "lib32", "libx32" };
-	char p[PATH_MAX], src[16], target[PATH_MAX];
-	int r = mkdirs(img, empty, ISO_ARRAY_SIZE(empty));
+	int r = iso_fs_mkdirs(img, empty, ISO_ARRAY_SIZE(empty));
 
 	if (r < 0)
 		return r;
 	snprintf(s->binds[s->nbinds++], sizeof(s->binds[0]), "usr");
 	for (size_t i = 0; i < ISO_ARRAY_SIZE(tops); i++) {
-		struct stat st;
-		ssize_t n;
-
-		snprintf(src, sizeof(src), "/%s", tops[i]);
-		if (lstat(src, &st) < 0)
+		r = iso_fs_mirror_host(img, tops[i]);
+		if (r == -ENOENT)
 			continue;
-		pjoin(p, img, tops[i]);
-		if (S_ISLNK(st.st_mode)) {
-			n = readlink(src, target, sizeof(target) - 1);
-			if (n < 0)
-				return -errno;
-			target[n] = '\0';
-			if (symlink(target, p) < 0)
-				return -errno;
-		} else if (S_ISDIR(st.st_mode) && s->nbinds < (int)ISO_ARRAY_SIZE(s->binds)) {
-			if (mkdir(p, 0755) < 0)
-				return -errno;
+		if (r < 0)
+			return r;
+		if (r == 1 && s->nbinds < (int)ISO_ARRAY_SIZE(s->binds))
 			snprintf(s->binds[s->nbinds++], sizeof(s->binds[0]), "%s", tops[i]);
-		}
 	}
 	return 0;
 }
@@ -382,11 +356,11 @@ static int start_setup(struct iso_bench_ctx *b, void *arg)
 	if (!b->root)
 		return iso_bench_skip(b, "no bench cgroup to attach to: needs root and a writable "
 					 "cgroup tree below the start cgroup");
-	if ((r = scratch(b, s)) < 0 || (r = mkdirs(s->base, dirs, ISO_ARRAY_SIZE(dirs))) < 0)
+	if ((r = scratch(b, s)) < 0 || (r = iso_fs_mkdirs(s->base, dirs, ISO_ARRAY_SIZE(dirs))) < 0)
 		return r;
-	if ((r = image_setup(s, pjoin(p, s->base, "img"))) < 0)
+	if ((r = image_setup(s, iso_fs_path(p, s->base, "img"))) < 0)
 		return r;
-	pjoin(s->merged, s->base, "merged");
+	iso_fs_path(s->merged, s->base, "merged");
 	snprintf(s->opts, sizeof(s->opts), "lowerdir=%s/img,upperdir=%s/upper,workdir=%s/work",
 		 s->base, s->base, s->base);
 	if ((r = probe_overlay(b, s)) < 0)
@@ -454,17 +428,16 @@ static void __attribute__((noreturn)) container_child(struct cstate *s)
 		child_fail(pg, 3);
 	for (int i = 0; i < s->nbinds; i++) {
 		snprintf(src, sizeof(src), "/%s", s->binds[i]);
-		pjoin(p, s->merged, s->binds[i]);
-		if (mount(src, p, NULL, MS_BIND, NULL) < 0 ||
-		    mount(NULL, p, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY, NULL) < 0)
+		iso_fs_path(p, s->merged, s->binds[i]);
+		if (iso_fs_bind_ro(src, p) < 0)
 			child_fail(pg, 3);
 	}
-	if (mount("proc", pjoin(p, s->merged, "proc"), "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC,
-		  NULL) < 0)
+	if (mount("proc", iso_fs_path(p, s->merged, "proc"), "proc",
+		  MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
 		child_fail(pg, 3);
 	pg->t[3] = iso_bench_now();
 	/* pivot_root */
-	if (chdir(s->merged) < 0 || syscall(SYS_pivot_root, ".", "oldroot") < 0 || chdir("/") < 0 ||
+	if (chdir(s->merged) < 0 || iso_fs_pivot_root(".", "oldroot") < 0 || chdir("/") < 0 ||
 	    umount2("/oldroot", MNT_DETACH) < 0)
 		child_fail(pg, 4);
 	pg->t[4] = iso_bench_now();

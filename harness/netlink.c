@@ -3,11 +3,11 @@
 #include <errno.h>
 #include <net/if.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <time.h>
 #include <unistd.h>
 #include <libmnl/libmnl.h>
 #include <linux/if_addr.h>
@@ -18,55 +18,146 @@
 #include "iso.h"
 #include "netlink.h"
 
-/* Sends one request and waits for its ack. Returns 0 or -errno. */
-int iso_nl_talk(struct nlmsghdr *nlh)
+/* Returns 0 or -errno. */
+int iso_nl_sock_open(struct iso_nl_sock *n, unsigned int groups)
+{
+	n->s = mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC);
+	if (!n->s)
+		return -errno;
+	if (mnl_socket_bind(n->s, groups, MNL_SOCKET_AUTOPID) < 0) {
+		int e = -errno;
+
+		mnl_socket_close(n->s);
+		n->s = NULL;
+		return e;
+	}
+	n->portid = mnl_socket_get_portid(n->s);
+	n->seq = 1;
+	return 0;
+}
+
+void iso_nl_sock_close(struct iso_nl_sock *n)
+{
+	if (n->s)
+		mnl_socket_close(n->s);
+	n->s = NULL;
+}
+
+/* Returns 0 or -errno. */
+int iso_nl_sock_talk(struct iso_nl_sock *n, struct nlmsghdr *nlh)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct mnl_socket *nl = mnl_socket_open(NETLINK_ROUTE);
-	unsigned int seq, portid;
 	int r;
 
-	if (!nl)
-		return -errno;
-	if (mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0) {
-		r = -errno;
-		goto out;
-	}
-	portid = mnl_socket_get_portid(nl);
-	seq = nlh->nlmsg_seq = (unsigned int)time(NULL) ^ (unsigned int)getpid();
+	nlh->nlmsg_seq = ++n->seq;
 	nlh->nlmsg_flags |= NLM_F_ACK;
-	if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0) {
-		r = -errno;
-		goto out;
-	}
-	r = mnl_socket_recvfrom(nl, buf, sizeof(buf));
-	if (r < 0) {
-		r = -errno;
-		goto out;
-	}
-	r = mnl_cb_run(buf, r, seq, portid, NULL, NULL);
-	r = r < 0 ? -errno : 0;
-out:
-	mnl_socket_close(nl);
+	if (mnl_socket_sendto(n->s, nlh, nlh->nlmsg_len) < 0)
+		return -errno;
+	do {
+		r = mnl_socket_recvfrom(n->s, buf, sizeof(buf));
+		if (r < 0)
+			return -errno;
+		r = mnl_cb_run(buf, r, n->seq, n->portid, NULL, NULL);
+	} while (r > 0);
+	return r < 0 ? -errno : 0;
+}
+
+/* Returns 0 or -errno. */
+int iso_nl_talk(struct nlmsghdr *nlh)
+{
+	struct iso_nl_sock n;
+	int r = iso_nl_sock_open(&n, 0);
+
+	if (r < 0)
+		return r;
+	r = iso_nl_sock_talk(&n, nlh);
+	iso_nl_sock_close(&n);
 	return r;
+}
+
+/* Builds an RTM_NEWLINK or RTM_DELLINK request for link ifindex into buf. Returns nlh. */
+static struct nlmsghdr *link_msg(char *buf, uint16_t type, int ifindex)
+{
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct ifinfomsg *ifm;
+
+	nlh->nlmsg_type = type;
+	nlh->nlmsg_flags = NLM_F_REQUEST;
+	ifm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifm));
+	ifm->ifi_family = AF_UNSPEC;
+	ifm->ifi_index = ifindex;
+	return nlh;
 }
 
 /* Returns 0 or -errno. */
 int iso_nl_link_del(const char *ifname)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
-	struct ifinfomsg *ifm;
 	unsigned int idx = if_nametoindex(ifname);
 
 	if (!idx)
 		return -ENODEV;
-	nlh->nlmsg_type = RTM_DELLINK;
-	nlh->nlmsg_flags = NLM_F_REQUEST;
-	ifm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifm));
-	ifm->ifi_family = AF_UNSPEC;
-	ifm->ifi_index = (int)idx;
-	return iso_nl_talk(nlh);
+	return iso_nl_talk(link_msg(buf, RTM_DELLINK, (int)idx));
+}
+
+/* Returns 0 or -errno. */
+int iso_nl_sock_link_del(struct iso_nl_sock *n, int ifindex)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+
+	return iso_nl_sock_talk(n, link_msg(buf, RTM_DELLINK, ifindex));
+}
+
+/* Returns 0 or -errno. */
+int iso_nl_sock_link_move(struct iso_nl_sock *n, int ifindex, int nsfd)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh = link_msg(buf, RTM_NEWLINK, ifindex);
+
+	mnl_attr_put_u32(nlh, IFLA_NET_NS_FD, (uint32_t)nsfd);
+	return iso_nl_sock_talk(n, nlh);
+}
+
+/* Returns 0, -ETIMEDOUT or -errno. */
+int iso_nl_sock_wait_dellink(struct iso_nl_sock *mon, int ifindex, unsigned int timeout_ms)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	uint64_t end = iso_now_ms() + timeout_ms;
+	int fd = mnl_socket_get_fd(mon->s);
+
+	for (;;) {
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+		int64_t left = (int64_t)(end - iso_now_ms());
+		int len;
+
+		if (left <= 0)
+			return -ETIMEDOUT;
+		if (poll(&p, 1, (int)left) < 0 && errno != EINTR)
+			return -errno;
+		if (!(p.revents & POLLIN))
+			continue;
+		len = (int)recv(fd, buf, sizeof(buf), MSG_DONTWAIT);
+		if (len < 0) {
+			if (errno == EAGAIN || errno == EINTR)
+				continue;
+			return -errno;
+		}
+		for (struct nlmsghdr *h = (struct nlmsghdr *)buf; mnl_nlmsg_ok(h, len);
+		     h = mnl_nlmsg_next(h, &len)) {
+			struct ifinfomsg *ifm = mnl_nlmsg_get_payload(h);
+
+			if (h->nlmsg_type == RTM_DELLINK && ifm->ifi_index == ifindex)
+				return 0;
+		}
+	}
+}
+
+void iso_nl_sock_drain(struct iso_nl_sock *mon)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+
+	while (recv(mnl_socket_get_fd(mon->s), buf, sizeof(buf), MSG_DONTWAIT) > 0)
+		;
 }
 
 /* Starts an RTM_SETLINK request naming the link by IFLA_IFNAME. Returns nlh or NULL. */
@@ -103,17 +194,13 @@ int iso_nl_open(void)
 	return fd;
 }
 
-/* Returns 0 or -errno. */
-int iso_nl_veth_add(const char *name, const char *peer, int peer_nsfd)
+/* Builds the RTM_NEWLINK request of a veth pair name <-> peer into buf. Returns nlh. */
+static struct nlmsghdr *veth_msg(char *buf, const char *name, const char *peer, int peer_nsfd)
 {
-	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct nlmsghdr *nlh;
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
 	struct ifinfomsg *ifm;
 	struct nlattr *info, *data, *pn;
 
-	if (strlen(name) >= IFNAMSIZ || strlen(peer) >= IFNAMSIZ)
-		return -ENAMETOOLONG;
-	nlh = mnl_nlmsg_put_header(buf);
 	nlh->nlmsg_type = RTM_NEWLINK;
 	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_CREATE | NLM_F_EXCL;
 	ifm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifm));
@@ -132,7 +219,25 @@ int iso_nl_veth_add(const char *name, const char *peer, int peer_nsfd)
 	mnl_attr_nest_end(nlh, pn);
 	mnl_attr_nest_end(nlh, data);
 	mnl_attr_nest_end(nlh, info);
-	return iso_nl_talk(nlh);
+	return nlh;
+}
+
+/* Returns 0 or -errno. */
+int iso_nl_veth_add(const char *name, const char *peer, int peer_nsfd)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+
+	if (strlen(name) >= IFNAMSIZ || strlen(peer) >= IFNAMSIZ)
+		return -ENAMETOOLONG;
+	return iso_nl_talk(veth_msg(buf, name, peer, peer_nsfd));
+}
+
+/* Returns 0 or -errno. */
+int iso_nl_sock_veth_add(struct iso_nl_sock *n, const char *name, const char *peer, int peer_nsfd)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+
+	return iso_nl_sock_talk(n, veth_msg(buf, name, peer, peer_nsfd));
 }
 
 /* Returns 0 or -errno. */

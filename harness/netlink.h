@@ -34,6 +34,42 @@ struct iso_nl_link {
 
 /* Sends one request built with libmnl and waits for its ack. Returns 0 or -errno. */
 int iso_nl_talk(struct nlmsghdr *nlh);
+
+struct mnl_socket;
+
+/*
+ * A NETLINK_ROUTE socket kept open across requests, for a loop that must not
+ * open one per request (a benchmark's timed op): libmnl, close-on-exec, with
+ * its own sequence numbers. The iso_nl_sock_* requests check nothing of their
+ * own before they send: the kernel's answer is the result.
+ */
+struct iso_nl_sock {
+	struct mnl_socket *s;
+	unsigned int seq, portid;
+};
+
+/*
+ * Opens one in the current network namespace, joined to the multicast groups
+ * (RTMGRP_LINK: link notifications; 0: none). Returns 0 or -errno.
+ */
+int iso_nl_sock_open(struct iso_nl_sock *n, unsigned int groups);
+/* Closes it; accepts one never opened (zeroed) or already closed. */
+void iso_nl_sock_close(struct iso_nl_sock *n);
+/* Sends one request and waits for its ack. Returns 0 or -errno. */
+int iso_nl_sock_talk(struct iso_nl_sock *n, struct nlmsghdr *nlh);
+/* iso_nl_veth_add over n. Returns 0 or -errno. */
+int iso_nl_sock_veth_add(struct iso_nl_sock *n, const char *name, const char *peer, int peer_nsfd);
+/* Moves link ifindex into the network namespace nsfd (RTM_NEWLINK, IFLA_NET_NS_FD). Returns 0 or -errno. */
+int iso_nl_sock_link_move(struct iso_nl_sock *n, int ifindex, int nsfd);
+/* Deletes link ifindex. Returns 0 or -errno. */
+int iso_nl_sock_link_del(struct iso_nl_sock *n, int ifindex);
+/*
+ * Reads the notifications of mon (opened with RTMGRP_LINK) until RTM_DELLINK
+ * of ifindex. Returns 0, -ETIMEDOUT after timeout_ms, or -errno.
+ */
+int iso_nl_sock_wait_dellink(struct iso_nl_sock *mon, int ifindex, unsigned int timeout_ms);
+/* Drops the notifications mon has pending. */
+void iso_nl_sock_drain(struct iso_nl_sock *mon);
 /* Deletes a link by name. Returns 0 or -errno (-ENODEV if absent). */
 int iso_nl_link_del(const char *ifname);
 

@@ -219,9 +219,11 @@ static int free_controllers(char *a, char *b, size_t len)
 /*
  * Several controllers can be attached to one hierarchy: a mount with -o A,B
  * makes one hierarchy that both appear on (cgroups.rst 1.2, 2.1).
+ * Control: mounts A alone and looks for B's files.
  */
-static enum iso_verdict several_controllers(struct iso_ctx *ctx, bool both)
+static enum iso_verdict several_controllers_one_hierarchy(struct iso_ctx *ctx)
 {
+	bool both = !iso_ctx_is_control(ctx);
 	struct hier h = { 0 };
 	char a[32], b[32], opts[80], f[600];
 	int r;
@@ -249,16 +251,6 @@ static enum iso_verdict several_controllers(struct iso_ctx *ctx, bool both)
 	return done(ctx, &h, ISO_PASS);
 }
 
-static enum iso_verdict several_controllers_run(struct iso_ctx *ctx)
-{
-	return several_controllers(ctx, true);
-}
-
-static enum iso_verdict several_controllers_ctl(struct iso_ctx *ctx)
-{
-	return several_controllers(ctx, false);
-}
-
 /* ---- a bound controller cannot join another set; the same set reuses the hierarchy ---- */
 
 /* A v1 hierarchy with controllers that our case cgroup lives in. */
@@ -283,9 +275,11 @@ static int bound_hier(struct iso_ctx *ctx, const char **ctrls, const char **dir)
  * with a different set of controllers: mount fails with EBUSY (cgroups.rst
  * 2.1: "If an active hierarchy with exactly the same set of subsystems already
  * exists, it will be reused ... otherwise EBUSY").
+ * Control: mounts exactly the hierarchy's own set, which is reused.
  */
-static enum iso_verdict bound_busy(struct iso_ctx *ctx, bool other_set)
+static enum iso_verdict bound_controller_other_set_ebusy(struct iso_ctx *ctx)
 {
+	bool other_set = !iso_ctx_is_control(ctx);
 	struct hier h = { 0 };
 	const char *ctrls, *dir;
 	char opts[160];
@@ -293,7 +287,7 @@ static enum iso_verdict bound_busy(struct iso_ctx *ctx, bool other_set)
 
 	if (bound_hier(ctx, &ctrls, &dir) < 0)
 		return iso_skip(ctx, "needs a v1 hierarchy with controllers");
-	snprintf(opts, sizeof(opts), other_set ? "%s" : "%s", ctrls);
+	snprintf(opts, sizeof(opts), "%s", ctrls);
 	r = other_set ? hier_mount(ctx, &h, "busy", opts, "bz") :
 			hier_mount(ctx, &h, "busy", opts, NULL);
 	iso_note(ctx, "mount_opts", "%s%s", opts, other_set ? " + name=" : "");
@@ -304,22 +298,14 @@ static enum iso_verdict bound_busy(struct iso_ctx *ctx, bool other_set)
 			     other_set ? ",name=..." : "", r ? strerror(-r) : "succeeded"));
 }
 
-static enum iso_verdict bound_busy_run(struct iso_ctx *ctx)
-{
-	return bound_busy(ctx, true);
-}
-
-static enum iso_verdict bound_busy_ctl(struct iso_ctx *ctx)
-{
-	return bound_busy(ctx, false);
-}
-
 /*
  * Mounting exactly the same controller set again reuses the existing hierarchy:
  * the case's own cgroup is there, the same kernfs node.
+ * Control: mounts a new named hierarchy instead, where the case's cgroup is not.
  */
-static enum iso_verdict same_set(struct iso_ctx *ctx, bool same)
+static enum iso_verdict same_set_reuses_hierarchy(struct iso_ctx *ctx)
 {
+	bool same = !iso_ctx_is_control(ctx);
 	struct hier h = { 0 };
 	const char *ctrls, *dir;
 	char rel[512], there[1024];
@@ -347,24 +333,16 @@ static enum iso_verdict same_set(struct iso_ctx *ctx, bool same)
 	return done(ctx, &h, ISO_PASS);
 }
 
-static enum iso_verdict same_set_run(struct iso_ctx *ctx)
-{
-	return same_set(ctx, true);
-}
-
-static enum iso_verdict same_set_ctl(struct iso_ctx *ctx)
-{
-	return same_set(ctx, false);
-}
-
 /* ---- membership ---- */
 
 /*
  * A new hierarchy starts with every task in its root cgroup (cgroups.rst 2.1:
  * "all tasks in the system are in the root cgroup").
+ * Control: looks for them in a child cgroup instead of the root.
  */
-static enum iso_verdict all_in_root(struct iso_ctx *ctx, bool root)
+static enum iso_verdict new_hierarchy_all_tasks_in_root(struct iso_ctx *ctx)
 {
+	bool root = !iso_ctx_is_control(ctx);
 	struct hier h = { 0 };
 	char where[512];
 	int r = hier_mount(ctx, &h, "root", "none", "rt");
@@ -386,22 +364,14 @@ static enum iso_verdict all_in_root(struct iso_ctx *ctx, bool root)
 	return done(ctx, &h, ISO_PASS);
 }
 
-static enum iso_verdict all_in_root_run(struct iso_ctx *ctx)
-{
-	return all_in_root(ctx, true);
-}
-
-static enum iso_verdict all_in_root_ctl(struct iso_ctx *ctx)
-{
-	return all_in_root(ctx, false);
-}
-
 /*
  * Within one hierarchy a task is in exactly one cgroup: adding it to another
  * removes it from the first; it is in cgroups of several hierarchies at once.
+ * Control: leaves out the move from a to b.
  */
-static enum iso_verdict one_per_hierarchy(struct iso_ctx *ctx, bool second_move)
+static enum iso_verdict one_cgroup_per_hierarchy(struct iso_ctx *ctx)
 {
+	bool second_move = !iso_ctx_is_control(ctx);
 	struct hier h = { 0 };
 	char where[512], a[600];
 	pid_t p;
@@ -435,16 +405,6 @@ static enum iso_verdict one_per_hierarchy(struct iso_ctx *ctx, bool second_move)
 	return done(ctx, &h, ISO_PASS);
 }
 
-static enum iso_verdict one_per_hierarchy_run(struct iso_ctx *ctx)
-{
-	return one_per_hierarchy(ctx, true);
-}
-
-static enum iso_verdict one_per_hierarchy_ctl(struct iso_ctx *ctx)
-{
-	return one_per_hierarchy(ctx, false);
-}
-
 static int parent_forks(void *arg)
 {
 	int fd = *(int *)arg;
@@ -461,9 +421,11 @@ static int parent_forks(void *arg)
 /*
  * A forked child starts in its parent's cgroup and can be moved afterwards
  * without affecting the parent (cgroups.rst 1.3).
+ * Control: moves the parent instead of the child.
  */
-static enum iso_verdict fork_inherits(struct iso_ctx *ctx, bool move_child)
+static enum iso_verdict fork_inherits_then_moves_alone(struct iso_ctx *ctx)
 {
+	bool move_child = !iso_ctx_is_control(ctx);
 	struct hier h = { 0 };
 	struct iso_sync go;
 	char where[512];
@@ -479,7 +441,7 @@ static enum iso_verdict fork_inherits(struct iso_ctx *ctx, bool move_child)
 	parent = fork();
 	if (parent == 0) {
 		close(fds[0]);
-		iso_sync_wait(&go, 10000);
+		iso_sync_wait(&go, iso_ctx_ms(ctx, 10000));
 		_exit(parent_forks(&fds[1]));
 	}
 	close(fds[1]);
@@ -509,16 +471,6 @@ static enum iso_verdict fork_inherits(struct iso_ctx *ctx, bool move_child)
 	return done(ctx, &h, ISO_PASS);
 }
 
-static enum iso_verdict fork_inherits_run(struct iso_ctx *ctx)
-{
-	return fork_inherits(ctx, true);
-}
-
-static enum iso_verdict fork_inherits_ctl(struct iso_ctx *ctx)
-{
-	return fork_inherits(ctx, false);
-}
-
 /* ---- tasks versus cgroup.procs ---- */
 
 struct threads {
@@ -539,6 +491,7 @@ static void *thread_main(void *arg)
 
 struct two_threads_arg {
 	int fd; /* write end: the two tids */
+	unsigned int ready_ms; /* how long to wait for the second thread */
 };
 
 static int two_threads(void *arg)
@@ -549,7 +502,7 @@ static int two_threads(void *arg)
 
 	if (iso_sync_init(&t.ready) < 0 || pthread_create(&th, NULL, thread_main, &t))
 		return 1;
-	if (iso_sync_wait(&t.ready, 5000) < 0)
+	if (iso_sync_wait(&t.ready, a->ready_ms) < 0)
 		return 2;
 	if (write(a->fd, t.tid, sizeof(t.tid)) != sizeof(t.tid))
 		return 3;
@@ -561,9 +514,11 @@ static int two_threads(void *arg)
 /*
  * Writing a TID to tasks moves that thread only; writing a TGID to
  * cgroup.procs moves every thread of the process (cgroups.rst 2.2, 2.3).
+ * Control: writes the TID to cgroup.procs instead of tasks.
  */
-static enum iso_verdict tasks_vs_procs(struct iso_ctx *ctx, bool use_tasks)
+static enum iso_verdict tasks_moves_thread_procs_moves_process(struct iso_ctx *ctx)
 {
+	bool use_tasks = !iso_ctx_is_control(ctx);
 	struct hier h = { 0 };
 	struct two_threads_arg a;
 	pid_t tid[2] = { 0, 0 };
@@ -576,6 +531,7 @@ static enum iso_verdict tasks_vs_procs(struct iso_ctx *ctx, bool use_tasks)
 	if (mkcg(&h, "b") < 0 || pipe(fds) < 0)
 		return done(ctx, &h, iso_broken(ctx, -errno, "set up"));
 	a.fd = fds[1];
+	a.ready_ms = iso_ctx_ms(ctx, 5000);
 	p = track(&h, iso_spawn(0, two_threads, &a));
 	close(fds[1]);
 	if (p < 0 || read(fds[0], tid, sizeof(tid)) != sizeof(tid)) {
@@ -605,25 +561,18 @@ static enum iso_verdict tasks_vs_procs(struct iso_ctx *ctx, bool use_tasks)
 	return done(ctx, &h, ISO_PASS);
 }
 
-static enum iso_verdict tasks_vs_procs_run(struct iso_ctx *ctx)
-{
-	return tasks_vs_procs(ctx, true);
-}
-
-static enum iso_verdict tasks_vs_procs_ctl(struct iso_ctx *ctx)
-{
-	return tasks_vs_procs(ctx, false);
-}
-
 /* ---- release agent ---- */
 
 /*
  * With notify_on_release set, the kernel runs the hierarchy's release_agent
  * with the cgroup's path when its last task leaves (cgroups.rst 1.4). The
  * agent runs in the initial namespaces, so its path is the host's.
+ * Control: leaves notify_on_release at 0.
  */
-static enum iso_verdict release_agent(struct iso_ctx *ctx, bool notify)
+static enum iso_verdict release_agent_runs_when_emptied(struct iso_ctx *ctx)
 {
+	bool notify = !iso_ctx_is_control(ctx);
+	unsigned int poll_ms = iso_ctx_ms(ctx, 20);
 	struct hier h = { 0 };
 	char agent[600], marker[600], opts[700], nor[600], got[256] = "";
 	pid_t p;
@@ -651,19 +600,19 @@ static enum iso_verdict release_agent(struct iso_ctx *ctx, bool notify)
 		return done(ctx, &h, iso_broken(ctx, -errno, "move a task into r"));
 	iso_kill_wait(p);
 	h.procs[0] = 0;
-	/* The last task left r: wait for the agent. */
-	for (int i = 0; i < 250 * (int)iso_ctx_time_mul(ctx); i++) {
+	/* The last task left r: wait up to 250 polls (5 s, scaled) for the agent. */
+	for (int i = 0; i < 250; i++) {
 		if (iso_read_file(marker, got, sizeof(got)) > 0)
 			break;
-		iso_sleep_ms(20);
+		iso_sleep_ms(poll_ms);
 	}
 	if (!got[0])
 		return done(
 			ctx, &h,
 			iso_fail(
 				ctx,
-				"release agent did not run within 5 s of r emptying (notify_on_release=%d)%s",
-				notify,
+				"release agent did not run within %.3g s of r emptying (notify_on_release=%d)%s",
+				250 * poll_ms / 1000.0, notify,
 				notify ?
 					"; in a container the agent path is resolved in the host's mount namespace" :
 					""));
@@ -673,25 +622,17 @@ static enum iso_verdict release_agent(struct iso_ctx *ctx, bool notify)
 	return done(ctx, &h, ISO_PASS);
 }
 
-static enum iso_verdict release_agent_run(struct iso_ctx *ctx)
-{
-	return release_agent(ctx, true);
-}
-
-static enum iso_verdict release_agent_ctl(struct iso_ctx *ctx)
-{
-	return release_agent(ctx, false);
-}
-
 /* ---- clone_children ---- */
 
 /*
  * With cgroup.clone_children set in a cpuset cgroup, a new child copies the
  * parent's cpuset.cpus and cpuset.mems; without it they start empty
  * (cgroups.rst 1.6, cpusets.rst 1.7).
+ * Control: leaves cgroup.clone_children at 0.
  */
-static enum iso_verdict clone_children(struct iso_ctx *ctx, bool clone)
+static enum iso_verdict clone_children_copies_cpuset(struct iso_ctx *ctx)
 {
+	bool clone = !iso_ctx_is_control(ctx);
 	const char *dir = iso_cg_dir(iso_ctx_cgroup(ctx), "cpuset");
 	char p[600], c[600], f[700], cpus[64];
 
@@ -730,68 +671,43 @@ static enum iso_verdict clone_children(struct iso_ctx *ctx, bool clone)
 	return ISO_PASS;
 }
 
-static enum iso_verdict clone_children_run(struct iso_ctx *ctx)
-{
-	return clone_children(ctx, true);
-}
-
-static enum iso_verdict clone_children_ctl(struct iso_ctx *ctx)
-{
-	return clone_children(ctx, false);
-}
-
-#define V1_REQ               \
-	{                    \
-		.root = true \
-	}
-
 static const struct iso_case cases[] = {
-	{ .id = "several_controllers_one_hierarchy",
-	  .doc = "one v1 hierarchy carries several controllers mounted together (cgroup-v1/cgroups.rst 2.1)",
-	  .run = several_controllers_run,
-	  .control = several_controllers_ctl,
-	  .req = V1_REQ },
-	{ .id = "bound_controller_other_set_ebusy",
-	  .doc = "a controller on one hierarchy cannot be mounted with another set: EBUSY (cgroups.rst 2.1)",
-	  .run = bound_busy_run,
-	  .control = bound_busy_ctl,
-	  .req = { .root = true, .cgroup = ISO_CGV_V1 } },
-	{ .id = "same_set_reuses_hierarchy",
-	  .doc = "mounting exactly the same controller set reuses the existing hierarchy (cgroups.rst 2.1)",
-	  .run = same_set_run,
-	  .control = same_set_ctl,
-	  .req = { .root = true, .cgroup = ISO_CGV_V1 } },
-	{ .id = "new_hierarchy_all_tasks_in_root",
-	  .doc = "a new hierarchy starts with every task in its root cgroup (cgroups.rst 2.1)",
-	  .run = all_in_root_run,
-	  .control = all_in_root_ctl,
-	  .req = V1_REQ },
-	{ .id = "one_cgroup_per_hierarchy",
-	  .doc = "a task is in one cgroup per hierarchy; moving it removes it from the first (cgroups.rst 1.3)",
-	  .run = one_per_hierarchy_run,
-	  .control = one_per_hierarchy_ctl,
-	  .req = V1_REQ },
-	{ .id = "fork_inherits_then_moves_alone",
-	  .doc = "a forked child starts in its parent's cgroup and moves without the parent (cgroups.rst 1.3)",
-	  .run = fork_inherits_run,
-	  .control = fork_inherits_ctl,
-	  .req = V1_REQ },
-	{ .id = "tasks_moves_thread_procs_moves_process",
-	  .doc = "a TID written to tasks moves one thread; a TGID to cgroup.procs moves all (cgroups.rst 2.2)",
-	  .run = tasks_vs_procs_run,
-	  .control = tasks_vs_procs_ctl,
-	  .req = V1_REQ },
-	{ .id = "release_agent_runs_when_emptied",
-	  .doc = "notify_on_release runs the release agent with the cgroup path when it empties (cgroups.rst 1.4)",
-	  .run = release_agent_run,
-	  .control = release_agent_ctl,
-	  .timeout_ms = 15000,
-	  .req = V1_REQ },
-	{ .id = "clone_children_copies_cpuset",
-	  .doc = "with cgroup.clone_children a new cpuset child copies its parent's cpus (cgroups.rst 1.6)",
-	  .run = clone_children_run,
-	  .control = clone_children_ctl,
-	  .req = { .root = true, .controllers = "cpuset@v1" } },
+	ISO_CASE(
+		several_controllers_one_hierarchy,
+		.doc = "one v1 hierarchy carries several controllers mounted together (cgroup-v1/cgroups.rst 2.1)",
+		.req = { .root = true }),
+	ISO_CASE(
+		bound_controller_other_set_ebusy,
+		.doc = "a controller on one hierarchy cannot be mounted with another set: EBUSY (cgroups.rst 2.1)",
+		.req = { .root = true, .cgroup = ISO_CGV_V1 }),
+	ISO_CASE(
+		same_set_reuses_hierarchy,
+		.doc = "mounting exactly the same controller set reuses the existing hierarchy (cgroups.rst 2.1)",
+		.req = { .root = true, .cgroup = ISO_CGV_V1 }),
+	ISO_CASE(
+		new_hierarchy_all_tasks_in_root,
+		.doc = "a new hierarchy starts with every task in its root cgroup (cgroups.rst 2.1)",
+		.req = { .root = true }),
+	ISO_CASE(
+		one_cgroup_per_hierarchy,
+		.doc = "a task is in one cgroup per hierarchy; moving it removes it from the first (cgroups.rst 1.3)",
+		.req = { .root = true }),
+	ISO_CASE(
+		fork_inherits_then_moves_alone,
+		.doc = "a forked child starts in its parent's cgroup and moves without the parent (cgroups.rst 1.3)",
+		.req = { .root = true }),
+	ISO_CASE(
+		tasks_moves_thread_procs_moves_process,
+		.doc = "a TID written to tasks moves one thread; a TGID to cgroup.procs moves all (cgroups.rst 2.2)",
+		.req = { .root = true }),
+	ISO_CASE(
+		release_agent_runs_when_emptied,
+		.doc = "notify_on_release runs the release agent with the cgroup path when it empties (cgroups.rst 1.4)",
+		.timeout_ms = 15000, .req = { .root = true }),
+	ISO_CASE(
+		clone_children_copies_cpuset,
+		.doc = "with cgroup.clone_children a new cpuset child copies its parent's cpus (cgroups.rst 1.6)",
+		.req = { .root = true, .controllers = "cpuset@v1" }),
 };
 
 const struct iso_suite iso_suite_cgroupv1 = ISO_SUITE("cgroupv1", cases);

@@ -2,8 +2,10 @@
 /*
  * Cases that test the runner itself: a case that hangs, one that leaks every
  * kind of object the audit knows, one that crashes, one that passes. Hidden:
- * `isobench list/run` show them only with ISOBENCH_SELFTEST=1. Their "control"
- * is the same function: they assert nothing about the kernel.
+ * `isobench list/run` show them only with ISOBENCH_SELFTEST=1. They assert
+ * nothing about the kernel and ignore iso_ctx_is_control(): their control runs
+ * the same body. harness/tests/it_harness.sh relies on their ids, verdicts and
+ * reasons.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -43,14 +45,14 @@ static int escape(void *arg)
 }
 
 /* Starts an escaped sleeper (its parent exits at once). Returns 0 or -errno. */
-static int start_escaped_sleeper(void)
+static int start_escaped_sleeper(struct iso_ctx *ctx)
 {
 	int st;
 	pid_t p = iso_spawn(0, escape, NULL);
 
 	if (p < 0)
 		return p;
-	if (iso_wait_timeout(p, &st, 5000) < 0)
+	if (iso_wait_timeout(p, &st, iso_ctx_ms(ctx, 5000)) < 0)
 		return -ETIMEDOUT;
 	return WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : -ECHILD;
 }
@@ -64,7 +66,7 @@ static enum iso_verdict passes(struct iso_ctx *ctx)
 /* Hangs, with an escaped sleeper: the runner's timeout must kill the whole cgroup. */
 static enum iso_verdict hangs(struct iso_ctx *ctx)
 {
-	int r = start_escaped_sleeper();
+	int r = start_escaped_sleeper(ctx);
 
 	if (r < 0)
 		return iso_broken(ctx, r, "start sleeper");
@@ -76,11 +78,11 @@ static enum iso_verdict hangs(struct iso_ctx *ctx)
 /* Sleeps long with an escaped sleeper: used to SIGKILL the runner mid-case. */
 static enum iso_verdict sleeps(struct iso_ctx *ctx)
 {
-	int r = start_escaped_sleeper();
+	int r = start_escaped_sleeper(ctx);
 
 	if (r < 0)
 		return iso_broken(ctx, r, "start sleeper");
-	iso_sleep_ms(60000);
+	iso_sleep_ms(iso_ctx_ms(ctx, 60000));
 	return ISO_PASS;
 }
 
@@ -134,11 +136,11 @@ static enum iso_verdict leaks(struct iso_ctx *ctx)
 	int st, r;
 	pid_t p;
 
-	r = start_escaped_sleeper();
+	r = start_escaped_sleeper(ctx);
 	if (r < 0)
 		return iso_broken(ctx, r, "start sleeper");
 	p = iso_spawn(0, leak_host_objects, &a);
-	if (p < 0 || iso_wait_timeout(p, &st, 5000) < 0)
+	if (p < 0 || iso_wait_timeout(p, &st, iso_ctx_ms(ctx, 5000)) < 0)
 		return iso_broken(ctx, p < 0 ? p : -ETIMEDOUT, "leak host objects");
 	if (!WIFEXITED(st) || WEXITSTATUS(st))
 		return iso_broken(ctx, 0, "leak host objects: step %d failed", WEXITSTATUS(st));
@@ -185,7 +187,7 @@ static enum iso_verdict declares_netns(struct iso_ctx *ctx)
 	int st;
 	pid_t p = iso_spawn(0, declared_netns, &a);
 
-	if (p < 0 || iso_wait_timeout(p, &st, 5000) < 0)
+	if (p < 0 || iso_wait_timeout(p, &st, iso_ctx_ms(ctx, 5000)) < 0)
 		return iso_broken(ctx, p < 0 ? p : -ETIMEDOUT, "create netns");
 	if (!WIFEXITED(st) || WEXITSTATUS(st))
 		return iso_broken(ctx, 0, "create netns: step %d failed", WEXITSTATUS(st));
@@ -193,33 +195,24 @@ static enum iso_verdict declares_netns(struct iso_ctx *ctx)
 }
 
 static const struct iso_case cases[] = {
-	{ .id = "passes", .doc = "passes", .run = passes, .control = passes },
-	{ .id = "hangs",
-	  .doc = "hangs with an escaped child: ends as error (timeout), leaves nothing",
-	  .run = hangs,
-	  .control = hangs,
-	  .timeout_ms = 1000 },
-	{ .id = "sleeps",
-	  .doc = "sleeps 60 s with an escaped child: for SIGKILL-then-cleanup tests",
-	  .run = sleeps,
-	  .control = sleeps,
-	  .timeout_ms = 120000 },
-	{ .id = "crashes",
-	  .doc = "dies of SIGSEGV: ends as error",
-	  .run = crashes,
-	  .control = crashes },
-	{ .id = "leaks",
-	  .doc = "leaks a process, a host mount, a named netns and a cgroup: ends as error (leak)",
-	  .run = leaks,
-	  .control = leaks,
-	  .req = { .root = true, .ns = CLONE_NEWNET | CLONE_NEWPID } },
-	{ .id = "declares_netns",
-	  .doc = "creates a named netns it declared in the ledger: passes, the runner removes it",
-	  .run = declares_netns,
-	  .control = declares_netns,
-	  .req = { .root = true, .ns = CLONE_NEWNET } },
+	ISO_CASE(passes, .doc = "passes"),
+	ISO_CASE(hangs,
+		 .doc = "hangs with an escaped child: ends as error (timeout), leaves nothing",
+		 .timeout_ms = 1000),
+	ISO_CASE(sleeps, .doc = "sleeps 60 s with an escaped child: for SIGKILL-then-cleanup tests",
+		 .timeout_ms = 120000),
+	ISO_CASE(crashes, .doc = "dies of SIGSEGV: ends as error"),
+	ISO_CASE(
+		leaks,
+		.doc = "leaks a process, a host mount, a named netns and a cgroup: ends as error (leak)",
+		.req = { .root = true, .ns = CLONE_NEWNET | CLONE_NEWPID }),
+	ISO_CASE(
+		declares_netns,
+		.doc = "creates a named netns it declared in the ledger: passes, the runner removes it",
+		.req = { .root = true, .ns = CLONE_NEWNET }),
 };
 
+/* ISO_SUITE() plus .hidden: listed and run only with ISOBENCH_SELFTEST=1. */
 const struct iso_suite iso_suite_selftest = {
 	.name = "selftest",
 	.cases = cases,
