@@ -228,6 +228,11 @@ static enum iso_verdict several_controllers_one_hierarchy(struct iso_ctx *ctx)
 	char a[32], b[32], opts[80], f[600];
 	int r;
 
+	/* A hierarchy unmounted just before (this case, run before its control) is released
+	 * asynchronously: give its controllers a moment to come free. */
+	for (uint64_t end = iso_now_ms() + iso_ctx_ms(ctx, 2000);
+	     free_controllers(a, b, sizeof(a)) < 0 && iso_now_ms() < end;)
+		iso_sleep_ms(iso_ctx_ms(ctx, 20));
 	if (free_controllers(a, b, sizeof(a)) < 0)
 		return iso_skip(
 			ctx,
