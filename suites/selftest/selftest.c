@@ -194,8 +194,38 @@ static enum iso_verdict declares_netns(struct iso_ctx *ctx)
 	return ISO_PASS;
 }
 
+/* Fails, case and control alike: with a matching known deviation the run still exits 0. */
+static enum iso_verdict deviates(struct iso_ctx *ctx)
+{
+	return iso_fail(ctx, "the kernel deviates as declared");
+}
+
+/* The well-behaved shape: passes as the case, fails as the negative control. */
+static enum iso_verdict control_fails(struct iso_ctx *ctx)
+{
+	if (iso_ctx_is_control(ctx))
+		return iso_fail(ctx, "the isolation was left out");
+	return ISO_PASS;
+}
+
+static const struct iso_known deviation_here[] = {
+	{ .reason = "the kernel deviates", .what = "self-test of known deviations" },
+	{ 0 },
+};
+static const struct iso_known deviation_elsewhere[] = {
+	{ .from = "99.0", .reason = "the kernel deviates", .what = "only on kernels from 99.0" },
+	{ 0 },
+};
+
 static const struct iso_case cases[] = {
-	ISO_CASE(passes, .doc = "passes"),
+	ISO_CASE(passes, .doc = "passes (its control passes too: a case that cannot fail)"),
+	ISO_CASE(control_fails, .doc = "passes, and its negative control fails as it must"),
+	ISO_VARIANT(fails_as_known_deviation, deviates, NULL,
+		    .doc = "fails with a reason declared as a known deviation on every kernel",
+		    .known = deviation_here),
+	ISO_VARIANT(fails_outside_known_range, deviates, NULL,
+		    .doc = "fails with that reason, declared only for kernels from 99.0: a fail",
+		    .known = deviation_elsewhere),
 	ISO_CASE(hangs,
 		 .doc = "hangs with an escaped child: ends as error (timeout), leaves nothing",
 		 .timeout_ms = 1000),
