@@ -154,7 +154,7 @@ enum iso_verdict mntns_clone_newns_copies_mount_table_ctl(struct iso_ctx *ctx)
 /*
  * After the copy, with private mounts, a mount here is absent there, a mount there
  * is absent here, and an umount here leaves the copy there (mount_namespaces(7);
- * ASSERTIONS.md). Control: no CLONE_NEWNS.
+ * suites/ASSERTIONS.md). Control: no CLONE_NEWNS.
  */
 static enum iso_verdict one_side(struct iso_ctx *ctx, bool control)
 {

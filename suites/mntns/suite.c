@@ -76,10 +76,18 @@ static const struct iso_case cases[] = {
 		 "/proc/PID/mounts, mountinfo and mountstats list the mounts of PID's mount "
 		 "namespace (proc(5), mount_namespaces(7))",
 		 MNS_REQ)
-	MNS_CASE(clone_newns_copy_of_unbindable_is_unbindable,
-		 "the CLONE_NEWNS copy of an unbindable mount is unbindable: mountinfo says so and "
+	{ .id = "clone_newns_copy_of_unbindable_is_unbindable",
+	  .doc = "the CLONE_NEWNS copy of an unbindable mount is unbindable: mountinfo says so and "
 		 "bind of it fails with EINVAL (sharedsubtree.rst 5g)",
-		 MNS_REQ)
+	  .run = mntns_clone_newns_copy_of_unbindable_is_unbindable,
+	  .control = mntns_clone_newns_copy_of_unbindable_is_unbindable_ctl,
+	  .timeout_ms = 5000, .req = MNS_REQ,
+	  .known = (const struct iso_known[]){
+		{ .from = "6.13",
+		  .reason = "the CLONE_NEWNS copy of an unbindable mount is not unbindable",
+		  .what = "seen on 6.18 (passes on 6.1 and 6.12): the copy loses MNT_UNBINDABLE, "
+			  "sharedsubtree.rst 5g says it keeps it" },
+		{ 0 } } },
 	/* locked.c: mount_namespaces(7) "Restrictions on mount namespaces" */
 	MNS_CASE(less_privileged_copy_turns_shared_into_slave,
 		 "a mount namespace owned by a new user namespace gets shared mounts as slaves "
