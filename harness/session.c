@@ -38,6 +38,23 @@ static json_t *env_json(const struct iso_session_opts *o)
 	return env;
 }
 
+int iso_session_opt(struct iso_session_opts *o, struct iso_select *sel, int c, const char *arg)
+{
+	int r;
+
+	if (c != 'E') {
+		if (iso_select_add(sel, c == 'x', arg) < 0)
+			return iso_usage_error(o->cmd, "too many --filter/--exclude options");
+		return 0;
+	}
+	r = iso_session_env_add(o, arg);
+	if (r == -E2BIG)
+		return iso_usage_error(o->cmd, "too many --env options");
+	if (r < 0)
+		return iso_usage_error(o->cmd, "--env wants KEY=VALUE, not '%s'", arg);
+	return 0;
+}
+
 /* The run's cgroup below the start cgroup, in every hierarchy; ledger first. */
 static void make_cgroup(struct iso_session *s, const struct iso_session_opts *o)
 {

@@ -48,6 +48,11 @@ struct iso_session {
  * -E2BIG (too many).
  */
 int iso_session_env_add(struct iso_session_opts *o, const char *kv);
+/*
+ * The options run and bench share: 'f' --filter and 'x' --exclude (into sel), 'E' --env
+ * (into o). Returns 0, or prints the one-line usage error and returns 64 (ISO_EXIT_USAGE).
+ */
+int iso_session_opt(struct iso_session_opts *o, struct iso_select *sel, int c, const char *arg);
 /* Opens the session. On failure prints one line naming what failed and returns -errno. */
 int iso_session_open(struct iso_session *s, const struct iso_session_opts *o);
 /*

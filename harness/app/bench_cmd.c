@@ -132,18 +132,9 @@ int iso_cmd_bench(int argc, char **argv, const struct iso_bench *const *tables)
 		switch (c) {
 		case 'f':
 		case 'x':
-			if (iso_select_add(&sel, c == 'x', optarg) < 0)
-				return iso_usage_error("bench",
-						       "too many --filter/--exclude options");
-			break;
 		case 'E':
-			r = iso_session_env_add(&so, optarg);
-			if (r < 0)
-				return iso_usage_error("bench",
-						       r == -E2BIG ?
-							       "too many --env options" :
-							       "--env wants KEY=VALUE, not '%s'",
-						       optarg);
+			if (iso_session_opt(&so, &sel, c, optarg))
+				return ISO_EXIT_USAGE;
 			break;
 		case 'p':
 			pname = optarg;

@@ -140,9 +140,9 @@ static int cmd_run(int argc, char **argv)
 		switch (c) {
 		case 'f':
 		case 'x':
-			if (iso_select_add(&sel, c == 'x', optarg) < 0)
-				return iso_usage_error("run",
-						       "too many --filter/--exclude options");
+		case 'E':
+			if (iso_session_opt(&so, &sel, c, optarg))
+				return ISO_EXIT_USAGE;
 			break;
 		case 'o':
 			so.out = optarg;
@@ -162,15 +162,6 @@ static int cmd_run(int argc, char **argv)
 			break;
 		case 'J':
 			junit = optarg;
-			break;
-		case 'E':
-			r = iso_session_env_add(&so, optarg);
-			if (r < 0)
-				return iso_usage_error("run",
-						       r == -E2BIG ?
-							       "too many --env options" :
-							       "--env wants KEY=VALUE, not '%s'",
-						       optarg);
 			break;
 		case 'v':
 			o.verbose++;
