@@ -326,7 +326,7 @@ int mntns_op_umount(void *path)
 }
 
 /* Returns op's result or -errno. */
-int mntns_in_ns(pid_t pid, int (*op)(void *arg), void *arg)
+int mntns_in_ns(struct iso_ctx *ctx, pid_t pid, int (*op)(void *arg), void *arg)
 {
 	char nspath[64];
 	int fd, status = 0, r;
@@ -351,7 +351,7 @@ int mntns_in_ns(pid_t pid, int (*op)(void *arg), void *arg)
 		_exit(r < 0 ? (-r & 0x7f) : 0);
 	}
 	close(fd);
-	r = iso_wait_timeout(child, &status, 5000);
+	r = iso_wait_timeout(child, &status, iso_ctx_ms(ctx, 5000));
 	if (r < 0) {
 		iso_kill_wait(child);
 		return r;

@@ -119,15 +119,15 @@ typedef enum iso_verdict (*lk_parent_fn)(struct lk *l, pid_t child);
  * (may be NULL) in the case process while the child waits: the child wakes up[0]
  * once it is in its namespace and then waits for down[0]. Returns the verdict.
  */
-static enum iso_verdict lk_run(struct iso_ctx *ctx, bool control, lk_body_fn body,
-			       lk_parent_fn parent, struct lk *l)
+static enum iso_verdict lk_run(struct iso_ctx *ctx, lk_body_fn body, lk_parent_fn parent,
+			       struct lk *l)
 {
 	_cleanup_pid_ pid_t child = 0;
 	enum iso_verdict v = ISO_PASS;
 	int status = 0, r;
 
 	l->ctx = ctx;
-	l->control = control;
+	l->control = iso_ctx_is_control(ctx);
 	l->rep = mmap(NULL, sizeof(*l->rep), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1,
 		      0);
 	if (l->rep == MAP_FAILED)
@@ -153,7 +153,7 @@ static enum iso_verdict lk_run(struct iso_ctx *ctx, bool control, lk_body_fn bod
 		_exit(0);
 	}
 	if (parent) {
-		r = iso_sync_wait(&l->up[0], 5000 * iso_ctx_time_mul(ctx));
+		r = iso_sync_wait(&l->up[0], iso_ctx_ms(ctx, 5000));
 		if (r < 0) {
 			v = iso_broken(ctx, r, "wait for the child to enter its namespace");
 			goto out;
@@ -163,7 +163,7 @@ static enum iso_verdict lk_run(struct iso_ctx *ctx, bool control, lk_body_fn bod
 		iso_sync_wake(&l->down[0]);
 		iso_sync_wake(&l->down[1]);
 	}
-	r = iso_wait_timeout(child, &status, 5000 * iso_ctx_time_mul(ctx));
+	r = iso_wait_timeout(child, &status, iso_ctx_ms(ctx, 5000));
 	if (r < 0) {
 		v = iso_broken(ctx, r, "wait for the child");
 		goto out;
@@ -228,14 +228,14 @@ static enum iso_verdict slave_body(struct lk *l)
 	int r;
 
 	iso_sync_wake(&l->up[0]);
-	if (iso_sync_wait(&l->down[0], 10000) < 0)
+	if (iso_sync_wait(&l->down[0], iso_ctx_ms(l->ctx, 10000)) < 0)
 		return lk_say(l, ISO_BROKEN, ETIMEDOUT, "wait for the parent");
 	r = lk_tmpfs(l, "s/ev2");
 	if (r < 0)
 		return lk_say(l, ISO_BROKEN, r, "mount under the copy of S");
 	iso_sync_wake(&l->up[1]);
 	/* Stay (and keep the namespace) until the parent has looked. */
-	iso_sync_wait(&l->down[1], 10000);
+	iso_sync_wait(&l->down[1], iso_ctx_ms(l->ctx, 10000));
 	return ISO_PASS;
 }
 
@@ -262,7 +262,7 @@ static enum iso_verdict slave_parent(struct lk *l, pid_t child)
 	if (mntns_mi_find(child, mntns_path(p, s, "ev1"), NULL) != 1)
 		return iso_fail(l->ctx, "a mount under S did not reach its slave copy");
 	iso_sync_wake(&l->down[0]);
-	if ((r = iso_sync_wait(&l->up[1], 5000)) < 0)
+	if ((r = iso_sync_wait(&l->up[1], iso_ctx_ms(l->ctx, 5000))) < 0)
 		return iso_broken(l->ctx, r, "wait for the child's mount");
 	if (l->rep->set)
 		return ISO_PASS; /* the child's own verdict says why */
@@ -272,7 +272,14 @@ static enum iso_verdict slave_parent(struct lk *l, pid_t child)
 	return ISO_PASS;
 }
 
-static enum iso_verdict lk_slave(struct iso_ctx *ctx, bool control)
+/*
+ * A mount namespace owned by a less privileged user namespace gets the shared
+ * mounts it copies as slave mounts (mount_namespaces(7), restriction [2]): its
+ * copy of shared S is a slave of S, receives what is mounted under S and sends
+ * nothing back (slave_body, slave_parent). Control: CLONE_NEWNS alone as root,
+ * so the copy stays a peer of S.
+ */
+static enum iso_verdict less_privileged_copy_turns_shared_into_slave(struct iso_ctx *ctx)
 {
 	struct lk l = { 0 };
 	enum iso_verdict v;
@@ -283,17 +290,7 @@ static enum iso_verdict lk_slave(struct iso_ctx *ctx, bool control)
 	if ((r = lk_tmpfs(&l, "s")) < 0 || (r = mkdirs_at(&l, "s", "ev1 ev2")) < 0 ||
 	    (r = mntns_prop(mntns_path((char[PATH_MAX]){ 0 }, l.root, "s"), MS_SHARED)) < 0)
 		return iso_broken(ctx, r, "setup: shared S");
-	return lk_run(ctx, control, slave_body, slave_parent, &l);
-}
-
-enum iso_verdict mntns_less_privileged_copy_turns_shared_into_slave(struct iso_ctx *ctx)
-{
-	return lk_slave(ctx, false);
-}
-
-enum iso_verdict mntns_less_privileged_copy_turns_shared_into_slave_ctl(struct iso_ctx *ctx)
-{
-	return lk_slave(ctx, true);
+	return lk_run(ctx, slave_body, slave_parent, &l);
 }
 
 /* ---- [3] inherited mounts are locked ---- */
@@ -334,7 +331,13 @@ static enum iso_verdict locked_body(struct lk *l)
 	return ISO_PASS;
 }
 
-static enum iso_verdict lk_locked(struct iso_ctx *ctx, bool control)
+/*
+ * Mounts that come as a single unit from a more privileged mount namespace are
+ * locked together and cannot be unmounted apart (mount_namespaces(7), restriction
+ * [3]): umount of the inherited a/s fails with EINVAL, but stacking a mount on it
+ * works (locked_body). Control: CLONE_NEWNS alone as root, so a/s unmounts.
+ */
+static enum iso_verdict inherited_mount_is_locked_umount_fails_einval(struct iso_ctx *ctx)
 {
 	struct lk l = { 0 };
 	enum iso_verdict v;
@@ -345,17 +348,7 @@ static enum iso_verdict lk_locked(struct iso_ctx *ctx, bool control)
 	if ((r = lk_tmpfs(&l, "a")) < 0 || (r = mkdirs_at(&l, "a", "s")) < 0 ||
 	    (r = lk_tmpfs(&l, "a/s")) < 0)
 		return iso_broken(ctx, r, "setup: a with submount a/s");
-	return lk_run(ctx, control, locked_body, NULL, &l);
-}
-
-enum iso_verdict mntns_inherited_mount_is_locked_umount_fails_einval(struct iso_ctx *ctx)
-{
-	return lk_locked(ctx, false);
-}
-
-enum iso_verdict mntns_inherited_mount_is_locked_umount_fails_einval_ctl(struct iso_ctx *ctx)
-{
-	return lk_locked(ctx, true);
+	return lk_run(ctx, locked_body, NULL, &l);
 }
 
 /* ---- [4] a subtree propagated as a unit umounts only as a whole ---- */
@@ -370,7 +363,7 @@ static enum iso_verdict subtree_body(struct lk *l)
 	int r;
 
 	iso_sync_wake(&l->up[0]);
-	if (iso_sync_wait(&l->down[0], 10000) < 0)
+	if (iso_sync_wait(&l->down[0], iso_ctx_ms(l->ctx, 10000)) < 0)
 		return lk_say(l, ISO_BROKEN, ETIMEDOUT, "wait for the parent");
 	if (lk_mounted(l, "s/ppp") != 1 || lk_mounted(l, "s/ppp/y") != 1)
 		return lk_say(l, ISO_FAIL, 0,
@@ -405,7 +398,13 @@ static enum iso_verdict subtree_parent(struct lk *l, pid_t child)
 	return ISO_PASS;
 }
 
-static enum iso_verdict lk_subtree(struct iso_ctx *ctx, bool control)
+/*
+ * A subtree that propagates into a less privileged mount namespace is locked as a
+ * unit (mount_namespaces(7), restriction [4]): part of it cannot be unmounted
+ * (EINVAL), the whole can (subtree_body, subtree_parent). Control: CLONE_NEWNS
+ * alone as root, so the part unmounts.
+ */
+static enum iso_verdict propagated_subtree_umounts_only_as_a_whole(struct iso_ctx *ctx)
 {
 	struct lk l = { 0 };
 	enum iso_verdict v;
@@ -418,17 +417,7 @@ static enum iso_verdict lk_subtree(struct iso_ctx *ctx, bool control)
 	    (r = lk_tmpfs(&l, "x")) < 0 || (r = mkdirs_at(&l, "x", "y")) < 0 ||
 	    (r = lk_tmpfs(&l, "x/y")) < 0)
 		return iso_broken(ctx, r, "setup: shared s, tree x/y");
-	return lk_run(ctx, control, subtree_body, subtree_parent, &l);
-}
-
-enum iso_verdict mntns_propagated_subtree_umounts_only_as_a_whole(struct iso_ctx *ctx)
-{
-	return lk_subtree(ctx, false);
-}
-
-enum iso_verdict mntns_propagated_subtree_umounts_only_as_a_whole_ctl(struct iso_ctx *ctx)
-{
-	return lk_subtree(ctx, true);
+	return lk_run(ctx, subtree_body, subtree_parent, &l);
 }
 
 /* ---- [5] mount flags are locked ---- */
@@ -456,7 +445,13 @@ static enum iso_verdict flags_body(struct lk *l)
 	return ISO_PASS;
 }
 
-static enum iso_verdict lk_flags(struct iso_ctx *ctx, bool control)
+/*
+ * Mount flags that come from a more privileged mount namespace are locked
+ * (mount_namespaces(7), restriction [5]; mount(2) EPERM): the inherited read-only
+ * bind cannot be remounted read-write (flags_body). Control: CLONE_NEWNS alone as
+ * root, so the remount works.
+ */
+static enum iso_verdict inherited_read_only_flag_is_locked(struct iso_ctx *ctx)
 {
 	char src[PATH_MAX], ro[PATH_MAX];
 	struct lk l = { 0 };
@@ -472,17 +467,7 @@ static enum iso_verdict lk_flags(struct iso_ctx *ctx, bool control)
 		r = -errno;
 	if (r < 0)
 		return iso_broken(ctx, r, "setup: read-only bind mount");
-	return lk_run(ctx, control, flags_body, NULL, &l);
-}
-
-enum iso_verdict mntns_inherited_read_only_flag_is_locked(struct iso_ctx *ctx)
-{
-	return lk_flags(ctx, false);
-}
-
-enum iso_verdict mntns_inherited_read_only_flag_is_locked_ctl(struct iso_ctx *ctx)
-{
-	return lk_flags(ctx, true);
+	return lk_run(ctx, flags_body, NULL, &l);
 }
 
 /* ---- mount(2) EINVAL: a non-recursive bind would reveal what locked submounts hide ---- */
@@ -510,7 +495,13 @@ static enum iso_verdict bind_body(struct lk *l)
 	return ISO_PASS;
 }
 
-static enum iso_verdict lk_bind(struct iso_ctx *ctx, bool control)
+/*
+ * In a less privileged mount namespace a non-recursive bind of a mount with
+ * locked submounts fails with EINVAL, since it would reveal what they cover
+ * (mount(2)); MS_REC works (bind_body). Control: CLONE_NEWNS alone as root, so
+ * nothing is locked and the plain bind works.
+ */
+static enum iso_verdict nonrecursive_bind_of_locked_tree_fails_einval(struct iso_ctx *ctx)
 {
 	struct lk l = { 0 };
 	enum iso_verdict v;
@@ -521,15 +512,31 @@ static enum iso_verdict lk_bind(struct iso_ctx *ctx, bool control)
 	if ((r = lk_tmpfs(&l, "a")) < 0 || (r = mkdirs_at(&l, "a", "s")) < 0 ||
 	    (r = lk_tmpfs(&l, "a/s")) < 0)
 		return iso_broken(ctx, r, "setup: a with submount a/s");
-	return lk_run(ctx, control, bind_body, NULL, &l);
+	return lk_run(ctx, bind_body, NULL, &l);
 }
 
-enum iso_verdict mntns_nonrecursive_bind_of_locked_tree_fails_einval(struct iso_ctx *ctx)
-{
-	return lk_bind(ctx, false);
-}
+/* mount_namespaces(7), "Restrictions on mount namespaces" */
+static const struct iso_case cases[] = {
+	ISO_CASE(less_privileged_copy_turns_shared_into_slave,
+		 .doc = "a mount namespace owned by a new user namespace gets shared mounts as slaves "
+			"(mount_namespaces(7) restriction 2)",
+		 .timeout_ms = 5000, .req = MNTNS_REQ_USERNS),
+	ISO_CASE(inherited_mount_is_locked_umount_fails_einval,
+		 .doc = "in a less privileged mount namespace an inherited mount cannot be unmounted "
+			"(EINVAL) but can be stacked on (mount_namespaces(7) restriction 3)",
+		 .timeout_ms = 5000, .req = MNTNS_REQ_USERNS),
+	ISO_CASE(propagated_subtree_umounts_only_as_a_whole,
+		 .doc = "a subtree propagated into a less privileged namespace cannot be unmounted in "
+			"part (EINVAL), only as a whole (mount_namespaces(7) restriction 4)",
+		 .timeout_ms = 5000, .req = MNTNS_REQ_USERNS),
+	ISO_CASE(inherited_read_only_flag_is_locked,
+		 .doc = "in a less privileged mount namespace an inherited MS_RDONLY cannot be cleared "
+			"(EPERM) (mount_namespaces(7) restriction 5, mount(2))",
+		 .timeout_ms = 5000, .req = MNTNS_REQ_USERNS),
+	ISO_CASE(nonrecursive_bind_of_locked_tree_fails_einval,
+		 .doc = "in a less privileged mount namespace a non-recursive bind of a mount with "
+			"locked submounts fails with EINVAL; MS_REC works (mount(2))",
+		 .timeout_ms = 5000, .req = MNTNS_REQ_USERNS),
+};
 
-enum iso_verdict mntns_nonrecursive_bind_of_locked_tree_fails_einval_ctl(struct iso_ctx *ctx)
-{
-	return lk_bind(ctx, true);
-}
+const struct iso_cases mntns_locked_cases = ISO_CASES(cases);

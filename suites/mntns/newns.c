@@ -26,8 +26,11 @@ static enum iso_verdict scratch(struct iso_ctx *ctx, char *root)
 	return ISO_PASS;
 }
 
-static enum iso_verdict spawn_holder(struct iso_ctx *ctx, bool control, pid_t *holder)
+/* A holder in a new mount namespace, or (the control) in ours. */
+static enum iso_verdict spawn_holder(struct iso_ctx *ctx, pid_t *holder)
 {
+	bool control = iso_ctx_is_control(ctx);
+
 	*holder = mntns_holder(!control);
 	if (*holder < 0)
 		return iso_broken(ctx, *holder, "clone(%s)", control ? "0" : "CLONE_NEWNS");
@@ -82,7 +85,7 @@ static char **mi_keys(const struct mntns_mi *v, ssize_t n)
  * point, root, fs, source, options, propagation) under new mount IDs, none shared
  * with ours. Control: no CLONE_NEWNS, so the IDs are the same mounts.
  */
-static enum iso_verdict copies_table(struct iso_ctx *ctx, bool control)
+static enum iso_verdict clone_newns_copies_mount_table(struct iso_ctx *ctx)
 {
 	char r_[PATH_MAX], a[PATH_MAX], b[PATH_MAX];
 	_cleanup_pid_ pid_t holder = 0;
@@ -97,7 +100,7 @@ static enum iso_verdict copies_table(struct iso_ctx *ctx, bool control)
 	if ((r = mntns_mkdirs(r_, "a")) < 0 || (r = mntns_tmpfs(mntns_path(a, r_, "a"))) < 0 ||
 	    (r = mntns_mkdirs(a, "b")) < 0 || (r = mntns_tmpfs(mntns_path(b, a, "b"))) < 0)
 		return iso_broken(ctx, r, "setup: mounts at a and a/b");
-	if ((v = spawn_holder(ctx, control, &holder)) != ISO_PASS)
+	if ((v = spawn_holder(ctx, &holder)) != ISO_PASS)
 		return v;
 	nh = mntns_mi_load(0, &here);
 	nt = mntns_mi_load(holder, &there);
@@ -141,22 +144,12 @@ out:
 	return v;
 }
 
-enum iso_verdict mntns_clone_newns_copies_mount_table(struct iso_ctx *ctx)
-{
-	return copies_table(ctx, false);
-}
-
-enum iso_verdict mntns_clone_newns_copies_mount_table_ctl(struct iso_ctx *ctx)
-{
-	return copies_table(ctx, true);
-}
-
 /*
  * After the copy, with private mounts, a mount here is absent there, a mount there
  * is absent here, and an umount here leaves the copy there (mount_namespaces(7);
  * suites/ASSERTIONS.md). Control: no CLONE_NEWNS.
  */
-static enum iso_verdict one_side(struct iso_ctx *ctx, bool control)
+static enum iso_verdict later_mounts_affect_one_side(struct iso_ctx *ctx)
 {
 	char r_[PATH_MAX], x[PATH_MAX], y[PATH_MAX], z[PATH_MAX];
 	_cleanup_pid_ pid_t holder = 0;
@@ -169,14 +162,14 @@ static enum iso_verdict one_side(struct iso_ctx *ctx, bool control)
 	mntns_path(y, r_, "y");
 	if ((r = mntns_mkdirs(r_, "x y z")) < 0 || (r = mntns_tmpfs(mntns_path(z, r_, "z"))) < 0)
 		return iso_broken(ctx, r, "setup: a mount at z");
-	if ((v = spawn_holder(ctx, control, &holder)) != ISO_PASS)
+	if ((v = spawn_holder(ctx, &holder)) != ISO_PASS)
 		return v;
 	if ((r = mntns_tmpfs(x)) < 0)
 		return iso_broken(ctx, r, "mount at x here");
 	if (mntns_mi_find(holder, x, NULL) != 0)
 		return iso_fail(ctx, "a mount made here after the clone shows up in the other "
 				     "namespace");
-	if ((r = mntns_in_ns(holder, mntns_op_tmpfs, y)) < 0)
+	if ((r = mntns_in_ns(ctx, holder, mntns_op_tmpfs, y)) < 0)
 		return iso_broken(ctx, r, "mount at y in the other namespace");
 	if (mntns_mi_find(holder, y, NULL) != 1)
 		return iso_broken(ctx, 0,
@@ -188,16 +181,6 @@ static enum iso_verdict one_side(struct iso_ctx *ctx, bool control)
 	if (mntns_mi_find(holder, z, NULL) != 1)
 		return iso_fail(ctx, "an umount here removed the copy in the other namespace");
 	return ISO_PASS;
-}
-
-enum iso_verdict mntns_later_mounts_affect_one_side(struct iso_ctx *ctx)
-{
-	return one_side(ctx, false);
-}
-
-enum iso_verdict mntns_later_mounts_affect_one_side_ctl(struct iso_ctx *ctx)
-{
-	return one_side(ctx, true);
 }
 
 /* Returns 1 if the text of /proc/PID/name contains needle, 0 if not, or -errno. */
@@ -221,7 +204,7 @@ static int proc_has(pid_t pid, const char *name, const char *needle)
  * of PID's namespace (proc(5); mount_namespaces(7)): x mounted here and y mounted
  * there each show only in their own namespace's files. Control: no CLONE_NEWNS.
  */
-static enum iso_verdict proc_files(struct iso_ctx *ctx, bool control)
+static enum iso_verdict proc_mount_files_are_per_namespace(struct iso_ctx *ctx)
 {
 	static const char *const files[] = { "mounts", "mountinfo", "mountstats" };
 	char r_[PATH_MAX], x[PATH_MAX], y[PATH_MAX], nx[PATH_MAX + 32], ny[PATH_MAX + 32];
@@ -235,9 +218,9 @@ static enum iso_verdict proc_files(struct iso_ctx *ctx, bool control)
 	mntns_path(y, r_, "y");
 	if ((r = mntns_mkdirs(r_, "x y")) < 0)
 		return iso_broken(ctx, r, "setup: mkdir");
-	if ((v = spawn_holder(ctx, control, &holder)) != ISO_PASS)
+	if ((v = spawn_holder(ctx, &holder)) != ISO_PASS)
 		return v;
-	if ((r = mntns_tmpfs(x)) < 0 || (r = mntns_in_ns(holder, mntns_op_tmpfs, y)) < 0)
+	if ((r = mntns_tmpfs(x)) < 0 || (r = mntns_in_ns(ctx, holder, mntns_op_tmpfs, y)) < 0)
 		return iso_broken(ctx, r, "mount x here and y in the other namespace");
 	for (size_t i = 0; i < ISO_ARRAY_SIZE(files); i++) {
 		/* The mount point, delimited as each file delimits it. */
@@ -266,16 +249,6 @@ static enum iso_verdict proc_files(struct iso_ctx *ctx, bool control)
 	return ISO_PASS;
 }
 
-enum iso_verdict mntns_proc_mount_files_are_per_namespace(struct iso_ctx *ctx)
-{
-	return proc_files(ctx, false);
-}
-
-enum iso_verdict mntns_proc_mount_files_are_per_namespace_ctl(struct iso_ctx *ctx)
-{
-	return proc_files(ctx, true);
-}
-
 struct bind_args {
 	const char *src, *dst;
 };
@@ -294,8 +267,9 @@ static int op_bind(void *arg)
  * "unbindable" in mountinfo, and a bind of it in the new namespace fails with
  * EINVAL. Control: A is private, so its copy can be bound.
  */
-static enum iso_verdict copy_unbindable(struct iso_ctx *ctx, bool control)
+static enum iso_verdict clone_newns_copy_of_unbindable_is_unbindable(struct iso_ctx *ctx)
 {
+	bool control = iso_ctx_is_control(ctx);
 	char r_[PATH_MAX], a[PATH_MAX], o[PATH_MAX], f[96];
 	_cleanup_pid_ pid_t holder = 0;
 	struct bind_args b = { a, o };
@@ -317,7 +291,7 @@ static enum iso_verdict copy_unbindable(struct iso_ctx *ctx, bool control)
 		return iso_broken(ctx, 0, "A is missing from the new namespace");
 	mntns_mi_fields(&copy, f, sizeof(f));
 	iso_note(ctx, "copy_fields", "%s", f);
-	r = mntns_in_ns(holder, op_bind, &b);
+	r = mntns_in_ns(ctx, holder, op_bind, &b);
 	iso_note(ctx, "bind_of_copy", "%s", r ? strerror(-r) : "ok");
 	if (r == 0 || !copy.unbindable)
 		return iso_fail(ctx,
@@ -330,12 +304,32 @@ static enum iso_verdict copy_unbindable(struct iso_ctx *ctx, bool control)
 	return ISO_PASS;
 }
 
-enum iso_verdict mntns_clone_newns_copy_of_unbindable_is_unbindable(struct iso_ctx *ctx)
-{
-	return copy_unbindable(ctx, false);
-}
+static const struct iso_case cases[] = {
+	ISO_CASE(clone_newns_copies_mount_table,
+		 .doc = "clone(CLONE_NEWNS) starts the namespace with a copy of the parent's mount "
+			"list: same mounts, new mount IDs (mount_namespaces(7))",
+		 .timeout_ms = 5000, .req = MNTNS_REQ),
+	ISO_CASE(later_mounts_affect_one_side,
+		 .doc = "after the copy, mounts and umounts on private mounts affect only their own "
+			"namespace (mount_namespaces(7))",
+		 .timeout_ms = 5000, .req = MNTNS_REQ),
+	ISO_CASE(proc_mount_files_are_per_namespace,
+		 .doc = "/proc/PID/mounts, mountinfo and mountstats list the mounts of PID's mount "
+			"namespace (proc(5), mount_namespaces(7))",
+		 .timeout_ms = 5000, .req = MNTNS_REQ),
+	ISO_CASE(
+		clone_newns_copy_of_unbindable_is_unbindable,
+		.doc = "the CLONE_NEWNS copy of an unbindable mount is unbindable: mountinfo says so "
+		       "and bind of it fails with EINVAL (sharedsubtree.rst 5g)",
+		.timeout_ms = 5000, .req = MNTNS_REQ,
+		.known =
+			(const struct iso_known[]){
+				{ .from = "6.13",
+				  .reason =
+					  "the CLONE_NEWNS copy of an unbindable mount is not unbindable",
+				  .what = "seen on 6.18 (passes on 6.1 and 6.12): the copy loses "
+					  "MNT_UNBINDABLE, sharedsubtree.rst 5g says it keeps it" },
+				{ 0 } }),
+};
 
-enum iso_verdict mntns_clone_newns_copy_of_unbindable_is_unbindable_ctl(struct iso_ctx *ctx)
-{
-	return copy_unbindable(ctx, true);
-}
+const struct iso_cases mntns_newns_cases = ISO_CASES(cases);

@@ -20,28 +20,28 @@
 
 #include "mntns.h"
 
+enum mntns_obs {
+	OBS_SELF,
+	OBS_PEER,
+	OBS_SLAVE,
+	OBS_PRIVATE_COPY,
+	OBS_BIND,
+	OBS_FORMER_PEER,
+	OBS_MASTER
+};
+enum mntns_where { MNS_HERE, MNS_OTHER };
+
 enum prop_event { EV_MOUNT, EV_UMOUNT };
 
+/* A case of the matrix: one row and one event (ISO_VARIANT's arg). */
 struct prop_row {
+	enum prop_event ev;
 	enum mntns_type src;
 	enum mntns_obs obs;
 	enum mntns_where ev_ns, obs_ns;
 	bool reaches;
 	enum mntns_ctl ctl;
 	const char *what, *sec;
-};
-
-enum {
-#define PROP_ENUM(prefix, outcome, ...) PROP_##prefix##_##outcome,
-	MNTNS_PROP_ROWS(PROP_ENUM)
-#undef PROP_ENUM
-};
-
-static const struct prop_row rows[] = {
-#define PROP_ROW(prefix, outcome, src, obs, ev_ns, obs_ns, reaches, ctl, what, sec) \
-	[PROP_##prefix##_##outcome] = { src, obs, ev_ns, obs_ns, reaches, ctl, what, sec },
-	MNTNS_PROP_ROWS(PROP_ROW)
-#undef PROP_ROW
 };
 
 static const char *obs_name(enum mntns_obs o)
@@ -154,9 +154,19 @@ static bool fields_predict(const struct mntns_mi *src, const struct mntns_mi *ob
 	return src->shared && (obs->shared == src->shared || obs->master == src->shared);
 }
 
-static enum iso_verdict prop_case(struct iso_ctx *ctx, const struct prop_row *row,
-				  enum prop_event ev, bool control)
+/*
+ * One body for the matrix (the variant is a struct prop_row): an event under A of
+ * the row's type, mounted or unmounted here or in a CLONE_NEWNS namespace, reaches
+ * the observer exactly as sharedsubtree.rst (the row's section, and 5e for mount,
+ * 5f for umount) says, and the optional fields of mountinfo predict it. The
+ * control leaves out what the row names: A made private, no CLONE_NEWNS, or no
+ * operation that cuts propagation.
+ */
+static enum iso_verdict prop_case(struct iso_ctx *ctx)
 {
+	const struct prop_row *row = iso_ctx_arg(ctx);
+	enum prop_event ev = row->ev;
+	bool control = iso_ctx_is_control(ctx);
 	const char *evname = ev == EV_MOUNT ? "mount" : "umount";
 	bool other = row->ev_ns == MNS_OTHER || row->obs_ns == MNS_OTHER;
 	bool newns = !(control && row->ctl == CTL_NO_NEWNS);
@@ -213,7 +223,7 @@ static enum iso_verdict prop_case(struct iso_ctx *ctx, const struct prop_row *ro
 			return iso_broken(ctx, 0, "setup: %s is not mounted before the umount",
 					  obsp);
 	}
-	r = mntns_in_ns(ev_pid, ev == EV_MOUNT ? mntns_op_tmpfs : mntns_op_umount, evp);
+	r = mntns_in_ns(ctx, ev_pid, ev == EV_MOUNT ? mntns_op_tmpfs : mntns_op_umount, evp);
 	if (r < 0)
 		return iso_broken(ctx, r, "%s %s%s", evname, evp,
 				  ev_pid ? " (other namespace)" : "");
@@ -250,22 +260,82 @@ static enum iso_verdict prop_case(struct iso_ctx *ctx, const struct prop_row *ro
 	return ISO_PASS;
 }
 
-#define PROP_FNS(prefix, outcome, ...)                                                     \
-	enum iso_verdict mntns_##prefix##_mount_##outcome(struct iso_ctx *ctx)             \
-	{                                                                                  \
-		return prop_case(ctx, &rows[PROP_##prefix##_##outcome], EV_MOUNT, false);  \
-	}                                                                                  \
-	enum iso_verdict mntns_##prefix##_mount_##outcome##_ctl(struct iso_ctx *ctx)       \
-	{                                                                                  \
-		return prop_case(ctx, &rows[PROP_##prefix##_##outcome], EV_MOUNT, true);   \
-	}                                                                                  \
-	enum iso_verdict mntns_##prefix##_umount_##outcome(struct iso_ctx *ctx)            \
-	{                                                                                  \
-		return prop_case(ctx, &rows[PROP_##prefix##_##outcome], EV_UMOUNT, false); \
-	}                                                                                  \
-	enum iso_verdict mntns_##prefix##_umount_##outcome##_ctl(struct iso_ctx *ctx)      \
-	{                                                                                  \
-		return prop_case(ctx, &rows[PROP_##prefix##_##outcome], EV_UMOUNT, true);  \
-	}
+/*
+ * The matrix, sharedsubtree.rst 5a-5g:
+ *
+ * X(prefix, outcome, source type, observer, event namespace, observer namespace,
+ *   reaches, control, what, sharedsubtree.rst section)
+ *
+ * Each row is two cases, prefix_mount_outcome and prefix_umount_outcome: a tmpfs is
+ * mounted at A/ev, or the mount at A/u is unmounted, where A is a mount of the
+ * given type, and the case asserts whether the event shows up in the observer.
+ * Observers: SELF (A's own copy in the other namespace), PEER (rbind of A), SLAVE
+ * (rbind of A made slave), PRIVATE_COPY (rbind of A made private), BIND (rbind of
+ * A as it is), FORMER_PEER (rbind of A taken while A was still shared), MASTER
+ * (the mount A is a slave of). Controls: SRC_PRIVATE (A made private instead),
+ * NO_NEWNS (the "other" namespace is the same one), NO_CUT (skip the operation
+ * that cuts propagation: make-slave, make-private or make-unbindable).
+ */
+#define PROP_ROWS(X)                                                                               \
+	X(shared, reaches_peer, MNS_SHARED, OBS_PEER, MNS_HERE, MNS_HERE, true, CTL_SRC_PRIVATE,   \
+	  "under a shared mount reaches its peer (a bind of it)", "5a(1), 5b.6")                   \
+	X(shared, reaches_slave, MNS_SHARED, OBS_SLAVE, MNS_HERE, MNS_HERE, true, CTL_SRC_PRIVATE, \
+	  "under a shared mount reaches its slave", "2b, 5a(2)")                                   \
+	X(shared, skips_private_copy, MNS_SHARED, OBS_PRIVATE_COPY, MNS_HERE, MNS_HERE, false,     \
+	  CTL_NO_CUT, "under a shared mount does not reach a bind of it made private", "5a(4)")    \
+	X(shared, reaches_peer_in_other_ns, MNS_SHARED, OBS_SELF, MNS_HERE, MNS_OTHER, true,       \
+	  CTL_SRC_PRIVATE, "under a shared mount reaches its copy in a CLONE_NEWNS namespace",     \
+	  "5g")                                                                                    \
+	X(shared, in_other_ns_reaches_here, MNS_SHARED, OBS_SELF, MNS_OTHER, MNS_HERE, true,       \
+	  CTL_SRC_PRIVATE, "under the CLONE_NEWNS copy of a shared mount reaches the original",    \
+	  "5g")                                                                                    \
+	X(shared, reaches_slave_in_other_ns, MNS_SHARED, OBS_SLAVE, MNS_HERE, MNS_OTHER, true,     \
+	  CTL_SRC_PRIVATE, "under a shared mount reaches the CLONE_NEWNS copy of its slave", "5g") \
+	X(slave, skips_master, MNS_SLAVE, OBS_MASTER, MNS_HERE, MNS_HERE, false, CTL_NO_CUT,       \
+	  "under a slave mount does not reach its master", "2b, 5a(2)")                            \
+	X(slave, skips_sibling_bind, MNS_SLAVE, OBS_BIND, MNS_HERE, MNS_HERE, false, CTL_NO_CUT,   \
+	  "under a slave mount does not reach a bind of it (a fellow slave)", "5b.7")              \
+	X(slave, skips_copy_in_other_ns, MNS_SLAVE, OBS_SELF, MNS_HERE, MNS_OTHER, false,          \
+	  CTL_NO_NEWNS, "under a slave mount does not reach its CLONE_NEWNS copy", "5g")           \
+	X(slave, in_other_ns_skips_master, MNS_SLAVE, OBS_MASTER, MNS_OTHER, MNS_HERE, false,      \
+	  CTL_NO_CUT, "under the CLONE_NEWNS copy of a slave mount does not reach its master",     \
+	  "5g")                                                                                    \
+	X(shared_slave, skips_master, MNS_SHARED_SLAVE, OBS_MASTER, MNS_HERE, MNS_HERE, false,     \
+	  CTL_NO_CUT, "under a shared-and-slave mount does not reach its master", "5a(3)")         \
+	X(shared_slave, reaches_peer, MNS_SHARED_SLAVE, OBS_PEER, MNS_HERE, MNS_HERE, true,        \
+	  CTL_SRC_PRIVATE, "under a shared-and-slave mount reaches its peer", "5a(3)")             \
+	X(shared_slave, reaches_slave, MNS_SHARED_SLAVE, OBS_SLAVE, MNS_HERE, MNS_HERE, true,      \
+	  CTL_SRC_PRIVATE, "under a shared-and-slave mount reaches its own slave", "5a(3)")        \
+	X(shared_slave, skips_private_copy, MNS_SHARED_SLAVE, OBS_PRIVATE_COPY, MNS_HERE,          \
+	  MNS_HERE, false, CTL_NO_CUT,                                                             \
+	  "under a shared-and-slave mount does not reach a bind of it made private", "5a(3)")      \
+	X(shared_slave, reaches_peer_in_other_ns, MNS_SHARED_SLAVE, OBS_SELF, MNS_HERE, MNS_OTHER, \
+	  true, CTL_SRC_PRIVATE, "under a shared-and-slave mount reaches its CLONE_NEWNS copy",    \
+	  "5g")                                                                                    \
+	X(private, skips_bind_copy, MNS_PRIVATE, OBS_BIND, MNS_HERE, MNS_HERE, false, CTL_NO_CUT,  \
+	  "under a private mount does not reach a bind of it", "5a(4), 5b.5")                      \
+	X(private, skips_former_peer, MNS_PRIVATE, OBS_FORMER_PEER, MNS_HERE, MNS_HERE, false,     \
+	  CTL_NO_CUT, "under a mount made private does not reach its former peer", "5a(4)")        \
+	X(private, skips_copy_in_other_ns, MNS_PRIVATE, OBS_SELF, MNS_HERE, MNS_OTHER, false,      \
+	  CTL_NO_NEWNS, "under a private mount does not reach its CLONE_NEWNS copy", "5g")         \
+	X(unbindable, skips_former_peer, MNS_UNBINDABLE, OBS_FORMER_PEER, MNS_HERE, MNS_HERE,      \
+	  false, CTL_NO_CUT, "under a mount made unbindable does not reach its former peer",       \
+	  "5a(5)")                                                                                 \
+	X(unbindable, skips_copy_in_other_ns, MNS_UNBINDABLE, OBS_SELF, MNS_HERE, MNS_OTHER,       \
+	  false, CTL_NO_NEWNS, "under an unbindable mount does not reach its CLONE_NEWNS copy",    \
+	  "5g")
 
-MNTNS_PROP_ROWS(PROP_FNS)
+/* One row of PROP_ROWS: the mount case (sharedsubtree.rst 5e), then the umount case (5f). */
+#define PROP_CASE(id, ev, event, sec_ev, src, obs, ev_ns, obs_ns, reaches, ctl, what, sec)    \
+	ISO_VARIANT(id, prop_case,                                                            \
+		    ISO_ARG(struct prop_row, ev, src, obs, ev_ns, obs_ns, reaches, ctl, what, \
+			    sec),                                                             \
+		    .doc = event " " what " (sharedsubtree.rst " sec ", " sec_ev ")",         \
+		    .timeout_ms = 5000, .req = MNTNS_REQ),
+#define PROP_CASES(prefix, outcome, ...)                                            \
+	PROP_CASE(prefix##_mount_##outcome, EV_MOUNT, "a mount", "5e", __VA_ARGS__) \
+	PROP_CASE(prefix##_umount_##outcome, EV_UMOUNT, "an umount", "5f", __VA_ARGS__)
+
+static const struct iso_case cases[] = { PROP_ROWS(PROP_CASES) };
+
+const struct iso_cases mntns_propagation_cases = ISO_CASES(cases);

@@ -68,21 +68,10 @@ static enum iso_verdict scratch(struct iso_ctx *ctx, char *root)
 
 /* ---- recursive propagation changes ---- */
 
+/* A recursive change (ISO_VARIANT's arg): the type set, and how. */
 struct rec_row {
 	enum mntns_type type;
-	bool setattr;
-};
-
-enum {
-#define REC_ENUM(id, ...) REC_##id,
-	MNTNS_REC_ROWS(REC_ENUM)
-#undef REC_ENUM
-};
-
-static const struct rec_row rec_rows[] = {
-#define REC_ROW(id, type, setattr, doc) [REC_##id] = { type, setattr },
-	MNTNS_REC_ROWS(REC_ROW)
-#undef REC_ROW
+	bool setattr; /* mount_setattr(2) AT_RECURSIVE instead of mount(2) MS_REC */
 };
 
 /*
@@ -91,8 +80,10 @@ static const struct rec_row rec_rows[] = {
  * mountinfo, and the deepest level must behave like it. The control leaves out
  * MS_REC / AT_RECURSIVE, so only A changes.
  */
-static enum iso_verdict rec_case(struct iso_ctx *ctx, const struct rec_row *row, bool control)
+static enum iso_verdict rec_case(struct iso_ctx *ctx)
 {
+	const struct rec_row *row = iso_ctx_arg(ctx);
+	bool control = iso_ctx_is_control(ctx);
 	static const char *const level_keys[] = { "fields_a", "fields_s1", "fields_s2" };
 	char r_[PATH_MAX], a[PATH_MAX], s1[PATH_MAX], s2[PATH_MAX], p[PATH_MAX], q[PATH_MAX];
 	char ps2[PATH_MAX], qs2[PATH_MAX];
@@ -182,35 +173,13 @@ static enum iso_verdict rec_case(struct iso_ctx *ctx, const struct rec_row *row,
 	return ISO_PASS;
 }
 
-#define REC_FNS(id, ...)                                          \
-	enum iso_verdict mntns_##id(struct iso_ctx *ctx)          \
-	{                                                         \
-		return rec_case(ctx, &rec_rows[REC_##id], false); \
-	}                                                         \
-	enum iso_verdict mntns_##id##_ctl(struct iso_ctx *ctx)    \
-	{                                                         \
-		return rec_case(ctx, &rec_rows[REC_##id], true);  \
-	}
-MNTNS_REC_ROWS(REC_FNS)
-
 /* ---- move semantics (sharedsubtree.rst 5d) ---- */
 
+/* A move (ISO_VARIANT's arg): the source's type, the destination's, the control. */
 struct move_row {
 	enum mntns_type src;
 	bool dest_shared;
 	enum mntns_ctl ctl;
-};
-
-enum {
-#define MOVE_ENUM(id, ...) MOVE_##id,
-	MNTNS_MOVE_ROWS(MOVE_ENUM)
-#undef MOVE_ENUM
-};
-
-static const struct move_row move_rows[] = {
-#define MOVE_ROW(id, src, dest_shared, ctl, doc) [MOVE_##id] = { src, dest_shared, ctl },
-	MNTNS_MOVE_ROWS(MOVE_ROW)
-#undef MOVE_ROW
 };
 
 /*
@@ -220,8 +189,10 @@ static const struct move_row move_rows[] = {
  * copy appears at DP/mp, and how A propagates afterwards. Controls flip the
  * destination's type, or make the shared source private.
  */
-static enum iso_verdict move_case(struct iso_ctx *ctx, const struct move_row *row, bool control)
+static enum iso_verdict move_case(struct iso_ctx *ctx)
 {
+	const struct move_row *row = iso_ctx_arg(ctx);
+	bool control = iso_ctx_is_control(ctx);
 	enum mntns_type src = control && row->ctl == CTL_SRC_PRIVATE ? MNS_PRIVATE : row->src;
 	bool dest_shared = row->dest_shared;
 	char r_[PATH_MAX], d[PATH_MAX], dp[PATH_MAX], a[PATH_MAX], p[PATH_MAX], z[PATH_MAX];
@@ -345,23 +316,13 @@ static enum iso_verdict move_case(struct iso_ctx *ctx, const struct move_row *ro
 	return ISO_PASS;
 }
 
-#define MOVE_FNS(id, ...)                                            \
-	enum iso_verdict mntns_##id(struct iso_ctx *ctx)             \
-	{                                                            \
-		return move_case(ctx, &move_rows[MOVE_##id], false); \
-	}                                                            \
-	enum iso_verdict mntns_##id##_ctl(struct iso_ctx *ctx)       \
-	{                                                            \
-		return move_case(ctx, &move_rows[MOVE_##id], true);  \
-	}
-MNTNS_MOVE_ROWS(MOVE_FNS)
-
 /*
  * "Moving a mount residing under a shared mount is invalid" (sharedsubtree.rst 5d,
  * note; mount(2) EINVAL). Control: the parent is private, so the move succeeds.
  */
-static enum iso_verdict move_from_shared_parent(struct iso_ctx *ctx, bool control)
+static enum iso_verdict move_from_shared_parent_fails_einval(struct iso_ctx *ctx)
 {
+	bool control = iso_ctx_is_control(ctx);
 	char r_[PATH_MAX], d[PATH_MAX], mp[PATH_MAX], x[PATH_MAX], dp[PATH_MAX];
 	struct mntns_mi m;
 	enum iso_verdict v;
@@ -386,24 +347,15 @@ static enum iso_verdict move_from_shared_parent(struct iso_ctx *ctx, bool contro
 	return ISO_PASS;
 }
 
-enum iso_verdict mntns_move_from_shared_parent_fails_einval(struct iso_ctx *ctx)
-{
-	return move_from_shared_parent(ctx, false);
-}
-
-enum iso_verdict mntns_move_from_shared_parent_fails_einval_ctl(struct iso_ctx *ctx)
-{
-	return move_from_shared_parent(ctx, true);
-}
-
 /* ---- unbindable ---- */
 
 /*
  * Binding an unbindable mount is invalid (sharedsubtree.rst 2d, 5b.8; mount(2)
  * EINVAL), recursively or not. Control: the mount is private, so the bind works.
  */
-static enum iso_verdict bind_unbindable(struct iso_ctx *ctx, bool control)
+static enum iso_verdict bind_of_unbindable_fails_einval(struct iso_ctx *ctx)
 {
+	bool control = iso_ctx_is_control(ctx);
 	char r_[PATH_MAX], a[PATH_MAX], o[PATH_MAX];
 	static const unsigned long how[] = { MS_BIND, MS_BIND | MS_REC };
 	struct mntns_mi m;
@@ -434,23 +386,14 @@ static enum iso_verdict bind_unbindable(struct iso_ctx *ctx, bool control)
 	return ISO_PASS;
 }
 
-enum iso_verdict mntns_bind_of_unbindable_fails_einval(struct iso_ctx *ctx)
-{
-	return bind_unbindable(ctx, false);
-}
-
-enum iso_verdict mntns_bind_of_unbindable_fails_einval_ctl(struct iso_ctx *ctx)
-{
-	return bind_unbindable(ctx, true);
-}
-
 /*
  * rbind of a tree prunes the subtree under an unbindable submount (sharedsubtree.rst
  * 5c, the A/B/C example: C unbindable, B and its children copied). Control: C is
  * private, so it is copied.
  */
-static enum iso_verdict rbind_prunes(struct iso_ctx *ctx, bool control)
+static enum iso_verdict rbind_prunes_unbindable_submounts(struct iso_ctx *ctx)
 {
+	bool control = iso_ctx_is_control(ctx);
 	char r_[PATH_MAX], a[PATH_MAX], b[PATH_MAX], c[PATH_MAX], x[PATH_MAX], z[PATH_MAX];
 	static const char *const want[] = { "", "b", "b/d" };
 	static const char *const pruned[] = { "c", "c/g" };
@@ -484,16 +427,6 @@ static enum iso_verdict rbind_prunes(struct iso_ctx *ctx, bool control)
 	return ISO_PASS;
 }
 
-enum iso_verdict mntns_rbind_prunes_unbindable_submounts(struct iso_ctx *ctx)
-{
-	return rbind_prunes(ctx, false);
-}
-
-enum iso_verdict mntns_rbind_prunes_unbindable_submounts_ctl(struct iso_ctx *ctx)
-{
-	return rbind_prunes(ctx, true);
-}
-
 /* ---- umount semantics (sharedsubtree.rst 5f) ---- */
 
 /*
@@ -501,8 +434,9 @@ enum iso_verdict mntns_rbind_prunes_unbindable_submounts_ctl(struct iso_ctx *ctx
  * umount of A/u succeeds and takes the copies without submounts, but P/u stays.
  * Control: no submount under P/u, so P/u goes too.
  */
-static enum iso_verdict umount_spares(struct iso_ctx *ctx, bool control)
+static enum iso_verdict umount_spares_peer_copy_with_submounts(struct iso_ctx *ctx)
 {
+	bool control = iso_ctx_is_control(ctx);
 	char r_[PATH_MAX], a[PATH_MAX], p[PATH_MAX], au[PATH_MAX], pu[PATH_MAX], pux[PATH_MAX];
 	enum iso_verdict v;
 	int r;
@@ -532,22 +466,13 @@ static enum iso_verdict umount_spares(struct iso_ctx *ctx, bool control)
 	return ISO_PASS;
 }
 
-enum iso_verdict mntns_umount_spares_peer_copy_with_submounts(struct iso_ctx *ctx)
-{
-	return umount_spares(ctx, false);
-}
-
-enum iso_verdict mntns_umount_spares_peer_copy_with_submounts_ctl(struct iso_ctx *ctx)
-{
-	return umount_spares(ctx, true);
-}
-
 /*
  * umount of a mount that has submounts fails entirely (sharedsubtree.rst 5f;
  * umount(2) EBUSY): neither it nor its peers' copies go. Control: no submount.
  */
-static enum iso_verdict umount_busy(struct iso_ctx *ctx, bool control)
+static enum iso_verdict umount_with_submounts_fails_ebusy(struct iso_ctx *ctx)
 {
+	bool control = iso_ctx_is_control(ctx);
 	char r_[PATH_MAX], a[PATH_MAX], p[PATH_MAX], au[PATH_MAX], x[PATH_MAX], pu[PATH_MAX];
 	enum iso_verdict v;
 	int r;
@@ -572,12 +497,112 @@ static enum iso_verdict umount_busy(struct iso_ctx *ctx, bool control)
 	return ISO_PASS;
 }
 
-enum iso_verdict mntns_umount_with_submounts_fails_ebusy(struct iso_ctx *ctx)
-{
-	return umount_busy(ctx, false);
-}
+/*
+ * The recursive changes (rec_case) set a type with mount(2) MS_REC or with
+ * mount_setattr(2) AT_RECURSIVE; the moves (move_case) follow the table of
+ * sharedsubtree.rst 5d.
+ */
+static const struct iso_case cases[] = {
+	ISO_VARIANT(rec_shared_reaches_every_submount, rec_case,
+		    ISO_ARG(struct rec_row, MNS_SHARED, false),
+		    .doc = "mount(MS_REC|MS_SHARED) makes every submount shared (mount(2), "
+			   "sharedsubtree.rst 3)",
+		    .timeout_ms = 5000, .req = MNTNS_REQ),
+	ISO_VARIANT(rec_slave_reaches_every_submount, rec_case,
+		    ISO_ARG(struct rec_row, MNS_SLAVE, false),
+		    .doc = "mount(MS_REC|MS_SLAVE) makes every submount a slave (mount(2), "
+			   "sharedsubtree.rst 4B)",
+		    .timeout_ms = 5000, .req = MNTNS_REQ),
+	ISO_VARIANT(rec_private_reaches_every_submount, rec_case,
+		    ISO_ARG(struct rec_row, MNS_PRIVATE, false),
+		    .doc = "mount(MS_REC|MS_PRIVATE) makes every submount private (mount(2))",
+		    .timeout_ms = 5000, .req = MNTNS_REQ),
+	ISO_VARIANT(rec_unbindable_reaches_every_submount, rec_case,
+		    ISO_ARG(struct rec_row, MNS_UNBINDABLE, false),
+		    .doc = "mount(MS_REC|MS_UNBINDABLE) makes every submount unbindable "
+			   "(mount(2))",
+		    .timeout_ms = 5000, .req = MNTNS_REQ),
+	ISO_VARIANT(setattr_rec_shared_reaches_every_submount, rec_case,
+		    ISO_ARG(struct rec_row, MNS_SHARED, true),
+		    .doc = "mount_setattr(AT_RECURSIVE, propagation=MS_SHARED) makes every "
+			   "submount shared (mount_setattr(2))",
+		    .timeout_ms = 5000, .req = MNTNS_REQ),
+	ISO_VARIANT(setattr_rec_slave_reaches_every_submount, rec_case,
+		    ISO_ARG(struct rec_row, MNS_SLAVE, true),
+		    .doc = "mount_setattr(AT_RECURSIVE, propagation=MS_SLAVE) makes every "
+			   "submount a slave (mount_setattr(2))",
+		    .timeout_ms = 5000, .req = MNTNS_REQ),
+	ISO_VARIANT(setattr_rec_private_reaches_every_submount, rec_case,
+		    ISO_ARG(struct rec_row, MNS_PRIVATE, true),
+		    .doc = "mount_setattr(AT_RECURSIVE, propagation=MS_PRIVATE) makes every "
+			   "submount private (mount_setattr(2))",
+		    .timeout_ms = 5000, .req = MNTNS_REQ),
+	ISO_VARIANT(setattr_rec_unbindable_reaches_every_submount, rec_case,
+		    ISO_ARG(struct rec_row, MNS_UNBINDABLE, true),
+		    .doc = "mount_setattr(AT_RECURSIVE, propagation=MS_UNBINDABLE) makes every "
+			   "submount unbindable (mount_setattr(2))",
+		    .timeout_ms = 5000, .req = MNTNS_REQ),
+	ISO_VARIANT(move_shared_under_shared_joins_dest_propagation, move_case,
+		    ISO_ARG(struct move_row, MNS_SHARED, true, CTL_DEST_PRIVATE),
+		    .doc = "MS_MOVE of a shared mount under a shared mount keeps its peer "
+			   "group and copies it to the destination's peers (sharedsubtree.rst "
+			   "5d.1)",
+		    .timeout_ms = 5000, .req = MNTNS_REQ),
+	ISO_VARIANT(move_private_under_shared_becomes_shared, move_case,
+		    ISO_ARG(struct move_row, MNS_PRIVATE, true, CTL_DEST_PRIVATE),
+		    .doc = "MS_MOVE of a private mount under a shared mount makes it shared, "
+			   "with copies at the destination's peers (sharedsubtree.rst 5d.2)",
+		    .timeout_ms = 5000, .req = MNTNS_REQ),
+	ISO_VARIANT(move_slave_under_shared_becomes_shared_and_slave, move_case,
+		    ISO_ARG(struct move_row, MNS_SLAVE, true, CTL_DEST_PRIVATE),
+		    .doc = "MS_MOVE of a slave mount under a shared mount makes it shared and "
+			   "slave (sharedsubtree.rst 5d.3)",
+		    .timeout_ms = 5000, .req = MNTNS_REQ),
+	ISO_VARIANT(move_unbindable_under_shared_fails_einval, move_case,
+		    ISO_ARG(struct move_row, MNS_UNBINDABLE, true, CTL_DEST_PRIVATE),
+		    .doc = "MS_MOVE of an unbindable mount under a shared mount fails with "
+			   "EINVAL (sharedsubtree.rst 5d.4)",
+		    .timeout_ms = 5000, .req = MNTNS_REQ),
+	ISO_VARIANT(move_shared_under_private_stays_shared, move_case,
+		    ISO_ARG(struct move_row, MNS_SHARED, false, CTL_SRC_PRIVATE),
+		    .doc = "MS_MOVE of a shared mount under a private mount keeps it in its "
+			   "peer group (sharedsubtree.rst 5d.6)",
+		    .timeout_ms = 5000, .req = MNTNS_REQ),
+	ISO_VARIANT(move_private_under_private_stays_private, move_case,
+		    ISO_ARG(struct move_row, MNS_PRIVATE, false, CTL_DEST_SHARED),
+		    .doc = "MS_MOVE of a private mount under a private mount keeps it private "
+			   "(sharedsubtree.rst 5d.5)",
+		    .timeout_ms = 5000, .req = MNTNS_REQ),
+	ISO_VARIANT(move_slave_under_private_stays_slave, move_case,
+		    ISO_ARG(struct move_row, MNS_SLAVE, false, CTL_DEST_SHARED),
+		    .doc = "MS_MOVE of a slave mount under a private mount keeps it a slave of "
+			   "its master (sharedsubtree.rst 5d.7)",
+		    .timeout_ms = 5000, .req = MNTNS_REQ),
+	ISO_VARIANT(move_unbindable_under_private_stays_unbindable, move_case,
+		    ISO_ARG(struct move_row, MNS_UNBINDABLE, false, CTL_DEST_SHARED),
+		    .doc = "MS_MOVE of an unbindable mount under a private mount keeps it "
+			   "unbindable (sharedsubtree.rst 5d.8)",
+		    .timeout_ms = 5000, .req = MNTNS_REQ),
+	ISO_CASE(move_from_shared_parent_fails_einval,
+		 .doc = "MS_MOVE of a mount residing under a shared mount fails with EINVAL "
+			"(sharedsubtree.rst 5d note, mount(2))",
+		 .timeout_ms = 5000, .req = MNTNS_REQ),
+	ISO_CASE(bind_of_unbindable_fails_einval,
+		 .doc = "bind and rbind of an unbindable mount fail with EINVAL (sharedsubtree.rst 2d, "
+			"5b.8, mount(2))",
+		 .timeout_ms = 5000, .req = MNTNS_REQ),
+	ISO_CASE(rbind_prunes_unbindable_submounts,
+		 .doc = "rbind copies a tree without its unbindable submounts and what is under them "
+			"(sharedsubtree.rst 5c)",
+		 .timeout_ms = 5000, .req = MNTNS_REQ),
+	ISO_CASE(umount_spares_peer_copy_with_submounts,
+		 .doc = "umount propagation skips a peer's copy that has submounts and removes the rest "
+			"(sharedsubtree.rst 5f)",
+		 .timeout_ms = 5000, .req = MNTNS_REQ),
+	ISO_CASE(umount_with_submounts_fails_ebusy,
+		 .doc = "umount of a mount with submounts fails with EBUSY and removes nothing "
+			"(sharedsubtree.rst 5f, umount(2))",
+		 .timeout_ms = 5000, .req = MNTNS_REQ),
+};
 
-enum iso_verdict mntns_umount_with_submounts_fails_ebusy_ctl(struct iso_ctx *ctx)
-{
-	return umount_busy(ctx, true);
-}
+const struct iso_cases mntns_tree_cases = ISO_CASES(cases);
