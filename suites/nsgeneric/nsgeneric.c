@@ -24,8 +24,6 @@
 #include "iso.h"
 #include "nsgeneric/nsm.h"
 
-#define GEN_MS 3000
-
 /* Every namespace type: its /proc/PID/ns name, its flag, and the link unshare changes. */
 static const struct ns_type {
 	const char *name;
@@ -75,15 +73,16 @@ static int pause_forever(void *arg)
 /*
  * A helper that unshares the flags it is sent (0: exit) and answers 0 or -errno.
  * After CLONE_NEWPID it forks a child into the new PID namespace: until one
- * exists, pid_for_children cannot be read (namespaces(7)).
+ * exists, pid_for_children cannot be read (namespaces(7)). arg: how long it
+ * waits for the next command (unsigned int ms).
  */
 static int unsharer(struct nsm_proc *self, void *arg)
 {
+	unsigned int linger_ms = *(const unsigned int *)arg;
 	pid_t kid = 0;
 	int flags, r;
 
-	(void)arg;
-	while (nsm_recv(self, &flags, 10000) == 0 && flags) {
+	while (nsm_recv(self, &flags, linger_ms) == 0 && flags) {
 		r = unshare(flags) < 0 ? -errno : 0;
 		if (r == 0 && (flags & CLONE_NEWPID) && !kid) {
 			kid = iso_spawn(0, pause_forever, NULL);
@@ -121,9 +120,18 @@ static int ns_readlink(pid_t pid, const char *link, char *buf, size_t len)
 
 /* ---- links identify namespaces ---- */
 
-static enum iso_verdict links_case(struct iso_ctx *ctx, bool isolate)
+/*
+ * /proc/PID/ns/X names the process's namespace of type X by a stable inode
+ * (st_dev/st_ino, the same through stat and an opened fd, and the readlink
+ * text "type:[inode]"); two processes are in the same namespace exactly when
+ * their links match (namespaces(7), "The /proc/[pid]/ns/ directory"). For each
+ * type a child unshares it: then exactly that link differs from ours (for pid
+ * and time, the *_for_children link). Control: the child unshares nothing.
+ */
+static enum iso_verdict ns_links_identify_namespaces(struct iso_ctx *ctx)
 {
-	unsigned int ms = GEN_MS * iso_ctx_time_mul(ctx);
+	bool isolate = !iso_ctx_is_control(ctx);
+	unsigned int ms = iso_ctx_ms(ctx, 3000), linger_ms = iso_ctx_ms(ctx, 10000);
 	pid_t me = getpid();
 	int tested = 0;
 
@@ -133,7 +141,7 @@ static enum iso_verdict links_case(struct iso_ctx *ctx, bool isolate)
 
 		if (!have_link(types[t].changed))
 			continue;
-		r = nsm_proc_start(&a, 0, unsharer, NULL);
+		r = nsm_proc_start(&a, 0, unsharer, &linger_ms);
 		if (r >= 0 && isolate)
 			r = ask(&a, (int)types[t].flag, ms);
 		if (r < 0)
@@ -181,24 +189,6 @@ static enum iso_verdict links_case(struct iso_ctx *ctx, bool isolate)
 	return ISO_PASS;
 }
 
-/*
- * /proc/PID/ns/X names the process's namespace of type X by a stable inode
- * (st_dev/st_ino, the same through stat and an opened fd, and the readlink
- * text "type:[inode]"); two processes are in the same namespace exactly when
- * their links match (namespaces(7), "The /proc/[pid]/ns/ directory"). For each
- * type a child unshares it: then exactly that link differs from ours (for pid
- * and time, the *_for_children link). Control: the child unshares nothing.
- */
-static enum iso_verdict ns_links_identify_namespaces(struct iso_ctx *ctx)
-{
-	return links_case(ctx, true);
-}
-
-static enum iso_verdict ns_links_identify_namespaces_control(struct iso_ctx *ctx)
-{
-	return links_case(ctx, false);
-}
-
 /* ---- one namespace of each type ---- */
 
 #define JOIN_FLAGS (CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET | CLONE_NEWCGROUP | CLONE_NEWNS)
@@ -209,14 +199,13 @@ struct join_seen {
 	int err;
 };
 
-/* A holder that only keeps its namespaces. */
+/* A holder that only keeps its namespaces, for arg (unsigned int) ms at most. */
 static int hold(struct nsm_proc *self, void *arg)
 {
 	int v;
 
-	(void)arg;
 	nsm_send(self, 0);
-	nsm_recv(self, &v, 10000);
+	nsm_recv(self, &v, *(const unsigned int *)arg);
 	return 0;
 }
 
@@ -277,9 +266,17 @@ static int join_each(void *arg)
 	return 0;
 }
 
-static enum iso_verdict one_per_type_case(struct iso_ctx *ctx, bool isolate)
+/*
+ * A process is in exactly one namespace of each type: /proc/self/ns holds one
+ * link per type naming a namespace of that type (NS_GET_NSTYPE agrees), and
+ * setns(2) into another process's namespace of a type replaces the link of that
+ * type, leaving the others (namespaces(7), setns(2)). Control: the target has
+ * no namespaces of its own, so joining changes nothing.
+ */
+static enum iso_verdict one_namespace_per_type(struct iso_ctx *ctx)
 {
-	unsigned int ms = GEN_MS * iso_ctx_time_mul(ctx);
+	bool isolate = !iso_ctx_is_control(ctx);
+	unsigned int ms = iso_ctx_ms(ctx, 3000), linger_ms = iso_ctx_ms(ctx, 10000);
 	_cleanup_nsm_proc_ struct nsm_proc h = NSM_PROC_INIT;
 	struct join_seen *s;
 	enum iso_verdict v = ISO_PASS;
@@ -300,7 +297,7 @@ static enum iso_verdict one_per_type_case(struct iso_ctx *ctx, bool isolate)
 	s = nsm_shared_alloc(sizeof(*s));
 	if (!s)
 		return iso_broken(ctx, -ENOMEM, "shared memory");
-	r = nsm_proc_start(&h, isolate ? JOIN_FLAGS : 0, hold, NULL);
+	r = nsm_proc_start(&h, isolate ? JOIN_FLAGS : 0, hold, &linger_ms);
 	if (r >= 0)
 		r = nsm_recv(&h, &x, ms);
 	if (r < 0) {
@@ -318,23 +315,6 @@ out:
 	nsm_proc_stop(&h);
 	nsm_shared_free(s, sizeof(*s));
 	return v;
-}
-
-/*
- * A process is in exactly one namespace of each type: /proc/self/ns holds one
- * link per type naming a namespace of that type (NS_GET_NSTYPE agrees), and
- * setns(2) into another process's namespace of a type replaces the link of that
- * type, leaving the others (namespaces(7), setns(2)). Control: the target has
- * no namespaces of its own, so joining changes nothing.
- */
-static enum iso_verdict one_namespace_per_type(struct iso_ctx *ctx)
-{
-	return one_per_type_case(ctx, true);
-}
-
-static enum iso_verdict one_namespace_per_type_control(struct iso_ctx *ctx)
-{
-	return one_per_type_case(ctx, false);
 }
 
 /* ---- setns with a pidfd ---- */
@@ -382,11 +362,11 @@ static int join_pidfd(void *arg)
 static enum iso_verdict pidfd_join(struct iso_ctx *ctx, unsigned long target_flags,
 				   struct pidfd_seen *s)
 {
-	unsigned int ms = GEN_MS * iso_ctx_time_mul(ctx);
+	unsigned int ms = iso_ctx_ms(ctx, 3000), linger_ms = iso_ctx_ms(ctx, 10000);
 	_cleanup_nsm_proc_ struct nsm_proc h = NSM_PROC_INIT;
 	int r, x;
 
-	r = nsm_proc_start(&h, target_flags, hold, NULL);
+	r = nsm_proc_start(&h, target_flags, hold, &linger_ms);
 	if (r >= 0)
 		r = nsm_recv(&h, &x, ms);
 	if (r < 0)
@@ -400,8 +380,14 @@ static enum iso_verdict pidfd_join(struct iso_ctx *ctx, unsigned long target_fla
 	return ISO_PASS;
 }
 
-static enum iso_verdict pidfd_several_case(struct iso_ctx *ctx, bool isolate)
+/*
+ * setns(2) with a pidfd and several CLONE_NEW* flags moves the caller into the
+ * target's namespaces of exactly those types at once (setns(2), Linux 5.8).
+ * Control: the target has no namespaces of its own, so nothing changes.
+ */
+static enum iso_verdict setns_pidfd_joins_several(struct iso_ctx *ctx)
 {
+	bool isolate = !iso_ctx_is_control(ctx);
 	struct pidfd_seen *s = nsm_shared_alloc(sizeof(*s));
 	enum iso_verdict v;
 
@@ -431,22 +417,15 @@ out:
 }
 
 /*
- * setns(2) with a pidfd and several CLONE_NEW* flags moves the caller into the
- * target's namespaces of exactly those types at once (setns(2), Linux 5.8).
- * Control: the target has no namespaces of its own, so nothing changes.
+ * setns(2) with a pidfd is all or nothing: if one of the requested namespaces
+ * cannot be joined (here the target's user namespace, which is the caller's
+ * own: EINVAL), the call fails and the caller stays in all of its namespaces.
+ * Control: the target has a user namespace of its own, which root may join, so
+ * the call succeeds.
  */
-static enum iso_verdict setns_pidfd_joins_several(struct iso_ctx *ctx)
+static enum iso_verdict setns_pidfd_all_or_nothing(struct iso_ctx *ctx)
 {
-	return pidfd_several_case(ctx, true);
-}
-
-static enum iso_verdict setns_pidfd_joins_several_control(struct iso_ctx *ctx)
-{
-	return pidfd_several_case(ctx, false);
-}
-
-static enum iso_verdict pidfd_atomic_case(struct iso_ctx *ctx, bool isolate)
-{
+	bool isolate = !iso_ctx_is_control(ctx);
 	struct pidfd_seen *s = nsm_shared_alloc(sizeof(*s));
 	unsigned long own = CLONE_NEWUTS | CLONE_NEWIPC;
 	enum iso_verdict v;
@@ -474,23 +453,6 @@ out:
 	return v;
 }
 
-/*
- * setns(2) with a pidfd is all or nothing: if one of the requested namespaces
- * cannot be joined (here the target's user namespace, which is the caller's
- * own: EINVAL), the call fails and the caller stays in all of its namespaces.
- * Control: the target has a user namespace of its own, which root may join, so
- * the call succeeds.
- */
-static enum iso_verdict setns_pidfd_all_or_nothing(struct iso_ctx *ctx)
-{
-	return pidfd_atomic_case(ctx, true);
-}
-
-static enum iso_verdict setns_pidfd_all_or_nothing_control(struct iso_ctx *ctx)
-{
-	return pidfd_atomic_case(ctx, false);
-}
-
 /* ---- invalid combinations ---- */
 
 static const struct {
@@ -514,8 +476,15 @@ static int exit_now(void *arg)
 
 #define CHILD_STACK (64 * 1024)
 
-static enum iso_verdict clone_combos_case(struct iso_ctx *ctx, bool invalid)
+/*
+ * clone(2) refuses combinations of namespace flags it documents as invalid,
+ * with EINVAL: CLONE_NEWUSER or CLONE_NEWNS with CLONE_FS, CLONE_NEWPID or
+ * CLONE_NEWUSER with CLONE_THREAD, CLONE_NEWIPC with CLONE_SYSVSEM (clone(2),
+ * ERRORS). Control: the same calls without the conflicting flag, which succeed.
+ */
+static enum iso_verdict clone_rejects_invalid_combinations(struct iso_ctx *ctx)
 {
+	bool invalid = !iso_ctx_is_control(ctx);
 	char *stack = mmap(NULL, CHILD_STACK, PROT_READ | PROT_WRITE,
 			   MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
 	enum iso_verdict v = ISO_PASS;
@@ -540,22 +509,6 @@ static enum iso_verdict clone_combos_case(struct iso_ctx *ctx, bool invalid)
 	if (!(v == ISO_FAIL && invalid))
 		munmap(stack, CHILD_STACK); /* a wrongly created thread may still run on it */
 	return v;
-}
-
-/*
- * clone(2) refuses combinations of namespace flags it documents as invalid,
- * with EINVAL: CLONE_NEWUSER or CLONE_NEWNS with CLONE_FS, CLONE_NEWPID or
- * CLONE_NEWUSER with CLONE_THREAD, CLONE_NEWIPC with CLONE_SYSVSEM (clone(2),
- * ERRORS). Control: the same calls without the conflicting flag, which succeed.
- */
-static enum iso_verdict clone_rejects_invalid_combinations(struct iso_ctx *ctx)
-{
-	return clone_combos_case(ctx, true);
-}
-
-static enum iso_verdict clone_rejects_invalid_combinations_control(struct iso_ctx *ctx)
-{
-	return clone_combos_case(ctx, false);
 }
 
 static void *park(void *arg)
@@ -583,9 +536,15 @@ static int unshare_threaded(void *arg)
 	return r & 0x7f;
 }
 
-static enum iso_verdict unshare_threaded_case(struct iso_ctx *ctx, bool threaded)
+/*
+ * unshare(CLONE_NEWUSER) implies CLONE_THREAD, so a multithreaded caller gets
+ * EINVAL (unshare(2), ERRORS; user_namespaces(7)). Control: a single-threaded
+ * caller, which succeeds.
+ */
+static enum iso_verdict unshare_newuser_rejects_multithreaded(struct iso_ctx *ctx)
 {
-	int r = nsm_call(0, unshare_threaded, &threaded, GEN_MS * iso_ctx_time_mul(ctx));
+	bool threaded = !iso_ctx_is_control(ctx);
+	int r = nsm_call(0, unshare_threaded, &threaded, iso_ctx_ms(ctx, 3000));
 
 	if (r < 0 || r == 120)
 		return iso_broken(ctx, r < 0 ? r : -EAGAIN, "start a second thread");
@@ -599,21 +558,6 @@ static enum iso_verdict unshare_threaded_case(struct iso_ctx *ctx, bool threaded
 				"EINVAL",
 				strerror(r));
 	return ISO_PASS;
-}
-
-/*
- * unshare(CLONE_NEWUSER) implies CLONE_THREAD, so a multithreaded caller gets
- * EINVAL (unshare(2), ERRORS; user_namespaces(7)). Control: a single-threaded
- * caller, which succeeds.
- */
-static enum iso_verdict unshare_newuser_rejects_multithreaded(struct iso_ctx *ctx)
-{
-	return unshare_threaded_case(ctx, true);
-}
-
-static enum iso_verdict unshare_newuser_rejects_multithreaded_control(struct iso_ctx *ctx)
-{
-	return unshare_threaded_case(ctx, false);
 }
 
 /* ---- lifetime ---- */
@@ -630,6 +574,8 @@ enum life_cmd { LIFE_EXIT, LIFE_LIMIT, LIFE_SPAWN, LIFE_KILL, LIFE_PROBE };
 
 struct life_arg {
 	char host[65]; /* the hostname of the observed namespace */
+	unsigned int ms; /* budget of one step of U0 */
+	unsigned int linger_ms; /* how long U0 and T wait for the next command */
 };
 
 /* T: unshares a UTS namespace, names it, and waits. */
@@ -641,7 +587,7 @@ static int life_target(struct nsm_proc *self, void *arg)
 	if (r == 0 && sethostname(a->host, strlen(a->host)) < 0)
 		r = -errno;
 	nsm_send(self, r);
-	nsm_recv(self, &v, 10000);
+	nsm_recv(self, &v, a->linger_ms);
 	return 0;
 }
 
@@ -654,17 +600,18 @@ static int life_probe(void *arg)
 /* U0: the helper in user namespace U. Answers each command with >= 0 or -errno. */
 static int life_helper(struct nsm_proc *self, void *arg)
 {
+	const struct life_arg *a = arg;
 	struct nsm_proc t = NSM_PROC_INIT;
 	int cmd, r, x;
 
-	while (nsm_recv(self, &cmd, 10000) == 0 && cmd != LIFE_EXIT) {
+	while (nsm_recv(self, &cmd, a->linger_ms) == 0 && cmd != LIFE_EXIT) {
 		switch (cmd) {
 		case LIFE_LIMIT:
 			r = iso_write_file("/proc/sys/user/max_uts_namespaces", "1");
 			break;
 		case LIFE_SPAWN:
 			r = nsm_proc_start(&t, 0, life_target, arg);
-			if (r > 0 && (x = nsm_recv(&t, &r, GEN_MS)) < 0)
+			if (r > 0 && (x = nsm_recv(&t, &r, a->ms)) < 0)
 				r = x;
 			if (r == 0)
 				r = t.pid;
@@ -674,7 +621,7 @@ static int life_helper(struct nsm_proc *self, void *arg)
 			r = 0;
 			break;
 		default:
-			r = nsm_call(0, life_probe, NULL, GEN_MS);
+			r = nsm_call(0, life_probe, NULL, a->ms);
 			break;
 		}
 		nsm_send(self, r);
@@ -706,11 +653,25 @@ static int life_join(void *arg)
 	return strcmp(host, j->want) ? 4 : 0;
 }
 
-static enum iso_verdict lifetime_case(struct iso_ctx *ctx, enum life_ref ref)
+/*
+ * bind_mount_keeps_namespace_alive: a bind mount of /proc/PID/ns/uts keeps the
+ * namespace alive after its last process exited: setns through the mount joins
+ * it (its hostname is intact); once unmounted, with nothing else referring to
+ * it, it is freed (namespaces(7), "The /proc/[pid]/ns/ directory"). The mount is
+ * made on a tmpfs in the case's private mount namespace. Control: no bind mount
+ * is made, so the namespace is gone when its process exits.
+ *
+ * open_fd_keeps_namespace_alive: an open fd of /proc/PID/ns/uts likewise keeps
+ * the namespace alive and joinable, and closing it frees the namespace
+ * (namespaces(7)). Control: no fd is kept.
+ */
+static enum iso_verdict namespace_outlives_its_processes(struct iso_ctx *ctx)
 {
-	unsigned int ms = GEN_MS * iso_ctx_time_mul(ctx);
+	enum life_ref ref = iso_ctx_is_control(ctx) ? REF_NONE :
+						      *(const enum life_ref *)iso_ctx_arg(ctx);
+	unsigned int ms = iso_ctx_ms(ctx, 3000);
 	_cleanup_nsm_proc_ struct nsm_proc u = NSM_PROC_INIT;
-	struct life_arg la;
+	struct life_arg la = { .ms = ms, .linger_ms = iso_ctx_ms(ctx, 10000) };
 	struct join_arg j = { .fd = -1 };
 	const char *how = ref == REF_FD ? "an open fd" : "a bind mount";
 	uint64_t deadline;
@@ -790,7 +751,7 @@ static enum iso_verdict lifetime_case(struct iso_ctx *ctx, enum life_ref ref)
 		return iso_broken(ctx, -errno, "umount ns/uts");
 	if (ref == REF_FD)
 		close(j.fd);
-	deadline = iso_now_ms() + 1000 * iso_ctx_time_mul(ctx);
+	deadline = iso_now_ms() + iso_ctx_ms(ctx, 1000);
 	do {
 		r = ask(&u, LIFE_PROBE, ms);
 		if (r != ENOSPC)
@@ -808,92 +769,46 @@ static enum iso_verdict lifetime_case(struct iso_ctx *ctx, enum life_ref ref)
 	return ISO_PASS;
 }
 
-/*
- * A bind mount of /proc/PID/ns/uts keeps the namespace alive after its last
- * process exited: setns through the mount joins it (its hostname is intact);
- * once unmounted, with nothing else referring to it, it is freed (namespaces(7),
- * "The /proc/[pid]/ns/ directory"). The mount is made on a tmpfs in the case's
- * private mount namespace. Control: no bind mount is made, so the namespace is
- * gone when its process exits.
- */
-static enum iso_verdict bind_mount_keeps_namespace_alive(struct iso_ctx *ctx)
-{
-	return lifetime_case(ctx, REF_BIND);
-}
-
-static enum iso_verdict keep_alive_control(struct iso_ctx *ctx)
-{
-	return lifetime_case(ctx, REF_NONE);
-}
-
-/*
- * An open fd of /proc/PID/ns/uts likewise keeps the namespace alive and
- * joinable, and closing it frees the namespace (namespaces(7)). Control: no fd
- * is kept.
- */
-static enum iso_verdict open_fd_keeps_namespace_alive(struct iso_ctx *ctx)
-{
-	return lifetime_case(ctx, REF_FD);
-}
-
 static const struct iso_case cases[] = {
-	{ .id = "ns_links_identify_namespaces",
-	  .doc = "/proc/PID/ns links are stable inodes that match iff two processes share the "
-		 "namespace (namespaces(7))",
-	  .run = ns_links_identify_namespaces,
-	  .control = ns_links_identify_namespaces_control,
-	  .timeout_ms = 5000,
-	  .req = { .root = true } },
-	{ .id = "one_namespace_per_type",
-	  .doc = "a process has one namespace per type; setns replaces exactly that type's "
-		 "(namespaces(7), setns(2))",
-	  .run = one_namespace_per_type,
-	  .control = one_namespace_per_type_control,
-	  .timeout_ms = 5000,
-	  .req = { .root = true, .ns = JOIN_FLAGS, .kernel = "4.6" } },
-	{ .id = "setns_pidfd_joins_several",
-	  .doc = "setns(pidfd, uts|ipc|net) joins exactly those namespaces of the target "
-		 "(setns(2), 5.8)",
-	  .run = setns_pidfd_joins_several,
-	  .control = setns_pidfd_joins_several_control,
-	  .timeout_ms = 5000,
-	  .req = { .root = true, .ns = PIDFD_FLAGS, .kernel = "5.8" } },
-	{ .id = "setns_pidfd_all_or_nothing",
-	  .doc = "setns(pidfd) that cannot join one namespace joins none (setns(2), 5.8)",
-	  .run = setns_pidfd_all_or_nothing,
-	  .control = setns_pidfd_all_or_nothing_control,
-	  .timeout_ms = 5000,
-	  .req = { .root = true,
-		   .ns = CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWUSER,
-		   .kernel = "5.8" } },
-	{ .id = "clone_rejects_invalid_combinations",
-	  .doc = "clone refuses documented invalid namespace flag combinations with EINVAL "
-		 "(clone(2))",
-	  .run = clone_rejects_invalid_combinations,
-	  .control = clone_rejects_invalid_combinations_control,
-	  .timeout_ms = 5000,
-	  .req = { .root = true, .ns = CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWIPC } },
-	{ .id = "unshare_newuser_rejects_multithreaded",
-	  .doc = "unshare(CLONE_NEWUSER) in a multithreaded process fails with EINVAL "
-		 "(unshare(2))",
-	  .run = unshare_newuser_rejects_multithreaded,
-	  .control = unshare_newuser_rejects_multithreaded_control,
-	  .timeout_ms = 5000,
-	  .req = { .root = true, .ns = CLONE_NEWUSER } },
-	{ .id = "bind_mount_keeps_namespace_alive",
-	  .doc = "a bind mount of /proc/PID/ns/uts keeps the ns alive and joinable; unmounted, "
-		 "it is freed (namespaces(7))",
-	  .run = bind_mount_keeps_namespace_alive,
-	  .control = keep_alive_control,
-	  .timeout_ms = 5000,
-	  .req = { .root = true, .ns = CLONE_NEWUSER | CLONE_NEWUTS, .kernel = "4.9" } },
-	{ .id = "open_fd_keeps_namespace_alive",
-	  .doc = "an open fd of /proc/PID/ns/uts keeps the ns alive and joinable; closed, it is "
-		 "freed (namespaces(7))",
-	  .run = open_fd_keeps_namespace_alive,
-	  .control = keep_alive_control,
-	  .timeout_ms = 5000,
-	  .req = { .root = true, .ns = CLONE_NEWUSER | CLONE_NEWUTS, .kernel = "4.9" } },
+	ISO_CASE(ns_links_identify_namespaces,
+		 .doc = "/proc/PID/ns links are stable inodes that match iff two processes share "
+			"the namespace (namespaces(7))",
+		 .timeout_ms = 5000, .req = { .root = true }),
+	ISO_CASE(one_namespace_per_type,
+		 .doc = "a process has one namespace per type; setns replaces exactly that type's "
+			"(namespaces(7), setns(2))",
+		 .timeout_ms = 5000, .req = { .root = true, .ns = JOIN_FLAGS, .kernel = "4.6" }),
+	ISO_CASE(setns_pidfd_joins_several,
+		 .doc = "setns(pidfd, uts|ipc|net) joins exactly those namespaces of the target "
+			"(setns(2), 5.8)",
+		 .timeout_ms = 5000, .req = { .root = true, .ns = PIDFD_FLAGS, .kernel = "5.8" }),
+	ISO_CASE(setns_pidfd_all_or_nothing,
+		 .doc = "setns(pidfd) that cannot join one namespace joins none (setns(2), 5.8)",
+		 .timeout_ms = 5000,
+		 .req = { .root = true,
+			  .ns = CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWUSER,
+			  .kernel = "5.8" }),
+	ISO_CASE(clone_rejects_invalid_combinations,
+		 .doc = "clone refuses documented invalid namespace flag combinations with EINVAL "
+			"(clone(2))",
+		 .timeout_ms = 5000,
+		 .req = { .root = true, .ns = CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWIPC }),
+	ISO_CASE(unshare_newuser_rejects_multithreaded,
+		 .doc = "unshare(CLONE_NEWUSER) in a multithreaded process fails with EINVAL "
+			"(unshare(2))",
+		 .timeout_ms = 5000, .req = { .root = true, .ns = CLONE_NEWUSER }),
+	ISO_VARIANT(bind_mount_keeps_namespace_alive, namespace_outlives_its_processes,
+		    ISO_ARG(enum life_ref, REF_BIND),
+		    .doc = "a bind mount of /proc/PID/ns/uts keeps the ns alive and joinable; "
+			   "unmounted, it is freed (namespaces(7))",
+		    .timeout_ms = 5000,
+		    .req = { .root = true, .ns = CLONE_NEWUSER | CLONE_NEWUTS, .kernel = "4.9" }),
+	ISO_VARIANT(open_fd_keeps_namespace_alive, namespace_outlives_its_processes,
+		    ISO_ARG(enum life_ref, REF_FD),
+		    .doc = "an open fd of /proc/PID/ns/uts keeps the ns alive and joinable; closed, "
+			   "it is freed (namespaces(7))",
+		    .timeout_ms = 5000,
+		    .req = { .root = true, .ns = CLONE_NEWUSER | CLONE_NEWUTS, .kernel = "4.9" }),
 };
 
 const struct iso_suite iso_suite_nsgeneric = ISO_SUITE("nsgeneric", cases);

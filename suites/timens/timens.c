@@ -20,7 +20,6 @@
 #include "iso.h"
 #include "nsgeneric/nsm.h"
 
-#define TIME_MS 3000
 #define MONO_OFFSET (10 * 86400LL) /* seconds added to CLOCK_MONOTONIC */
 #define BOOT_OFFSET (20 * 86400LL) /* seconds added to CLOCK_BOOTTIME */
 
@@ -80,6 +79,7 @@ struct creator_arg {
 	struct seen *s;
 	bool isolate;
 	enum step step;
+	unsigned int ms; /* budget of each of the creator's waits */
 };
 
 static int child_clocks(void *arg)
@@ -123,38 +123,45 @@ static int creator(void *arg)
 			return 0;
 	}
 	if (a->step == STEP_CLOCKS) {
-		r = nsm_call(0, child_clocks, s, TIME_MS);
+		r = nsm_call(0, child_clocks, s, a->ms);
 	} else {
 		int pfd[2];
 
 		if (pipe2(pfd, O_CLOEXEC) < 0)
 			return 2;
-		r = nsm_call(0, child_exec, pfd, TIME_MS);
+		r = nsm_call(0, child_exec, pfd, a->ms);
 		close(pfd[1]);
-		nsm_read_fd(pfd[0], s->child_out, sizeof(s->child_out), TIME_MS);
+		nsm_read_fd(pfd[0], s->child_out, sizeof(s->child_out), a->ms);
 		close(pfd[0]);
 	}
 	s->child_err = r;
 	return read_clocks(&s->creator) < 0 ? 1 : 0;
 }
 
-/* Runs the creator; returns ISO_PASS when s is filled, or the verdict to return. */
-static enum iso_verdict run_creator(struct iso_ctx *ctx, struct creator_arg *a)
+/*
+ * Runs the creator, isolated unless this is the control; returns ISO_PASS when s
+ * is filled, or the verdict to return.
+ */
+static enum iso_verdict run_creator(struct iso_ctx *ctx, struct seen *s, enum step step)
 {
-	int r = nsm_call(0, creator, a, 2 * TIME_MS * iso_ctx_time_mul(ctx));
+	struct creator_arg a = { .s = s,
+				 .isolate = !iso_ctx_is_control(ctx),
+				 .step = step,
+				 .ms = iso_ctx_ms(ctx, 3000) };
+	int r = nsm_call(0, creator, &a, iso_ctx_ms(ctx, 2 * 3000));
 
 	if (r != 0)
 		return iso_broken(ctx, r < 0 ? r : -EIO, "run the creator");
-	if (a->s->unshare_err == -EINVAL)
+	if (s->unshare_err == -EINVAL)
 		return iso_skip(ctx, "unshare(CLONE_NEWTIME) is not supported (Linux 5.6+, "
 				     "CONFIG_TIME_NS)");
-	if (a->s->unshare_err)
-		return iso_broken(ctx, a->s->unshare_err, "unshare(CLONE_NEWTIME)");
-	if (a->s->offsets_err)
-		return iso_broken(ctx, a->s->offsets_err, "write /proc/self/timens_offsets");
-	if (a->s->child_err)
-		return iso_broken(ctx, a->s->child_err < 0 ? a->s->child_err : -EIO,
-				  "the child in the time namespace (exit %d)", a->s->child_err);
+	if (s->unshare_err)
+		return iso_broken(ctx, s->unshare_err, "unshare(CLONE_NEWTIME)");
+	if (s->offsets_err)
+		return iso_broken(ctx, s->offsets_err, "write /proc/self/timens_offsets");
+	if (s->child_err)
+		return iso_broken(ctx, s->child_err < 0 ? s->child_err : -EIO,
+				  "the child in the time namespace (exit %d)", s->child_err);
 	return ISO_PASS;
 }
 
@@ -166,16 +173,22 @@ static bool offset_is(int64_t got, int64_t base, long long want)
 	return d > -1000000000LL && d < 1000000000LL;
 }
 
-static enum iso_verdict offsets_case(struct iso_ctx *ctx, bool isolate)
+/*
+ * Offsets written to /proc/self/timens_offsets after unshare(CLONE_NEWTIME)
+ * shift CLOCK_MONOTONIC and CLOCK_BOOTTIME for the children, which are the
+ * namespace's members, both through the vDSO (clock_gettime) and the syscall;
+ * the creator itself stays in its old namespace with unshifted clocks
+ * (time_namespaces(7)). Control: no time namespace and no offsets.
+ */
+static enum iso_verdict offsets_apply_to_children(struct iso_ctx *ctx)
 {
 	struct seen *s = nsm_shared_alloc(sizeof(*s));
-	struct creator_arg a = { .s = s, .isolate = isolate, .step = STEP_CLOCKS };
 	struct clocks me;
 	enum iso_verdict v;
 
 	if (!s)
 		return iso_broken(ctx, -ENOMEM, "shared memory");
-	v = run_creator(ctx, &a);
+	v = run_creator(ctx, s, STEP_CLOCKS);
 	if (v != ISO_PASS)
 		goto out;
 	read_clocks(&me);
@@ -214,29 +227,13 @@ out:
 	return v;
 }
 
-/*
- * Offsets written to /proc/self/timens_offsets after unshare(CLONE_NEWTIME)
- * shift CLOCK_MONOTONIC and CLOCK_BOOTTIME for the children, which are the
- * namespace's members, both through the vDSO (clock_gettime) and the syscall;
- * the creator itself stays in its old namespace with unshifted clocks
- * (time_namespaces(7)). Control: no time namespace and no offsets.
- */
-static enum iso_verdict offsets_apply_to_children(struct iso_ctx *ctx)
-{
-	return offsets_case(ctx, true);
-}
-
-static enum iso_verdict offsets_apply_to_children_control(struct iso_ctx *ctx)
-{
-	return offsets_case(ctx, false);
-}
-
 /* ---- what may be written, and when ---- */
 
 struct write_arg {
 	int err; /* the write under test: 0 or -errno */
 	int unshare_err;
 	bool control;
+	unsigned int ms; /* budget of the writer's own waits */
 };
 
 static int hold_briefly(void *arg)
@@ -269,15 +266,34 @@ static int late_writer(void *arg)
 		return 0;
 	}
 	/* A first member freezes the offsets, even after it exited. */
-	if (!w->control && nsm_call(0, hold_briefly, NULL, TIME_MS) != 0)
+	if (!w->control && nsm_call(0, hold_briefly, NULL, w->ms) != 0)
 		return 1;
 	w->err = write_offsets("monotonic 10 0\n");
 	return 0;
 }
 
-static enum iso_verdict write_case(struct iso_ctx *ctx, int (*fn)(void *), bool control, int want,
-				   const char *what)
+/* A write to timens_offsets the kernel refuses, and the control's variant of it. */
+struct write_variant {
+	int (*writer)(void *arg);
+	int want; /* the refusal: -EINVAL or -EACCES */
+	const char *what, *control_what; /* the write, for the reasons */
+};
+
+/*
+ * realtime_offset_refused: only CLOCK_MONOTONIC and CLOCK_BOOTTIME have
+ * offsets: an offset for CLOCK_REALTIME (id 0 or the name "realtime") is refused
+ * with EINVAL (time_namespaces(7)). Control: the same write naming
+ * CLOCK_MONOTONIC (1), which is accepted.
+ *
+ * offsets_frozen_after_first_member: the offsets can be written only before the
+ * first process enters the namespace; afterwards the write fails with EACCES
+ * (time_namespaces(7)). Control: no process has entered yet.
+ */
+static enum iso_verdict offset_write_refused(struct iso_ctx *ctx)
 {
+	const struct write_variant *wv = iso_ctx_arg(ctx);
+	bool control = iso_ctx_is_control(ctx);
+	const char *what = control ? wv->control_what : wv->what;
 	struct write_arg *w = nsm_shared_alloc(sizeof(*w));
 	enum iso_verdict v = ISO_PASS;
 	int r;
@@ -285,7 +301,8 @@ static enum iso_verdict write_case(struct iso_ctx *ctx, int (*fn)(void *), bool 
 	if (!w)
 		return iso_broken(ctx, -ENOMEM, "shared memory");
 	w->control = control;
-	r = nsm_call(0, fn, w, 2 * TIME_MS * iso_ctx_time_mul(ctx));
+	w->ms = iso_ctx_ms(ctx, 3000);
+	r = nsm_call(0, wv->writer, w, iso_ctx_ms(ctx, 2 * 3000));
 	if (r != 0)
 		v = iso_broken(ctx, r < 0 ? r : -EIO, "run the writer");
 	else if (w->unshare_err == -EINVAL)
@@ -297,61 +314,50 @@ static enum iso_verdict write_case(struct iso_ctx *ctx, int (*fn)(void *), bool 
 		v = iso_fail(ctx, "%s was accepted", what);
 	else if (w->err == -EPROTO)
 		v = iso_fail(ctx, "the clock id 0 was refused but the name \"realtime\" was not");
-	else if (w->err != want)
+	else if (w->err != wv->want)
 		v = iso_fail(ctx, "%s failed with %s, not %s", what, strerror(-w->err),
-			     want == -EINVAL ? "EINVAL" : "EACCES");
+			     wv->want == -EINVAL ? "EINVAL" : "EACCES");
 	if (v == ISO_PASS || v == ISO_FAIL)
 		iso_note(ctx, "write", "%s", w->err ? strerror(-w->err) : "accepted");
 	nsm_shared_free(w, sizeof(*w));
 	return v;
 }
 
-/*
- * Only CLOCK_MONOTONIC and CLOCK_BOOTTIME have offsets: an offset for
- * CLOCK_REALTIME (id 0 or the name "realtime") is refused with EINVAL
- * (time_namespaces(7)). Control: the same write naming CLOCK_MONOTONIC (1),
- * which is accepted.
- */
-static enum iso_verdict realtime_offset_refused(struct iso_ctx *ctx)
-{
-	return write_case(ctx, realtime_writer, false, -EINVAL, "an offset for CLOCK_REALTIME");
-}
+static const struct write_variant realtime_write = {
+	.writer = realtime_writer,
+	.want = -EINVAL,
+	.what = "an offset for CLOCK_REALTIME",
+	.control_what = "an offset for CLOCK_MONOTONIC (id 1) in place of CLOCK_REALTIME",
+};
 
-static enum iso_verdict realtime_offset_refused_control(struct iso_ctx *ctx)
-{
-	return write_case(ctx, realtime_writer, true, -EINVAL,
-			  "an offset for CLOCK_MONOTONIC (id 1) in place of CLOCK_REALTIME");
-}
-
-/*
- * The offsets can be written only before the first process enters the
- * namespace; afterwards the write fails with EACCES (time_namespaces(7)).
- * Control: no process has entered yet.
- */
-static enum iso_verdict offsets_frozen_after_first_member(struct iso_ctx *ctx)
-{
-	return write_case(ctx, late_writer, false, -EACCES,
-			  "an offset written after a process entered the namespace");
-}
-
-static enum iso_verdict offsets_frozen_after_first_member_control(struct iso_ctx *ctx)
-{
-	return write_case(ctx, late_writer, true, -EACCES,
-			  "an offset written after a process entered the namespace");
-}
+static const struct write_variant late_write = {
+	.writer = late_writer,
+	.want = -EACCES,
+	.what = "an offset written after a process entered the namespace",
+	.control_what = "an offset written after a process entered the namespace",
+};
 
 /* ---- /proc/uptime and execve ---- */
 
-static enum iso_verdict uptime_case(struct iso_ctx *ctx, bool isolate, enum step step)
+/*
+ * proc_uptime_follows_offset: /proc/uptime of a member of a time namespace
+ * includes the namespace's CLOCK_BOOTTIME offset (time_namespaces(7)). Control:
+ * no time namespace.
+ *
+ * offsets_survive_execve: a member keeps its time namespace, and so its offsets,
+ * across execve(2) (time_namespaces(7)): an exec'd /bin/sh reads /proc/uptime
+ * with the CLOCK_BOOTTIME offset. Control: no time namespace.
+ */
+static enum iso_verdict uptime_includes_boottime_offset(struct iso_ctx *ctx)
 {
+	enum step step = *(const enum step *)iso_ctx_arg(ctx);
 	struct seen *s = nsm_shared_alloc(sizeof(*s));
-	struct creator_arg a = { .s = s, .isolate = isolate, .step = step };
 	enum iso_verdict v;
 	double child;
 
 	if (!s)
 		return iso_broken(ctx, -ENOMEM, "shared memory");
-	v = run_creator(ctx, &a);
+	v = run_creator(ctx, s, step);
 	if (v != ISO_PASS)
 		goto out;
 	if (step == STEP_EXEC && !s->child_out[0]) {
@@ -372,73 +378,33 @@ out:
 	return v;
 }
 
-/*
- * /proc/uptime of a member of a time namespace includes the namespace's
- * CLOCK_BOOTTIME offset (time_namespaces(7)). Control: no time namespace.
- */
-static enum iso_verdict proc_uptime_follows_offset(struct iso_ctx *ctx)
-{
-	return uptime_case(ctx, true, STEP_CLOCKS);
-}
-
-static enum iso_verdict proc_uptime_follows_offset_control(struct iso_ctx *ctx)
-{
-	return uptime_case(ctx, false, STEP_CLOCKS);
-}
-
-/*
- * A member keeps its time namespace, and so its offsets, across execve(2)
- * (time_namespaces(7)): an exec'd /bin/sh reads /proc/uptime with the
- * CLOCK_BOOTTIME offset. Control: no time namespace.
- */
-static enum iso_verdict offsets_survive_execve(struct iso_ctx *ctx)
-{
-	return uptime_case(ctx, true, STEP_EXEC);
-}
-
-static enum iso_verdict offsets_survive_execve_control(struct iso_ctx *ctx)
-{
-	return uptime_case(ctx, false, STEP_EXEC);
-}
-
 #define TIME_REQ                                                   \
 	{                                                          \
 		.root = true, .ns = CLONE_NEWTIME, .kernel = "5.6" \
 	}
 
 static const struct iso_case cases[] = {
-	{ .id = "offsets_apply_to_children",
-	  .doc = "monotonic/boottime offsets apply to the children (vDSO and syscall), not the "
-		 "creator (time_namespaces(7))",
-	  .run = offsets_apply_to_children,
-	  .control = offsets_apply_to_children_control,
-	  .timeout_ms = 8000,
-	  .req = TIME_REQ },
-	{ .id = "realtime_offset_refused",
-	  .doc = "a CLOCK_REALTIME offset is refused with EINVAL (time_namespaces(7))",
-	  .run = realtime_offset_refused,
-	  .control = realtime_offset_refused_control,
-	  .timeout_ms = 8000,
-	  .req = TIME_REQ },
-	{ .id = "offsets_frozen_after_first_member",
-	  .doc = "offsets cannot be written after a process entered the ns: EACCES "
-		 "(time_namespaces(7))",
-	  .run = offsets_frozen_after_first_member,
-	  .control = offsets_frozen_after_first_member_control,
-	  .timeout_ms = 8000,
-	  .req = TIME_REQ },
-	{ .id = "proc_uptime_follows_offset",
-	  .doc = "/proc/uptime includes the boottime offset (time_namespaces(7))",
-	  .run = proc_uptime_follows_offset,
-	  .control = proc_uptime_follows_offset_control,
-	  .timeout_ms = 8000,
-	  .req = TIME_REQ },
-	{ .id = "offsets_survive_execve",
-	  .doc = "a member keeps its offsets across execve (time_namespaces(7))",
-	  .run = offsets_survive_execve,
-	  .control = offsets_survive_execve_control,
-	  .timeout_ms = 8000,
-	  .req = { .root = true, .ns = CLONE_NEWTIME, .kernel = "5.6", .files = "/bin/sh" } },
+	ISO_CASE(offsets_apply_to_children,
+		 .doc = "monotonic/boottime offsets apply to the children (vDSO and syscall), not "
+			"the creator (time_namespaces(7))",
+		 .timeout_ms = 8000, .req = TIME_REQ),
+	ISO_VARIANT(realtime_offset_refused, offset_write_refused, &realtime_write,
+		    .doc = "a CLOCK_REALTIME offset is refused with EINVAL (time_namespaces(7))",
+		    .timeout_ms = 8000, .req = TIME_REQ),
+	ISO_VARIANT(offsets_frozen_after_first_member, offset_write_refused, &late_write,
+		    .doc = "offsets cannot be written after a process entered the ns: EACCES "
+			   "(time_namespaces(7))",
+		    .timeout_ms = 8000, .req = TIME_REQ),
+	ISO_VARIANT(proc_uptime_follows_offset, uptime_includes_boottime_offset,
+		    ISO_ARG(enum step, STEP_CLOCKS),
+		    .doc = "/proc/uptime includes the boottime offset (time_namespaces(7))",
+		    .timeout_ms = 8000, .req = TIME_REQ),
+	ISO_VARIANT(
+		offsets_survive_execve, uptime_includes_boottime_offset,
+		ISO_ARG(enum step, STEP_EXEC),
+		.doc = "a member keeps its offsets across execve (time_namespaces(7))",
+		.timeout_ms = 8000,
+		.req = { .root = true, .ns = CLONE_NEWTIME, .kernel = "5.6", .files = "/bin/sh" }),
 };
 
 const struct iso_suite iso_suite_timens = ISO_SUITE("timens", cases);
