@@ -100,8 +100,15 @@ static int put(const char *dir, const char *name, const char *s)
 
 /* ---- copy up ---- */
 
-static enum iso_verdict copy_up(struct iso_ctx *ctx, bool overlay)
+/*
+ * Opening a lower-layer file for write copies it up: the upper layer gets the
+ * changed copy and the lower file stays as it was ("Non-directories",
+ * "Changes to underlying filesystems"). Control: a bind of the lower
+ * directory, where the write changes the lower file.
+ */
+static enum iso_verdict write_copies_up_leaving_lower_unchanged(struct iso_ctx *ctx)
 {
+	bool overlay = !iso_ctx_is_control(ctx);
 	struct ovl o;
 	enum iso_verdict v = ovl_prepare(ctx, &o);
 	char p[PATH_MAX], buf[64];
@@ -131,26 +138,17 @@ static enum iso_verdict copy_up(struct iso_ctx *ctx, bool overlay)
 	return ISO_PASS;
 }
 
-/*
- * Opening a lower-layer file for write copies it up: the upper layer gets the
- * changed copy and the lower file stays as it was ("Non-directories",
- * "Changes to underlying filesystems"). Control: a bind of the lower
- * directory, where the write changes the lower file.
- */
-static enum iso_verdict write_copies_up_leaving_lower_unchanged(struct iso_ctx *ctx)
-{
-	return copy_up(ctx, true);
-}
-
-static enum iso_verdict write_copies_up_leaving_lower_unchanged_control(struct iso_ctx *ctx)
-{
-	return copy_up(ctx, false);
-}
-
 /* ---- whiteouts ---- */
 
-static enum iso_verdict whiteout(struct iso_ctx *ctx, bool overlay)
+/*
+ * Removing a lower-layer file leaves a whiteout in the upper layer, a
+ * character device 0/0, and the lower file untouched ("whiteouts and opaque
+ * directories"). Control: a bind of the lower directory, where unlink removes
+ * the lower file.
+ */
+static enum iso_verdict unlink_leaves_whiteout_in_upper(struct iso_ctx *ctx)
 {
+	bool overlay = !iso_ctx_is_control(ctx);
 	struct ovl o;
 	enum iso_verdict v = ovl_prepare(ctx, &o);
 	char p[PATH_MAX], x[8];
@@ -185,22 +183,6 @@ static enum iso_verdict whiteout(struct iso_ctx *ctx, bool overlay)
 			major(st.st_rdev), minor(st.st_rdev));
 }
 
-/*
- * Removing a lower-layer file leaves a whiteout in the upper layer, a
- * character device 0/0, and the lower file untouched ("whiteouts and opaque
- * directories"). Control: a bind of the lower directory, where unlink removes
- * the lower file.
- */
-static enum iso_verdict unlink_leaves_whiteout_in_upper(struct iso_ctx *ctx)
-{
-	return whiteout(ctx, true);
-}
-
-static enum iso_verdict unlink_leaves_whiteout_in_upper_control(struct iso_ctx *ctx)
-{
-	return whiteout(ctx, false);
-}
-
 /* ---- opaque directories ---- */
 
 /* Lists dir into names (space-separated, sorted by readdir order). Returns the count or -errno. */
@@ -225,8 +207,15 @@ static int list_dir(const char *dir, char *names, size_t len)
 	return n;
 }
 
-static enum iso_verdict opaque_xattr(struct iso_ctx *ctx, bool opaque)
+/*
+ * An upper directory with trusted.overlay.opaque = "y" hides the lower
+ * directory of the same name: merged shows only the upper entries ("whiteouts
+ * and opaque directories"). Control: the same upper directory without the
+ * xattr, which merges with the lower one.
+ */
+static enum iso_verdict opaque_dir_hides_lower_entries(struct iso_ctx *ctx)
 {
+	bool opaque = !iso_ctx_is_control(ctx);
 	struct ovl o;
 	enum iso_verdict v = ovl_prepare(ctx, &o);
 	char p[PATH_MAX], ld[PATH_MAX], ud[PATH_MAX], names[256];
@@ -253,23 +242,15 @@ static enum iso_verdict opaque_xattr(struct iso_ctx *ctx, bool opaque)
 }
 
 /*
- * An upper directory with trusted.overlay.opaque = "y" hides the lower
- * directory of the same name: merged shows only the upper entries ("whiteouts
- * and opaque directories"). Control: the same upper directory without the
- * xattr, which merges with the lower one.
+ * A directory removed and created again over a lower one is made opaque by the
+ * kernel (trusted.overlay.opaque = "y" on the upper directory), so the old
+ * lower entries stay hidden while the lower layer keeps them ("whiteouts and
+ * opaque directories"). Control: a bind of the lower directory, where the
+ * removal reaches the lower layer.
  */
-static enum iso_verdict opaque_dir_hides_lower_entries(struct iso_ctx *ctx)
+static enum iso_verdict recreated_dir_is_opaque(struct iso_ctx *ctx)
 {
-	return opaque_xattr(ctx, true);
-}
-
-static enum iso_verdict opaque_dir_hides_lower_entries_control(struct iso_ctx *ctx)
-{
-	return opaque_xattr(ctx, false);
-}
-
-static enum iso_verdict recreate_dir(struct iso_ctx *ctx, bool overlay)
-{
+	bool overlay = !iso_ctx_is_control(ctx);
 	struct ovl o;
 	enum iso_verdict v = ovl_prepare(ctx, &o);
 	char p[PATH_MAX], d[PATH_MAX], names[256], x[8] = "";
@@ -301,28 +282,27 @@ static enum iso_verdict recreate_dir(struct iso_ctx *ctx, bool overlay)
 	return ISO_PASS;
 }
 
-/*
- * A directory removed and created again over a lower one is made opaque by the
- * kernel (trusted.overlay.opaque = "y" on the upper directory), so the old
- * lower entries stay hidden while the lower layer keeps them ("whiteouts and
- * opaque directories"). Control: a bind of the lower directory, where the
- * removal reaches the lower layer.
- */
-static enum iso_verdict recreated_dir_is_opaque(struct iso_ctx *ctx)
-{
-	return recreate_dir(ctx, true);
-}
-
-static enum iso_verdict recreated_dir_is_opaque_control(struct iso_ctx *ctx)
-{
-	return recreate_dir(ctx, false);
-}
-
 /* ---- renaming directories ---- */
 
 /* expect_rename: the assertion (the rename works); redirect: the mount option. */
-static enum iso_verdict rename_dir(struct iso_ctx *ctx, bool expect_rename, bool redirect)
+/*
+ * rename_lower_dir_fails_exdev_without_redirect_dir: rename(2) of a directory
+ * that comes from a lower layer fails with EXDEV when redirect_dir is off
+ * ("Renaming directories": applications fall back to copy and unlink).
+ * Control: redirect_dir=on, where it succeeds.
+ *
+ * rename_lower_dir_works_with_redirect_dir: with redirect_dir=on the rename of a
+ * lower directory succeeds: the upper directory records the lower path in
+ * trusted.overlay.redirect and the lower layer is unchanged ("Redirect dir").
+ * Control: redirect_dir=off (EXDEV).
+ *
+ * The variant is whether the rename is expected to work; the control flips
+ * redirect_dir.
+ */
+static enum iso_verdict rename_dir(struct iso_ctx *ctx)
 {
+	bool expect_rename = *(const bool *)iso_ctx_arg(ctx);
+	bool redirect = expect_rename != iso_ctx_is_control(ctx);
 	struct ovl o;
 	enum iso_verdict v = ovl_prepare(ctx, &o);
 	char p[PATH_MAX], from[PATH_MAX], to[PATH_MAX], x[PATH_MAX];
@@ -360,41 +340,16 @@ static enum iso_verdict rename_dir(struct iso_ctx *ctx, bool expect_rename, bool
 	return ISO_PASS;
 }
 
-/*
- * rename(2) of a directory that comes from a lower layer fails with EXDEV
- * when redirect_dir is off ("Renaming directories": applications fall back to
- * copy and unlink). Control: redirect_dir=on, where it succeeds.
- */
-static enum iso_verdict rename_lower_dir_fails_exdev_without_redirect_dir(struct iso_ctx *ctx)
-{
-	return rename_dir(ctx, false, false);
-}
-
-static enum iso_verdict
-rename_lower_dir_fails_exdev_without_redirect_dir_control(struct iso_ctx *ctx)
-{
-	return rename_dir(ctx, false, true);
-}
-
-/*
- * With redirect_dir=on the rename of a lower directory succeeds: the upper
- * directory records the lower path in trusted.overlay.redirect and the lower
- * layer is unchanged ("Redirect dir"). Control: redirect_dir=off (EXDEV).
- */
-static enum iso_verdict rename_lower_dir_works_with_redirect_dir(struct iso_ctx *ctx)
-{
-	return rename_dir(ctx, true, true);
-}
-
-static enum iso_verdict rename_lower_dir_works_with_redirect_dir_control(struct iso_ctx *ctx)
-{
-	return rename_dir(ctx, true, false);
-}
-
 /* ---- several lower layers ---- */
 
-static enum iso_verdict stack(struct iso_ctx *ctx, bool leftmost_first)
+/*
+ * With lowerdir=a:b:c the layers stack from left (top) to right (bottom): a
+ * name is taken from the leftmost layer that has it ("Multiple lower layers").
+ * Control: the same layers listed c:b:a.
+ */
+static enum iso_verdict lower_layers_stack_leftmost_first(struct iso_ctx *ctx)
 {
+	bool leftmost_first = !iso_ctx_is_control(ctx);
 	static const char *const files[3][3] = {
 		/* layer a, b, c; each file is in the layers its row names */
 		{ "f1", "f1", "f1" },
@@ -436,51 +391,41 @@ static enum iso_verdict stack(struct iso_ctx *ctx, bool leftmost_first)
 	return ISO_PASS;
 }
 
-/*
- * With lowerdir=a:b:c the layers stack from left (top) to right (bottom): a
- * name is taken from the leftmost layer that has it ("Multiple lower layers").
- * Control: the same layers listed c:b:a.
- */
-static enum iso_verdict lower_layers_stack_leftmost_first(struct iso_ctx *ctx)
-{
-	return stack(ctx, true);
-}
-
-static enum iso_verdict lower_layers_stack_leftmost_first_control(struct iso_ctx *ctx)
-{
-	return stack(ctx, false);
-}
-
-#define CASE(name, d)                                                          \
-	{                                                                      \
-		.id = #name, .doc = d, .run = name, .control = name##_control, \
-		.timeout_ms = 10000,                                           \
-		.req = {.root = true,                                          \
-			.kconfig = "OVERLAY_FS" }                              \
+#define OVL_REQ                                       \
+	{                                             \
+		.root = true, .kconfig = "OVERLAY_FS" \
 	}
 
 static const struct iso_case cases[] = {
-	CASE(write_copies_up_leaving_lower_unchanged,
-	     "a write to a lower-layer file copies it up; the lower file is unchanged "
-	     "(overlayfs.rst)"),
-	CASE(unlink_leaves_whiteout_in_upper,
-	     "unlink of a lower-layer file leaves a 0/0 character-device whiteout in the upper "
-	     "layer (overlayfs.rst)"),
-	CASE(opaque_dir_hides_lower_entries,
-	     "an upper directory with trusted.overlay.opaque=y hides the lower directory's "
-	     "entries (overlayfs.rst)"),
-	CASE(recreated_dir_is_opaque,
-	     "rmdir and mkdir of a lower directory makes an opaque upper directory "
-	     "(overlayfs.rst)"),
-	CASE(rename_lower_dir_fails_exdev_without_redirect_dir,
-	     "rename of a lower directory fails with EXDEV when redirect_dir is off "
-	     "(overlayfs.rst)"),
-	CASE(rename_lower_dir_works_with_redirect_dir,
-	     "rename of a lower directory succeeds with redirect_dir=on, recorded in "
-	     "trusted.overlay.redirect (overlayfs.rst)"),
-	CASE(lower_layers_stack_leftmost_first,
-	     "lowerdir=a:b:c stacks a on top: each name comes from the leftmost layer that has it "
-	     "(overlayfs.rst)"),
+	ISO_CASE(write_copies_up_leaving_lower_unchanged,
+		 .doc = "a write to a lower-layer file copies it up; the lower file is unchanged "
+			"(overlayfs.rst)",
+		 .timeout_ms = 10000, .req = OVL_REQ),
+	ISO_CASE(unlink_leaves_whiteout_in_upper,
+		 .doc = "unlink of a lower-layer file leaves a 0/0 character-device whiteout in the upper "
+			"layer (overlayfs.rst)",
+		 .timeout_ms = 10000, .req = OVL_REQ),
+	ISO_CASE(opaque_dir_hides_lower_entries,
+		 .doc = "an upper directory with trusted.overlay.opaque=y hides the lower directory's "
+			"entries (overlayfs.rst)",
+		 .timeout_ms = 10000, .req = OVL_REQ),
+	ISO_CASE(recreated_dir_is_opaque,
+		 .doc = "rmdir and mkdir of a lower directory makes an opaque upper directory "
+			"(overlayfs.rst)",
+		 .timeout_ms = 10000, .req = OVL_REQ),
+	ISO_VARIANT(rename_lower_dir_fails_exdev_without_redirect_dir, rename_dir,
+		    ISO_ARG(bool, false),
+		    .doc = "rename of a lower directory fails with EXDEV when redirect_dir is off "
+			   "(overlayfs.rst)",
+		    .timeout_ms = 10000, .req = OVL_REQ),
+	ISO_VARIANT(rename_lower_dir_works_with_redirect_dir, rename_dir, ISO_ARG(bool, true),
+		    .doc = "rename of a lower directory succeeds with redirect_dir=on, recorded in "
+			   "trusted.overlay.redirect (overlayfs.rst)",
+		    .timeout_ms = 10000, .req = OVL_REQ),
+	ISO_CASE(lower_layers_stack_leftmost_first,
+		 .doc = "lowerdir=a:b:c stacks a on top: each name comes from the leftmost layer that has it "
+			"(overlayfs.rst)",
+		 .timeout_ms = 10000, .req = OVL_REQ),
 };
 
 const struct iso_suite iso_suite_overlay = ISO_SUITE("overlay", cases);

@@ -408,9 +408,43 @@ static enum iso_verdict check(struct iso_ctx *ctx, const struct pod_page *pg, en
 	return ISO_BROKEN;
 }
 
-static enum iso_verdict pod_case(struct iso_ctx *ctx, enum pod_check c, enum pod_ctl ctl)
+/* A case of the suite: what it checks, and what its control gives each container of its own. */
+struct pod_variant {
+	enum pod_check check;
+	enum pod_ctl control;
+};
+
+/*
+ * One body for the four cases: a pause process holds the pod's namespaces,
+ * two containers join them (each in a PID namespace of its own), and the
+ * variant's check runs; the control gives each container the namespace the
+ * variant names instead (or, for the PID case, one PID namespace for both).
+ *
+ * localhost_tcp_reaches_other_container: two containers in the pod's network
+ * namespace reach each other over TCP on 127.0.0.1: lo is one device of the
+ * namespace (network_namespaces(7)). Control: each container in a network
+ * namespace of its own (lo up), where A's port is closed.
+ *
+ * sysv_shm_shared_by_key: containers in the pod's IPC namespace find each
+ * other's System V shared memory by key (ipc_namespaces(7)). Control: an IPC
+ * namespace each.
+ *
+ * uts_hostname_shared: containers in the pod's UTS namespace see the hostname
+ * the pause process set (uts_namespaces(7)). Control: a UTS namespace each (a
+ * copy of the case's).
+ *
+ * containers_see_none_of_each_others_processes: with a PID namespace each,
+ * neither container can signal the other (kill(pid, 0) fails with ESRCH) and a
+ * fresh /proc lists only its own process (pid_namespaces(7)), though they share
+ * network, IPC and UTS. Control: both containers in one PID namespace (the
+ * case's).
+ */
+static enum iso_verdict pod_case(struct iso_ctx *ctx)
 {
-	struct pod p = { .ctx = ctx, .ctl = ctl, .wait_ms = ctr_ms(ctx, 3000) };
+	const struct pod_variant *var = iso_ctx_arg(ctx);
+	struct pod p = { .ctx = ctx,
+			 .ctl = iso_ctx_is_control(ctx) ? var->control : POD_FULL,
+			 .wait_ms = iso_ctx_ms(ctx, 3000) };
 	char name[16];
 	enum iso_verdict v;
 
@@ -425,95 +459,40 @@ static enum iso_verdict pod_case(struct iso_ctx *ctx, enum pod_check c, enum pod
 	v = pod_run(&p);
 	pod_syncs_close(&p);
 	if (v == ISO_PASS)
-		v = check(ctx, p.pg, c);
+		v = check(ctx, p.pg, var->check);
 	munmap(p.pg, sizeof(*p.pg));
 	return v;
 }
 
-/*
- * Two containers in the pod's network namespace reach each other over TCP on
- * 127.0.0.1: lo is one device of the namespace (network_namespaces(7)).
- * Control: each container in a network namespace of its own (lo up), where
- * A's port is closed.
- */
-static enum iso_verdict localhost_tcp_reaches_other_container(struct iso_ctx *ctx)
-{
-	return pod_case(ctx, CHECK_TCP, POD_FULL);
-}
-
-static enum iso_verdict localhost_tcp_reaches_other_container_control(struct iso_ctx *ctx)
-{
-	return pod_case(ctx, CHECK_TCP, POD_OWN_NET);
-}
-
-/*
- * Containers in the pod's IPC namespace find each other's System V shared
- * memory by key (ipc_namespaces(7)). Control: an IPC namespace each.
- */
-static enum iso_verdict sysv_shm_shared_by_key(struct iso_ctx *ctx)
-{
-	return pod_case(ctx, CHECK_IPC, POD_FULL);
-}
-
-static enum iso_verdict sysv_shm_shared_by_key_control(struct iso_ctx *ctx)
-{
-	return pod_case(ctx, CHECK_IPC, POD_OWN_IPC);
-}
-
-/*
- * Containers in the pod's UTS namespace see the hostname the pause process
- * set (uts_namespaces(7)). Control: a UTS namespace each (a copy of the
- * case's).
- */
-static enum iso_verdict uts_hostname_shared(struct iso_ctx *ctx)
-{
-	return pod_case(ctx, CHECK_UTS, POD_FULL);
-}
-
-static enum iso_verdict uts_hostname_shared_control(struct iso_ctx *ctx)
-{
-	return pod_case(ctx, CHECK_UTS, POD_OWN_UTS);
-}
-
-/*
- * With a PID namespace each, neither container can signal the other
- * (kill(pid, 0) fails with ESRCH) and a fresh /proc lists only its own
- * process (pid_namespaces(7)), though they share network, IPC and UTS.
- * Control: both containers in one PID namespace (the case's).
- */
-static enum iso_verdict containers_see_none_of_each_others_processes(struct iso_ctx *ctx)
-{
-	return pod_case(ctx, CHECK_PIDS, POD_FULL);
-}
-
-static enum iso_verdict containers_see_none_of_each_others_processes_control(struct iso_ctx *ctx)
-{
-	return pod_case(ctx, CHECK_PIDS, POD_SHARED_PID);
-}
-
 #define POD_NS (CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS)
-#define CASE(name, d)                                                          \
-	{                                                                      \
-		.id = #name, .doc = d, .run = name, .control = name##_control, \
-		.timeout_ms = 20000,                                           \
-		.req = {.root = true,                                          \
-			.ns = POD_NS,                                          \
-			.kconfig = "SYSVIPC" }                                 \
+#define POD_REQ                                                  \
+	{                                                        \
+		.root = true, .ns = POD_NS, .kconfig = "SYSVIPC" \
 	}
 
 static const struct iso_case cases[] = {
-	CASE(localhost_tcp_reaches_other_container,
-	     "two containers of a pod (shared net namespace, own PID namespaces) reach each other "
-	     "over TCP on 127.0.0.1 (network_namespaces(7))"),
-	CASE(sysv_shm_shared_by_key,
-	     "two containers of a pod (shared IPC namespace) find a System V shared memory "
-	     "segment by key (ipc_namespaces(7))"),
-	CASE(uts_hostname_shared,
-	     "two containers of a pod (shared UTS namespace) see the pod's hostname "
-	     "(uts_namespaces(7))"),
-	CASE(containers_see_none_of_each_others_processes,
-	     "two containers of a pod, each in its own PID namespace, cannot signal or list each "
-	     "other's processes (pid_namespaces(7))"),
+	ISO_VARIANT(
+		localhost_tcp_reaches_other_container, pod_case,
+		ISO_ARG(struct pod_variant, CHECK_TCP, POD_OWN_NET),
+		.doc = "two containers of a pod (shared net namespace, own PID namespaces) reach "
+		       "each other over TCP on 127.0.0.1 (network_namespaces(7))",
+		.timeout_ms = 20000, .req = POD_REQ),
+	ISO_VARIANT(sysv_shm_shared_by_key, pod_case,
+		    ISO_ARG(struct pod_variant, CHECK_IPC, POD_OWN_IPC),
+		    .doc = "two containers of a pod (shared IPC namespace) find a System V shared "
+			   "memory segment by key (ipc_namespaces(7))",
+		    .timeout_ms = 20000, .req = POD_REQ),
+	ISO_VARIANT(uts_hostname_shared, pod_case,
+		    ISO_ARG(struct pod_variant, CHECK_UTS, POD_OWN_UTS),
+		    .doc = "two containers of a pod (shared UTS namespace) see the pod's hostname "
+			   "(uts_namespaces(7))",
+		    .timeout_ms = 20000, .req = POD_REQ),
+	ISO_VARIANT(
+		containers_see_none_of_each_others_processes, pod_case,
+		ISO_ARG(struct pod_variant, CHECK_PIDS, POD_SHARED_PID),
+		.doc = "two containers of a pod, each in its own PID namespace, cannot signal or "
+		       "list each other's processes (pid_namespaces(7))",
+		.timeout_ms = 20000, .req = POD_REQ),
 };
 
 const struct iso_suite iso_suite_pods = ISO_SUITE("pods", cases);

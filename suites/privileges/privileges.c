@@ -43,7 +43,7 @@ static int status_after_exec(struct iso_ctx *ctx, char *out, size_t len)
 	static const char *const argv[] = {
 		"/bin/sh", "-c", "grep -E '^(Uid|Cap|NoNewPrivs|Seccomp)' /proc/self/status", NULL
 	};
-	struct ctr_exec ex = { .argv = argv, .fd = -1, .timeout_ms = ctr_ms(ctx, 5000) };
+	struct ctr_exec ex = { .argv = argv, .fd = -1, .timeout_ms = iso_ctx_ms(ctx, 5000) };
 	int st = 0, r = ctr_run(&ex, out, len, &st);
 
 	if (r < 0)
@@ -100,11 +100,6 @@ static enum iso_verdict capbset_child(struct iso_ctx *ctx, void *p)
 	return ISO_PASS;
 }
 
-static enum iso_verdict capbset(struct iso_ctx *ctx, bool drop)
-{
-	return ctr_in_child(ctx, 0, capbset_child, &drop, ctr_ms(ctx, 8000));
-}
-
 /*
  * A capability dropped from the bounding set (PR_CAPBSET_DROP) stays in the
  * permitted set until execve, and execve, even of a root program, cannot give
@@ -114,12 +109,9 @@ static enum iso_verdict capbset(struct iso_ctx *ctx, bool drop)
  */
 static enum iso_verdict capbset_drop_limits_execve(struct iso_ctx *ctx)
 {
-	return capbset(ctx, true);
-}
+	bool drop = !iso_ctx_is_control(ctx);
 
-static enum iso_verdict capbset_drop_limits_execve_control(struct iso_ctx *ctx)
-{
-	return capbset(ctx, false);
+	return ctr_in_child(ctx, 0, capbset_child, &drop, iso_ctx_ms(ctx, 8000));
 }
 
 /* ---- the ambient set ---- */
@@ -168,11 +160,6 @@ static enum iso_verdict ambient_child(struct iso_ctx *ctx, void *p)
 	return ISO_PASS;
 }
 
-static enum iso_verdict ambient(struct iso_ctx *ctx, bool raise)
-{
-	return ctr_in_child(ctx, 0, ambient_child, &raise, ctr_ms(ctx, 8000));
-}
-
 /*
  * A capability in the ambient set is kept across execve of an unprivileged
  * program by a non-root user: it lands in the new permitted and effective sets
@@ -182,12 +169,9 @@ static enum iso_verdict ambient(struct iso_ctx *ctx, bool raise)
  */
 static enum iso_verdict ambient_cap_survives_execve_as_nonroot(struct iso_ctx *ctx)
 {
-	return ambient(ctx, true);
-}
+	bool raise = !iso_ctx_is_control(ctx);
 
-static enum iso_verdict ambient_cap_survives_execve_as_nonroot_control(struct iso_ctx *ctx)
-{
-	return ambient(ctx, false);
+	return ctr_in_child(ctx, 0, ambient_child, &raise, iso_ctx_ms(ctx, 8000));
 }
 
 /* Returns 0 or -errno of PR_CAP_AMBIENT_RAISE. */
@@ -239,11 +223,6 @@ static enum iso_verdict ambient_rule_child(struct iso_ctx *ctx, void *p)
 	return ISO_PASS;
 }
 
-static enum iso_verdict ambient_rule(struct iso_ctx *ctx, bool restrict_sets)
-{
-	return ctr_in_child(ctx, 0, ambient_rule_child, &restrict_sets, ctr_ms(ctx, 5000));
-}
-
 /*
  * PR_CAP_AMBIENT_RAISE fails with EPERM unless the capability is in both the
  * permitted and the inheritable set (prctl(2) PR_CAP_AMBIENT_RAISE,
@@ -251,12 +230,9 @@ static enum iso_verdict ambient_rule(struct iso_ctx *ctx, bool restrict_sets)
  */
 static enum iso_verdict ambient_raise_needs_permitted_and_inheritable(struct iso_ctx *ctx)
 {
-	return ambient_rule(ctx, true);
-}
+	bool restrict_sets = !iso_ctx_is_control(ctx);
 
-static enum iso_verdict ambient_raise_needs_permitted_and_inheritable_control(struct iso_ctx *ctx)
-{
-	return ambient_rule(ctx, false);
+	return ctr_in_child(ctx, 0, ambient_rule_child, &restrict_sets, iso_ctx_ms(ctx, 5000));
 }
 
 /* ---- no_new_privs ---- */
@@ -283,11 +259,6 @@ static enum iso_verdict nnp_exec_child(struct iso_ctx *ctx, void *p)
 	return ISO_PASS;
 }
 
-static enum iso_verdict nnp_exec(struct iso_ctx *ctx, bool nnp)
-{
-	return ctr_in_child(ctx, 0, nnp_exec_child, &nnp, ctr_ms(ctx, 8000));
-}
-
 /*
  * no_new_privs, once set, is inherited across fork and preserved across
  * execve and cannot be unset (prctl(2) PR_SET_NO_NEW_PRIVS, no_new_privs.rst):
@@ -295,33 +266,9 @@ static enum iso_verdict nnp_exec(struct iso_ctx *ctx, bool nnp)
  */
 static enum iso_verdict no_new_privs_survives_execve(struct iso_ctx *ctx)
 {
-	return nnp_exec(ctx, true);
-}
+	bool nnp = !iso_ctx_is_control(ctx);
 
-static enum iso_verdict no_new_privs_survives_execve_control(struct iso_ctx *ctx)
-{
-	return nnp_exec(ctx, false);
-}
-
-static enum iso_verdict nnp_setuid(struct iso_ctx *ctx, bool nnp)
-{
-	char t[PATH_MAX], why[256];
-	struct ctr_setuid su;
-	int r = ctr_tmpfs(ctx, "s", 0, t);
-
-	if (r < 0)
-		return iso_broken(ctx, r, "mount the scratch tmpfs");
-	r = ctr_setuid_probe(t, nnp, ctr_ms(ctx, 5000), &su, why, sizeof(why));
-	if (r < 0)
-		return iso_broken(ctx, r, "setuid-root copy of cat run by nobody: %s", why);
-	iso_note(ctx, "at_secure", "%d", su.secure);
-	iso_note(ctx, "euid", "%ld", su.euid);
-	if (su.secure || su.euid == 0)
-		return iso_fail(ctx,
-				"a setuid-root program run by nobody%s was run with privileges "
-				"(AT_SECURE %d, euid %ld)",
-				nnp ? " with no_new_privs" : "", su.secure, su.euid);
-	return ISO_PASS;
+	return ctr_in_child(ctx, 0, nnp_exec_child, &nnp, iso_ctx_ms(ctx, 8000));
 }
 
 /*
@@ -334,12 +281,24 @@ static enum iso_verdict nnp_setuid(struct iso_ctx *ctx, bool nnp)
  */
 static enum iso_verdict no_new_privs_blocks_setuid_gain(struct iso_ctx *ctx)
 {
-	return nnp_setuid(ctx, true);
-}
+	bool nnp = !iso_ctx_is_control(ctx);
+	char t[PATH_MAX], why[256];
+	struct ctr_setuid su;
+	int r = ctr_tmpfs(ctx, "s", 0, t);
 
-static enum iso_verdict no_new_privs_blocks_setuid_gain_control(struct iso_ctx *ctx)
-{
-	return nnp_setuid(ctx, false);
+	if (r < 0)
+		return iso_broken(ctx, r, "mount the scratch tmpfs");
+	r = ctr_setuid_probe(t, nnp, iso_ctx_ms(ctx, 5000), &su, why, sizeof(why));
+	if (r < 0)
+		return iso_broken(ctx, r, "setuid-root copy of cat run by nobody: %s", why);
+	iso_note(ctx, "at_secure", "%d", su.secure);
+	iso_note(ctx, "euid", "%ld", su.euid);
+	if (su.secure || su.euid == 0)
+		return iso_fail(ctx,
+				"a setuid-root program run by nobody%s was run with privileges "
+				"(AT_SECURE %d, euid %ld)",
+				nnp ? " with no_new_privs" : "", su.secure, su.euid);
+	return ISO_PASS;
 }
 
 /* ---- seccomp ---- */
@@ -400,7 +359,7 @@ static enum iso_verdict seccomp_child(struct iso_ctx *ctx, void *p)
 {
 	bool filter = *(bool *)p;
 	static const char *const uname_argv[] = { "/bin/uname", "-n", NULL };
-	struct ctr_exec ex = { .argv = uname_argv, .fd = -1, .timeout_ms = ctr_ms(ctx, 5000) };
+	struct ctr_exec ex = { .argv = uname_argv, .fd = -1, .timeout_ms = iso_ctx_ms(ctx, 5000) };
 	char out[2048], v[16];
 	int r, st = 0;
 	pid_t pid;
@@ -418,7 +377,7 @@ static enum iso_verdict seccomp_child(struct iso_ctx *ctx, void *p)
 	pid = iso_spawn(0, uname_in_child, NULL);
 	if (pid < 0)
 		return iso_broken(ctx, pid, "fork");
-	if (iso_wait_timeout(pid, &st, ctr_ms(ctx, 5000)) < 0) {
+	if (iso_wait_timeout(pid, &st, iso_ctx_ms(ctx, 5000)) < 0) {
 		iso_kill_wait(pid);
 		return iso_broken(ctx, -ETIMEDOUT, "wait for the forked child");
 	}
@@ -448,11 +407,6 @@ static enum iso_verdict seccomp_child(struct iso_ctx *ctx, void *p)
 	return ISO_PASS;
 }
 
-static enum iso_verdict seccomp(struct iso_ctx *ctx, bool filter)
-{
-	return ctr_in_child(ctx, 0, seccomp_child, &filter, ctr_ms(ctx, 8000));
-}
-
 /*
  * A seccomp filter (raw classic BPF) returning SECCOMP_RET_ERRNO makes the
  * filtered syscall fail with that errno without running it, and the filter
@@ -462,13 +416,9 @@ static enum iso_verdict seccomp(struct iso_ctx *ctx, bool filter)
  */
 static enum iso_verdict seccomp_errno_filter_inherited_across_fork_and_execve(struct iso_ctx *ctx)
 {
-	return seccomp(ctx, true);
-}
+	bool filter = !iso_ctx_is_control(ctx);
 
-static enum iso_verdict
-seccomp_errno_filter_inherited_across_fork_and_execve_control(struct iso_ctx *ctx)
-{
-	return seccomp(ctx, false);
+	return ctr_in_child(ctx, 0, seccomp_child, &filter, iso_ctx_ms(ctx, 8000));
 }
 
 /* ---- dropped capabilities stay dropped ---- */
@@ -512,11 +462,6 @@ static enum iso_verdict regain_child(struct iso_ctx *ctx, void *p)
 	return ISO_PASS;
 }
 
-static enum iso_verdict regain(struct iso_ctx *ctx, bool from_permitted)
-{
-	return ctr_in_child(ctx, 0, regain_child, &from_permitted, ctr_ms(ctx, 5000));
-}
-
 /*
  * A capability dropped from the permitted set cannot be regained in the same
  * user namespace: capset(2) refuses with EPERM to add it to the effective
@@ -527,52 +472,45 @@ static enum iso_verdict regain(struct iso_ctx *ctx, bool from_permitted)
  */
 static enum iso_verdict dropped_cap_cannot_be_regained(struct iso_ctx *ctx)
 {
-	return regain(ctx, true);
+	bool from_permitted = !iso_ctx_is_control(ctx);
+
+	return ctr_in_child(ctx, 0, regain_child, &from_permitted, iso_ctx_ms(ctx, 5000));
 }
 
-static enum iso_verdict dropped_cap_cannot_be_regained_control(struct iso_ctx *ctx)
-{
-	return regain(ctx, false);
-}
-
-#define CASE(name, d, r)                                                       \
-	{                                                                      \
-		.id = #name, .doc = d, .run = name, .control = name##_control, \
-		.timeout_ms = 10000, .req = r                                  \
-	}
 #define REQ(k, files_)                                                \
 	{                                                             \
 		.root = true, .kernel = k, .files = "/bin/sh " files_ \
 	}
 
 static const struct iso_case cases[] = {
-	CASE(capbset_drop_limits_execve,
-	     "a capability dropped from the bounding set is not granted by execve, even to root "
-	     "(capabilities(7))",
-	     REQ(NULL, "/proc/sys/kernel/cap_last_cap")),
-	CASE(ambient_cap_survives_execve_as_nonroot,
-	     "an ambient capability survives execve of an unprivileged program by a non-root "
-	     "user (capabilities(7))",
-	     REQ("4.3", "")),
-	CASE(ambient_raise_needs_permitted_and_inheritable,
-	     "PR_CAP_AMBIENT_RAISE fails with EPERM unless the capability is permitted and "
-	     "inheritable (prctl(2))",
-	     REQ("4.3", "")),
-	CASE(no_new_privs_survives_execve,
-	     "no_new_privs is kept across fork and execve and cannot be unset (prctl(2), "
-	     "no_new_privs.rst)",
-	     REQ("3.5", "")),
-	CASE(no_new_privs_blocks_setuid_gain,
-	     "with no_new_privs a setuid-root program keeps the caller's euid (no_new_privs.rst)",
-	     REQ("3.5", "/bin/cat")),
-	CASE(seccomp_errno_filter_inherited_across_fork_and_execve,
-	     "a seccomp filter returning an errno is enforced and inherited across fork and "
-	     "execve (seccomp(2))",
-	     REQ("3.5", "/bin/uname")),
-	CASE(dropped_cap_cannot_be_regained,
-	     "a capability dropped from the permitted set cannot be regained with capset: EPERM "
-	     "(capset(2))",
-	     REQ(NULL, "")),
+	ISO_CASE(capbset_drop_limits_execve,
+		 .doc = "a capability dropped from the bounding set is not granted by execve, even to root "
+			"(capabilities(7))",
+		 .timeout_ms = 10000, .req = REQ(NULL, "/proc/sys/kernel/cap_last_cap")),
+	ISO_CASE(ambient_cap_survives_execve_as_nonroot,
+		 .doc = "an ambient capability survives execve of an unprivileged program by a non-root "
+			"user (capabilities(7))",
+		 .timeout_ms = 10000, .req = REQ("4.3", "")),
+	ISO_CASE(ambient_raise_needs_permitted_and_inheritable,
+		 .doc = "PR_CAP_AMBIENT_RAISE fails with EPERM unless the capability is permitted and "
+			"inheritable (prctl(2))",
+		 .timeout_ms = 10000, .req = REQ("4.3", "")),
+	ISO_CASE(no_new_privs_survives_execve,
+		 .doc = "no_new_privs is kept across fork and execve and cannot be unset (prctl(2), "
+			"no_new_privs.rst)",
+		 .timeout_ms = 10000, .req = REQ("3.5", "")),
+	ISO_CASE(
+		no_new_privs_blocks_setuid_gain,
+		.doc = "with no_new_privs a setuid-root program keeps the caller's euid (no_new_privs.rst)",
+		.timeout_ms = 10000, .req = REQ("3.5", "/bin/cat")),
+	ISO_CASE(seccomp_errno_filter_inherited_across_fork_and_execve,
+		 .doc = "a seccomp filter returning an errno is enforced and inherited across fork and "
+			"execve (seccomp(2))",
+		 .timeout_ms = 10000, .req = REQ("3.5", "/bin/uname")),
+	ISO_CASE(dropped_cap_cannot_be_regained,
+		 .doc = "a capability dropped from the permitted set cannot be regained with capset: EPERM "
+			"(capset(2))",
+		 .timeout_ms = 10000, .req = REQ(NULL, "")),
 };
 
 const struct iso_suite iso_suite_privileges = ISO_SUITE("privileges", cases);

@@ -101,7 +101,7 @@ static enum iso_verdict pivot_child(struct iso_ctx *ctx, void *p)
 {
 	const struct root_arg *a = p;
 	static const char *const true_argv[] = { "/bin/true", NULL };
-	struct ctr_exec ex = { .argv = true_argv, .fd = -1, .timeout_ms = ctr_ms(ctx, 5000) };
+	struct ctr_exec ex = { .argv = true_argv, .fd = -1, .timeout_ms = iso_ctx_ms(ctx, 5000) };
 	char old[PATH_MAX + 16], out[256], *mi = NULL, *line, *save = NULL;
 	enum iso_verdict v = root_enter(ctx, a);
 	int r, st = 0, nmounts = 0;
@@ -139,16 +139,6 @@ static enum iso_verdict pivot_child(struct iso_ctx *ctx, void *p)
 	return v;
 }
 
-static enum iso_verdict pivot_detaches(struct iso_ctx *ctx, bool detach)
-{
-	struct root_arg a = { .pivot = true, .detach = detach };
-	enum iso_verdict v = root_prepare(ctx, &a);
-
-	if (v != ISO_PASS)
-		return v;
-	return ctr_in_child(ctx, CLONE_NEWNS | CLONE_NEWPID, pivot_child, &a, ctr_ms(ctx, 8000));
-}
-
 /*
  * After pivot_root(new, new/put_old) and umount2(put_old, MNT_DETACH) nothing of
  * the old root is reachable: not by its paths, not under put_old, and a fresh
@@ -158,12 +148,14 @@ static enum iso_verdict pivot_detaches(struct iso_ctx *ctx, bool detach)
  */
 static enum iso_verdict pivot_root_detaches_host_root(struct iso_ctx *ctx)
 {
-	return pivot_detaches(ctx, true);
-}
+	bool detach = !iso_ctx_is_control(ctx);
+	struct root_arg a = { .pivot = true, .detach = detach };
+	enum iso_verdict v = root_prepare(ctx, &a);
 
-static enum iso_verdict pivot_root_detaches_host_root_control(struct iso_ctx *ctx)
-{
-	return pivot_detaches(ctx, false);
+	if (v != ISO_PASS)
+		return v;
+	return ctr_in_child(ctx, CLONE_NEWNS | CLONE_NEWPID, pivot_child, &a,
+			    iso_ctx_ms(ctx, 8000));
 }
 
 /* ---- chroot escapes ---- */
@@ -205,48 +197,31 @@ static enum iso_verdict escape_child(struct iso_ctx *ctx, void *p)
 	return ISO_PASS;
 }
 
-static enum iso_verdict escape(struct iso_ctx *ctx, enum escape esc, bool pivot)
+/*
+ * chroot_dotdot_escape_stays_in_pivot_root: the classic chroot escape: chroot
+ * into a subdirectory while the cwd stays outside it, climb with chdir(".."),
+ * chroot("."). chroot(2) says the cwd is not changed and that the call is not a
+ * security mechanism; after pivot_root and detaching the old root, ".." of the
+ * namespace's root is the root itself (path_resolution(7)), so the climb ends
+ * in the container's root. Control: a plain chroot into the same tree, where
+ * the climb reaches the host.
+ *
+ * fchdir_escape_stays_in_pivot_root: the same escape through a directory fd
+ * opened before the inner chroot and fchdir(2) to it (chroot(2): "open file
+ * descriptors ... may allow access to files outside the chroot tree"). After
+ * pivot_root the fd still lies inside the new root. Control: plain chroot.
+ */
+static enum iso_verdict escape(struct iso_ctx *ctx)
 {
-	struct root_arg a = { .pivot = pivot, .detach = true, .esc = esc };
+	struct root_arg a = { .pivot = !iso_ctx_is_control(ctx),
+			      .detach = true,
+			      .esc = *(const enum escape *)iso_ctx_arg(ctx) };
 	enum iso_verdict v = root_prepare(ctx, &a);
 
 	if (v != ISO_PASS)
 		return v;
-	return ctr_in_child(ctx, CLONE_NEWNS | CLONE_NEWPID, escape_child, &a, ctr_ms(ctx, 8000));
-}
-
-/*
- * The classic chroot escape: chroot into a subdirectory while the cwd stays
- * outside it, climb with chdir(".."), chroot("."). chroot(2) says the cwd is
- * not changed and that the call is not a security mechanism; after pivot_root
- * and detaching the old root, ".." of the namespace's root is the root itself
- * (path_resolution(7)), so the climb ends in the container's root. Control:
- * a plain chroot into the same tree, where the climb reaches the host.
- */
-static enum iso_verdict chroot_dotdot_escape_stays_in_pivot_root(struct iso_ctx *ctx)
-{
-	return escape(ctx, ESC_DOTDOT, true);
-}
-
-static enum iso_verdict chroot_dotdot_escape_stays_in_pivot_root_control(struct iso_ctx *ctx)
-{
-	return escape(ctx, ESC_DOTDOT, false);
-}
-
-/*
- * The same escape through a directory fd opened before the inner chroot and
- * fchdir(2) to it (chroot(2): "open file descriptors ... may allow access to
- * files outside the chroot tree"). After pivot_root the fd still lies inside
- * the new root. Control: plain chroot.
- */
-static enum iso_verdict fchdir_escape_stays_in_pivot_root(struct iso_ctx *ctx)
-{
-	return escape(ctx, ESC_FCHDIR, true);
-}
-
-static enum iso_verdict fchdir_escape_stays_in_pivot_root_control(struct iso_ctx *ctx)
-{
-	return escape(ctx, ESC_FCHDIR, false);
+	return ctr_in_child(ctx, CLONE_NEWNS | CLONE_NEWPID, escape_child, &a,
+			    iso_ctx_ms(ctx, 8000));
 }
 
 /* ---- read-only binds ---- */
@@ -259,8 +234,16 @@ static int touch(const char *dir, const char *name)
 	return ctr_write_new(ctr_path(p, dir, name), "x\n");
 }
 
-static enum iso_verdict bind_rdonly(struct iso_ctx *ctx, bool remount)
+/*
+ * MS_RDONLY given with MS_BIND is ignored (mount(2): "the remaining bits ...
+ * in the mountflags argument are also ignored"); a bind becomes read-only by a
+ * second call with MS_REMOUNT|MS_BIND|MS_RDONLY (Linux 2.6.26+), after which
+ * writes through it fail with EROFS while the source stays writable. Control:
+ * the remount is left out.
+ */
+static enum iso_verdict bind_rdonly_needs_remount(struct iso_ctx *ctx)
 {
+	bool remount = !iso_ctx_is_control(ctx);
 	char t[PATH_MAX], src[PATH_MAX], dst[PATH_MAX];
 	struct statvfs sv;
 	int r = ctr_tmpfs(ctx, "t", 0, t);
@@ -299,30 +282,19 @@ static enum iso_verdict bind_rdonly(struct iso_ctx *ctx, bool remount)
 	return ISO_PASS;
 }
 
-/*
- * MS_RDONLY given with MS_BIND is ignored (mount(2): "the remaining bits ...
- * in the mountflags argument are also ignored"); a bind becomes read-only by a
- * second call with MS_REMOUNT|MS_BIND|MS_RDONLY (Linux 2.6.26+), after which
- * writes through it fail with EROFS while the source stays writable. Control:
- * the remount is left out.
- */
-static enum iso_verdict bind_rdonly_needs_remount(struct iso_ctx *ctx)
-{
-	return bind_rdonly(ctx, true);
-}
-
-static enum iso_verdict bind_rdonly_needs_remount_control(struct iso_ctx *ctx)
-{
-	return bind_rdonly(ctx, false);
-}
-
 /* ---- noexec, nodev, nosuid ---- */
 
-static enum iso_verdict noexec(struct iso_ctx *ctx, bool flag)
+/*
+ * execve(2) of a file on a filesystem mounted noexec fails with EACCES
+ * (execve(2) ERRORS, mount(2) MS_NOEXEC). Control: the same copy of /bin/true
+ * on a tmpfs without noexec.
+ */
+static enum iso_verdict noexec_refuses_execve_eacces(struct iso_ctx *ctx)
 {
+	bool flag = !iso_ctx_is_control(ctx);
 	char t[PATH_MAX], bin[PATH_MAX], out[256];
 	const char *argv[] = { bin, NULL };
-	struct ctr_exec ex = { .argv = argv, .fd = -1, .timeout_ms = ctr_ms(ctx, 5000) };
+	struct ctr_exec ex = { .argv = argv, .fd = -1, .timeout_ms = iso_ctx_ms(ctx, 5000) };
 	int r = ctr_tmpfs(ctx, "x", flag ? MS_NOEXEC : 0, t), st = 0;
 
 	if (r < 0)
@@ -341,22 +313,13 @@ static enum iso_verdict noexec(struct iso_ctx *ctx, bool flag)
 }
 
 /*
- * execve(2) of a file on a filesystem mounted noexec fails with EACCES
- * (execve(2) ERRORS, mount(2) MS_NOEXEC). Control: the same copy of /bin/true
- * on a tmpfs without noexec.
+ * A device node on a filesystem mounted nodev cannot be opened: open(2) fails
+ * with EACCES (mount(2) MS_NODEV; open(2) ERRORS). Control: the same node on a
+ * tmpfs without nodev.
  */
-static enum iso_verdict noexec_refuses_execve_eacces(struct iso_ctx *ctx)
+static enum iso_verdict nodev_refuses_device_open_eacces(struct iso_ctx *ctx)
 {
-	return noexec(ctx, true);
-}
-
-static enum iso_verdict noexec_refuses_execve_eacces_control(struct iso_ctx *ctx)
-{
-	return noexec(ctx, false);
-}
-
-static enum iso_verdict nodev(struct iso_ctx *ctx, bool flag)
-{
+	bool flag = !iso_ctx_is_control(ctx);
 	char t[PATH_MAX], node[PATH_MAX];
 	int r = ctr_tmpfs(ctx, "d", flag ? MS_NODEV : 0, t), fd;
 
@@ -377,29 +340,22 @@ static enum iso_verdict nodev(struct iso_ctx *ctx, bool flag)
 }
 
 /*
- * A device node on a filesystem mounted nodev cannot be opened: open(2) fails
- * with EACCES (mount(2) MS_NODEV; open(2) ERRORS). Control: the same node on a
- * tmpfs without nodev.
+ * On a filesystem mounted nosuid the set-user-ID bit is ignored by execve(2)
+ * (mount(2) MS_NOSUID): a setuid-root copy of cat run by nobody gets no
+ * privilege-elevating exec: AT_SECURE 0 in its auxv (getauxval(3)) and euid
+ * 65534 in its /proc/self/status. Control: the same copy on a tmpfs without
+ * nosuid, where execve makes it root (AT_SECURE 1).
  */
-static enum iso_verdict nodev_refuses_device_open_eacces(struct iso_ctx *ctx)
+static enum iso_verdict nosuid_ignores_setuid_bit(struct iso_ctx *ctx)
 {
-	return nodev(ctx, true);
-}
-
-static enum iso_verdict nodev_refuses_device_open_eacces_control(struct iso_ctx *ctx)
-{
-	return nodev(ctx, false);
-}
-
-static enum iso_verdict nosuid(struct iso_ctx *ctx, bool flag)
-{
+	bool flag = !iso_ctx_is_control(ctx);
 	char t[PATH_MAX], why[256];
 	struct ctr_setuid su;
 	int r = ctr_tmpfs(ctx, "s", flag ? MS_NOSUID : 0, t);
 
 	if (r < 0)
 		return iso_broken(ctx, r, "mount the scratch tmpfs");
-	r = ctr_setuid_probe(t, false, ctr_ms(ctx, 5000), &su, why, sizeof(why));
+	r = ctr_setuid_probe(t, false, iso_ctx_ms(ctx, 5000), &su, why, sizeof(why));
 	if (r < 0)
 		return iso_broken(ctx, r, "setuid-root copy of cat run by nobody: %s", why);
 	iso_note(ctx, "at_secure", "%d", su.secure);
@@ -410,23 +366,6 @@ static enum iso_verdict nosuid(struct iso_ctx *ctx, bool flag)
 				"(AT_SECURE %d, euid %ld)",
 				flag ? "nosuid" : "suid-allowed", su.secure, su.euid);
 	return ISO_PASS;
-}
-
-/*
- * On a filesystem mounted nosuid the set-user-ID bit is ignored by execve(2)
- * (mount(2) MS_NOSUID): a setuid-root copy of cat run by nobody gets no
- * privilege-elevating exec: AT_SECURE 0 in its auxv (getauxval(3)) and euid
- * 65534 in its /proc/self/status. Control: the same copy on a tmpfs without
- * nosuid, where execve makes it root (AT_SECURE 1).
- */
-static enum iso_verdict nosuid_ignores_setuid_bit(struct iso_ctx *ctx)
-{
-	return nosuid(ctx, true);
-}
-
-static enum iso_verdict nosuid_ignores_setuid_bit_control(struct iso_ctx *ctx)
-{
-	return nosuid(ctx, false);
 }
 
 /* ---- /proc and /sys masking ---- */
@@ -567,109 +506,85 @@ static enum iso_verdict mask_child(struct iso_ctx *ctx, void *p)
 					   mask_proc_sys(ctx, proc, a->mask);
 }
 
-static enum iso_verdict masking(struct iso_ctx *ctx, enum mask what, bool mask)
+/*
+ * masked_proc_file_reads_empty: runtimes hide kernel files under /proc by
+ * binding /dev/null over them (runc maskedPaths: /proc/kcore, /proc/keys,
+ * /proc/timer_list, ...): a read returns nothing. Control: the fresh /proc
+ * without the bind.
+ *
+ * proc_sys_read_only_refuses_write_erofs: /proc/sys bound read-only onto
+ * itself (runc readonlyPaths) refuses writes with EROFS even to the caller's
+ * own namespaced sysctl /proc/sys/kernel/hostname (proc(5); mount(2)
+ * MS_REMOUNT|MS_BIND|MS_RDONLY). Run in a new UTS namespace, writing back the
+ * name it already has. Control: no read-only bind, where the write succeeds.
+ *
+ * masked_sys_dir_lists_nothing: directories under /sys are masked with an
+ * empty read-only tmpfs (runc maskedPaths: /sys/firmware): a listing shows
+ * nothing. Control: the fresh sysfs unmasked.
+ */
+static enum iso_verdict masking(struct iso_ctx *ctx)
 {
-	struct mask_arg a = { .what = what, .mask = mask };
+	struct mask_arg a = { .what = *(const enum mask *)iso_ctx_arg(ctx),
+			      .mask = !iso_ctx_is_control(ctx) };
 
 	return ctr_in_child(ctx, CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS, mask_child, &a,
-			    ctr_ms(ctx, 8000));
+			    iso_ctx_ms(ctx, 8000));
 }
 
-/*
- * Runtimes hide kernel files under /proc by binding /dev/null over them (runc
- * maskedPaths: /proc/kcore, /proc/keys, /proc/timer_list, ...): a read returns
- * nothing. Control: the fresh /proc without the bind.
- */
-static enum iso_verdict masked_proc_file_reads_empty(struct iso_ctx *ctx)
-{
-	return masking(ctx, MASK_PROC_FILE, true);
-}
-
-static enum iso_verdict masked_proc_file_reads_empty_control(struct iso_ctx *ctx)
-{
-	return masking(ctx, MASK_PROC_FILE, false);
-}
-
-/*
- * /proc/sys bound read-only onto itself (runc readonlyPaths) refuses writes
- * with EROFS even to the caller's own namespaced sysctl
- * /proc/sys/kernel/hostname (proc(5); mount(2) MS_REMOUNT|MS_BIND|MS_RDONLY).
- * Run in a new UTS namespace, writing back the name it already has. Control:
- * no read-only bind, where the write succeeds.
- */
-static enum iso_verdict proc_sys_read_only_refuses_write_erofs(struct iso_ctx *ctx)
-{
-	return masking(ctx, MASK_PROC_SYS, true);
-}
-
-static enum iso_verdict proc_sys_read_only_refuses_write_erofs_control(struct iso_ctx *ctx)
-{
-	return masking(ctx, MASK_PROC_SYS, false);
-}
-
-/*
- * Directories under /sys are masked with an empty read-only tmpfs (runc
- * maskedPaths: /sys/firmware): a listing shows nothing. Control: the fresh
- * sysfs unmasked.
- */
-static enum iso_verdict masked_sys_dir_lists_nothing(struct iso_ctx *ctx)
-{
-	return masking(ctx, MASK_SYS_DIR, true);
-}
-
-static enum iso_verdict masked_sys_dir_lists_nothing_control(struct iso_ctx *ctx)
-{
-	return masking(ctx, MASK_SYS_DIR, false);
-}
-
-#define CASE(name, d, t, r)                                                                     \
-	{                                                                                       \
-		.id = #name, .doc = d, .run = name, .control = name##_control, .timeout_ms = t, \
-		.req = r                                                                        \
-	}
 #define REQ_ROOT_NS(f, files_)                           \
 	{                                                \
 		.root = true, .ns = (f), .files = files_ \
 	}
 
 static const struct iso_case cases[] = {
-	CASE(pivot_root_detaches_host_root,
-	     "after pivot_root and umount2(put_old, MNT_DETACH) nothing of the old root is "
-	     "reachable, and a fresh /proc lists only the new root's mounts (pivot_root(2))",
-	     10000, REQ_ROOT_NS(CLONE_NEWNS | CLONE_NEWPID, "/bin/true /usr")),
-	CASE(chroot_dotdot_escape_stays_in_pivot_root,
-	     "the chroot + chdir(\"..\") escape ends in the container's root after pivot_root; "
-	     "a plain chroot lets it reach the host (chroot(2))",
-	     10000, REQ_ROOT_NS(CLONE_NEWNS | CLONE_NEWPID, "/usr")),
-	CASE(fchdir_escape_stays_in_pivot_root,
-	     "the escape through an fd opened outside a chroot and fchdir(2) ends in the "
-	     "container's root after pivot_root (chroot(2))",
-	     10000, REQ_ROOT_NS(CLONE_NEWNS | CLONE_NEWPID, "/usr")),
-	CASE(bind_rdonly_needs_remount,
-	     "MS_RDONLY is ignored with MS_BIND; MS_REMOUNT|MS_BIND|MS_RDONLY makes the bind "
-	     "refuse writes with EROFS, the source stays writable (mount(2))",
-	     10000, REQ_ROOT_NS(0, NULL)),
-	CASE(noexec_refuses_execve_eacces,
-	     "execve of a file on a noexec mount fails with EACCES (execve(2), mount(2))", 10000,
-	     REQ_ROOT_NS(0, "/bin/true")),
-	CASE(nodev_refuses_device_open_eacces,
-	     "a device node on a nodev mount cannot be opened: EACCES (mount(2), open(2))", 10000,
-	     REQ_ROOT_NS(0, NULL)),
-	CASE(nosuid_ignores_setuid_bit,
-	     "a setuid-root binary on a nosuid mount runs with the caller's euid (mount(2) "
-	     "MS_NOSUID)",
-	     10000, REQ_ROOT_NS(0, "/bin/cat")),
-	CASE(masked_proc_file_reads_empty,
-	     "a /proc file masked by binding /dev/null over it reads empty (runc maskedPaths)",
-	     10000, REQ_ROOT_NS(CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS, NULL)),
-	CASE(proc_sys_read_only_refuses_write_erofs,
-	     "a write to /proc/sys/kernel/hostname through a read-only bind of /proc/sys fails "
-	     "with EROFS (runc readonlyPaths, proc(5))",
-	     10000, REQ_ROOT_NS(CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS, NULL)),
-	CASE(masked_sys_dir_lists_nothing,
-	     "a /sys directory masked by a read-only tmpfs lists nothing (runc maskedPaths "
-	     "/sys/firmware)",
-	     10000, REQ_ROOT_NS(CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS, NULL)),
+	ISO_CASE(
+		pivot_root_detaches_host_root,
+		.doc = "after pivot_root and umount2(put_old, MNT_DETACH) nothing of the old root is "
+		       "reachable, and a fresh /proc lists only the new root's mounts (pivot_root(2))",
+		.timeout_ms = 10000,
+		.req = REQ_ROOT_NS(CLONE_NEWNS | CLONE_NEWPID, "/bin/true /usr")),
+	ISO_VARIANT(
+		chroot_dotdot_escape_stays_in_pivot_root, escape, ISO_ARG(enum escape, ESC_DOTDOT),
+		.doc = "the chroot + chdir(\"..\") escape ends in the container's root after pivot_root; "
+		       "a plain chroot lets it reach the host (chroot(2))",
+		.timeout_ms = 10000, .req = REQ_ROOT_NS(CLONE_NEWNS | CLONE_NEWPID, "/usr")),
+	ISO_VARIANT(
+		fchdir_escape_stays_in_pivot_root, escape, ISO_ARG(enum escape, ESC_FCHDIR),
+		.doc = "the escape through an fd opened outside a chroot and fchdir(2) ends in the "
+		       "container's root after pivot_root (chroot(2))",
+		.timeout_ms = 10000, .req = REQ_ROOT_NS(CLONE_NEWNS | CLONE_NEWPID, "/usr")),
+	ISO_CASE(bind_rdonly_needs_remount,
+		 .doc = "MS_RDONLY is ignored with MS_BIND; MS_REMOUNT|MS_BIND|MS_RDONLY makes the bind "
+			"refuse writes with EROFS, the source stays writable (mount(2))",
+		 .timeout_ms = 10000, .req = REQ_ROOT_NS(0, NULL)),
+	ISO_CASE(noexec_refuses_execve_eacces,
+		 .doc = "execve of a file on a noexec mount fails with EACCES (execve(2), mount(2))",
+		 .timeout_ms = 10000, .req = REQ_ROOT_NS(0, "/bin/true")),
+	ISO_CASE(
+		nodev_refuses_device_open_eacces,
+		.doc = "a device node on a nodev mount cannot be opened: EACCES (mount(2), open(2))",
+		.timeout_ms = 10000, .req = REQ_ROOT_NS(0, NULL)),
+	ISO_CASE(nosuid_ignores_setuid_bit,
+		 .doc = "a setuid-root binary on a nosuid mount runs with the caller's euid (mount(2) "
+			"MS_NOSUID)",
+		 .timeout_ms = 10000, .req = REQ_ROOT_NS(0, "/bin/cat")),
+	ISO_VARIANT(
+		masked_proc_file_reads_empty, masking, ISO_ARG(enum mask, MASK_PROC_FILE),
+		.doc = "a /proc file masked by binding /dev/null over it reads empty (runc maskedPaths)",
+		.timeout_ms = 10000,
+		.req = REQ_ROOT_NS(CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS, NULL)),
+	ISO_VARIANT(
+		proc_sys_read_only_refuses_write_erofs, masking, ISO_ARG(enum mask, MASK_PROC_SYS),
+		.doc = "a write to /proc/sys/kernel/hostname through a read-only bind of /proc/sys fails "
+		       "with EROFS (runc readonlyPaths, proc(5))",
+		.timeout_ms = 10000,
+		.req = REQ_ROOT_NS(CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS, NULL)),
+	ISO_VARIANT(
+		masked_sys_dir_lists_nothing, masking, ISO_ARG(enum mask, MASK_SYS_DIR),
+		.doc = "a /sys directory masked by a read-only tmpfs lists nothing (runc maskedPaths "
+		       "/sys/firmware)",
+		.timeout_ms = 10000,
+		.req = REQ_ROOT_NS(CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS, NULL)),
 };
 
 const struct iso_suite iso_suite_rootfs = ISO_SUITE("rootfs", cases);
