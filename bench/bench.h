@@ -55,6 +55,8 @@ struct iso_bench_ctx {
 	unsigned long cross, cross_total;
 	char reason[256]; /* set with iso_bench_skip() */
 	bool skip;
+	/* bench --slow: a busy-wait of this many ns per iteration inside the timed region. */
+	uint64_t slow_ns;
 };
 
 /* One iteration. Returns >= 0 or -errno. */

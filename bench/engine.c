@@ -164,10 +164,12 @@ struct rep_in {
 	char root[64]; /* the run's bench cgroup below the start cgroup; "" none */
 	int npus;
 	int pus[256];
+	double slow_pct; /* --slow: 0 none */
 };
 
 struct rep_hdr {
 	struct rep_in in;
+	double slow_ns; /* out: the busy-wait per iteration that --slow calibrated */
 	int status; /* 0 ok, 1 skip, 2 error */
 	char reason[256];
 	unsigned long cross, cross_total;
@@ -215,17 +217,34 @@ static unsigned int nmetrics(const struct iso_bench *b)
  * One timed sample in this process: values[] gets one figure per metric.
  * Returns 0 or -errno from the op.
  */
+/*
+ * bench --slow: burns ns of CPU time in a loop on the clock (no sleep, so the
+ * CPU stays busy as the op's own work would keep it). Returns the ns it took.
+ */
+static uint64_t spin(uint64_t ns)
+{
+	uint64_t t0 = iso_bench_now(), t;
+
+	do
+		t = iso_bench_now();
+	while (t - t0 < ns);
+	return t - t0;
+}
+
 static int sample_here(struct iso_bench_ctx *c, double *values, unsigned int nm)
 {
 	const struct iso_bench *b = c->bench;
 	unsigned int batch = b->batch ? b->batch : 1;
 	uint64_t t0, t1;
+	double extra;
 	int r = 0;
 
 	c->recmask = 0;
 	t0 = iso_bench_now();
 	for (unsigned int k = 0; k < batch && r >= 0; k++)
 		r = b->op(c, b->arg);
+	if (c->slow_ns && !b->self_timed)
+		spin(c->slow_ns * batch);
 	t1 = iso_bench_now();
 	c->iter++;
 	if (r < 0)
@@ -234,10 +253,12 @@ static int sample_here(struct iso_bench_ctx *c, double *values, unsigned int nm)
 		values[0] = (double)(t1 - t0) / batch;
 		return 0;
 	}
+	/* A self-timed op's region is its own: the wait follows it and is added to each metric. */
+	extra = c->slow_ns ? (double)spin(c->slow_ns) : 0;
 	for (unsigned int m = 0; m < nm; m++) {
 		if (!(c->recmask & (1u << m)))
 			return -ENODATA;
-		values[m] = c->rec[m];
+		values[m] = c->rec[m] + extra;
 	}
 	return 0;
 }
@@ -286,6 +307,36 @@ static int sample_fresh(struct iso_bench_ctx *c, struct fresh_box *box, double *
 	return r;
 }
 
+/*
+ * bench --slow, at the end of the warm-up: times CALIBRATE_SAMPLES more
+ * iterations as the timed samples will be, and sets the busy-wait to PCT% of
+ * their median. Returns 0 or -errno from the op.
+ */
+#define CALIBRATE_SAMPLES 5
+static int calibrate(struct iso_bench_ctx *c, struct rep *rep, struct fresh_box *box,
+		     unsigned int w)
+{
+	double v[ISO_BENCH_MAX_METRICS], cost[CALIBRATE_SAMPLES];
+	int r = 0;
+
+	c->slow_ns = 0;
+	for (unsigned int k = 0; k < CALIBRATE_SAMPLES && r >= 0; k++) {
+		r = c->bench->fresh_process ? sample_fresh(c, box, v, rep->nm) :
+					      sample_here(c, v, rep->nm);
+		cost[k] = v[0];
+	}
+	if (r < 0) {
+		set_status(rep->h, c->skip ? 1 : 2, "op: %s%s%s", strerror(-r),
+			   c->reason[0] ? ": " : "", c->reason);
+		return r;
+	}
+	c->slow_ns =
+		(uint64_t)(iso_stats_median(cost, CALIBRATE_SAMPLES) * rep->h->in.slow_pct / 100);
+	if (w == 0)
+		rep->h->slow_ns = (double)c->slow_ns;
+	return 0;
+}
+
 /* The loop of one worker process (w of nw). */
 static void run_loop(struct iso_bench_ctx *c, struct rep *rep, unsigned int w, unsigned int warmup,
 		     int go_fd)
@@ -317,6 +368,8 @@ static void run_loop(struct iso_bench_ctx *c, struct rep *rep, unsigned int w, u
 		}
 	}
 	for (unsigned int i = 0; i < warmup + rep->per; i++) {
+		if (i == warmup && rep->h->in.slow_pct > 0 && calibrate(c, rep, box, w) < 0)
+			break;
 		if (i == warmup && go_fd >= 0) {
 			char x;
 
@@ -423,6 +476,15 @@ static void worker_exec(const struct iso_bench_env *env, struct rep *rep)
 	_exit(127);
 }
 
+/* The --slow percentage for b, 0 when none was asked. */
+static double slow_pct(const struct iso_bench_env *env, const struct iso_bench *b)
+{
+	for (size_t i = 0; i < env->nslow; i++)
+		if (!strcmp(env->slow[i].op, b->id))
+			return env->slow[i].pct;
+	return 0;
+}
+
 /* Runs one repetition in a fresh worker. Returns 0 or -errno. */
 static int run_rep(const struct iso_bench_env *env, const struct iso_bench *b,
 		   const struct iso_placement *pl, struct rep *rep, unsigned int warmup)
@@ -445,6 +507,7 @@ static int run_rep(const struct iso_bench_env *env, const struct iso_bench *b,
 	snprintf(in->root, sizeof(in->root), "%s", env->root ? env->root_name : "");
 	in->npus = env->npus;
 	memcpy(in->pus, env->pus, sizeof(in->pus));
+	in->slow_pct = slow_pct(env, b);
 	fflush(NULL);
 	pid = fork();
 	if (pid < 0)
@@ -637,6 +700,7 @@ struct unit {
 	uint64_t wall_ns; /* the repetitions' wall time, workers' start and setup included */
 	int status; /* 0 ok, 1 skip, 2 error */
 	char reason[256];
+	double slow_pct, slow_ns_sum; /* --slow: asked, and the busy-waits calibrated */
 };
 
 static void unit_init(const struct iso_bench_env *env, const struct iso_bench *b,
@@ -665,6 +729,7 @@ static void unit_init(const struct iso_bench_env *env, const struct iso_bench *b
 			u->per = cap / (u->nw * u->reps) > 3 ? cap / (u->nw * u->reps) : 3;
 	}
 	u->cap = env->budget_s > 0 ? u->reps * EXTRA_FACTOR : u->reps;
+	u->slow_pct = slow_pct(env, b);
 	for (unsigned int m = 0; m < u->nm; m++) {
 		u->all[m] = calloc((size_t)u->cap * u->nw * u->per, sizeof(double));
 		u->medians[m] = calloc(u->cap, sizeof(double));
@@ -733,6 +798,7 @@ static void unit_rep(const struct iso_bench_env *env, struct unit *u)
 		u->tput[u->ntput++] = (double)cnt / ((double)(tmax - tmin) / 1e9);
 	u->cross += rep.h->cross;
 	u->cross_total += rep.h->cross_total;
+	u->slow_ns_sum += rep.h->slow_ns;
 	u->got_reps++;
 out:
 	munmap(rep.h, rep.size);
@@ -820,6 +886,11 @@ static void unit_emit(const struct iso_bench_env *env, struct unit *u, json_t *r
 			json_object_set_new(o, "noisy", json_boolean(noisy));
 		}
 		json_object_set_new(o, "stats", st);
+		if (u->slow_pct > 0)
+			json_object_set_new(
+				o, "injected",
+				json_pack("{s:f,s:f}", "pct", u->slow_pct, "busy_wait_ns",
+					  round(u->slow_ns_sum / u->got_reps * 10) / 10));
 		json_object_set_new(o, "n", json_integer((json_int_t)u->nall[m]));
 		json_object_set_new(o, "reps", json_integer(u->got_reps));
 		json_object_set_new(o, "wall_ms", json_real(round(u->wall_ns / 1e5) / 10));

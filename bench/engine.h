@@ -15,6 +15,13 @@
 
 enum iso_bench_profile { ISO_BENCH_SMOKE, ISO_BENCH_QUICK, ISO_BENCH_FULL };
 
+/* bench --slow OP=PCT: OP's timed region gets a busy-wait of PCT% of its own cost. */
+struct iso_bench_slow {
+	const char *op; /* a benchmark id */
+	double pct;
+};
+#define ISO_BENCH_MAX_SLOW 16
+
 struct iso_bench_env {
 	enum iso_bench_profile profile;
 	const char *tag;
@@ -30,6 +37,8 @@ struct iso_bench_env {
 	double budget_s; /* > 0: extra rounds until this long after the start */
 	char root_name[64]; /* name of root below the start cgroup */
 	FILE *progress; /* NULL: no progress line */
+	const struct iso_bench_slow *slow; /* injected slowdowns, nslow of them */
+	size_t nslow;
 };
 
 /* Finds the placements this machine has (hwloc). Returns 0 or -errno. */

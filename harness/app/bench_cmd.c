@@ -48,6 +48,11 @@ static const char usage_bench[] =
 	"                        equally among them); 0: none (default: quick 72, else 0)\n"
 	"      --aslr            keep address-space randomization in the worker processes\n"
 	"                        (default off: a fixed layout makes runs comparable)\n"
+	"      --slow OP=PCT     inject a slowdown, to test a regression gate: OP's timed\n"
+	"                        region gets a busy-wait of PCT%% of OP's own cost, measured\n"
+	"                        at the end of each warm-up (repeatable; PCT 1-1000). The\n"
+	"                        document records it (bench.injected) and every reader of it\n"
+	"                        says so: such a run is never a real measurement\n"
 	"  -l, --list            list the benchmarks of the profile and exit\n"
 	"  -h, --help            this text\n"
 	"\n"
@@ -94,6 +99,33 @@ static double p50(const json_t *results, const char *id)
 	return NAN;
 }
 
+/* "OP=PCT" into s. Returns 0 or -EINVAL. */
+static int parse_slow(char *arg, struct iso_bench_slow *s)
+{
+	char *eq = strrchr(arg, '='), *end;
+	double pct;
+
+	if (!eq || eq == arg)
+		return -EINVAL;
+	pct = strtod(eq + 1, &end);
+	if (end == eq + 1 || *end || !(pct >= 1 && pct <= 1000))
+		return -EINVAL;
+	*eq = 0;
+	s->op = arg;
+	s->pct = pct;
+	return 0;
+}
+
+/* Injected runs say so where a reader looks: the first and the last lines. */
+static void print_injected(FILE *f, const struct iso_bench_slow *slow, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		fprintf(f,
+			"INJECTED: %s was slowed by %.0f%% of its own cost on purpose (--slow); "
+			"this run is a test of the regression gate, not a measurement\n",
+			slow[i].op, slow[i].pct);
+}
+
 int iso_cmd_bench(int argc, char **argv, const struct iso_bench *const *tables)
 {
 	static const struct option opts[] = {
@@ -106,6 +138,7 @@ int iso_cmd_bench(int argc, char **argv, const struct iso_bench *const *tables)
 		{ "aslr", no_argument, NULL, 'A' },
 		{ "rounds", required_argument, NULL, 'R' },
 		{ "budget", required_argument, NULL, 'B' },
+		{ "slow", required_argument, NULL, 'W' },
 		{ "list", no_argument, NULL, 'l' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
@@ -127,6 +160,8 @@ int iso_cmd_bench(int argc, char **argv, const struct iso_bench *const *tables)
 	unsigned int seed;
 	json_t *bench, *results;
 	double gp, ov;
+	static struct iso_bench_slow slow[ISO_BENCH_MAX_SLOW];
+	size_t nslow = 0;
 
 	while ((c = iso_getopt(argc, argv, "bench", ":f:x:p:o:lh", opts, &bad)) != -1 && !bad) {
 		switch (c) {
@@ -175,6 +210,16 @@ int iso_cmd_bench(int argc, char **argv, const struct iso_bench *const *tables)
 						       "1000, not '%s'",
 						       optarg);
 			break;
+		case 'W':
+			if (nslow == ISO_ARRAY_SIZE(slow))
+				return iso_usage_error("bench", "--slow: at most %zu of them",
+						       ISO_ARRAY_SIZE(slow));
+			if (parse_slow(optarg, &slow[nslow]) < 0)
+				return iso_usage_error("bench",
+						       "--slow wants OP=PCT (PCT 1-1000), not '%s'",
+						       optarg);
+			nslow++;
+			break;
 		case 'l':
 			list = true;
 			break;
@@ -204,6 +249,22 @@ int iso_cmd_bench(int argc, char **argv, const struct iso_bench *const *tables)
 		printf("%d benchmarks in profile %s\n", total, pname);
 		return 0;
 	}
+	for (size_t i = 0; i < nslow; i++) {
+		bool found = false;
+
+		for (int t = 0; tables[t] && !found; t++)
+			for (const struct iso_bench *b = tables[t]; b->id && !found; b++)
+				found = !strcmp(b->id, slow[i].op) && in_profile(&env, b) &&
+					selected(b, &sel);
+		if (!found)
+			return iso_usage_error("bench",
+					       "--slow %s: no such benchmark in this selection of "
+					       "profile %s (see --list)",
+					       slow[i].op, pname);
+	}
+	env.slow = slow;
+	env.nslow = nslow;
+	print_injected(stderr, slow, nslow);
 	iso_install_signal_handlers();
 	so.sel = &sel;
 	if (iso_session_open(&ss, &so) < 0) {
@@ -219,6 +280,14 @@ int iso_cmd_bench(int argc, char **argv, const struct iso_bench *const *tables)
 	bench = json_object();
 	results = json_array();
 	json_object_set_new(bench, "profile", json_string(pname));
+	{
+		json_t *inj = json_array();
+
+		for (size_t i = 0; i < nslow; i++)
+			json_array_append_new(inj, json_pack("{s:s,s:f}", "op", slow[i].op, "pct",
+							     slow[i].pct));
+		json_object_set_new(bench, "injected", inj);
+	}
 	json_object_set_new(bench, "environment", iso_bench_environment());
 	{
 		static const struct iso_bench *chosen[ISO_BENCH_MAX_SELECTED];
@@ -269,6 +338,7 @@ int iso_cmd_bench(int argc, char **argv, const struct iso_bench *const *tables)
 	ss.run.sections = json_pack("{s:O}", "bench", bench);
 	r = iso_session_close(&ss);
 	iso_bench_print_table(stdout, results);
+	print_injected(stdout, slow, nslow);
 	printf("harness overhead %.2f ns per sample-op (getpid %.1f ns: %s a quarter of it)\n", ov,
 	       gp, isfinite(ov) && ov <= gp / 4 ? "within" : "ABOVE");
 	fflush(stdout);
