@@ -529,6 +529,27 @@ static bool emulated(struct iso_report_run *run, char *b, size_t n)
 	return e;
 }
 
+/*
+ * A run with slowdowns injected on purpose (bench --slow): what was slowed, as
+ * "op +PCT%, ...". Such a run tests the regression gate and must never pass
+ * for a measurement.
+ */
+static bool injected(struct iso_report_run *run, char *b, size_t n)
+{
+	json_t *inj = run->bench ? json_object_get(run->bench, "injected") : NULL, *e;
+	size_t i, l = 0;
+
+	b[0] = 0;
+	json_array_foreach(inj, i, e)
+	{
+		if (l < n)
+			l += (size_t)snprintf(b + l, n - l, "%s%s +%.0f%%", i ? ", " : "",
+					      iso_report_str(e, "op"),
+					      json_number_value(json_object_get(e, "pct")));
+	}
+	return b[0] != 0;
+}
+
 static void loadavg_of(json_t *v, char *b, size_t n)
 {
 	if (json_array_size(v) == 3)
@@ -1234,6 +1255,15 @@ static int write_html(struct iso_report *rp, const char *when)
 			plots_failed(rp));
 	}
 	for (size_t r = 0; r < rp->nruns; r++) {
+		if (injected(&rp->runs[r], buf, sizeof(buf))) {
+			fputs("<p class=\"banner\"><b>INJECTED SLOWDOWN in ", f);
+			iso_markup_escape(f, rp->runs[r].label);
+			fputs("</b>: ", f);
+			iso_markup_escape(f, buf);
+			fputs(" (bench --slow). This run tests the regression gate; its figures "
+			      "are not a measurement.</p>\n",
+			      f);
+		}
 		if (emulated(&rp->runs[r], buf, sizeof(buf))) {
 			fputs("<p class=\"banner\"><b>", f);
 			iso_markup_escape(f, rp->runs[r].label);
@@ -1293,6 +1323,12 @@ static int write_md(struct iso_report *rp, const char *when)
 	if (rp->no_plots[0])
 		fprintf(f, "> **No plots in this report**: %s. The tables are complete.\n\n",
 			rp->no_plots);
+	for (size_t r = 0; r < rp->nruns; r++)
+		if (injected(&rp->runs[r], buf, sizeof(buf)))
+			fprintf(f,
+				"> **INJECTED SLOWDOWN in %s**: %s (bench --slow). This run tests "
+				"the regression gate; its figures are not a measurement.\n\n",
+				rp->runs[r].label, buf);
 	for (size_t r = 0; r < rp->nruns; r++)
 		if (emulated(&rp->runs[r], buf, sizeof(buf)))
 			fprintf(f,
