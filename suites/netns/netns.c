@@ -442,8 +442,9 @@ static enum iso_verdict exchange(struct iso_ctx *ctx, int type, const struct end
  * has only a loopback interface, which is down"). Control: a child cloned
  * without CLONE_NEWNET, which sees the start namespace (read only).
  */
-static enum iso_verdict lo_only(struct iso_ctx *ctx, bool newnet)
+static enum iso_verdict new_netns_has_only_lo_down(struct iso_ctx *ctx)
 {
+	const bool newnet = !iso_ctx_is_control(ctx);
 	struct iso_nl_link l[NLINKS];
 	_cleanup_close_ int self = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
 	_cleanup_close_ int ns = netns_make(newnet, NULL);
@@ -473,16 +474,6 @@ static enum iso_verdict lo_only(struct iso_ctx *ctx, bool newnet)
 	return ISO_PASS;
 }
 
-static enum iso_verdict lo_only_run(struct iso_ctx *ctx)
-{
-	return lo_only(ctx, true);
-}
-
-static enum iso_verdict lo_only_control(struct iso_ctx *ctx)
-{
-	return lo_only(ctx, false);
-}
-
 /*
  * A veth pair with one end moved into another namespace connects the two
  * namespaces: UDP datagrams and TCP connections pass both ways over it, and
@@ -491,10 +482,12 @@ static enum iso_verdict lo_only_control(struct iso_ctx *ctx)
  * 198.18.0.0/30, IPv6 on fe80::/64 with explicit NODAD addresses. Control: both
  * ends stay in one namespace.
  */
-static enum iso_verdict veth_traffic(struct iso_ctx *ctx, int family, bool split)
+static enum iso_verdict veth_traffic(struct iso_ctx *ctx)
 {
+	const int family = *(const int *)iso_ctx_arg(ctx);
+	const bool split = !iso_ctx_is_control(ctx);
 	_cleanup_pair_ struct pair p = PAIR_INIT;
-	const unsigned int ms = 2000 * iso_ctx_time_mul(ctx);
+	const unsigned int ms = iso_ctx_ms(ctx, 2000);
 	static const int types[] = { SOCK_DGRAM, SOCK_STREAM };
 	struct end ea = { .label = "a" }, eb = { .label = "b" };
 	const bool v6 = family == AF_INET6;
@@ -540,33 +533,14 @@ static enum iso_verdict veth_traffic(struct iso_ctx *ctx, int family, bool split
 	return ISO_PASS;
 }
 
-static enum iso_verdict veth_ipv4_run(struct iso_ctx *ctx)
-{
-	return veth_traffic(ctx, AF_INET, true);
-}
-
-static enum iso_verdict veth_ipv4_control(struct iso_ctx *ctx)
-{
-	return veth_traffic(ctx, AF_INET, false);
-}
-
-static enum iso_verdict veth_ipv6_run(struct iso_ctx *ctx)
-{
-	return veth_traffic(ctx, AF_INET6, true);
-}
-
-static enum iso_verdict veth_ipv6_control(struct iso_ctx *ctx)
-{
-	return veth_traffic(ctx, AF_INET6, false);
-}
-
 /*
  * A network device belongs to exactly one network namespace; a netlink dump
  * in another namespace does not list it, nor does a name lookup find it
  * (network_namespaces(7)). Control: "another" namespace is the same one.
  */
-static enum iso_verdict invisible_netlink(struct iso_ctx *ctx, bool split)
+static enum iso_verdict link_invisible_to_netlink_in_other_netns(struct iso_ctx *ctx)
 {
+	const bool split = !iso_ctx_is_control(ctx);
 	_cleanup_pair_ struct pair p = PAIR_INIT;
 	enum iso_verdict v;
 	int r;
@@ -594,16 +568,6 @@ static enum iso_verdict invisible_netlink(struct iso_ctx *ctx, bool split)
 	return ISO_PASS;
 }
 
-static enum iso_verdict invisible_netlink_run(struct iso_ctx *ctx)
-{
-	return invisible_netlink(ctx, true);
-}
-
-static enum iso_verdict invisible_netlink_control(struct iso_ctx *ctx)
-{
-	return invisible_netlink(ctx, false);
-}
-
 /* Mounts a sysfs in dir (made here) and tells whether class/net/NAME exists: 1, 0 or -errno. */
 static int sysfs_has_link(const char *dir, const char *name)
 {
@@ -628,8 +592,9 @@ static int sysfs_has_link(const char *dir, const char *name)
  * in the case's own mount namespace, after setns into b does not show a link of
  * a; one mounted in a does. Control: b is a.
  */
-static enum iso_verdict invisible_sysfs(struct iso_ctx *ctx, bool split)
+static enum iso_verdict sysfs_shows_links_of_mounting_netns(struct iso_ctx *ctx)
 {
+	const bool split = !iso_ctx_is_control(ctx);
 	_cleanup_pair_ struct pair p = PAIR_INIT;
 	enum iso_verdict v;
 	int r;
@@ -656,24 +621,15 @@ static enum iso_verdict invisible_sysfs(struct iso_ctx *ctx, bool split)
 	return ISO_PASS;
 }
 
-static enum iso_verdict invisible_sysfs_run(struct iso_ctx *ctx)
-{
-	return invisible_sysfs(ctx, true);
-}
-
-static enum iso_verdict invisible_sysfs_control(struct iso_ctx *ctx)
-{
-	return invisible_sysfs(ctx, false);
-}
-
 /*
  * Port numbers are per network namespace: the same TCP and UDP port can be
  * bound (wildcard address, no SO_REUSEADDR) in two namespaces at once
  * (network_namespaces(7): "port numbers" are isolated). Control: both binds
  * in one namespace, where the second gets EADDRINUSE.
  */
-static enum iso_verdict same_port(struct iso_ctx *ctx, bool split)
+static enum iso_verdict same_port_binds_in_two_netns(struct iso_ctx *ctx)
 {
+	const bool split = !iso_ctx_is_control(ctx);
 	_cleanup_pair_ struct pair p = PAIR_INIT;
 	static const int types[] = { SOCK_STREAM, SOCK_DGRAM };
 	enum iso_verdict v;
@@ -710,26 +666,17 @@ static enum iso_verdict same_port(struct iso_ctx *ctx, bool split)
 	return ISO_PASS;
 }
 
-static enum iso_verdict same_port_run(struct iso_ctx *ctx)
-{
-	return same_port(ctx, true);
-}
-
-static enum iso_verdict same_port_control(struct iso_ctx *ctx)
-{
-	return same_port(ctx, false);
-}
-
 /*
  * Each network namespace has its own loopback device: a TCP server on
  * 127.0.0.1 in a is reachable from a but not from b, where the connection is
  * refused by b's own lo (network_namespaces(7)). Control: the client's
  * namespace is a.
  */
-static enum iso_verdict loopback_unreachable(struct iso_ctx *ctx, bool split)
+static enum iso_verdict loopback_server_unreachable_from_other_netns(struct iso_ctx *ctx)
 {
+	const bool split = !iso_ctx_is_control(ctx);
 	_cleanup_pair_ struct pair p = PAIR_INIT;
-	const unsigned int ms = 1000 * iso_ctx_time_mul(ctx);
+	const unsigned int ms = iso_ctx_ms(ctx, 1000);
 	struct sockaddr_in sa = { .sin_family = AF_INET,
 				  .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
 	socklen_t len = sizeof(sa), elen;
@@ -769,20 +716,10 @@ static enum iso_verdict loopback_unreachable(struct iso_ctx *ctx, bool split)
 	if (!err)
 		return iso_fail(ctx, "b connected to a's server on 127.0.0.1:%u",
 				ntohs(sa.sin_port));
-	if (wait_fd(srv, POLLIN, 50) == 0)
+	if (wait_fd(srv, POLLIN, iso_ctx_ms(ctx, 50)) == 0)
 		return iso_fail(ctx, "a's server got a connection while b's was refused");
 	iso_note(ctx, "connect_from_other_netns", "%s", strerror(err));
 	return ISO_PASS;
-}
-
-static enum iso_verdict loopback_unreachable_run(struct iso_ctx *ctx)
-{
-	return loopback_unreachable(ctx, true);
-}
-
-static enum iso_verdict loopback_unreachable_control(struct iso_ctx *ctx)
-{
-	return loopback_unreachable(ctx, false);
 }
 
 /*
@@ -790,12 +727,13 @@ static enum iso_verdict loopback_unreachable_control(struct iso_ctx *ctx)
  * destroying one end of a veth pair destroys its peer (network_namespaces(7),
  * veth(4)). Observed from a: after the last reference to b is dropped, the
  * end left in a disappears. Teardown runs in a kernel workqueue, so a polls
- * for up to 2 s. Control: the peer never left a, so a's end stays.
+ * for up to 2 s (times --timeout-mul). Control: the peer never left a, so a's end stays.
  */
-static enum iso_verdict teardown(struct iso_ctx *ctx, bool split)
+static enum iso_verdict netns_teardown_destroys_veth_pair(struct iso_ctx *ctx)
 {
+	const bool split = !iso_ctx_is_control(ctx);
 	_cleanup_pair_ struct pair p = PAIR_INIT;
-	const unsigned int ms = 2000 * iso_ctx_time_mul(ctx);
+	const unsigned int ms = iso_ctx_ms(ctx, 2000);
 	enum iso_verdict v;
 	uint64_t t0;
 	int r;
@@ -816,16 +754,6 @@ static enum iso_verdict teardown(struct iso_ctx *ctx, bool split)
 		return iso_fail(ctx, "%s still exists in a %u ms after b was released", p.na, ms);
 	iso_note(ctx, "peer_gone_after_ms", "%llu", (unsigned long long)(iso_now_ms() - t0));
 	return ISO_PASS;
-}
-
-static enum iso_verdict teardown_run(struct iso_ctx *ctx)
-{
-	return teardown(ctx, true);
-}
-
-static enum iso_verdict teardown_control(struct iso_ctx *ctx)
-{
-	return teardown(ctx, false);
 }
 
 /* ISO_PASS if name is in b (in_b) or a, and not in the other; else fail or broken. */
@@ -853,8 +781,9 @@ static enum iso_verdict where_is(struct iso_ctx *ctx, const struct pair *p, cons
  * exists in exactly one of them (network_namespaces(7), ip-link(8) "netns").
  * Control: the target namespace is the one the device is in.
  */
-static enum iso_verdict move_and_back(struct iso_ctx *ctx, bool split)
+static enum iso_verdict link_moves_to_netns_and_back(struct iso_ctx *ctx)
 {
+	const bool split = !iso_ctx_is_control(ctx);
 	_cleanup_pair_ struct pair p = PAIR_INIT;
 	enum iso_verdict v;
 	int r;
@@ -870,16 +799,6 @@ static enum iso_verdict move_and_back(struct iso_ctx *ctx, bool split)
 	if ((r = iso_nl_link_set_netns_pid(p.nb, p.holder)) < 0)
 		return iso_broken(ctx, r, "move %s back into a by pid", p.nb);
 	return where_is(ctx, &p, p.nb, false, "the move back to a");
-}
-
-static enum iso_verdict move_and_back_run(struct iso_ctx *ctx)
-{
-	return move_and_back(ctx, true);
-}
-
-static enum iso_verdict move_and_back_control(struct iso_ctx *ctx)
-{
-	return move_and_back(ctx, false);
 }
 
 /* Finds lo in a dump over fd (fresh socket if fd < 0). Returns its IFF_ flags or -errno. */
@@ -903,8 +822,9 @@ static int lo_flags(int fd)
  * up and b's is down: a netlink socket from a still sees lo up after setns
  * into b, a new one sees lo down. Control: the setns target is a itself.
  */
-static enum iso_verdict socket_keeps_netns(struct iso_ctx *ctx, bool split)
+static enum iso_verdict socket_keeps_netns_across_setns(struct iso_ctx *ctx)
 {
+	const bool split = !iso_ctx_is_control(ctx);
 	_cleanup_pair_ struct pair p = PAIR_INIT;
 	_cleanup_close_ int old = -1;
 	enum iso_verdict v;
@@ -931,16 +851,6 @@ static enum iso_verdict socket_keeps_netns(struct iso_ctx *ctx, bool split)
 	return ISO_PASS;
 }
 
-static enum iso_verdict socket_keeps_netns_run(struct iso_ctx *ctx)
-{
-	return socket_keeps_netns(ctx, true);
-}
-
-static enum iso_verdict socket_keeps_netns_control(struct iso_ctx *ctx)
-{
-	return socket_keeps_netns(ctx, false);
-}
-
 #define NETNS_REQ                                \
 	{                                        \
 		.root = true, .ns = CLONE_NEWNET \
@@ -951,75 +861,48 @@ static enum iso_verdict socket_keeps_netns_control(struct iso_ctx *ctx)
 	}
 
 static const struct iso_case cases[] = {
-	{ .id = "new_netns_has_only_lo_down",
-	  .doc = "a new network namespace holds only lo, and lo is down (network_namespaces(7))",
-	  .run = lo_only_run,
-	  .control = lo_only_control,
-	  .timeout_ms = 5000,
-	  .req = NETNS_REQ },
-	{ .id = "veth_pair_carries_ipv4_between_netns",
-	  .doc = "UDP and TCP over IPv4 pass both ways over a veth pair between two "
-		 "namespaces (veth(4))",
-	  .run = veth_ipv4_run,
-	  .control = veth_ipv4_control,
-	  .timeout_ms = 15000,
-	  .req = VETH_REQ },
-	{ .id = "veth_pair_carries_ipv6_link_local_between_netns",
-	  .doc = "UDP and TCP over IPv6 link-local (scope id) pass both ways over a veth pair "
-		 "between two namespaces (veth(4))",
-	  .run = veth_ipv6_run,
-	  .control = veth_ipv6_control,
-	  .timeout_ms = 15000,
-	  .req = VETH_REQ },
-	{ .id = "link_invisible_to_netlink_in_other_netns",
-	  .doc = "a link is listed and found by name only in its own network namespace "
-		 "(network_namespaces(7))",
-	  .run = invisible_netlink_run,
-	  .control = invisible_netlink_control,
-	  .timeout_ms = 5000,
-	  .req = VETH_REQ },
-	{ .id = "sysfs_shows_links_of_mounting_netns",
-	  .doc = "/sys/class/net shows the links of the namespace that mounted sysfs "
-		 "(network_namespaces(7), sysfs(5))",
-	  .run = invisible_sysfs_run,
-	  .control = invisible_sysfs_control,
-	  .timeout_ms = 5000,
-	  .req = VETH_REQ },
-	{ .id = "same_port_binds_in_two_netns",
-	  .doc = "the same TCP and UDP port binds in two network namespaces at once "
-		 "(network_namespaces(7))",
-	  .run = same_port_run,
-	  .control = same_port_control,
-	  .timeout_ms = 5000,
-	  .req = NETNS_REQ },
-	{ .id = "loopback_server_unreachable_from_other_netns",
-	  .doc = "a server on 127.0.0.1 is unreachable from another network namespace "
-		 "(network_namespaces(7))",
-	  .run = loopback_unreachable_run,
-	  .control = loopback_unreachable_control,
-	  .timeout_ms = 5000,
-	  .req = NETNS_REQ },
-	{ .id = "netns_teardown_destroys_veth_pair",
-	  .doc = "freeing a network namespace destroys its veth end and the peer in another "
-		 "namespace (network_namespaces(7), veth(4))",
-	  .run = teardown_run,
-	  .control = teardown_control,
-	  .timeout_ms = 10000,
-	  .req = VETH_REQ },
-	{ .id = "link_moves_to_netns_and_back",
-	  .doc = "a link moves to another network namespace by fd and back by pid, and is in "
-		 "one at a time (network_namespaces(7))",
-	  .run = move_and_back_run,
-	  .control = move_and_back_control,
-	  .timeout_ms = 5000,
-	  .req = VETH_REQ },
-	{ .id = "socket_keeps_netns_across_setns",
-	  .doc = "after setns(CLONE_NEWNET) an old socket keeps its namespace and a new one "
-		 "gets the new namespace (setns(2))",
-	  .run = socket_keeps_netns_run,
-	  .control = socket_keeps_netns_control,
-	  .timeout_ms = 5000,
-	  .req = NETNS_REQ },
+	ISO_CASE(
+		new_netns_has_only_lo_down,
+		.doc = "a new network namespace holds only lo, and lo is down (network_namespaces(7))",
+		.timeout_ms = 5000, .req = NETNS_REQ),
+	ISO_VARIANT(veth_pair_carries_ipv4_between_netns, veth_traffic, ISO_ARG(int, AF_INET),
+		    .doc = "UDP and TCP over IPv4 pass both ways over a veth pair between two "
+			   "namespaces (veth(4))",
+		    .timeout_ms = 15000, .req = VETH_REQ),
+	ISO_VARIANT(
+		veth_pair_carries_ipv6_link_local_between_netns, veth_traffic,
+		ISO_ARG(int, AF_INET6),
+		.doc = "UDP and TCP over IPv6 link-local (scope id) pass both ways over a veth pair "
+		       "between two namespaces (veth(4))",
+		.timeout_ms = 15000, .req = VETH_REQ),
+	ISO_CASE(link_invisible_to_netlink_in_other_netns,
+		 .doc = "a link is listed and found by name only in its own network namespace "
+			"(network_namespaces(7))",
+		 .timeout_ms = 5000, .req = VETH_REQ),
+	ISO_CASE(sysfs_shows_links_of_mounting_netns,
+		 .doc = "/sys/class/net shows the links of the namespace that mounted sysfs "
+			"(network_namespaces(7), sysfs(5))",
+		 .timeout_ms = 5000, .req = VETH_REQ),
+	ISO_CASE(same_port_binds_in_two_netns,
+		 .doc = "the same TCP and UDP port binds in two network namespaces at once "
+			"(network_namespaces(7))",
+		 .timeout_ms = 5000, .req = NETNS_REQ),
+	ISO_CASE(loopback_server_unreachable_from_other_netns,
+		 .doc = "a server on 127.0.0.1 is unreachable from another network namespace "
+			"(network_namespaces(7))",
+		 .timeout_ms = 5000, .req = NETNS_REQ),
+	ISO_CASE(netns_teardown_destroys_veth_pair,
+		 .doc = "freeing a network namespace destroys its veth end and the peer in another "
+			"namespace (network_namespaces(7), veth(4))",
+		 .timeout_ms = 10000, .req = VETH_REQ),
+	ISO_CASE(link_moves_to_netns_and_back,
+		 .doc = "a link moves to another network namespace by fd and back by pid, and is in "
+			"one at a time (network_namespaces(7))",
+		 .timeout_ms = 5000, .req = VETH_REQ),
+	ISO_CASE(socket_keeps_netns_across_setns,
+		 .doc = "after setns(CLONE_NEWNET) an old socket keeps its namespace and a new one "
+			"gets the new namespace (setns(2))",
+		 .timeout_ms = 5000, .req = NETNS_REQ),
 };
 
 const struct iso_suite iso_suite_netns = ISO_SUITE("netns", cases);
