@@ -28,7 +28,7 @@
 #include <sys/prctl.h>
 #include <unistd.h>
 
-#include "ctr/ctr.h"
+#include "iso.h"
 #include "netlink.h"
 
 #define PHYS_SKIP "needs a spare physical NIC; isobench never moves the host's devices"
@@ -72,15 +72,18 @@ static int present_in(int nsfd, int back, const char *ifname)
 	return r == 0 ? 1 : r == -ENODEV ? 0 : r;
 }
 
-/* Waits up to ms for ifname to disappear from the current namespace. Returns true if it did. */
-static bool gone_within(const char *ifname, unsigned int ms)
+/*
+ * Waits up to ms (already scaled) for ifname to disappear from the current namespace. Returns
+ * true if it did.
+ */
+static bool gone_within(struct iso_ctx *ctx, const char *ifname, unsigned int ms)
 {
 	uint64_t end = iso_now_ms() + ms;
 
 	do {
 		if (iso_nl_link_get(ifname, NULL) == -ENODEV)
 			return true;
-		iso_sleep_ms(20);
+		iso_sleep_ms(iso_ctx_ms(ctx, 20));
 	} while (iso_now_ms() < end);
 	return false;
 }
@@ -119,14 +122,17 @@ static void nets_close(struct nets *n)
 }
 
 /*
- * The device dev is made in B directly (created_in_b) or in A and moved to B;
- * the witness pair is wa (A) <-> wb (B). With die, the last fd to B is closed.
+ * One body for the two virtual-device cases. The device dev is made in B directly (the variant's
+ * created_in_b) or in A and moved to B; the witness pair is wa (A) <-> wb (B). The case closes
+ * the last fd to B; the negative control keeps it, so B lives on with the device.
  */
-static enum iso_verdict dies_with_netns(struct iso_ctx *ctx, bool created_in_b, bool die)
+static enum iso_verdict dies_with_netns(struct iso_ctx *ctx)
 {
+	bool created_in_b = *(const bool *)iso_ctx_arg(ctx);
+	bool die = !iso_ctx_is_control(ctx);
 	struct nets __attribute__((cleanup(nets_close))) n = { -1, -1, -1, -1 };
 	char dev[16], wa[16], wb[16];
-	unsigned int wait = ctr_ms(ctx, 3000);
+	unsigned int wait = iso_ctx_ms(ctx, 3000);
 	const char *kind;
 	bool gone;
 	int r;
@@ -183,7 +189,7 @@ static enum iso_verdict dies_with_netns(struct iso_ctx *ctx, bool created_in_b, 
 		close(n.b);
 		n.b = -1;
 	}
-	gone = gone_within(wa, wait);
+	gone = gone_within(ctx, wa, wait);
 	iso_note(ctx, "b_torn_down", "%s", gone ? "yes" : "no");
 	if ((r = iso_nl_link_get(dev, NULL)) != -ENODEV)
 		return r == 0 ? iso_fail(ctx, "%s came back to namespace A, %s", dev,
@@ -205,36 +211,18 @@ static enum iso_verdict dies_with_netns(struct iso_ctx *ctx, bool created_in_b, 
 }
 
 /*
- * A virtual device created in a network namespace is destroyed when the
- * namespace dies: it shows up neither in the namespace the creator was in nor
- * in the initial one (network_namespaces(7); default_device_exit_batch).
- * Control: a descriptor keeps the namespace, and the device, alive.
- */
-static enum iso_verdict virtual_device_destroyed_with_netns(struct iso_ctx *ctx)
-{
-	return dies_with_netns(ctx, true, true);
-}
-
-static enum iso_verdict virtual_device_destroyed_with_netns_control(struct iso_ctx *ctx)
-{
-	return dies_with_netns(ctx, true, false);
-}
-
-/*
- * A virtual device created in namespace A and moved into B is destroyed with
- * B: it does not go back to A, its creator, nor to the initial namespace
+ * virtual_device_destroyed_with_netns (created_in_b): a virtual device created
+ * in a network namespace is destroyed when the namespace dies: it shows up
+ * neither in the namespace the creator was in nor in the initial one
+ * (network_namespaces(7); default_device_exit_batch). Control: a descriptor
+ * keeps the namespace, and the device, alive.
+ *
+ * moved_virtual_device_not_returned_to_creator (!created_in_b): a virtual
+ * device created in namespace A and moved into B is destroyed with B: it does
+ * not go back to A, its creator, nor to the initial namespace
  * (network_namespaces(7), default_device_exit_net skips devices with
  * rtnl_link_ops). Control: B kept alive.
  */
-static enum iso_verdict moved_virtual_device_not_returned_to_creator(struct iso_ctx *ctx)
-{
-	return dies_with_netns(ctx, false, true);
-}
-
-static enum iso_verdict moved_virtual_device_not_returned_to_creator_control(struct iso_ctx *ctx)
-{
-	return dies_with_netns(ctx, false, false);
-}
 
 /*
  * A physical device (no rtnl_link_ops) in a dying namespace goes back to the
@@ -244,40 +232,32 @@ static enum iso_verdict moved_virtual_device_not_returned_to_creator_control(str
  * could stand in for one without configuring the host's namespace (a
  * netdevsim port is created through /sys/bus/netdevsim and returns to
  * init_net) ends in the host's namespace too: isobench does not do that.
+ * The control would keep that namespace alive: it needs the same NIC.
  */
 static enum iso_verdict physical_device_returns_to_initial_netns(struct iso_ctx *ctx)
 {
 	return iso_skip(ctx, PHYS_SKIP);
 }
 
-/* The control would keep that namespace alive: it needs the same NIC. */
-static enum iso_verdict physical_device_returns_to_initial_netns_control(struct iso_ctx *ctx)
-{
-	return iso_skip(ctx, PHYS_SKIP);
-}
-
-#define CASE(name, d)                                                          \
-	{                                                                      \
-		.id = #name, .doc = d, .run = name, .control = name##_control, \
-		.timeout_ms = 20000,                                           \
-		.req = {.root = true,                                          \
-			.ns = CLONE_NEWNET }                                   \
+#define NETDEV_REQ                               \
+	{                                        \
+		.root = true, .ns = CLONE_NEWNET \
 	}
 
 static const struct iso_case cases[] = {
-	CASE(virtual_device_destroyed_with_netns,
-	     "a virtual device is destroyed when its network namespace dies "
-	     "(network_namespaces(7))"),
-	CASE(moved_virtual_device_not_returned_to_creator,
-	     "a virtual device moved into a namespace that dies is destroyed, not returned to "
-	     "its creator's namespace (network_namespaces(7))"),
-	{ .id = "physical_device_returns_to_initial_netns",
-	  .doc = "a physical device of a dying namespace goes back to the initial namespace, not "
-		 "the creator's (network_namespaces(7)); skipped: " PHYS_SKIP,
-	  .run = physical_device_returns_to_initial_netns,
-	  .control = physical_device_returns_to_initial_netns_control,
-	  .timeout_ms = 1000,
-	  .req = { .root = true, .ns = CLONE_NEWNET } },
+	ISO_VARIANT(virtual_device_destroyed_with_netns, dies_with_netns, ISO_ARG(bool, true),
+		    .doc = "a virtual device is destroyed when its network namespace dies "
+			   "(network_namespaces(7))",
+		    .timeout_ms = 20000, .req = NETDEV_REQ),
+	ISO_VARIANT(moved_virtual_device_not_returned_to_creator, dies_with_netns,
+		    ISO_ARG(bool, false),
+		    .doc = "a virtual device moved into a namespace that dies is destroyed, not "
+			   "returned to its creator's namespace (network_namespaces(7))",
+		    .timeout_ms = 20000, .req = NETDEV_REQ),
+	ISO_CASE(physical_device_returns_to_initial_netns,
+		 .doc = "a physical device of a dying namespace goes back to the initial namespace, "
+			"not the creator's (network_namespaces(7)); skipped: " PHYS_SKIP,
+		 .timeout_ms = 1000, .req = NETDEV_REQ),
 };
 
 const struct iso_suite iso_suite_netdev = ISO_SUITE("netdev", cases);
