@@ -26,7 +26,8 @@
 #include "iso.h"
 #include "nsgeneric/nsm.h"
 
-#define CG_MS 3000
+#define CG_MS 3000 /* one command to a helper */
+#define CG_LINGER_MS 10000 /* a helper waiting for its next command */
 #define CG_TEXT 4096
 
 #ifndef SYS_pidfd_getfd
@@ -61,8 +62,9 @@ static const char *v2_dir(const struct iso_cg *cg)
  * 0 or -errno.
  */
 struct helper_arg {
-	int (*step)(void *arg);
+	int (*step)(void *arg); /* NULL: the helper only waits */
 	void *arg;
+	unsigned int linger_ms; /* the wait for each command */
 };
 
 static int helper(struct nsm_proc *self, void *arg)
@@ -70,13 +72,13 @@ static int helper(struct nsm_proc *self, void *arg)
 	struct helper_arg *h = arg;
 	int cmd, r;
 
-	while (nsm_recv(self, &cmd, 10000) == 0 && cmd) {
+	while (nsm_recv(self, &cmd, h->linger_ms) == 0 && cmd) {
 		if (cmd == 1)
 			r = unshare(CLONE_NEWCGROUP) < 0 ? -errno : 0;
 		else if (cmd == 2)
 			r = nsm_become_nobody();
 		else
-			r = h && h->step ? h->step(h->arg) : -EINVAL;
+			r = h->step ? h->step(h->arg) : -EINVAL;
 		nsm_send(self, r);
 	}
 	return 0;
@@ -211,14 +213,23 @@ static enum iso_verdict compare_views(struct iso_ctx *ctx, const struct views *v
 	return ISO_PASS;
 }
 
-static enum iso_verdict proc_cgroup_case(struct iso_ctx *ctx, bool isolate)
+/*
+ * After unshare(CLONE_NEWCGROUP) in cgroup X/a, /proc/self/cgroup shows "/" for
+ * each hierarchy, and other processes' paths are shown relative to that root:
+ * "/sub" for X/a/sub, "/../b" for the sibling X/b, "/../leaf" for the case
+ * process (cgroup_namespaces(7)). The expected paths are computed from the
+ * outside views. Control: the observer creates no cgroup namespace.
+ */
+static enum iso_verdict proc_cgroup_relative_to_ns_root(struct iso_ctx *ctx)
 {
-	unsigned int ms = CG_MS * iso_ctx_time_mul(ctx);
+	bool isolate = !iso_ctx_is_control(ctx);
+	unsigned int ms = iso_ctx_ms(ctx, CG_MS);
 	const struct iso_cg_layout *l = iso_ctx_layout(ctx);
 	struct iso_cg *x = iso_ctx_cgroup(ctx);
 	_cleanup_nsm_proc_ struct nsm_proc obs = NSM_PROC_INIT, sib = NSM_PROC_INIT,
 					   kid = NSM_PROC_INIT;
-	struct helper_arg h = { read_views, NULL };
+	struct helper_arg h = { read_views, NULL, iso_ctx_ms(ctx, CG_LINGER_MS) };
+	struct helper_arg idle = { NULL, NULL, iso_ctx_ms(ctx, CG_LINGER_MS) };
 	struct cg_tree t = { 0 };
 	char(*outside)[CG_TEXT] = NULL;
 	enum iso_verdict v = ISO_PASS;
@@ -243,9 +254,9 @@ static enum iso_verdict proc_cgroup_case(struct iso_ctx *ctx, bool isolate)
 	if (r == 0)
 		r = iso_cg_create(l, t.a, "sub", NULL, &t.sub);
 	if (r == 0)
-		r = helper_in(&sib, t.b, NULL);
+		r = helper_in(&sib, t.b, &idle);
 	if (r == 0)
-		r = helper_in(&kid, t.sub, NULL);
+		r = helper_in(&kid, t.sub, &idle);
 	if (r < 0) {
 		v = iso_broken(ctx, r, "create X/a, X/b, X/a/sub and place processes in them");
 		goto out;
@@ -288,23 +299,6 @@ out:
 	free(outside);
 	nsm_shared_free(vs, sizeof(*vs));
 	return v;
-}
-
-/*
- * After unshare(CLONE_NEWCGROUP) in cgroup X/a, /proc/self/cgroup shows "/" for
- * each hierarchy, and other processes' paths are shown relative to that root:
- * "/sub" for X/a/sub, "/../b" for the sibling X/b, "/../leaf" for the case
- * process (cgroup_namespaces(7)). The expected paths are computed from the
- * outside views. Control: the observer creates no cgroup namespace.
- */
-static enum iso_verdict proc_cgroup_relative(struct iso_ctx *ctx)
-{
-	return proc_cgroup_case(ctx, true);
-}
-
-static enum iso_verdict proc_cgroup_relative_control(struct iso_ctx *ctx)
-{
-	return proc_cgroup_case(ctx, false);
 }
 
 /* ---- a cgroup2 mount from inside ---- */
@@ -356,14 +350,22 @@ static void host_v2_opts(const struct iso_cg_layout *l, char *buf, size_t len)
 			off += snprintf(buf + off, len - off, "%s%s", off ? "," : "", o);
 }
 
-static enum iso_verdict mount_case(struct iso_ctx *ctx, bool isolate)
+/*
+ * A cgroup2 filesystem mounted by a process in a cgroup namespace has the
+ * namespace's root cgroup as its root: only the subtree below X/a is visible
+ * (cgroup_namespaces(7)). The mount lives on a tmpfs in the case's private mount
+ * namespace. Control: the child mounts without a cgroup namespace and sees the
+ * hierarchy from its real root.
+ */
+static enum iso_verdict cgroup2_mount_shows_only_subtree(struct iso_ctx *ctx)
 {
-	unsigned int ms = CG_MS * iso_ctx_time_mul(ctx);
+	bool isolate = !iso_ctx_is_control(ctx);
+	unsigned int ms = iso_ctx_ms(ctx, CG_MS);
 	const struct iso_cg_layout *l = iso_ctx_layout(ctx);
 	struct iso_cg *x = iso_ctx_cgroup(ctx);
 	_cleanup_nsm_proc_ struct nsm_proc c = NSM_PROC_INIT;
 	struct mount_arg m = { "" };
-	struct helper_arg h = { mount_cgroup2, &m };
+	struct helper_arg h = { mount_cgroup2, &m, iso_ctx_ms(ctx, CG_LINGER_MS) };
 	struct cg_tree t = { 0 };
 	enum iso_verdict v = ISO_PASS;
 	char procs[4096], want[32];
@@ -415,23 +417,6 @@ out:
 	return v;
 }
 
-/*
- * A cgroup2 filesystem mounted by a process in a cgroup namespace has the
- * namespace's root cgroup as its root: only the subtree below X/a is visible
- * (cgroup_namespaces(7)). The mount lives on a tmpfs in the case's private mount
- * namespace. Control: the child mounts without a cgroup namespace and sees the
- * hierarchy from its real root.
- */
-static enum iso_verdict mount_shows_subtree(struct iso_ctx *ctx)
-{
-	return mount_case(ctx, true);
-}
-
-static enum iso_verdict mount_shows_subtree_control(struct iso_ctx *ctx)
-{
-	return mount_case(ctx, false);
-}
-
 /* ---- cgroup.procs write checks (CVE-2021-4197) ---- */
 
 struct open_arg {
@@ -449,16 +434,35 @@ static int open_procs(void *arg)
 
 enum opener { OPENER_NOBODY, OPENER_CGROUPNS };
 
-static enum iso_verdict procs_write_case(struct iso_ctx *ctx, enum opener kind, bool isolate)
+/*
+ * One body for both cases (the variant says who opens the file):
+ *
+ * OPENER_NOBODY: on cgroup v2 a write to cgroup.procs is checked with the
+ * credentials of the process that opened the file, not the writer's: an fd
+ * opened by uid 65534, which may write the destination's cgroup.procs but not
+ * that of the common ancestor X, cannot be used by root to move a process from
+ * X/b to X/a/sub (EACCES) (cgroup-v2.rst, "Delegation Containment";
+ * CVE-2021-4197, fixed in 5.16). Control: root opens the file.
+ *
+ * OPENER_CGROUPNS: with nsdelegate, a write to cgroup.procs is also checked
+ * against the cgroup namespace of the opener: a file opened in a namespace
+ * rooted at X/a cannot move a process from X/b, outside that namespace, even
+ * when written by a process of the initial namespace (ENOENT) (cgroup-v2.rst;
+ * CVE-2021-4197, 5.16). Control: the opener creates no cgroup namespace.
+ */
+static enum iso_verdict procs_write_case(struct iso_ctx *ctx)
 {
-	unsigned int ms = CG_MS * iso_ctx_time_mul(ctx);
+	enum opener kind = *(const enum opener *)iso_ctx_arg(ctx);
+	bool isolate = !iso_ctx_is_control(ctx);
+	unsigned int ms = iso_ctx_ms(ctx, CG_MS);
 	const struct iso_cg_layout *l = iso_ctx_layout(ctx);
 	struct iso_cg *x = iso_ctx_cgroup(ctx);
 	_cleanup_nsm_proc_ struct nsm_proc o = NSM_PROC_INIT, w = NSM_PROC_INIT;
 	_cleanup_close_ int pidfd = -1, fd = -1;
 	/* Shared: the path is known only after the opener was forked. */
 	struct open_arg *oa = nsm_shared_alloc(sizeof(*oa));
-	struct helper_arg h = { open_procs, oa };
+	struct helper_arg h = { open_procs, oa, iso_ctx_ms(ctx, CG_LINGER_MS) };
+	struct helper_arg idle = { NULL, NULL, iso_ctx_ms(ctx, CG_LINGER_MS) };
 	struct cg_tree t = { 0 };
 	enum iso_verdict v = ISO_PASS;
 	char pid[32], after[CG_TEXT], where[CG_TEXT];
@@ -484,7 +488,7 @@ static enum iso_verdict procs_write_case(struct iso_ctx *ctx, enum opener kind, 
 	if (r == 0)
 		r = iso_cg_create(l, t.a, "sub", NULL, &t.sub);
 	if (r == 0)
-		r = helper_in(&w, t.b, NULL); /* the process to move, in X/b */
+		r = helper_in(&w, t.b, &idle); /* the process to move, in X/b */
 	if (r < 0) {
 		v = iso_broken(ctx, r, "create X/a, X/b, X/a/sub and place the processes");
 		goto out;
@@ -544,70 +548,32 @@ out:
 	return v;
 }
 
-/*
- * On cgroup v2 a write to cgroup.procs is checked with the credentials of the
- * process that opened the file, not the writer's: an fd opened by uid 65534,
- * which may write the destination's cgroup.procs but not that of the common
- * ancestor X, cannot be used by root to move a process from X/b to X/a/sub
- * (EACCES) (cgroup-v2.rst, "Delegation Containment"; CVE-2021-4197, fixed in
- * 5.16). Control: root opens the file.
- */
-static enum iso_verdict procs_write_uses_opener_creds(struct iso_ctx *ctx)
-{
-	return procs_write_case(ctx, OPENER_NOBODY, true);
-}
-
-static enum iso_verdict procs_write_uses_opener_creds_control(struct iso_ctx *ctx)
-{
-	return procs_write_case(ctx, OPENER_NOBODY, false);
-}
-
-/*
- * With nsdelegate, a write to cgroup.procs is also checked against the cgroup
- * namespace of the opener: a file opened in a namespace rooted at X/a cannot
- * move a process from X/b, outside that namespace, even when written by a
- * process of the initial namespace (ENOENT) (cgroup-v2.rst; CVE-2021-4197,
- * 5.16). Control: the opener creates no cgroup namespace.
- */
-static enum iso_verdict procs_write_uses_opener_cgroupns(struct iso_ctx *ctx)
-{
-	return procs_write_case(ctx, OPENER_CGROUPNS, true);
-}
-
-static enum iso_verdict procs_write_uses_opener_cgroupns_control(struct iso_ctx *ctx)
-{
-	return procs_write_case(ctx, OPENER_CGROUPNS, false);
-}
-
 static const struct iso_case cases[] = {
-	{ .id = "proc_cgroup_relative_to_ns_root",
-	  .doc = "in a new cgroup ns /proc/PID/cgroup shows / for the ns root, other paths "
-		 "relative to it (cgroup_namespaces(7))",
-	  .run = proc_cgroup_relative,
-	  .control = proc_cgroup_relative_control,
-	  .timeout_ms = 5000,
-	  .req = { .root = true, .ns = CLONE_NEWCGROUP } },
-	{ .id = "cgroup2_mount_shows_only_subtree",
-	  .doc = "cgroup2 mounted inside a cgroup ns is rooted at the ns root "
-		 "(cgroup_namespaces(7))",
-	  .run = mount_shows_subtree,
-	  .control = mount_shows_subtree_control,
-	  .timeout_ms = 5000,
-	  .req = { .root = true, .ns = CLONE_NEWCGROUP, .cgroup = ISO_CGV_V2 } },
-	{ .id = "procs_write_checked_with_opener_creds",
-	  .doc = "v2 cgroup.procs writes are checked with the opener's credentials "
-		 "(cgroup-v2.rst; CVE-2021-4197, 5.16)",
-	  .run = procs_write_uses_opener_creds,
-	  .control = procs_write_uses_opener_creds_control,
-	  .timeout_ms = 5000,
-	  .req = { .root = true, .kernel = "5.16", .cgroup = ISO_CGV_V2 } },
-	{ .id = "procs_write_checked_with_opener_cgroupns",
-	  .doc = "with nsdelegate, v2 cgroup.procs writes are bounded by the opener's cgroup ns "
-		 "(cgroup-v2.rst; CVE-2021-4197, 5.16)",
-	  .run = procs_write_uses_opener_cgroupns,
-	  .control = procs_write_uses_opener_cgroupns_control,
-	  .timeout_ms = 5000,
-	  .req = { .root = true, .ns = CLONE_NEWCGROUP, .kernel = "5.16", .cgroup = ISO_CGV_V2 } },
+	ISO_CASE(proc_cgroup_relative_to_ns_root,
+		 .doc = "in a new cgroup ns /proc/PID/cgroup shows / for the ns root, other paths "
+			"relative to it (cgroup_namespaces(7))",
+		 .timeout_ms = 5000, .req = { .root = true, .ns = CLONE_NEWCGROUP }),
+	ISO_CASE(cgroup2_mount_shows_only_subtree,
+		 .doc = "cgroup2 mounted inside a cgroup ns is rooted at the ns root "
+			"(cgroup_namespaces(7))",
+		 .timeout_ms = 5000,
+		 .req = { .root = true, .ns = CLONE_NEWCGROUP, .cgroup = ISO_CGV_V2 }),
+	ISO_VARIANT(procs_write_checked_with_opener_creds, procs_write_case,
+		    ISO_ARG(enum opener, OPENER_NOBODY),
+		    .doc = "v2 cgroup.procs writes are checked with the opener's credentials "
+			   "(cgroup-v2.rst; CVE-2021-4197, 5.16)",
+		    .timeout_ms = 5000,
+		    .req = { .root = true, .kernel = "5.16", .cgroup = ISO_CGV_V2 }),
+	ISO_VARIANT(
+		procs_write_checked_with_opener_cgroupns, procs_write_case,
+		ISO_ARG(enum opener, OPENER_CGROUPNS),
+		.doc = "with nsdelegate, v2 cgroup.procs writes are bounded by the opener's cgroup ns "
+		       "(cgroup-v2.rst; CVE-2021-4197, 5.16)",
+		.timeout_ms = 5000,
+		.req = { .root = true,
+			 .ns = CLONE_NEWCGROUP,
+			 .kernel = "5.16",
+			 .cgroup = ISO_CGV_V2 }),
 };
 
 const struct iso_suite iso_suite_cgroupns = ISO_SUITE("cgroupns", cases);
