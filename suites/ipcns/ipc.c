@@ -145,9 +145,16 @@ static int same_key_child(void *arg)
 	return 0;
 }
 
-static enum iso_verdict same_key_case(struct iso_ctx *ctx, enum sysv_kind kind, bool isolate)
+/*
+ * One body for the three same-key cases (the variant says which kind of
+ * object): the child looks the parent's key up in a new IPC namespace or, as the
+ * negative control, in the parent's own.
+ */
+static enum iso_verdict same_key_case(struct iso_ctx *ctx)
 {
-	unsigned int ms = IPC_MS * iso_ctx_time_mul(ctx);
+	enum sysv_kind kind = *(const enum sysv_kind *)iso_ctx_arg(ctx);
+	bool isolate = !iso_ctx_is_control(ctx);
+	unsigned int ms = iso_ctx_ms(ctx, IPC_MS);
 	enum iso_verdict v = ISO_PASS;
 	struct same_key *s;
 	int id, r;
@@ -198,52 +205,17 @@ out:
 	return v;
 }
 
-/*
- * shmget(2) with the same key in two IPC namespaces names two independent
- * segments: the child does not find the parent's, creates its own with
- * IPC_EXCL, and sees none of the parent's data (ipc_namespaces(7),
- * sysvipc(7)). Control: the child stays in the parent's IPC namespace.
- */
-static enum iso_verdict shm_same_key(struct iso_ctx *ctx)
-{
-	return same_key_case(ctx, SYSV_SHM, true);
-}
-
-static enum iso_verdict shm_same_key_control(struct iso_ctx *ctx)
-{
-	return same_key_case(ctx, SYSV_SHM, false);
-}
-
-/* As above for semget(2) semaphore sets (ipc_namespaces(7)). Control: no new namespace. */
-static enum iso_verdict sem_same_key(struct iso_ctx *ctx)
-{
-	return same_key_case(ctx, SYSV_SEM, true);
-}
-
-static enum iso_verdict sem_same_key_control(struct iso_ctx *ctx)
-{
-	return same_key_case(ctx, SYSV_SEM, false);
-}
-
-/* As above for msgget(2) message queues (ipc_namespaces(7)). Control: no new namespace. */
-static enum iso_verdict msg_same_key(struct iso_ctx *ctx)
-{
-	return same_key_case(ctx, SYSV_MSG, true);
-}
-
-static enum iso_verdict msg_same_key_control(struct iso_ctx *ctx)
-{
-	return same_key_case(ctx, SYSV_MSG, false);
-}
-
 /* ---- objects live and die with their namespace ---- */
 
-/* Creator: a big touched segment, a semaphore set and a queue, then waits to be told to exit. */
+/*
+ * Creator: a big touched segment, a semaphore set and a queue, then waits (at
+ * most *arg ms) to be told to exit.
+ */
 static int creator(struct nsm_proc *self, void *arg)
 {
+	unsigned int linger_ms = *(unsigned int *)arg;
 	int ids[3], r = 0, v;
 
-	(void)arg;
 	ids[SYSV_SHM] = sysv_create(SYSV_SHM, IPC_KEY, BIG_SHM);
 	ids[SYSV_SEM] = sysv_create(SYSV_SEM, IPC_KEY, 0);
 	ids[SYSV_MSG] = sysv_create(SYSV_MSG, IPC_KEY, 0);
@@ -261,7 +233,7 @@ static int creator(struct nsm_proc *self, void *arg)
 		}
 	}
 	nsm_send(self, r);
-	nsm_recv(self, &v, 10000);
+	nsm_recv(self, &v, linger_ms);
 	return 0;
 }
 
@@ -301,9 +273,20 @@ static int reader(void *arg)
 	return mask;
 }
 
-static enum iso_verdict live_with_ns_case(struct iso_ctx *ctx, bool isolate)
+/*
+ * SysV objects outlive their creator while their IPC namespace is referenced
+ * (here by an fd of /proc/PID/ns/ipc: a process that setns'd through it lists
+ * them in /proc/sysvipc/{shm,sem,msg}), and are destroyed with the namespace
+ * when the last reference goes (ipc_namespaces(7): "the IPC objects in the
+ * namespace are automatically destroyed"); the freed segment shows as its pages
+ * leaving memory.current of the case's cgroup. Control: the creator uses the
+ * parent's namespace, which the case process keeps alive.
+ */
+static enum iso_verdict sysv_objects_live_and_die_with_namespace(struct iso_ctx *ctx)
 {
-	unsigned int ms = IPC_MS * iso_ctx_time_mul(ctx);
+	bool isolate = !iso_ctx_is_control(ctx);
+	unsigned int ms = iso_ctx_ms(ctx, IPC_MS);
+	unsigned int linger_ms = iso_ctx_ms(ctx, 10000);
 	struct iso_cg *cg = iso_ctx_cgroup(ctx);
 	_cleanup_nsm_proc_ struct nsm_proc c = NSM_PROC_INIT;
 	int64_t base = 0, held = 0, now = 0;
@@ -319,7 +302,7 @@ static enum iso_verdict live_with_ns_case(struct iso_ctx *ctx, bool isolate)
 	if (unshare(CLONE_NEWIPC) < 0)
 		return iso_broken(ctx, -errno, "unshare(CLONE_NEWIPC) for the scratch parent");
 	base = strtoll(buf, NULL, 10);
-	r = nsm_proc_start(&c, isolate ? CLONE_NEWIPC : 0, creator, NULL);
+	r = nsm_proc_start(&c, isolate ? CLONE_NEWIPC : 0, creator, &linger_ms);
 	if (r < 0)
 		return iso_broken(ctx, r, "clone the creator");
 	r = nsm_recv(&c, &res, ms);
@@ -356,9 +339,9 @@ static enum iso_verdict live_with_ns_case(struct iso_ctx *ctx, bool isolate)
 	/* Last reference gone: the namespace is freed (from a workqueue) with its objects. */
 	close(fd);
 	fd = -1;
-	deadline = iso_now_ms() + 1000 * iso_ctx_time_mul(ctx);
+	deadline = iso_now_ms() + iso_ctx_ms(ctx, 1000);
 	do {
-		iso_sleep_ms(10);
+		iso_sleep_ms(iso_ctx_ms(ctx, 10));
 		iso_cg_read(cg, "memory.current", buf, sizeof(buf));
 		now = strtoll(buf, NULL, 10);
 	} while (held - now < BIG_SHM * 3 / 4 && iso_now_ms() < deadline);
@@ -369,25 +352,6 @@ static enum iso_verdict live_with_ns_case(struct iso_ctx *ctx, bool isolate)
 				"segment is still charged (%" PRId64 " -> %" PRId64 " bytes)",
 				BIG_SHM >> 20, held, now);
 	return ISO_PASS;
-}
-
-/*
- * SysV objects outlive their creator while their IPC namespace is referenced
- * (here by an fd of /proc/PID/ns/ipc: a process that setns'd through it lists
- * them in /proc/sysvipc/{shm,sem,msg}), and are destroyed with the namespace
- * when the last reference goes (ipc_namespaces(7): "the IPC objects in the
- * namespace are automatically destroyed"); the freed segment shows as its pages
- * leaving memory.current of the case's cgroup. Control: the creator uses the
- * parent's namespace, which the case process keeps alive.
- */
-static enum iso_verdict objects_live_with_ns(struct iso_ctx *ctx)
-{
-	return live_with_ns_case(ctx, true);
-}
-
-static enum iso_verdict objects_live_with_ns_control(struct iso_ctx *ctx)
-{
-	return live_with_ns_case(ctx, false);
 }
 
 /* ---- POSIX message queues ---- */
@@ -432,9 +396,16 @@ static int dir_has(const char *dir, const char *name)
 	return found;
 }
 
-static enum iso_verdict mqueue_case(struct iso_ctx *ctx, bool isolate)
+/*
+ * An mqueue filesystem mounted from an IPC namespace shows the POSIX message
+ * queues of that namespace only (mq_overview(7), ipc_namespaces(7)). Both
+ * mounts live on a tmpfs in the case's private mount namespace. Control: the
+ * child stays in the parent's IPC namespace, so both mounts show both queues.
+ */
+static enum iso_verdict mqueue_fs_shows_own_namespace_queues(struct iso_ctx *ctx)
 {
-	unsigned int ms = IPC_MS * iso_ctx_time_mul(ctx);
+	bool isolate = !iso_ctx_is_control(ctx);
+	unsigned int ms = iso_ctx_ms(ctx, IPC_MS);
 	struct mq_arg child = { .mnt = "mq/child" };
 	char mine[32];
 	int fd, r;
@@ -470,61 +441,49 @@ static enum iso_verdict mqueue_case(struct iso_ctx *ctx, bool isolate)
 }
 
 /*
- * An mqueue filesystem mounted from an IPC namespace shows the POSIX message
- * queues of that namespace only (mq_overview(7), ipc_namespaces(7)). Both
- * mounts live on a tmpfs in the case's private mount namespace. Control: the
- * child stays in the parent's IPC namespace, so both mounts show both queues.
+ * shm_same_key_independent: shmget(2) with the same key in two IPC namespaces
+ * names two independent segments: the child does not find the parent's,
+ * creates its own with IPC_EXCL, and sees none of the parent's data
+ * (ipc_namespaces(7), sysvipc(7)). Control: the child stays in the parent's IPC
+ * namespace.
+ *
+ * sem_same_key_independent: as above for semget(2) semaphore sets
+ * (ipc_namespaces(7)). Control: no new namespace.
+ *
+ * msg_same_key_independent: as above for msgget(2) message queues
+ * (ipc_namespaces(7)). Control: no new namespace.
  */
-static enum iso_verdict mqueue_fs_per_namespace(struct iso_ctx *ctx)
-{
-	return mqueue_case(ctx, true);
-}
-
-static enum iso_verdict mqueue_fs_per_namespace_control(struct iso_ctx *ctx)
-{
-	return mqueue_case(ctx, false);
-}
-
 static const struct iso_case cases[] = {
-	{ .id = "shm_same_key_independent",
-	  .doc = "the same shm key in two IPC namespaces names independent segments "
-		 "(ipc_namespaces(7))",
-	  .run = shm_same_key,
-	  .control = shm_same_key_control,
-	  .timeout_ms = 5000,
-	  .req = { .root = true, .ns = CLONE_NEWIPC, .kconfig = "SYSVIPC" } },
-	{ .id = "sem_same_key_independent",
-	  .doc = "the same semaphore key in two IPC namespaces names independent sets "
-		 "(ipc_namespaces(7))",
-	  .run = sem_same_key,
-	  .control = sem_same_key_control,
-	  .timeout_ms = 5000,
-	  .req = { .root = true, .ns = CLONE_NEWIPC, .kconfig = "SYSVIPC" } },
-	{ .id = "msg_same_key_independent",
-	  .doc = "the same message queue key in two IPC namespaces names independent queues "
-		 "(ipc_namespaces(7))",
-	  .run = msg_same_key,
-	  .control = msg_same_key_control,
-	  .timeout_ms = 5000,
-	  .req = { .root = true, .ns = CLONE_NEWIPC, .kconfig = "SYSVIPC" } },
-	{ .id = "sysv_objects_live_and_die_with_namespace",
-	  .doc = "SysV objects outlive their creator while the IPC ns is referenced and are "
-		 "destroyed with it (ipc_namespaces(7))",
-	  .run = objects_live_with_ns,
-	  .control = objects_live_with_ns_control,
-	  .timeout_ms = 5000,
-	  .req = { .root = true,
-		   .ns = CLONE_NEWIPC,
-		   .controllers = "memory",
-		   .kconfig = "SYSVIPC",
-		   .files = "/proc/sysvipc/shm" } },
-	{ .id = "mqueue_fs_shows_own_namespace_queues",
-	  .doc = "an mqueue fs mounted in an IPC ns lists only that ns's POSIX queues "
-		 "(mq_overview(7))",
-	  .run = mqueue_fs_per_namespace,
-	  .control = mqueue_fs_per_namespace_control,
-	  .timeout_ms = 5000,
-	  .req = { .root = true, .ns = CLONE_NEWIPC, .kconfig = "POSIX_MQUEUE" } },
+	ISO_VARIANT(shm_same_key_independent, same_key_case, ISO_ARG(enum sysv_kind, SYSV_SHM),
+		    .doc = "the same shm key in two IPC namespaces names independent segments "
+			   "(ipc_namespaces(7))",
+		    .timeout_ms = 5000,
+		    .req = { .root = true, .ns = CLONE_NEWIPC, .kconfig = "SYSVIPC" }),
+	ISO_VARIANT(sem_same_key_independent, same_key_case, ISO_ARG(enum sysv_kind, SYSV_SEM),
+		    .doc = "the same semaphore key in two IPC namespaces names independent sets "
+			   "(ipc_namespaces(7))",
+		    .timeout_ms = 5000,
+		    .req = { .root = true, .ns = CLONE_NEWIPC, .kconfig = "SYSVIPC" }),
+	ISO_VARIANT(
+		msg_same_key_independent, same_key_case, ISO_ARG(enum sysv_kind, SYSV_MSG),
+		.doc = "the same message queue key in two IPC namespaces names independent queues "
+		       "(ipc_namespaces(7))",
+		.timeout_ms = 5000,
+		.req = { .root = true, .ns = CLONE_NEWIPC, .kconfig = "SYSVIPC" }),
+	ISO_CASE(sysv_objects_live_and_die_with_namespace,
+		 .doc = "SysV objects outlive their creator while the IPC ns is referenced and are "
+			"destroyed with it (ipc_namespaces(7))",
+		 .timeout_ms = 5000,
+		 .req = { .root = true,
+			  .ns = CLONE_NEWIPC,
+			  .controllers = "memory",
+			  .kconfig = "SYSVIPC",
+			  .files = "/proc/sysvipc/shm" }),
+	ISO_CASE(mqueue_fs_shows_own_namespace_queues,
+		 .doc = "an mqueue fs mounted in an IPC ns lists only that ns's POSIX queues "
+			"(mq_overview(7))",
+		 .timeout_ms = 5000,
+		 .req = { .root = true, .ns = CLONE_NEWIPC, .kconfig = "POSIX_MQUEUE" }),
 };
 
 const struct iso_suite iso_suite_ipcns = ISO_SUITE("ipcns", cases);
