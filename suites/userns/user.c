@@ -21,25 +21,25 @@
 
 #define USER_MS 3000
 
-/* A helper that only keeps its namespaces alive until it is stopped. */
+/* A helper that keeps its namespaces alive until stopped, for arg (unsigned int) ms at most. */
 static int hold(struct nsm_proc *self, void *arg)
 {
 	int v;
 
-	(void)arg;
 	nsm_send(self, 0);
-	nsm_recv(self, &v, 10000);
+	nsm_recv(self, &v, *(const unsigned int *)arg);
 	return 0;
 }
 
 /* Starts a holder in new namespaces flags and waits until it runs. Returns 0 or -errno. */
-static int start_holder(struct nsm_proc *p, unsigned long flags, unsigned int ms)
+static int start_holder(struct iso_ctx *ctx, struct nsm_proc *p, unsigned long flags)
 {
-	int r = nsm_proc_start(p, flags, hold, NULL), v;
+	unsigned int linger_ms = iso_ctx_ms(ctx, 10000);
+	int r = nsm_proc_start(p, flags, hold, &linger_ms), v;
 
 	if (r < 0)
 		return r;
-	r = nsm_recv(p, &v, ms);
+	r = nsm_recv(p, &v, iso_ctx_ms(ctx, USER_MS));
 	return r < 0 ? r : v;
 }
 
@@ -62,15 +62,15 @@ static const char *unpriv_userns_reason(int err)
  * (user_namespaces(7), "Defining user and group ID mappings"). Control: the
  * second write goes to another new user namespace, whose map is still unset.
  */
-static enum iso_verdict map_written_once_case(struct iso_ctx *ctx, bool isolate)
+static enum iso_verdict uid_map_written_once(struct iso_ctx *ctx)
 {
-	unsigned int ms = USER_MS * iso_ctx_time_mul(ctx);
+	bool isolate = !iso_ctx_is_control(ctx);
 	_cleanup_nsm_proc_ struct nsm_proc a = NSM_PROC_INIT, b = NSM_PROC_INIT;
 	int r;
 
-	r = start_holder(&a, CLONE_NEWUSER, ms);
+	r = start_holder(ctx, &a, CLONE_NEWUSER);
 	if (r == 0 && !isolate)
-		r = start_holder(&b, CLONE_NEWUSER, ms);
+		r = start_holder(ctx, &b, CLONE_NEWUSER);
 	if (r < 0)
 		return iso_broken(ctx, r, "clone(CLONE_NEWUSER)");
 	r = nsm_proc_write(a.pid, "uid_map", "0 100000 1\n");
@@ -84,16 +84,6 @@ static enum iso_verdict map_written_once_case(struct iso_ctx *ctx, bool isolate)
 		return iso_fail(ctx, "a second write to uid_map failed with %s, not EPERM",
 				strerror(-r));
 	return ISO_PASS;
-}
-
-static enum iso_verdict map_written_once(struct iso_ctx *ctx)
-{
-	return map_written_once_case(ctx, true);
-}
-
-static enum iso_verdict map_written_once_control(struct iso_ctx *ctx)
-{
-	return map_written_once_case(ctx, false);
 }
 
 enum map_rule { RULE_SETGROUPS, RULE_OWN_UID };
@@ -129,6 +119,7 @@ static void rule_writes(enum map_rule rule, pid_t target, struct map_res *res)
 struct rule_arg {
 	enum map_rule rule;
 	struct map_res *res;
+	unsigned int linger_ms; /* how long the child waits for the next command */
 };
 
 /* The unprivileged child: nobody, in a user namespace of its own; writes its maps if told to. */
@@ -141,21 +132,37 @@ static int unpriv_child(struct nsm_proc *self, void *arg)
 		r = -errno;
 	a->res->unshare_err = r;
 	nsm_send(self, r);
-	if (r < 0 || nsm_recv(self, &cmd, 10000) < 0)
+	if (r < 0 || nsm_recv(self, &cmd, a->linger_ms) < 0)
 		return 0;
 	if (cmd == 1)
 		rule_writes(a->rule, 0, a->res);
 	nsm_send(self, 0);
-	nsm_recv(self, &cmd, 10000);
+	nsm_recv(self, &cmd, a->linger_ms);
 	return 0;
 }
 
-static enum iso_verdict map_rule_case(struct iso_ctx *ctx, enum map_rule rule, bool isolate)
+/*
+ * gid_map_needs_setgroups_deny: a writer without CAP_SETGID in the parent user
+ * namespace may write gid_map only after writing "deny" to /proc/PID/setgroups
+ * (user_namespaces(7), "Interaction with system calls that change process UIDs
+ * or GIDs"). The writer is an unprivileged (uid 65534) process writing its own
+ * maps. Control: the privileged parent writes them.
+ *
+ * unprivileged_maps_only_own_uid: a writer without CAP_SETUID in the parent
+ * user namespace can map only its own effective uid, as a single line
+ * (user_namespaces(7), rule 4 of "Defining user and group ID mappings").
+ * Control: the privileged parent writes the map.
+ *
+ * One body for both; the variant says which rule.
+ */
+static enum iso_verdict map_rule_case(struct iso_ctx *ctx)
 {
-	unsigned int ms = USER_MS * iso_ctx_time_mul(ctx);
+	enum map_rule rule = *(const enum map_rule *)iso_ctx_arg(ctx);
+	bool isolate = !iso_ctx_is_control(ctx);
+	unsigned int ms = iso_ctx_ms(ctx, USER_MS);
 	_cleanup_nsm_proc_ struct nsm_proc c = NSM_PROC_INIT;
 	struct map_res *res = nsm_shared_alloc(sizeof(*res));
-	struct rule_arg a = { rule, res };
+	struct rule_arg a = { rule, res, iso_ctx_ms(ctx, 10000) };
 	enum iso_verdict v = ISO_PASS;
 	const char *what = rule == RULE_SETGROUPS ?
 				   "gid_map written while setgroups is still \"allow\"" :
@@ -204,38 +211,6 @@ out:
 	return v;
 }
 
-/*
- * A writer without CAP_SETGID in the parent user namespace may write gid_map
- * only after writing "deny" to /proc/PID/setgroups (user_namespaces(7),
- * "Interaction with system calls that change process UIDs or GIDs"). The writer
- * is an unprivileged (uid 65534) process writing its own maps. Control: the
- * privileged parent writes them.
- */
-static enum iso_verdict gid_map_needs_setgroups_deny(struct iso_ctx *ctx)
-{
-	return map_rule_case(ctx, RULE_SETGROUPS, true);
-}
-
-static enum iso_verdict gid_map_needs_setgroups_deny_control(struct iso_ctx *ctx)
-{
-	return map_rule_case(ctx, RULE_SETGROUPS, false);
-}
-
-/*
- * A writer without CAP_SETUID in the parent user namespace can map only its own
- * effective uid, as a single line (user_namespaces(7), rule 4 of "Defining user
- * and group ID mappings"). Control: the privileged parent writes the map.
- */
-static enum iso_verdict unprivileged_maps_only_own_uid(struct iso_ctx *ctx)
-{
-	return map_rule_case(ctx, RULE_OWN_UID, true);
-}
-
-static enum iso_verdict unprivileged_maps_only_own_uid_control(struct iso_ctx *ctx)
-{
-	return map_rule_case(ctx, RULE_OWN_UID, false);
-}
-
 /* ---- overflow ids ---- */
 
 struct ids_seen {
@@ -255,8 +230,16 @@ static int read_ids(void *arg)
 	return 0;
 }
 
-static enum iso_verdict overflow_case(struct iso_ctx *ctx, bool isolate)
+/*
+ * In a user namespace with no maps, the process's own ids and the owners of
+ * files whose ids are unmapped show as the overflow ids
+ * (/proc/sys/kernel/overflowuid and overflowgid, 65534 by default)
+ * (user_namespaces(7), "Unmapped user and group IDs"). Control: the child is
+ * not in a new user namespace.
+ */
+static enum iso_verdict unmapped_ids_show_as_overflow(struct iso_ctx *ctx)
 {
+	bool isolate = !iso_ctx_is_control(ctx);
 	struct ids_seen *s = nsm_shared_alloc(sizeof(*s));
 	int64_t ouid = 65534, ogid = 65534;
 	enum iso_verdict v = ISO_PASS;
@@ -266,7 +249,7 @@ static enum iso_verdict overflow_case(struct iso_ctx *ctx, bool isolate)
 		return iso_broken(ctx, -ENOMEM, "shared memory");
 	iso_read_i64("/proc/sys/kernel/overflowuid", &ouid);
 	iso_read_i64("/proc/sys/kernel/overflowgid", &ogid);
-	r = nsm_call(isolate ? CLONE_NEWUSER : 0, read_ids, s, USER_MS * iso_ctx_time_mul(ctx));
+	r = nsm_call(isolate ? CLONE_NEWUSER : 0, read_ids, s, iso_ctx_ms(ctx, USER_MS));
 	if (r != 0) {
 		v = iso_broken(ctx, r < 0 ? r : -EIO, "the child reads its ids");
 		goto out;
@@ -281,23 +264,6 @@ static enum iso_verdict overflow_case(struct iso_ctx *ctx, bool isolate)
 out:
 	nsm_shared_free(s, sizeof(*s));
 	return v;
-}
-
-/*
- * In a user namespace with no maps, the process's own ids and the owners of
- * files whose ids are unmapped show as the overflow ids
- * (/proc/sys/kernel/overflowuid and overflowgid, 65534 by default)
- * (user_namespaces(7), "Unmapped user and group IDs"). Control: the child is
- * not in a new user namespace.
- */
-static enum iso_verdict unmapped_ids_show_as_overflow(struct iso_ctx *ctx)
-{
-	return overflow_case(ctx, true);
-}
-
-static enum iso_verdict unmapped_ids_show_as_overflow_control(struct iso_ctx *ctx)
-{
-	return overflow_case(ctx, false);
 }
 
 /* ---- an unprivileged user's user namespace ---- */
@@ -358,7 +324,7 @@ static int unpriv_root_child(void *arg)
  */
 static enum iso_verdict run_unpriv(struct iso_ctx *ctx, struct unpriv_arg *a)
 {
-	int r = nsm_call(0, unpriv_root_child, a, USER_MS * iso_ctx_time_mul(ctx));
+	int r = nsm_call(0, unpriv_root_child, a, iso_ctx_ms(ctx, USER_MS));
 
 	if (r != 0)
 		return iso_broken(ctx, r < 0 ? r : -EIO, "run the unprivileged child");
@@ -372,8 +338,15 @@ static enum iso_verdict run_unpriv(struct iso_ctx *ctx, struct unpriv_arg *a)
 	return ISO_PASS;
 }
 
-static enum iso_verdict root_inside_case(struct iso_ctx *ctx, bool isolate)
+/*
+ * An unprivileged process (uid 65534, no capabilities) that creates a user
+ * namespace and maps its own uid to 0 is uid 0 there with the full set of
+ * capabilities in its effective set (user_namespaces(7), "Capabilities";
+ * CapEff in /proc/self/status). Control: it creates no user namespace.
+ */
+static enum iso_verdict unprivileged_creator_is_root_inside(struct iso_ctx *ctx)
 {
+	bool isolate = !iso_ctx_is_control(ctx);
 	struct unpriv_seen *s = nsm_shared_alloc(sizeof(*s));
 	struct unpriv_arg a = { .s = s, .isolate = isolate, .drop = true };
 	enum iso_verdict v;
@@ -406,23 +379,18 @@ out:
 }
 
 /*
- * An unprivileged process (uid 65534, no capabilities) that creates a user
- * namespace and maps its own uid to 0 is uid 0 there with the full set of
- * capabilities in its effective set (user_namespaces(7), "Capabilities";
- * CapEff in /proc/self/status). Control: it creates no user namespace.
+ * Capabilities in a user namespace give nothing over resources governed by
+ * other user namespaces (user_namespaces(7): "having a capability inside a user
+ * namespace permits a process to perform operations only on resources governed
+ * by that namespace"): the unprivileged creator, root with all capabilities in
+ * its namespace, cannot open a uid-0 0600 file of the case directory (EACCES)
+ * nor sethostname in a UTS namespace owned by the initial user namespace
+ * (EPERM; the case's scratch one, never the host's). Control: the child stays
+ * root in the initial user namespace.
  */
-static enum iso_verdict unprivileged_creator_is_root_inside(struct iso_ctx *ctx)
+static enum iso_verdict unprivileged_root_gains_nothing_outside(struct iso_ctx *ctx)
 {
-	return root_inside_case(ctx, true);
-}
-
-static enum iso_verdict unprivileged_creator_is_root_inside_control(struct iso_ctx *ctx)
-{
-	return root_inside_case(ctx, false);
-}
-
-static enum iso_verdict nothing_outside_case(struct iso_ctx *ctx, bool unprivileged)
-{
+	bool unprivileged = !iso_ctx_is_control(ctx);
 	struct unpriv_seen *s;
 	struct unpriv_arg a = { .isolate = unprivileged,
 				.drop = unprivileged,
@@ -464,26 +432,6 @@ out:
 	return v;
 }
 
-/*
- * Capabilities in a user namespace give nothing over resources governed by
- * other user namespaces (user_namespaces(7): "having a capability inside a user
- * namespace permits a process to perform operations only on resources governed
- * by that namespace"): the unprivileged creator, root with all capabilities in
- * its namespace, cannot open a uid-0 0600 file of the case directory (EACCES)
- * nor sethostname in a UTS namespace owned by the initial user namespace
- * (EPERM; the case's scratch one, never the host's). Control: the child stays
- * root in the initial user namespace.
- */
-static enum iso_verdict unprivileged_root_gains_nothing_outside(struct iso_ctx *ctx)
-{
-	return nothing_outside_case(ctx, true);
-}
-
-static enum iso_verdict unprivileged_root_gains_nothing_outside_control(struct iso_ctx *ctx)
-{
-	return nothing_outside_case(ctx, false);
-}
-
 /* ---- execve ---- */
 
 struct exec_seen {
@@ -494,6 +442,7 @@ struct exec_seen {
 struct exec_arg {
 	struct exec_seen *s;
 	int out; /* write end of the pipe that becomes stdout */
+	unsigned int linger_ms; /* how long the child waits for its maps */
 };
 
 /* Waits for its maps, then execs a shell that prints its own CapEff. */
@@ -508,7 +457,7 @@ static int exec_child(struct nsm_proc *self, void *arg)
 	static char *const envp[] = { "PATH=/usr/sbin:/usr/bin:/sbin:/bin", NULL };
 	int go;
 
-	if (nsm_recv(self, &go, 10000) < 0)
+	if (nsm_recv(self, &go, a->linger_ms) < 0)
 		return 120;
 	a->s->uid_inside = getuid();
 	nsm_caps(0, "CapEff", &a->s->caps_before);
@@ -518,12 +467,21 @@ static int exec_child(struct nsm_proc *self, void *arg)
 	return 127;
 }
 
-static enum iso_verdict exec_case(struct iso_ctx *ctx, bool nonzero)
+/*
+ * A process in a new user namespace has all capabilities there, but execve(2)
+ * recomputes them as usual: with a nonzero uid in the namespace (and no file
+ * capabilities) it loses them all (user_namespaces(7), "Capabilities";
+ * capabilities(7), "Transformation of capabilities during execve()"). The child
+ * is uid 1000 inside (mapped to our uid 0) and execs /bin/sh, which prints its
+ * CapEff. Control: the child is uid 0 inside and keeps them.
+ */
+static enum iso_verdict caps_lost_on_execve_as_nonzero_uid(struct iso_ctx *ctx)
 {
-	unsigned int ms = USER_MS * iso_ctx_time_mul(ctx);
+	bool nonzero = !iso_ctx_is_control(ctx);
+	unsigned int ms = iso_ctx_ms(ctx, USER_MS);
 	_cleanup_nsm_proc_ struct nsm_proc c = NSM_PROC_INIT;
 	struct exec_seen *s = nsm_shared_alloc(sizeof(*s));
-	struct exec_arg a = { .s = s };
+	struct exec_arg a = { .s = s, .linger_ms = iso_ctx_ms(ctx, 10000) };
 	enum iso_verdict v = ISO_PASS;
 	int pfd[2] = { -1, -1 }, r;
 	char out[64] = "";
@@ -583,24 +541,6 @@ out:
 	return v;
 }
 
-/*
- * A process in a new user namespace has all capabilities there, but execve(2)
- * recomputes them as usual: with a nonzero uid in the namespace (and no file
- * capabilities) it loses them all (user_namespaces(7), "Capabilities";
- * capabilities(7), "Transformation of capabilities during execve()"). The child
- * is uid 1000 inside (mapped to our uid 0) and execs /bin/sh, which prints its
- * CapEff. Control: the child is uid 0 inside and keeps them.
- */
-static enum iso_verdict caps_lost_on_execve(struct iso_ctx *ctx)
-{
-	return exec_case(ctx, true);
-}
-
-static enum iso_verdict caps_lost_on_execve_control(struct iso_ctx *ctx)
-{
-	return exec_case(ctx, false);
-}
-
 /* ---- nesting ---- */
 
 #define NEST_TRIES 40
@@ -632,8 +572,18 @@ static int nest_child(void *arg)
 	return 0;
 }
 
-static enum iso_verdict nesting_case(struct iso_ctx *ctx, unsigned long flag)
+/*
+ * User namespaces nest to a depth of 32 (user_namespaces(7)); past the limit
+ * unshare/clone fail with ENOSPC (clone(2); EUSERS before Linux 4.9). The
+ * kernel refuses a new namespace when its parent is at level > 32 with the
+ * initial one at level 0, so 33 nested below the initial succeed and the 34th
+ * fails: the case accepts a limit between 32 and 33 levels. Control: the same
+ * loop with UTS namespaces, which do not nest and have no depth limit.
+ */
+static enum iso_verdict nesting_depth_limited(struct iso_ctx *ctx)
 {
+	/* The control nests UTS namespaces instead. */
+	unsigned long flag = iso_ctx_is_control(ctx) ? CLONE_NEWUTS : CLONE_NEWUSER;
 	struct nest_seen *s;
 	struct nest_arg a = { .flag = flag };
 	enum iso_verdict v = ISO_PASS;
@@ -651,7 +601,7 @@ static enum iso_verdict nesting_case(struct iso_ctx *ctx, unsigned long flag)
 	if (!s)
 		return iso_broken(ctx, -ENOMEM, "shared memory");
 	a.s = s;
-	r = nsm_call(0, nest_child, &a, USER_MS * iso_ctx_time_mul(ctx));
+	r = nsm_call(0, nest_child, &a, iso_ctx_ms(ctx, USER_MS));
 	if (r != 0) {
 		v = iso_broken(ctx, r < 0 ? r : -EIO, "the nesting child (maps at level %d)",
 			       s->ok);
@@ -676,24 +626,6 @@ out:
 	return v;
 }
 
-/*
- * User namespaces nest to a depth of 32 (user_namespaces(7)); past the limit
- * unshare/clone fail with ENOSPC (clone(2); EUSERS before Linux 4.9). The
- * kernel refuses a new namespace when its parent is at level > 32 with the
- * initial one at level 0, so 33 nested below the initial succeed and the 34th
- * fails: the case accepts a limit between 32 and 33 levels. Control: the same
- * loop with UTS namespaces, which do not nest and have no depth limit.
- */
-static enum iso_verdict nesting_depth_limited(struct iso_ctx *ctx)
-{
-	return nesting_case(ctx, CLONE_NEWUSER);
-}
-
-static enum iso_verdict nesting_depth_limited_control(struct iso_ctx *ctx)
-{
-	return nesting_case(ctx, CLONE_NEWUTS);
-}
-
 /* ---- setns ---- */
 
 static int join_user(void *arg)
@@ -701,32 +633,6 @@ static int join_user(void *arg)
 	int fd = *(int *)arg;
 
 	return setns(fd, CLONE_NEWUSER) < 0 ? (errno & 0x7f) : 0;
-}
-
-static enum iso_verdict setns_sibling_case(struct iso_ctx *ctx, bool isolate)
-{
-	unsigned int ms = USER_MS * iso_ctx_time_mul(ctx);
-	_cleanup_nsm_proc_ struct nsm_proc b = NSM_PROC_INIT;
-	_cleanup_close_ int fd = -1;
-	int r;
-
-	r = start_holder(&b, CLONE_NEWUSER, ms);
-	if (r < 0)
-		return iso_broken(ctx, r, "clone the sibling (CLONE_NEWUSER)");
-	fd = nsm_ns_open(b.pid, "user");
-	if (fd < 0)
-		return iso_broken(ctx, fd, "open the sibling's /proc/PID/ns/user");
-	r = nsm_call(isolate ? CLONE_NEWUSER : 0, join_user, &fd, ms);
-	if (r < 0)
-		return iso_broken(ctx, r, "run the joining child");
-	iso_note(ctx, "setns", "%s", r ? strerror(r) : "accepted");
-	if (r == 0)
-		return iso_fail(ctx, "setns into a sibling user namespace was accepted");
-	if (r != EPERM)
-		return iso_fail(ctx,
-				"setns into a sibling user namespace failed with %s, not EPERM",
-				strerror(r));
-	return ISO_PASS;
 }
 
 /*
@@ -738,12 +644,28 @@ static enum iso_verdict setns_sibling_case(struct iso_ctx *ctx, bool isolate)
  */
 static enum iso_verdict setns_to_sibling_userns_refused(struct iso_ctx *ctx)
 {
-	return setns_sibling_case(ctx, true);
-}
+	bool isolate = !iso_ctx_is_control(ctx);
+	_cleanup_nsm_proc_ struct nsm_proc b = NSM_PROC_INIT;
+	_cleanup_close_ int fd = -1;
+	int r;
 
-static enum iso_verdict setns_to_sibling_userns_refused_control(struct iso_ctx *ctx)
-{
-	return setns_sibling_case(ctx, false);
+	r = start_holder(ctx, &b, CLONE_NEWUSER);
+	if (r < 0)
+		return iso_broken(ctx, r, "clone the sibling (CLONE_NEWUSER)");
+	fd = nsm_ns_open(b.pid, "user");
+	if (fd < 0)
+		return iso_broken(ctx, fd, "open the sibling's /proc/PID/ns/user");
+	r = nsm_call(isolate ? CLONE_NEWUSER : 0, join_user, &fd, iso_ctx_ms(ctx, USER_MS));
+	if (r < 0)
+		return iso_broken(ctx, r, "run the joining child");
+	iso_note(ctx, "setns", "%s", r ? strerror(r) : "accepted");
+	if (r == 0)
+		return iso_fail(ctx, "setns into a sibling user namespace was accepted");
+	if (r != EPERM)
+		return iso_fail(ctx,
+				"setns into a sibling user namespace failed with %s, not EPERM",
+				strerror(r));
+	return ISO_PASS;
 }
 
 /* ---- nsfs ioctls ---- */
@@ -761,15 +683,22 @@ static int ioctl_id(int fd, unsigned long req, struct nsm_id *out)
 	return r;
 }
 
-static enum iso_verdict ioctl_case(struct iso_ctx *ctx, bool isolate)
+/*
+ * ioctl_ns(2): NS_GET_USERNS on a namespace fd returns the user namespace that
+ * owns it (for the UTS namespace created together with a user namespace, that
+ * one), and NS_GET_PARENT on a user namespace fd returns its parent (ours);
+ * compared by st_dev/st_ino. Control: the child creates no user namespace, so
+ * its UTS namespace is owned by ours and ours has no visible parent.
+ */
+static enum iso_verdict nsfs_ioctls_name_owner_and_parent(struct iso_ctx *ctx)
 {
-	unsigned int ms = USER_MS * iso_ctx_time_mul(ctx);
+	bool isolate = !iso_ctx_is_control(ctx);
 	_cleanup_nsm_proc_ struct nsm_proc c = NSM_PROC_INIT;
 	_cleanup_close_ int uts_fd = -1, user_fd = -1;
 	struct nsm_id self_user, c_user, owner, parent;
 	int r, type;
 
-	r = start_holder(&c, CLONE_NEWUTS | (isolate ? CLONE_NEWUSER : 0), ms);
+	r = start_holder(ctx, &c, CLONE_NEWUTS | (isolate ? CLONE_NEWUSER : 0));
 	if (r < 0)
 		return iso_broken(ctx, r, "clone the child");
 	uts_fd = nsm_ns_open(c.pid, "uts");
@@ -806,96 +735,58 @@ static enum iso_verdict ioctl_case(struct iso_ctx *ctx, bool isolate)
 	return ISO_PASS;
 }
 
-/*
- * ioctl_ns(2): NS_GET_USERNS on a namespace fd returns the user namespace that
- * owns it (for the UTS namespace created together with a user namespace, that
- * one), and NS_GET_PARENT on a user namespace fd returns its parent (ours);
- * compared by st_dev/st_ino. Control: the child creates no user namespace, so
- * its UTS namespace is owned by ours and ours has no visible parent.
- */
-static enum iso_verdict nsfs_ioctls_name_owner_and_parent(struct iso_ctx *ctx)
-{
-	return ioctl_case(ctx, true);
-}
-
-static enum iso_verdict nsfs_ioctls_name_owner_and_parent_control(struct iso_ctx *ctx)
-{
-	return ioctl_case(ctx, false);
-}
-
 static const struct iso_case cases[] = {
-	{ .id = "uid_map_written_once",
-	  .doc = "a second write to /proc/PID/uid_map fails with EPERM (user_namespaces(7))",
-	  .run = map_written_once,
-	  .control = map_written_once_control,
-	  .timeout_ms = 5000,
-	  .req = { .root = true, .ns = CLONE_NEWUSER } },
-	{ .id = "gid_map_needs_setgroups_deny",
-	  .doc = "without CAP_SETGID in the parent ns, gid_map needs setgroups \"deny\" first "
-		 "(user_namespaces(7))",
-	  .run = gid_map_needs_setgroups_deny,
-	  .control = gid_map_needs_setgroups_deny_control,
-	  .timeout_ms = 5000,
-	  .req = { .root = true, .ns = CLONE_NEWUSER, .kernel = "3.19" } },
-	{ .id = "unprivileged_maps_only_own_uid",
-	  .doc = "without CAP_SETUID in the parent ns, a writer maps only its own uid "
-		 "(user_namespaces(7))",
-	  .run = unprivileged_maps_only_own_uid,
-	  .control = unprivileged_maps_only_own_uid_control,
-	  .timeout_ms = 5000,
-	  .req = { .root = true, .ns = CLONE_NEWUSER } },
-	{ .id = "unmapped_ids_show_as_overflow",
-	  .doc = "unmapped ids show as overflowuid/overflowgid (user_namespaces(7))",
-	  .run = unmapped_ids_show_as_overflow,
-	  .control = unmapped_ids_show_as_overflow_control,
-	  .timeout_ms = 5000,
-	  .req = { .root = true, .ns = CLONE_NEWUSER } },
-	{ .id = "unprivileged_creator_is_root_inside",
-	  .doc = "an unprivileged user's new user ns makes it uid 0 with full CapEff "
-		 "(user_namespaces(7))",
-	  .run = unprivileged_creator_is_root_inside,
-	  .control = unprivileged_creator_is_root_inside_control,
-	  .timeout_ms = 5000,
-	  .req = { .root = true, .ns = CLONE_NEWUSER, .sysctl = "user.max_user_namespaces>=2" } },
-	{ .id = "unprivileged_root_gains_nothing_outside",
-	  .doc = "root of an unprivileged user ns cannot open a root-only file or sethostname "
-		 "outside (user_namespaces(7))",
-	  .run = unprivileged_root_gains_nothing_outside,
-	  .control = unprivileged_root_gains_nothing_outside_control,
-	  .timeout_ms = 5000,
-	  .req = { .root = true,
-		   .ns = CLONE_NEWUSER | CLONE_NEWUTS,
-		   .sysctl = "user.max_user_namespaces>=2" } },
-	{ .id = "caps_lost_on_execve_as_nonzero_uid",
-	  .doc = "a nonzero uid in a user ns loses its capabilities across execve "
-		 "(capabilities(7))",
-	  .run = caps_lost_on_execve,
-	  .control = caps_lost_on_execve_control,
-	  .timeout_ms = 5000,
-	  .req = { .root = true, .ns = CLONE_NEWUSER, .files = "/bin/sh" } },
-	{ .id = "nesting_depth_limited",
-	  .doc = "user namespaces nest 32 deep, then unshare fails with ENOSPC "
-		 "(user_namespaces(7), clone(2))",
-	  .run = nesting_depth_limited,
-	  .control = nesting_depth_limited_control,
-	  .timeout_ms = 5000,
-	  .req = { .root = true,
-		   .ns = CLONE_NEWUSER,
-		   .kernel = "3.11",
-		   .sysctl = "user.max_user_namespaces>=40" } },
-	{ .id = "setns_to_sibling_userns_refused",
-	  .doc = "setns into a sibling user ns fails with EPERM (setns(2))",
-	  .run = setns_to_sibling_userns_refused,
-	  .control = setns_to_sibling_userns_refused_control,
-	  .timeout_ms = 5000,
-	  .req = { .root = true, .ns = CLONE_NEWUSER } },
-	{ .id = "nsfs_ioctls_name_owner_and_parent",
-	  .doc = "NS_GET_USERNS and NS_GET_PARENT return the owning and parent user ns "
-		 "(ioctl_ns(2))",
-	  .run = nsfs_ioctls_name_owner_and_parent,
-	  .control = nsfs_ioctls_name_owner_and_parent_control,
-	  .timeout_ms = 5000,
-	  .req = { .root = true, .ns = CLONE_NEWUSER | CLONE_NEWUTS, .kernel = "4.9" } },
+	ISO_CASE(uid_map_written_once,
+		 .doc = "a second write to /proc/PID/uid_map fails with EPERM (user_namespaces(7))",
+		 .timeout_ms = 5000, .req = { .root = true, .ns = CLONE_NEWUSER }),
+	ISO_VARIANT(
+		gid_map_needs_setgroups_deny, map_rule_case, ISO_ARG(enum map_rule, RULE_SETGROUPS),
+		.doc = "without CAP_SETGID in the parent ns, gid_map needs setgroups \"deny\" first "
+		       "(user_namespaces(7))",
+		.timeout_ms = 5000, .req = { .root = true, .ns = CLONE_NEWUSER, .kernel = "3.19" }),
+	ISO_VARIANT(unprivileged_maps_only_own_uid, map_rule_case,
+		    ISO_ARG(enum map_rule, RULE_OWN_UID),
+		    .doc = "without CAP_SETUID in the parent ns, a writer maps only its own uid "
+			   "(user_namespaces(7))",
+		    .timeout_ms = 5000, .req = { .root = true, .ns = CLONE_NEWUSER }),
+	ISO_CASE(unmapped_ids_show_as_overflow,
+		 .doc = "unmapped ids show as overflowuid/overflowgid (user_namespaces(7))",
+		 .timeout_ms = 5000, .req = { .root = true, .ns = CLONE_NEWUSER }),
+	ISO_CASE(unprivileged_creator_is_root_inside,
+		 .doc = "an unprivileged user's new user ns makes it uid 0 with full CapEff "
+			"(user_namespaces(7))",
+		 .timeout_ms = 5000,
+		 .req = { .root = true,
+			  .ns = CLONE_NEWUSER,
+			  .sysctl = "user.max_user_namespaces>=2" }),
+	ISO_CASE(unprivileged_root_gains_nothing_outside,
+		 .doc = "root of an unprivileged user ns cannot open a root-only file or sethostname "
+			"outside (user_namespaces(7))",
+		 .timeout_ms = 5000,
+		 .req = { .root = true,
+			  .ns = CLONE_NEWUSER | CLONE_NEWUTS,
+			  .sysctl = "user.max_user_namespaces>=2" }),
+	ISO_CASE(caps_lost_on_execve_as_nonzero_uid,
+		 .doc = "a nonzero uid in a user ns loses its capabilities across execve "
+			"(capabilities(7))",
+		 .timeout_ms = 5000,
+		 .req = { .root = true, .ns = CLONE_NEWUSER, .files = "/bin/sh" }),
+	ISO_CASE(nesting_depth_limited,
+		 .doc = "user namespaces nest 32 deep, then unshare fails with ENOSPC "
+			"(user_namespaces(7), clone(2))",
+		 .timeout_ms = 5000,
+		 .req = { .root = true,
+			  .ns = CLONE_NEWUSER,
+			  .kernel = "3.11",
+			  .sysctl = "user.max_user_namespaces>=40" }),
+	ISO_CASE(setns_to_sibling_userns_refused,
+		 .doc = "setns into a sibling user ns fails with EPERM (setns(2))",
+		 .timeout_ms = 5000, .req = { .root = true, .ns = CLONE_NEWUSER }),
+	ISO_CASE(nsfs_ioctls_name_owner_and_parent,
+		 .doc = "NS_GET_USERNS and NS_GET_PARENT return the owning and parent user ns "
+			"(ioctl_ns(2))",
+		 .timeout_ms = 5000,
+		 .req = { .root = true, .ns = CLONE_NEWUSER | CLONE_NEWUTS, .kernel = "4.9" }),
 };
 
 const struct iso_suite iso_suite_userns = ISO_SUITE("userns", cases);
