@@ -76,7 +76,6 @@ struct iso_case {
 	unsigned int timeout_ms; /* 0: 10 s (times --timeout-mul) */
 	struct iso_req req;
 	const struct iso_known *known; /* known deviations, ended by { 0 }; or NULL */
-	iso_case_fn run, control; /* TRANSITIONAL: the old pair, removed once all suites use fn */
 };
 
 /*
@@ -181,7 +180,6 @@ const void *iso_ctx_arg(const struct iso_ctx *ctx);
  * (--timeout-mul), so slow machines and TCG guests stretch all of them alike.
  */
 unsigned int iso_ctx_ms(const struct iso_ctx *ctx, unsigned int ms);
-unsigned int iso_ctx_time_mul(struct iso_ctx *ctx); /* TRANSITIONAL: use iso_ctx_ms */
 
 /*
  * Writes a tagged name for a named kernel object into buf: "isb<tag><suffix>"

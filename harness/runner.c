@@ -152,11 +152,6 @@ unsigned int iso_ctx_ms(const struct iso_ctx *ctx, unsigned int ms)
 	return ms * (ctx->time_mul ? ctx->time_mul : 1);
 }
 
-unsigned int iso_ctx_time_mul(struct iso_ctx *ctx)
-{
-	return ctx->time_mul ? ctx->time_mul : 1;
-}
-
 /* Returns err. */
 int iso_err(struct iso_ctx *ctx, int err, const char *fmt, ...)
 {
@@ -293,7 +288,7 @@ static void run_one(struct case_env *ce, const struct iso_suite *s, const struct
 		    bool control, struct iso_result *res)
 {
 	const struct iso_run_opts *o = ce->o;
-	iso_case_fn fn = c->fn ? c->fn : control ? c->control : c->run;
+	iso_case_fn fn = c->fn;
 	unsigned int timeout =
 		(c->timeout_ms ? c->timeout_ms : 10000) * (o->time_mul ? o->time_mul : 1);
 	struct iso_ctx ctx = { 0 };

@@ -17,9 +17,6 @@
 
 #include "iso.h"
 
-/* Milliseconds scaled by --timeout-mul. */
-unsigned int ctr_ms(struct iso_ctx *ctx, unsigned int ms);
-
 /*
  * Runs fn(ctx, arg) in a child cloned with flags (CLONE_NEW*) and returns the
  * verdict it returned. The child shares the case's result page, so it may

@@ -20,11 +20,6 @@
 
 #include "ctr.h"
 
-unsigned int ctr_ms(struct iso_ctx *ctx, unsigned int ms)
-{
-	return ms * iso_ctx_time_mul(ctx);
-}
-
 struct tramp {
 	struct iso_ctx *ctx;
 	ctr_child_fn fn;
