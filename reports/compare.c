@@ -11,6 +11,8 @@
  * regression, 1 regression, 2 input error.
  */
 #include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,22 +29,27 @@
 #include "stats.h"
 
 static const char usage_compare[] =
-	"usage: isobench compare BASE NEW [--threshold PCT] [--alpha A] [--format text|md|json]\n"
+	"usage: isobench compare BASE NEW [OPTIONS]\n"
 	"\n"
-	"Compares two runs. BASE and NEW are results.json files, or folders holding one\n"
-	"(ci/main's layout: DIR/run/results.json and DIR/bench/results.json are merged).\n"
+	"Compares two documents of one kind: two conformance runs, two benchmark runs, or\n"
+	"two ci/main folders (DIR/run/results.json and DIR/bench/results.json merged).\n"
 	"\n"
-	"  --threshold PCT   slowdown that counts as a regression (default 10)\n"
-	"  --alpha A         significance level of the Mann-Whitney U test (default 0.01)\n"
-	"  --format F        text (default), md or json\n"
-	"  --relative-to OP  scale NEW's figures by OP's base/new p50 (e.g. baseline.getpid),\n"
-	"                    so a machine that ran faster or slower as a whole cancels out\n"
+	"  --threshold PCT   a change beyond PCT counts (default 5)\n"
+	"  --alpha A         false-discovery level across the operations (default 0.01)\n"
+	"  --format F        text (default), md (CommonMark) or json\n"
+	"  --allow-missing   an operation or case of BASE absent from NEW does not fail\n"
+	"  --no-drift        do not scale each operation by its neighbours' drift\n"
+	"  --relative-to OP  scale NEW by OP's base/new p50 instead (e.g. baseline.getpid)\n"
+	"  -v, --verbose     list unchanged operations too\n"
 	"\n"
-	"Regressions: a case going from pass to fail, broken or error; an operation whose\n"
-	"median is more than PCT slower with q < A (the U test's p-value adjusted across the\n"
-	"operations, Benjamini-Hochberg). With 5 or more repetitions on both sides the test\n"
-	"and the CI take repetitions as units, otherwise samples.\n"
-	"Exit: 0 none, 1 regression, 2 bad input.\n";
+	"Per operation: regression or improvement (beyond PCT after its local drift, the\n"
+	"median change of the 16 operations nearest it in cost, is scaled out, and q < A:\n"
+	"Welch's t on the logs of the repetition medians, Benjamini-Hochberg across the\n"
+	"operations), unchanged, inconclusive (why: the machine itself moved beyond PCT with\n"
+	"the calibration operations baseline.getpid and baseline.fork, or no samples), new,\n"
+	"missing, skipped. A case going from pass to fail, broken or error is a regression.\n"
+	"Exit: 0 the gate passes, 1 a regression or a missing operation/case, 2 bad input\n"
+	"(unreadable, truncated or invalid documents, or documents of different kinds).\n";
 
 /* ---- loading ---- */
 
@@ -250,13 +257,78 @@ int iso_cluster_bootstrap_ratio_ci(const double *x, size_t nx, size_t rx, const 
 	return ratio_ci(x, nx, rx, y, ny, ry, iters, lo, hi);
 }
 
+/* ---- Welch's t-test on logarithms ---- */
+
+/* Continued fraction of the regularized incomplete beta function (modified Lentz). */
+static double beta_cf(double a, double b, double x)
+{
+	const double tiny = 1e-300;
+	double c = 1, d = 1 - (a + b) * x / (a + 1), h;
+
+	d = 1 / (fabs(d) < tiny ? tiny : d);
+	h = d;
+	for (int m = 1; m <= 300; m++) {
+		double m2 = 2.0 * m, num, del;
+
+		num = m * (b - m) * x / ((a + m2 - 1) * (a + m2));
+		d = 1 + num * d;
+		c = 1 + num / c;
+		d = 1 / (fabs(d) < tiny ? tiny : d);
+		c = fabs(c) < tiny ? tiny : c;
+		h *= d * c;
+		num = -(a + m) * (a + b + m) * x / ((a + m2) * (a + m2 + 1));
+		d = 1 + num * d;
+		c = 1 + num / c;
+		d = 1 / (fabs(d) < tiny ? tiny : d);
+		c = fabs(c) < tiny ? tiny : c;
+		del = d * c;
+		h *= del;
+		if (fabs(del - 1) < 1e-12)
+			break;
+	}
+	return h;
+}
+
+/* I_x(a, b), the regularized incomplete beta function. */
+static double inc_beta(double a, double b, double x)
+{
+	double front;
+
+	if (x <= 0)
+		return 0;
+	if (x >= 1)
+		return 1;
+	front = exp(lgamma(a + b) - lgamma(a) - lgamma(b) + a * log(x) + b * log1p(-x));
+	if (x < (a + 1) / (a + b + 2))
+		return front * beta_cf(a, b, x) / a;
+	return 1 - front * beta_cf(b, a, 1 - x) / b;
+}
+
+double iso_welch_p(const double *x, size_t nx, const double *y, size_t ny)
+{
+	double mx = 0, my = 0, vx = 0, vy = 0, se2, t, df;
+
+	if (nx < 2 || ny < 2)
+		return NAN;
+	for (size_t i = 0; i < nx; i++)
+		mx += x[i] / nx;
+	for (size_t i = 0; i < ny; i++)
+		my += y[i] / ny;
+	for (size_t i = 0; i < nx; i++)
+		vx += (x[i] - mx) * (x[i] - mx) / (nx - 1);
+	for (size_t i = 0; i < ny; i++)
+		vy += (y[i] - my) * (y[i] - my) / (ny - 1);
+	se2 = vx / nx + vy / ny;
+	if (se2 <= 0)
+		return mx == my ? 1.0 : 0.0;
+	t = (my - mx) / sqrt(se2);
+	df = se2 * se2 / ((vx / nx) * (vx / nx) / (nx - 1) + (vy / ny) * (vy / ny) / (ny - 1));
+	return inc_beta(df / 2, 0.5, df / (df + t * t));
+}
+
 /* ---- the comparison ---- */
 
-struct cmp_opts {
-	double threshold; /* fraction, 0.10 */
-	double alpha;
-	enum { FMT_TEXT, FMT_MD, FMT_JSON } fmt;
-};
+enum fmt { FMT_TEXT, FMT_MD, FMT_JSON };
 
 static json_t *find_by_id(json_t *arr, const char *id)
 {
@@ -287,11 +359,14 @@ static bool is_bad(const char *v)
 
 /*
  * Results with at least this many repetitions on both sides are compared
- * repetition by repetition; fewer, sample by sample.
+ * repetition by repetition (Welch on the logs of their medians); fewer,
+ * sample by sample (Mann-Whitney U).
  */
 #define MIN_REPS 5
-/* baseline.getpid moving more than this between the runs: the host changed speed. */
-#define HOST_TOLERANCE 0.05
+/* The local drift of an op: the median change of this many ops nearest it in cost. */
+#define DRIFT_NEIGHBOURS 16
+/* Fewer comparable ops than this: no drift is estimated (the op itself would dominate). */
+#define DRIFT_MIN_OPS 8
 
 /* The numbers of a JSON array, into a malloc'd array. Returns the count. */
 static size_t numbers_of(json_t *arr, double **out)
@@ -317,8 +392,70 @@ static double stat_of(json_t *res, const char *k)
 	return json_is_number(v) ? json_number_value(v) : NAN;
 }
 
+/* p50 of result id in a document's bench section; NaN when it has no ok result. */
+static double doc_p50(json_t *doc, const char *id)
+{
+	json_t *r = find_by_id(json_object_get(json_object_get(doc, "bench"), "results"), id);
+
+	return r && !strcmp(str(r, "status"), "ok") ? stat_of(r, "p50") : NAN;
+}
+
+/* One operation present and ok in both documents. */
+struct op {
+	json_t *row, *b, *n; /* the output row; the results in BASE and NEW */
+	double cost; /* log p50 in BASE: the axis along which drift is local */
+	double d; /* log(p50 new / p50 base), unscaled */
+	double local; /* log of the drift scaled out of it */
+	double p;
+};
+
+static double median_of(double *v, size_t n)
+{
+	if (!n)
+		return NAN;
+	qsort(v, n, sizeof(*v), cmp_double);
+	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+/*
+ * The drift of the machine near each op: the median change of the
+ * DRIFT_NEIGHBOURS other ops closest to it in base cost. A VM's speed moves
+ * between two runs, and not by one factor: cheap syscalls and ops that wait on
+ * RCU or a kworker move differently. Scaling each op by its neighbours
+ * cancels that; an op that alone moved against its neighbours stands out.
+ */
+static void local_drift(struct op *ops, size_t n)
+{
+	double *dist = malloc(n * sizeof(*dist)), *near = malloc(n * sizeof(*near));
+
+	for (size_t i = 0; i < n; i++)
+		ops[i].local = 0;
+	if (!dist || !near || n < DRIFT_MIN_OPS + 1) {
+		free(dist);
+		free(near);
+		return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		size_t k = 0, want = n - 1 < DRIFT_NEIGHBOURS ? n - 1 : DRIFT_NEIGHBOURS;
+		double cut;
+
+		for (size_t j = 0; j < n; j++)
+			if (j != i)
+				dist[k++] = fabs(ops[j].cost - ops[i].cost);
+		qsort(dist, k, sizeof(*dist), cmp_double);
+		cut = dist[want - 1];
+		k = 0;
+		for (size_t j = 0; j < n && k < n; j++)
+			if (j != i && fabs(ops[j].cost - ops[i].cost) <= cut)
+				near[k++] = ops[j].d;
+		ops[i].local = median_of(near, k);
+	}
+	free(dist);
+	free(near);
+}
+
 struct pq {
-	json_t *row;
+	struct op *op;
 	double p;
 };
 
@@ -330,80 +467,193 @@ static int cmp_pq(const void *a, const void *b)
 }
 
 /*
- * Verdicts of the benchmark rows. One test per operation, two hundred of them
- * in a quick run: at alpha 0.01 two A/A pairs in a hundred would each show a
- * "regression" by chance alone. So the p-values are adjusted across the
- * operations (Benjamini-Hochberg: q_(k) = min over j >= k of p_(j) m / j,
- * which under no real change keeps the chance of any false verdict at alpha)
- * and a verdict needs q < alpha besides a change beyond the threshold.
+ * q-values (Benjamini-Hochberg) across the ops: q_(k) = min over j >= k of
+ * p_(j) m / j. Two hundred ops in a quick run would each give a "regression"
+ * at alpha by chance alone in one A/A pair in a hundred; under no real change
+ * BH keeps the chance of any false verdict at alpha.
  */
-static void judge(json_t *bench, double threshold, double alpha, int *regressions,
-		  int *improvements)
+static void adjust(struct op *ops, size_t n)
 {
-	size_t m = 0, i;
-	struct pq *v = calloc(json_array_size(bench) + 1, sizeof(*v));
-	json_t *row;
+	struct pq *v = calloc(n + 1, sizeof(*v));
+	size_t m = 0;
 	double q = 1;
 
 	if (!v) {
 		fprintf(stderr, "isobench compare: out of memory\n");
 		exit(ISO_EXIT_BROKEN);
 	}
-	json_array_foreach(bench, i, row)
-	{
-		json_t *p = json_object_get(row, "p_value");
-
-		if (json_is_number(p))
-			v[m++] = (struct pq){ row, json_number_value(p) };
-	}
+	for (size_t i = 0; i < n; i++)
+		if (!isnan(ops[i].p))
+			v[m++] = (struct pq){ &ops[i], ops[i].p };
 	qsort(v, m, sizeof(*v), cmp_pq);
 	for (size_t k = m; k-- > 0;) {
-		double r = json_number_value(json_object_get(v[k].row, "ratio"));
-		const char *verdict = "same";
-
 		q = fmin(q, v[k].p * (double)m / (double)(k + 1));
-		if (r > 1 + threshold && q < alpha)
-			verdict = "regression";
-		else if (r < 1 - threshold && q < alpha)
-			verdict = "improvement";
-		*regressions += !strcmp(verdict, "regression");
-		*improvements += !strcmp(verdict, "improvement");
-		json_object_set_new(v[k].row, "q_value", json_real(q));
-		json_object_set_new(v[k].row, "verdict", json_string(verdict));
+		json_object_set_new(v[k].op->row, "q_value", json_real(q));
 	}
 	free(v);
 }
 
-/* Builds the comparison as JSON: {"cases": [...], "bench": [...], "regressions": N}. */
+/* The test of one op: p-value, its unit, and the CI of the scaled ratio. */
+static void test_op(struct op *op, double scale)
+{
+	json_t *o = op->b, *c = op->n, *row = op->row;
+	double *x = NULL, *y = NULL, *mx = NULL, *my = NULL, lo = NAN, hi = NAN;
+	size_t nx, ny, rx, ry;
+
+	op->p = NAN;
+	nx = numbers_of(json_object_get(o, "samples"), &x);
+	ny = numbers_of(json_object_get(c, "samples"), &y);
+	rx = numbers_of(json_object_get(json_object_get(o, "stats"), "rep_medians"), &mx);
+	ry = numbers_of(json_object_get(json_object_get(c, "stats"), "rep_medians"), &my);
+	for (size_t k = 0; k < ny; k++)
+		y[k] *= scale;
+	for (size_t k = 0; k < ry; k++)
+		my[k] *= scale;
+	if (rx >= MIN_REPS && ry >= MIN_REPS) {
+		bool pos = true;
+
+		for (size_t k = 0; k < rx; k++)
+			pos &= mx[k] > 0;
+		for (size_t k = 0; k < ry; k++)
+			pos &= my[k] > 0;
+		if (pos) {
+			double *lx = malloc(rx * sizeof(*lx)), *ly = malloc(ry * sizeof(*ly));
+
+			if (lx && ly) {
+				for (size_t k = 0; k < rx; k++)
+					lx[k] = log(mx[k]);
+				for (size_t k = 0; k < ry; k++)
+					ly[k] = log(my[k]);
+				op->p = iso_welch_p(lx, rx, ly, ry);
+			}
+			free(lx);
+			free(ly);
+		} else {
+			op->p = iso_mann_whitney_p(mx, rx, my, ry);
+		}
+		json_object_set_new(row, "unit", json_string("repetition"));
+		json_object_set_new(row, "test", json_string(pos ? "welch-log" : "mann-whitney"));
+		if (json_integer_value(json_object_get(o, "n")) != (json_int_t)nx ||
+		    json_integer_value(json_object_get(c, "n")) != (json_int_t)ny ||
+		    iso_cluster_bootstrap_ratio_ci(x, nx, rx, y, ny, ry, 1000, &lo, &hi) < 0)
+			iso_bootstrap_ratio_ci(mx, rx, my, ry, 1000, &lo, &hi);
+	} else if (nx && ny) {
+		op->p = iso_mann_whitney_p(x, nx, y, ny);
+		json_object_set_new(row, "unit", json_string("sample"));
+		json_object_set_new(row, "test", json_string("mann-whitney"));
+		iso_bootstrap_ratio_ci(x, nx, y, ny, 1000, &lo, &hi);
+	}
+	json_object_set_new(row, "reps_base", json_integer(rx));
+	json_object_set_new(row, "reps_new", json_integer(ry));
+	if (!isnan(lo)) {
+		json_object_set_new(row, "ci95_lo", json_real(lo));
+		json_object_set_new(row, "ci95_hi", json_real(hi));
+	}
+	if (!isnan(op->p))
+		json_object_set_new(row, "p_value", json_real(op->p));
+	free(x);
+	free(y);
+	free(mx);
+	free(my);
+}
+
+static void verdict(json_t *row, const char *v, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void verdict(json_t *row, const char *v, const char *fmt, ...)
+{
+	char why[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(why, sizeof(why), fmt, ap);
+	va_end(ap);
+	json_object_set_new(row, "verdict", json_string(v));
+	json_object_set_new(row, "why", json_string(why));
+}
+
+/* The calibration ops: they do no isolation work; when they move, the machine moved. */
+static const char *const calibration[] = { "baseline.getpid", "baseline.fork" };
+
+static const char *kind_of(json_t *doc)
+{
+	bool b = json_is_object(json_object_get(doc, "bench"));
+	bool c = json_array_size(json_object_get(doc, "cases")) > 0;
+
+	return b && c ? "run and benchmarks" : b ? "benchmarks" : "conformance run";
+}
+
+/* What differs between the documents' machines and settings: "kernel 6.1 / 6.12; ...". */
+static void differences(json_t *base, json_t *new, char *buf, size_t len)
+{
+	static const struct {
+		const char *name, *path[3];
+	} keys[] = {
+		{ "profile", { "bench", "profile" } },
+		{ "host", { "sysinfo", "hostname" } },
+		{ "kernel", { "sysinfo", "kernel", "release" } },
+		{ "CPU", { "sysinfo", "cpu", "model" } },
+		{ "CPU brand", { "sysinfo", "cpu", "brand" } },
+		{ "cgroup mode", { "sysinfo", "cgroup", "mode" } },
+		{ "mode", { "run", "mode" } },
+	};
+	size_t l = 0;
+
+	buf[0] = 0;
+	for (size_t k = 0; k < sizeof(keys) / sizeof(keys[0]); k++) {
+		json_t *a = base, *b = new;
+		char sa[128], sb[128];
+
+		for (int i = 0; i < 3 && keys[k].path[i]; i++) {
+			a = json_object_get(a, keys[k].path[i]);
+			b = json_object_get(b, keys[k].path[i]);
+		}
+		if (!a || !b)
+			continue;
+		if (json_is_string(a))
+			snprintf(sa, sizeof(sa), "%s", json_string_value(a));
+		else
+			snprintf(sa, sizeof(sa), "%lld", (long long)json_integer_value(a));
+		if (json_is_string(b))
+			snprintf(sb, sizeof(sb), "%s", json_string_value(b));
+		else
+			snprintf(sb, sizeof(sb), "%lld", (long long)json_integer_value(b));
+		if (strcmp(sa, sb) && l < len)
+			l += (size_t)snprintf(buf + l, len - l, "%s%s %s / %s", l ? "; " : "",
+					      keys[k].name, sa, sb);
+	}
+}
+
+static json_t *injected_of(json_t *doc)
+{
+	json_t *a = json_object_get(json_object_get(doc, "bench"), "injected");
+
+	return json_is_array(a) ? json_incref(a) : json_array();
+}
+
 json_t *iso_compare(json_t *base, json_t *new, double threshold, double alpha)
 {
-	return iso_compare_relative(base, new, threshold, alpha, NULL);
+	struct iso_cmp_opts o = { .threshold = threshold, .alpha = alpha };
+
+	return iso_compare_opts(base, new, &o);
 }
 
-/* p50 of result id in a document's bench section; NaN when it has no ok result. */
-static double doc_p50(json_t *doc, const char *id)
-{
-	json_t *r = find_by_id(json_object_get(json_object_get(doc, "bench"), "results"), id);
-
-	return r && !strcmp(str(r, "status"), "ok") ? stat_of(r, "p50") : NAN;
-}
-
-json_t *iso_compare_relative(json_t *base, json_t *new, double threshold, double alpha,
-			     const char *rel)
+json_t *iso_compare_opts(json_t *base, json_t *new, const struct iso_cmp_opts *opt)
 {
 	json_t *out = json_object(), *cases = json_array(), *bench = json_array();
 	json_t *bc = json_object_get(base, "cases"), *nc = json_object_get(new, "cases");
 	json_t *bb = json_object_get(json_object_get(base, "bench"), "results");
 	json_t *nb = json_object_get(json_object_get(new, "bench"), "results");
-	int regressions = 0, improvements = 0;
-	/* --relative-to: NEW's figures scaled by how much faster or slower rel ran there. */
-	double scale = rel ? doc_p50(base, rel) / doc_p50(new, rel) : 1;
-	size_t i;
-	json_t *c;
+	double T = opt->threshold > 0 ? opt->threshold : ISO_CMP_THRESHOLD;
+	double alpha = opt->alpha > 0 ? opt->alpha : ISO_CMP_ALPHA;
+	int regressions = 0, improvements = 0, inconclusive = 0, missing = 0;
+	double scale = 1, drift = NAN, *ds;
+	bool machine = false, runwide = false;
+	struct op *ops;
+	size_t i, nops = 0;
+	json_t *c, *cal = json_object();
+	char diff[1024];
 
-	if (!isfinite(scale) || scale <= 0)
-		scale = 1;
-
+	/* ---- conformance ---- */
 	json_array_foreach(nc, i, c)
 	{
 		const char *id = str(c, "id"), *nv = str(c, "verdict");
@@ -433,199 +683,392 @@ json_t *iso_compare_relative(json_t *base, json_t *new, double threshold, double
 	}
 	json_array_foreach(bc, i, c)
 	{
-		if (!find_by_id(nc, str(c, "id")))
+		if (!find_by_id(nc, str(c, "id"))) {
 			json_array_append_new(cases,
 					      json_pack("{s:s,s:s,s:s,s:s}", "id", str(c, "id"),
 							"kind", "missing in new", "base",
 							str(c, "verdict"), "new_reason", ""));
+			missing++;
+		}
+	}
+
+	/* ---- benchmarks: rows in NEW's order, then what only BASE has ---- */
+	if (opt->relative_to) {
+		scale = doc_p50(base, opt->relative_to) / doc_p50(new, opt->relative_to);
+		if (!isfinite(scale) || scale <= 0)
+			scale = 1;
+	}
+	ops = calloc(json_array_size(nb) + 1, sizeof(*ops));
+	ds = calloc(json_array_size(nb) + 1, sizeof(*ds));
+	if (!ops || !ds) {
+		fprintf(stderr, "isobench compare: out of memory\n");
+		exit(ISO_EXIT_BROKEN);
 	}
 	json_array_foreach(nb, i, c)
 	{
 		const char *id = str(c, "id");
-		json_t *o = find_by_id(bb, id), *row;
-		double *x = NULL, *y = NULL, *mx = NULL, *my = NULL, mb, mn, ratio, lo = NAN,
-		       hi = NAN, p = NAN;
-		size_t nx, ny, rx, ry;
-		const char *verdict, *unit = NULL;
+		json_t *o = find_by_id(bb, id), *row = json_pack("{s:s}", "id", id);
+		bool bok = o && !strcmp(str(o, "status"), "ok"),
+		     nok = !strcmp(str(c, "status"), "ok");
 
-		if (!o) {
-			json_array_append_new(bench, json_pack("{s:s,s:s}", "id", id, "verdict",
-							       "only in new"));
-			continue;
-		}
-		if (strcmp(str(o, "status"), "ok") || strcmp(str(c, "status"), "ok")) {
-			bool skipped = !strcmp(str(o, "status"), "skip") &&
-				       !strcmp(str(c, "status"), "skip");
-
-			json_array_append_new(
-				bench,
-				json_pack("{s:s,s:s,s:s,s:s}", "id", id, "verdict",
-					  skipped ? "skipped in both" : "not comparable", "base",
-					  str(o, "status"), "new", str(c, "status")));
-			continue;
-		}
-		nx = numbers_of(json_object_get(o, "samples"), &x);
-		ny = numbers_of(json_object_get(c, "samples"), &y);
-		rx = numbers_of(json_object_get(json_object_get(o, "stats"), "rep_medians"), &mx);
-		ry = numbers_of(json_object_get(json_object_get(c, "stats"), "rep_medians"), &my);
-		for (size_t k = 0; k < ny; k++)
-			y[k] *= scale;
-		for (size_t k = 0; k < ry; k++)
-			my[k] *= scale;
-		if (nx && ny) {
-			mb = iso_stats_median(x, nx);
-			mn = iso_stats_median(y, ny);
-			if (rx >= MIN_REPS && ry >= MIN_REPS) {
-				/* Repetitions are the units (see iso_cluster_bootstrap_ratio_ci). */
-				unit = "repetition";
-				p = iso_mann_whitney_p(mx, rx, my, ry);
-				/* Stored samples are bounded: whole only if n says so. */
-				if (json_integer_value(json_object_get(o, "n")) != (json_int_t)nx ||
-				    json_integer_value(json_object_get(c, "n")) != (json_int_t)ny ||
-				    iso_cluster_bootstrap_ratio_ci(x, nx, rx, y, ny, ry, 1000, &lo,
-								   &hi) < 0)
-					iso_bootstrap_ratio_ci(mx, rx, my, ry, 1000, &lo, &hi);
-			} else {
-				unit = "sample";
-				p = iso_mann_whitney_p(x, nx, y, ny);
-				iso_bootstrap_ratio_ci(x, nx, y, ny, 1000, &lo, &hi);
-			}
-		} else {
-			mb = stat_of(o, "p50");
-			mn = stat_of(c, "p50") * scale;
-		}
-		ratio = mb > 0 ? mn / mb : NAN;
-		if (isnan(ratio))
-			verdict = "not comparable";
-		else if (isnan(p))
-			verdict = "no samples";
-		else
-			verdict = "same"; /* decided with every p-value at hand: judge() */
-		row = json_pack("{s:s,s:s,s:f,s:f,s:f}", "id", id, "verdict", verdict, "base_p50",
-				mb, "new_p50", mn, "ratio", isnan(ratio) ? 0.0 : ratio);
-		if (!isnan(lo)) {
-			json_object_set_new(row, "ci95_lo", json_real(lo));
-			json_object_set_new(row, "ci95_hi", json_real(hi));
-		}
-		if (!isnan(p))
-			json_object_set_new(row, "p_value", json_real(p));
-		json_object_set_new(row, "n_base", json_integer(nx));
-		json_object_set_new(row, "n_new", json_integer(ny));
-		if (unit) {
-			json_object_set_new(row, "unit", json_string(unit));
-			json_object_set_new(row, "reps_base", json_integer(rx));
-			json_object_set_new(row, "reps_new", json_integer(ry));
-		}
 		json_array_append_new(bench, row);
-		free(x);
-		free(y);
-		free(mx);
-		free(my);
+		if (!o) {
+			verdict(row, "new", "not in BASE");
+			continue;
+		}
+		if (!bok && !nok) {
+			verdict(row, "skipped", "%s in both (%s)", str(c, "status"),
+				str(c, "reason"));
+			continue;
+		}
+		if (!nok) {
+			verdict(row, "missing", "ran in BASE, %s in NEW: %s", str(c, "status"),
+				str(c, "reason"));
+			missing++;
+			continue;
+		}
+		if (!bok) {
+			verdict(row, "new", "%s in BASE (%s), ran in NEW", str(o, "status"),
+				str(o, "reason"));
+			continue;
+		}
+		if (!(stat_of(o, "p50") > 0) || !(stat_of(c, "p50") > 0)) {
+			verdict(row, "inconclusive", "no p50 to compare");
+			inconclusive++;
+			continue;
+		}
+		ops[nops] = (struct op){ .row = row,
+					 .b = o,
+					 .n = c,
+					 .cost = log(stat_of(o, "p50")),
+					 .d = log(stat_of(c, "p50") * scale / stat_of(o, "p50")) };
+		ds[nops] = ops[nops].d;
+		nops++;
 	}
 	json_array_foreach(bb, i, c)
 	{
-		if (!find_by_id(nb, str(c, "id")))
-			json_array_append_new(bench, json_pack("{s:s,s:s}", "id", str(c, "id"),
-							       "verdict", "only in base"));
-	}
-	judge(bench, threshold, alpha, &regressions, &improvements);
-	{
-		/*
-		 * getpid and a clock pair do no isolation work: when they moved,
-		 * the machine itself ran at another speed (a VM's neighbours) and
-		 * every benchmark verdict between these runs has that mixed in.
-		 */
-		double g = doc_p50(new, "baseline.getpid") / doc_p50(base, "baseline.getpid");
-		double k =
-			doc_p50(new, "baseline.clock_pair") / doc_p50(base, "baseline.clock_pair");
+		if (!find_by_id(nb, str(c, "id"))) {
+			json_t *row = json_pack("{s:s}", "id", str(c, "id"));
 
-		if (isfinite(g))
-			json_object_set_new(out, "host",
-					    json_pack("{s:f,s:o,s:b}", "getpid_ratio", g,
-						      "clock_pair_ratio",
-						      isfinite(k) ? json_real(k) : json_null(),
-						      "shifted", fabs(g - 1) > HOST_TOLERANCE));
+			verdict(row, "missing", "in BASE, not in NEW");
+			json_array_append_new(bench, row);
+			missing++;
+		}
 	}
-	if (rel) {
-		json_object_set_new(out, "relative_to", json_string(rel));
+	/*
+	 * The machine: the median change of all ops, and the calibration ops'
+	 * own. Beyond the threshold with the calibration ops moved along, the
+	 * machine ran at another speed (a VM's neighbours) and any one op's
+	 * verdict cannot be told from it; without them, every op moved and the
+	 * ops themselves did (a kernel slower across the board).
+	 */
+	if (nops) {
+		int along = 0, ncal = 0;
+
+		drift = median_of(ds, nops);
+		for (size_t k = 0; k < sizeof(calibration) / sizeof(calibration[0]); k++) {
+			double b = doc_p50(base, calibration[k]), n = doc_p50(new, calibration[k]);
+
+			if (!(b > 0 && n > 0))
+				continue;
+			json_object_set_new(cal, calibration[k], json_real(n / b));
+			ncal++;
+			along += fabs(log(n / b)) > log1p(T / 2) && (log(n / b) > 0) == (drift > 0);
+		}
+		if (fabs(drift) > log1p(T) && !opt->relative_to) {
+			machine = ncal && 2 * along >= ncal;
+			runwide = !machine;
+		}
+	}
+	if (!opt->no_drift && !opt->relative_to)
+		local_drift(ops, nops);
+	else
+		for (size_t k = 0; k < nops; k++)
+			ops[k].local = 0;
+	for (size_t k = 0; k < nops; k++) {
+		json_t *row = ops[k].row;
+		double b = stat_of(ops[k].b, "p50"), n = stat_of(ops[k].n, "p50");
+
+		test_op(&ops[k], scale / exp(ops[k].local));
+		json_object_set_new(row, "base_p50", json_real(b));
+		json_object_set_new(row, "new_p50", json_real(n));
+		json_object_set_new(row, "drift", json_real(exp(ops[k].local)));
+		json_object_set_new(row, "ratio", json_real(exp(ops[k].d - ops[k].local)));
+		json_object_set_new(row, "n_base",
+				    json_object_get(ops[k].b, "n") ?
+					    json_incref(json_object_get(ops[k].b, "n")) :
+					    json_integer(0));
+		json_object_set_new(row, "n_new",
+				    json_object_get(ops[k].n, "n") ?
+					    json_incref(json_object_get(ops[k].n, "n")) :
+					    json_integer(0));
+	}
+	adjust(ops, nops);
+	for (size_t k = 0; k < nops; k++) {
+		json_t *row = ops[k].row, *qv = json_object_get(row, "q_value");
+		double r = exp(ops[k].d - ops[k].local),
+		       q = json_is_number(qv) ? json_number_value(qv) : NAN;
+		bool up = r > 1 + T, down = r < 1 - T, sig = q < alpha;
+
+		if (isnan(q)) {
+			verdict(row, "inconclusive", "no samples to test");
+			inconclusive++;
+		} else if ((up || down) && sig && machine) {
+			verdict(row, "inconclusive",
+				"%+.1f%% (q %.2g), but the machine itself ran %+.1f%% (the median of "
+				"all ops, the calibration ops along): re-run both on a quiet machine",
+				100 * (r - 1), q, 100 * (exp(drift) - 1));
+			inconclusive++;
+		} else if (up && sig) {
+			verdict(row, "regression", "%+.1f%% beyond its neighbours' drift, q %.2g",
+				100 * (r - 1), q);
+			regressions++;
+		} else if (down && sig) {
+			verdict(row, "improvement", "%+.1f%% beyond its neighbours' drift, q %.2g",
+				100 * (r - 1), q);
+			improvements++;
+		} else if (up || down) {
+			verdict(row, "unchanged", "moved %+.1f%%, within its noise (q %.2g)",
+				100 * (r - 1), q);
+		} else {
+			verdict(row, "unchanged", "%+.1f%%, within +-%.0f%%", 100 * (r - 1),
+				100 * T);
+		}
+	}
+	free(ops);
+	free(ds);
+	if (runwide) {
+		if (drift > 0)
+			regressions++;
+		else
+			improvements++;
+	}
+	differences(base, new, diff, sizeof(diff));
+	json_object_set_new(out, "kind", json_string(kind_of(new)));
+	json_object_set_new(out, "differences", json_string(diff));
+	json_object_set_new(out, "injected",
+			    json_pack("{s:o,s:o}", "base", injected_of(base), "new",
+				      injected_of(new)));
+	json_object_set_new(out, "machine",
+			    json_pack("{s:o,s:o,s:b,s:b,s:b}", "drift",
+				      isnan(drift) ? json_null() : json_real(exp(drift)),
+				      "calibration", cal, "machine_drift", machine, "run_wide",
+				      runwide, "local_drift",
+				      !opt->no_drift && !opt->relative_to && nops > DRIFT_MIN_OPS));
+	if (opt->relative_to) {
+		json_object_set_new(out, "relative_to", json_string(opt->relative_to));
 		json_object_set_new(out, "new_scaled_by", json_real(scale));
 	}
-	json_object_set_new(out, "threshold_pct", json_real(threshold * 100));
+	json_object_set_new(out, "threshold_pct", json_real(T * 100));
 	json_object_set_new(out, "alpha", json_real(alpha));
 	json_object_set_new(out, "cases", cases);
 	json_object_set_new(out, "bench", bench);
 	json_object_set_new(out, "regressions", json_integer(regressions));
 	json_object_set_new(out, "improvements", json_integer(improvements));
+	json_object_set_new(out, "inconclusive", json_integer(inconclusive));
+	json_object_set_new(out, "missing", json_integer(missing));
+	json_object_set_new(out, "gate",
+			    json_string(regressions || (missing && !opt->allow_missing) ? "fail" :
+											  "pass"));
 	return out;
 }
 
-static void print_table(const json_t *r, const struct cmp_opts *o, const char *bname,
-			const char *nname)
+/* ---- printing ---- */
+
+static void fmt_ns(char *buf, size_t len, double ns)
+{
+	if (!isfinite(ns))
+		snprintf(buf, len, "-");
+	else if (ns < 1e3)
+		snprintf(buf, len, "%.1f ns", ns);
+	else if (ns < 1e6)
+		snprintf(buf, len, "%.2f us", ns / 1e3);
+	else
+		snprintf(buf, len, "%.2f ms", ns / 1e6);
+}
+
+/* Markdown table cells: | and newlines would end the cell or the row. */
+static void cell(FILE *f, const char *s)
+{
+	for (; *s; s++) {
+		if (*s == '|')
+			fputs("\\|", f);
+		else if (*s == '\n')
+			fputc(' ', f);
+		else if (strchr("*_`<>[]\\", *s))
+			fprintf(f, "\\%c", *s);
+		else
+			fputc(*s, f);
+	}
+}
+
+static void md_row(FILE *f, const char *const *v, int n)
+{
+	fputc('|', f);
+	for (int i = 0; i < n; i++) {
+		fputc(' ', f);
+		cell(f, v[i]);
+		fputs(" |", f);
+	}
+	fputc('\n', f);
+}
+
+static void print_injected(FILE *f, json_t *r, enum fmt fmt)
+{
+	static const char *const sides[] = { "base", "new" };
+
+	for (int s = 0; s < 2; s++) {
+		json_t *a = json_object_get(json_object_get(r, "injected"), sides[s]), *e;
+		size_t i;
+
+		json_array_foreach(a, i, e)
+		{
+			fprintf(f,
+				"%sINJECTED SLOWDOWN in %s: %s was slowed by %.0f%% on purpose "
+				"(bench --slow); this comparison tests the gate%s\n%s",
+				fmt == FMT_MD ? "> **" : "", s ? "NEW" : "BASE", str(e, "op"),
+				json_number_value(json_object_get(e, "pct")),
+				fmt == FMT_MD ? "**" : "", fmt == FMT_MD ? "\n" : "");
+		}
+	}
+}
+
+static void print_report(json_t *r, enum fmt fmt, const char *bname, const char *nname,
+			 bool verbose)
 {
 	json_t *cases = json_object_get(r, "cases"), *bench = json_object_get(r, "bench"), *c;
-	bool md = o->fmt == FMT_MD;
-	size_t i;
+	json_t *m = json_object_get(r, "machine");
+	bool md = fmt == FMT_MD;
+	int regs = (int)json_integer_value(json_object_get(r, "regressions"));
+	int imps = (int)json_integer_value(json_object_get(r, "improvements"));
+	int inc = (int)json_integer_value(json_object_get(r, "inconclusive"));
+	int miss = (int)json_integer_value(json_object_get(r, "missing"));
+	double T = json_number_value(json_object_get(r, "threshold_pct"));
+	size_t i, unchanged = 0, skipped = 0;
 
-	if (md)
-		printf("# isobench compare\n\nbase: `%s`  \nnew: `%s`  \nthreshold %.0f%%, alpha %g\n\n",
-		       bname, nname, o->threshold * 100, o->alpha);
-	else
-		printf("isobench compare: base %s, new %s (threshold %.0f%%, alpha %g)\n\n", bname,
-		       nname, o->threshold * 100, o->alpha);
-	if (md)
+	if (md) {
+		printf("# isobench compare\n\n");
+		print_injected(stdout, r, fmt);
+		printf("- base: `%s`\n- new: `%s`\n- threshold %.0f%%, alpha %g\n\n", bname, nname,
+		       T, json_number_value(json_object_get(r, "alpha")));
 		printf("## Conformance\n\n");
+	} else {
+		print_injected(stdout, r, fmt);
+		printf("isobench compare: base %s, new %s (threshold %.0f%%, alpha %g)\n\n", bname,
+		       nname, T, json_number_value(json_object_get(r, "alpha")));
+	}
 	if (!json_array_size(cases)) {
 		printf("%sno verdict changed\n\n", md ? "" : "conformance: ");
 	} else {
-		printf(md ? "| case | change | base | new | reasons |\n|---|---|---|---|---|\n" :
-			    "%-56s %-15s %-7s %-7s %s\n",
-		       "case", "change", "base", "new", "reason (new; base)");
+		if (md) {
+			static const char *const h[] = { "case", "change", "base", "new",
+							 "reasons" };
+
+			md_row(stdout, h, 5);
+			printf("|---|---|---|---|---|\n");
+		} else {
+			printf("%-56s %-15s %-7s %-7s %s\n", "case", "change", "base", "new",
+			       "reason (new; base)");
+		}
 		json_array_foreach(cases, i, c)
 		{
+			char why[2048];
 			const char *br = str(c, "base_reason");
 
-			printf(md ? "| %s | %s | %s | %s | %s%s%s |\n" :
-				    "%-56s %-15s %-7s %-7s %s%s%s\n",
-			       str(c, "id"), str(c, "kind"),
-			       str(c, "base")[0] ? str(c, "base") : "-",
-			       str(c, "new")[0] ? str(c, "new") : "-", str(c, "new_reason"),
-			       br[0] ? "; base: " : "", br);
+			snprintf(why, sizeof(why), "%s%s%s", str(c, "new_reason"),
+				 br[0] ? "; base: " : "", br);
+			if (md) {
+				const char *v[] = { str(c, "id"), str(c, "kind"),
+						    str(c, "base")[0] ? str(c, "base") : "-",
+						    str(c, "new")[0] ? str(c, "new") : "-", why };
+
+				md_row(stdout, v, 5);
+			} else {
+				printf("%-56s %-15s %-7s %-7s %s\n", str(c, "id"), str(c, "kind"),
+				       str(c, "base")[0] ? str(c, "base") : "-",
+				       str(c, "new")[0] ? str(c, "new") : "-", why);
+			}
 		}
 		printf("\n");
 	}
-	if (!json_array_size(bench))
-		return;
-	if (md)
-		printf("## Benchmarks\n\n| operation | base p50 (ns) | new p50 (ns) | ratio | 95%% CI | q | verdict |\n|---|---|---|---|---|---|---|\n");
-	else
-		printf("%-44s %12s %12s %7s %17s %9s  %s\n", "operation", "base p50 ns",
-		       "new p50 ns", "ratio", "95% CI", "q", "verdict");
-	json_array_foreach(bench, i, c)
-	{
-		json_t *ratio = json_object_get(c, "ratio");
-		char ci[48] = "-", p[24] = "-";
+	if (json_array_size(bench)) {
+		static const char *const h[] = { "operation", "base p50", "new p50", "drift",
+						 "change",    "q",	  "verdict", "why" };
 
-		if (json_object_get(c, "ci95_lo"))
-			snprintf(ci, sizeof(ci), "%.3f-%.3f",
-				 json_number_value(json_object_get(c, "ci95_lo")),
-				 json_number_value(json_object_get(c, "ci95_hi")));
-		if (json_object_get(c, "q_value"))
-			snprintf(p, sizeof(p), "%.2g",
-				 json_number_value(json_object_get(c, "q_value")));
-		if (!ratio) {
-			printf(md ? "| %s | | | | | | %s |\n" :
-				    "%-44s %12s %12s %7s %17s %9s  %s\n",
-			       str(c, "id"), md ? str(c, "verdict") : "-", "-", "-", "-", "-",
-			       str(c, "verdict"));
-			continue;
+		if (md) {
+			printf("## Benchmarks\n\n");
+			md_row(stdout, h, 8);
+			printf("|---|---:|---:|---:|---:|---:|---|---|\n");
+		} else {
+			printf("%-44s %11s %11s %6s %8s %8s  %-12s %s\n", h[0], h[1], h[2], h[3],
+			       h[4], h[5], h[6], h[7]);
 		}
-		printf(md ? "| %s | %.0f | %.0f | %.3f | %s | %s | %s |\n" :
-			    "%-44s %12.0f %12.0f %7.3f %17s %9s  %s\n",
-		       str(c, "id"), json_number_value(json_object_get(c, "base_p50")),
-		       json_number_value(json_object_get(c, "new_p50")), json_number_value(ratio),
-		       ci, p, str(c, "verdict"));
+		json_array_foreach(bench, i, c)
+		{
+			char b[24] = "-", n[24] = "-", d[16] = "-", ch[16] = "-", q[16] = "-";
+			const char *v = str(c, "verdict");
+
+			if (!strcmp(v, "unchanged") && !verbose) {
+				unchanged++;
+				continue;
+			}
+			if (!strcmp(v, "skipped") && !verbose) {
+				skipped++;
+				continue;
+			}
+			if (json_object_get(c, "ratio")) {
+				fmt_ns(b, sizeof(b),
+				       json_number_value(json_object_get(c, "base_p50")));
+				fmt_ns(n, sizeof(n),
+				       json_number_value(json_object_get(c, "new_p50")));
+				snprintf(d, sizeof(d), "%.3f",
+					 json_number_value(json_object_get(c, "drift")));
+				snprintf(
+					ch, sizeof(ch), "%+.1f%%",
+					100 * (json_number_value(json_object_get(c, "ratio")) - 1));
+			}
+			if (json_object_get(c, "q_value"))
+				snprintf(q, sizeof(q), "%.2g",
+					 json_number_value(json_object_get(c, "q_value")));
+			if (md) {
+				const char *row[] = {
+					str(c, "id"), b, n, d, ch, q, v, str(c, "why")
+				};
+
+				md_row(stdout, row, 8);
+			} else {
+				printf("%-44s %11s %11s %6s %8s %8s  %-12s %s\n", str(c, "id"), b,
+				       n, d, ch, q, v, str(c, "why"));
+			}
+		}
+		if (unchanged)
+			printf("%s%zu operation%s unchanged (--verbose lists them)\n",
+			       md ? "\n" : "", unchanged, unchanged == 1 ? "" : "s");
+		printf("\n");
 	}
-	printf("\n");
+	if (json_object_get(r, "relative_to"))
+		printf("%sNEW's figures are relative to %s: scaled by %.3f (its base/new p50), so "
+		       "a change of the machine's speed cancels, and so does any change of %s "
+		       "itself.\n\n",
+		       md ? "> " : "", str(r, "relative_to"),
+		       json_number_value(json_object_get(r, "new_scaled_by")),
+		       str(r, "relative_to"));
+	if (json_is_true(json_object_get(m, "machine_drift")))
+		printf("%sThe machine itself ran %+.1f%% between the runs (the median of all "
+		       "operations; baseline.getpid and baseline.fork moved along): no operation can "
+		       "be told from it, so flags are inconclusive. Re-run both on a quiet "
+		       "machine.\n\n",
+		       md ? "> " : "", 100 * (json_number_value(json_object_get(m, "drift")) - 1));
+	if (json_is_true(json_object_get(m, "run_wide")))
+		printf("%sEvery operation moved %+.1f%% (the median of all), and the calibration "
+		       "operations did not: a run-wide %s, counted as one.\n\n",
+		       md ? "> " : "", 100 * (json_number_value(json_object_get(m, "drift")) - 1),
+		       json_number_value(json_object_get(m, "drift")) > 1 ? "regression" :
+									    "improvement");
+	printf("%s%d regression%s, %d improvement%s, %d inconclusive, %d missing%s: gate %s%s\n",
+	       md ? "**" : "", regs, regs == 1 ? "" : "s", imps, imps == 1 ? "" : "s", inc, miss,
+	       miss && !strcmp(str(r, "gate"), "pass") ? " (allowed)" : "", str(r, "gate"),
+	       md ? "**" : "");
 }
 
 int iso_cmd_compare(int argc, char **argv)
@@ -635,16 +1078,20 @@ int iso_cmd_compare(int argc, char **argv)
 		{ "alpha", required_argument, NULL, 'a' },
 		{ "format", required_argument, NULL, 'F' },
 		{ "relative-to", required_argument, NULL, 'r' },
+		{ "no-drift", no_argument, NULL, 'D' },
+		{ "allow-missing", no_argument, NULL, 'M' },
+		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
-	struct cmp_opts o = { .threshold = 0.10, .alpha = 0.01, .fmt = FMT_TEXT };
-	const char *rel = NULL;
+	struct iso_cmp_opts o = { .threshold = ISO_CMP_THRESHOLD, .alpha = ISO_CMP_ALPHA };
+	enum fmt fmt = FMT_TEXT;
+	bool verbose = false;
 	json_t *base, *new, *r;
-	int c, bad = 0, regs;
+	int c, bad = 0, rc;
 	char *end;
 
-	while ((c = iso_getopt(argc, argv, "compare", ":h", opts, &bad)) != -1 && !bad) {
+	while ((c = iso_getopt(argc, argv, "compare", ":vh", opts, &bad)) != -1 && !bad) {
 		switch (c) {
 		case 't':
 			o.threshold = strtod(optarg, &end) / 100;
@@ -662,18 +1109,27 @@ int iso_cmd_compare(int argc, char **argv)
 			break;
 		case 'F':
 			if (!strcmp(optarg, "text"))
-				o.fmt = FMT_TEXT;
+				fmt = FMT_TEXT;
 			else if (!strcmp(optarg, "md"))
-				o.fmt = FMT_MD;
+				fmt = FMT_MD;
 			else if (!strcmp(optarg, "json"))
-				o.fmt = FMT_JSON;
+				fmt = FMT_JSON;
 			else
 				return iso_usage_error("compare",
 						       "--format is text, md or json, not '%s'",
 						       optarg);
 			break;
 		case 'r':
-			rel = optarg;
+			o.relative_to = optarg;
+			break;
+		case 'D':
+			o.no_drift = true;
+			break;
+		case 'M':
+			o.allow_missing = true;
+			break;
+		case 'v':
+			verbose = true;
 			break;
 		case 'h':
 			fputs(usage_compare, stdout);
@@ -682,9 +1138,8 @@ int iso_cmd_compare(int argc, char **argv)
 	}
 	if (bad)
 		return ISO_EXIT_USAGE;
-	if (argc - optind != 2) {
+	if (argc - optind != 2)
 		return iso_usage_error("compare", "needs two results: BASE and NEW");
-	}
 	base = iso_compare_load(argv[optind]);
 	if (!base)
 		return ISO_EXIT_BROKEN;
@@ -693,50 +1148,44 @@ int iso_cmd_compare(int argc, char **argv)
 		json_decref(base);
 		return ISO_EXIT_BROKEN;
 	}
-	if (rel) {
-		const char *which = !isfinite(doc_p50(base, rel)) ? argv[optind] :
-				    !isfinite(doc_p50(new, rel))  ? argv[optind + 1] :
-								    NULL;
+	if (strcmp(kind_of(base), kind_of(new))) {
+		fprintf(stderr,
+			"isobench compare: BASE %s is a %s document and NEW %s a %s document: "
+			"compare two of one kind\n",
+			argv[optind], kind_of(base), argv[optind + 1], kind_of(new));
+		json_decref(base);
+		json_decref(new);
+		return ISO_EXIT_BROKEN;
+	}
+	if (o.relative_to) {
+		const char *which = !isfinite(doc_p50(base, o.relative_to)) ? argv[optind] :
+				    !isfinite(doc_p50(new, o.relative_to))  ? argv[optind + 1] :
+									      NULL;
 
 		if (which) {
 			fprintf(stderr,
 				"isobench compare: %s: --relative-to %s: no such benchmark result "
 				"(status ok) to scale by\n",
-				which, rel);
+				which, o.relative_to);
 			json_decref(base);
 			json_decref(new);
 			return ISO_EXIT_BROKEN;
 		}
 	}
-	r = iso_compare_relative(base, new, o.threshold, o.alpha, rel);
-	regs = (int)json_integer_value(json_object_get(r, "regressions"));
-	if (o.fmt == FMT_JSON) {
+	r = iso_compare_opts(base, new, &o);
+	if (str(r, "differences")[0])
+		fprintf(stderr, "isobench compare: warning: the documents differ: %s\n",
+			str(r, "differences"));
+	if (fmt == FMT_JSON) {
 		json_dumpf(r, stdout, JSON_INDENT(1));
 		fputc('\n', stdout);
 	} else {
-		json_t *h = json_object_get(r, "host");
-
-		print_table(r, &o, argv[optind], argv[optind + 1]);
-		if (rel)
-			printf("%sNEW's figures are relative to %s: scaled by %.3f (its base/new "
-			       "p50), so a change of the machine's speed cancels, and so does any "
-			       "change of %s itself.\n",
-			       o.fmt == FMT_MD ? "> " : "", rel,
-			       json_real_value(json_object_get(r, "new_scaled_by")), rel);
-		if (json_is_true(json_object_get(h, "shifted")) && !rel)
-			printf("%swarning: the machine itself ran at another speed: baseline.getpid "
-			       "new/base %.3f (it does no isolation work). The benchmark verdicts "
-			       "above have that mixed in; re-run both on a quiet machine, or compare "
-			       "with --relative-to baseline.getpid.\n",
-			       o.fmt == FMT_MD ? "> " : "",
-			       json_real_value(json_object_get(h, "getpid_ratio")));
-		printf("%s%d regression%s, %d improvement%s\n", o.fmt == FMT_MD ? "**" : "", regs,
-		       regs == 1 ? "" : "s",
-		       (int)json_integer_value(json_object_get(r, "improvements")),
-		       json_integer_value(json_object_get(r, "improvements")) == 1 ? "" : "s");
+		print_report(r, fmt, argv[optind], argv[optind + 1], verbose);
 	}
+	print_injected(stderr, r, FMT_TEXT);
+	rc = !strcmp(str(r, "gate"), "fail") ? ISO_EXIT_FAIL : ISO_EXIT_OK;
 	json_decref(r);
 	json_decref(base);
 	json_decref(new);
-	return regs ? ISO_EXIT_FAIL : ISO_EXIT_OK;
+	return rc;
 }

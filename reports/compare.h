@@ -11,15 +11,28 @@
 json_t *iso_compare_load(const char *path);
 /* The same, naming CMD in its error line; partial_ok accepts interrupted runs (run.complete false). */
 json_t *iso_results_load(const char *path, const char *cmd, bool partial_ok);
-/* {"cases": [...changes], "bench": [...per operation], "regressions": N, "improvements": N} */
-json_t *iso_compare(json_t *base, json_t *new, double threshold, double alpha);
+#define ISO_CMP_THRESHOLD 0.05
+#define ISO_CMP_ALPHA 0.01
+
+struct iso_cmp_opts {
+	double threshold; /* fraction; 0: ISO_CMP_THRESHOLD */
+	double alpha; /* BH false-discovery level; 0: ISO_CMP_ALPHA */
+	const char *relative_to; /* scale NEW by this op's base/new p50 instead of local drift */
+	bool no_drift; /* no local-drift scaling */
+	bool allow_missing; /* a missing op or case does not fail the gate */
+};
+
 /*
- * The same, with NEW's benchmark figures scaled by p50(rel in BASE) / p50(rel in
- * NEW) (rel NULL: not scaled), so that a change of the machine's speed as a
- * whole cancels out.
+ * The comparison as JSON: {"cases": [...changes], "bench": [...per operation,
+ * each with verdict and why], "machine": {drift, calibration, machine_drift,
+ * run_wide}, "regressions", "improvements", "inconclusive", "missing",
+ * "gate": "pass"|"fail", ...}. See reports/schema/compare.md.
  */
-json_t *iso_compare_relative(json_t *base, json_t *new, double threshold, double alpha,
-			     const char *rel);
+json_t *iso_compare_opts(json_t *base, json_t *new, const struct iso_cmp_opts *o);
+/* The same with the other options at their defaults. */
+json_t *iso_compare(json_t *base, json_t *new, double threshold, double alpha);
+/* Two-sided Welch t-test p-value of mean(y) vs mean(x); NAN with fewer than 2 a side. */
+double iso_welch_p(const double *x, size_t nx, const double *y, size_t ny);
 /* Two-sided Mann-Whitney U p-value (normal approximation, tie and continuity corrected). */
 double iso_mann_whitney_p(const double *x, size_t nx, const double *y, size_t ny);
 /* Bootstrap 95% CI of median(y)/median(x), fixed seed. Returns 0 or -errno. */
