@@ -15,6 +15,7 @@ ok() { checks=$((checks + 1)); echo "ok - $*"; }
 bad() { checks=$((checks + 1)); fails=$((fails + 1)); echo "not ok - $*"; }
 # check DESCRIPTION COMMAND...: passes if the command succeeds
 check() { local d=$1; shift; if "$@"; then ok "$d"; else bad "$d"; fi; }
+skip() { checks=$((checks + 1)); echo "ok - # SKIP $*"; }
 need_root() { if [ "$(id -u)" != 0 ]; then echo "SKIP: needs root"; exit 0; fi; }
 
 # json FILE EXPR: prints a Python expression evaluated on the document as `d`.

@@ -6,6 +6,9 @@ same.json    the same runs drawn again (A/A: different samples, same distributio
 slow20.json  one operation 20% slower
 noise3.json  every operation 3% slower (within the 10% threshold)
 flip.json    one case pass -> fail, one new skip
+benchonly.json, runonly.json  a benchmark document and a conformance run (different kinds)
+dropped.json one operation of base missing
+injected.json one operation slowed on purpose (bench.injected), 20%
 """
 import copy
 import json
@@ -65,3 +68,16 @@ with open(f"{out}/base.json") as f:
 with open(f"{out}/truncated.json", "w") as f:
     f.write(text[: len(text) // 2])
 write("notours.json", {"hello": "world"})
+d = doc()
+d["cases"] = []
+d["run"]["mode"] = "bench"
+write("benchonly.json", d)
+d = doc()
+del d["bench"]
+write("runonly.json", d)
+d = doc()
+d["bench"]["results"] = [r for r in d["bench"]["results"] if r["id"] != "clone.newpid.to_reaped"]
+write("dropped.json", d)
+d = doc(scale={"unshare.net.warm": 1.2})
+d["bench"]["injected"] = [{"op": "unshare.net.warm", "pct": 20.0}]
+write("injected.json", d)
