@@ -57,6 +57,7 @@ struct iso_bench_ctx {
 	bool skip;
 	/* bench --slow: a busy-wait of this many ns per iteration inside the timed region. */
 	uint64_t slow_ns;
+	double spun; /* the busy-wait the last sample got, ns per iteration */
 };
 
 /* One iteration. Returns >= 0 or -errno. */

@@ -243,8 +243,7 @@ static int sample_here(struct iso_bench_ctx *c, double *values, unsigned int nm)
 	t0 = iso_bench_now();
 	for (unsigned int k = 0; k < batch && r >= 0; k++)
 		r = b->op(c, b->arg);
-	if (c->slow_ns && !b->self_timed)
-		spin(c->slow_ns * batch);
+	c->spun = c->slow_ns && !b->self_timed ? (double)spin(c->slow_ns * batch) / batch : 0;
 	t1 = iso_bench_now();
 	c->iter++;
 	if (r < 0)
@@ -255,6 +254,7 @@ static int sample_here(struct iso_bench_ctx *c, double *values, unsigned int nm)
 	}
 	/* A self-timed op's region is its own: the wait follows it and is added to each metric. */
 	extra = c->slow_ns ? (double)spin(c->slow_ns) : 0;
+	c->spun = extra;
 	for (unsigned int m = 0; m < nm; m++) {
 		if (!(c->recmask & (1u << m)))
 			return -ENODATA;
@@ -266,6 +266,7 @@ static int sample_here(struct iso_bench_ctx *c, double *values, unsigned int nm)
 /* What a fresh child hands back to the worker. */
 struct fresh_box {
 	int r;
+	double spun;
 	double v[ISO_BENCH_MAX_METRICS];
 	unsigned long cross, total;
 	char reason[256];
@@ -286,6 +287,7 @@ static int sample_fresh(struct iso_bench_ctx *c, struct fresh_box *box, double *
 	if (pid == 0) {
 		c->cross = c->cross_total = 0;
 		box->r = sample_here(c, box->v, nm);
+		box->spun = c->spun;
 		box->cross = c->cross;
 		box->total = c->cross_total;
 		box->skip = c->skip;
@@ -295,6 +297,7 @@ static int sample_fresh(struct iso_bench_ctx *c, struct fresh_box *box, double *
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
 	r = box->r;
+	c->spun = box->spun;
 	if (r == 0)
 		memcpy(values, box->v, nm * sizeof(double));
 	else if (box->reason[0]) {
@@ -344,9 +347,21 @@ static void run_loop(struct iso_bench_ctx *c, struct rep *rep, unsigned int w, u
 	const struct iso_bench *b = c->bench;
 	double v[ISO_BENCH_MAX_METRICS];
 	struct fresh_box *box = NULL;
+	double *slow_hist = NULL, *slow_sorted = NULL, slow_sum = 0;
+	size_t nslow = 0;
 	int r;
 
 	c->worker = (int)w;
+	if (rep->h->in.slow_pct > 0) {
+		slow_hist = calloc(rep->per + 1, sizeof(double));
+		slow_sorted = calloc(rep->per + 1, sizeof(double));
+		if (!slow_hist || !slow_sorted) {
+			set_status(rep->h, 2, "out of memory");
+			free(slow_hist);
+			free(slow_sorted);
+			return;
+		}
+	}
 	if (b->fresh_process) {
 		box = mmap(NULL, sizeof(*box), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
 			   -1, 0);
@@ -392,6 +407,20 @@ static void run_loop(struct iso_bench_ctx *c, struct rep *rep, unsigned int w, u
 					   c->reason[0] ? ": " : "", c->reason);
 			break;
 		}
+		if (i >= warmup && slow_hist) {
+			/*
+			 * The wait follows the op's timed cost as it goes: the warm-up's
+			 * can differ from it (a fresh child's first unshare after the
+			 * worker's start is several times cheaper here).
+			 */
+			slow_hist[nslow++] = v[0] - c->spun;
+			memcpy(slow_sorted, slow_hist, nslow * sizeof(double));
+			iso_stats_sort(slow_sorted, nslow);
+			c->slow_ns =
+				(uint64_t)(iso_stats_percentile_sorted(slow_sorted, nslow, 0.5) *
+					   rep->h->in.slow_pct / 100);
+			slow_sum += (double)c->slow_ns;
+		}
 		if (i >= warmup) {
 			for (unsigned int m = 0; m < rep->nm; m++)
 				*slot(rep, m, w, i - warmup) = v[m];
@@ -399,6 +428,10 @@ static void run_loop(struct iso_bench_ctx *c, struct rep *rep, unsigned int w, u
 		}
 	}
 	rep->h->t_end[w] = iso_bench_now();
+	if (slow_hist && nslow && w == 0)
+		rep->h->slow_ns = slow_sum / nslow;
+	free(slow_hist);
+	free(slow_sorted);
 	__atomic_add_fetch(&rep->h->cross, c->cross, __ATOMIC_SEQ_CST);
 	__atomic_add_fetch(&rep->h->cross_total, c->cross_total, __ATOMIC_SEQ_CST);
 	if (b->teardown)
