@@ -191,10 +191,42 @@ int iso_json_write_atomic(const json_t *doc, const char *path)
 	return 0;
 }
 
-/* Writes s with <, >, & and " escaped, for XML and HTML; control characters become ?. */
+/* Length of the valid UTF-8 sequence at s that XML 1.0 allows (no surrogates, no U+FFFE/F), or 0. */
+static int utf8_len(const unsigned char *s)
+{
+	unsigned int cp;
+	int n;
+
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		n = 2, cp = s[0] & 0x1f;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		n = 3, cp = s[0] & 0x0f;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		n = 4, cp = s[0] & 0x07;
+	else
+		return 0;
+	for (int i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (s[i] & 0x3f);
+	}
+	if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
+	    (cp >= 0xd800 && cp <= 0xdfff) || cp == 0xfffe || cp == 0xffff)
+		return 0;
+	return n;
+}
+
+/*
+ * Writes s with <, >, & and " escaped, for XML and HTML; control characters (but newline
+ * and tab) and bytes that are not valid UTF-8 become ?.
+ */
 void iso_markup_escape(FILE *f, const char *s)
 {
-	for (; s && *s; s++) {
+	while (s && *s) {
+		int n = utf8_len((const unsigned char *)s);
+
 		switch (*s) {
 		case '<':
 			fputs("&lt;", f);
@@ -209,57 +241,314 @@ void iso_markup_escape(FILE *f, const char *s)
 			fputs("&quot;", f);
 			break;
 		default:
-			if ((unsigned char)*s < 0x20 && *s != '\n' && *s != '\t')
+			if (!n || ((unsigned char)*s < 0x20 && *s != '\n' && *s != '\t'))
 				fputc('?', f);
 			else
-				fputc(*s, f);
+				fwrite(s, 1, n, f);
 		}
+		s += n ? n : 1;
 	}
 }
 
-/* Returns 0 or -errno. */
+/* What one <testcase> reports: a case, or the negative control beside it. */
+struct junit_case {
+	const struct iso_result *res;
+	bool control; /* the control of a --with-controls result */
+	enum iso_verdict verdict;
+	const char *reason;
+	double duration_ms;
+};
+
+static struct junit_case junit_case(const struct iso_result *res, bool control)
+{
+	struct junit_case jc = { .res = res, .control = control };
+
+	jc.verdict = control ? res->ctl.verdict : res->verdict;
+	jc.reason = control ? res->ctl.reason : res->reason;
+	jc.duration_ms = control ? res->ctl.duration_ms : res->duration_ms;
+	return jc;
+}
+
+/* The JUnit element a verdict becomes: NULL (a pass), "failure", "error" or "skipped". */
+static const char *junit_tag(const struct junit_case *jc)
+{
+	switch (jc->verdict) {
+	case ISO_PASS:
+		return NULL;
+	case ISO_FAIL:
+		/* A known kernel deviation is no failure: reported as pytest reports an xfail. */
+		return !jc->control && jc->res->known ? "skipped" : "failure";
+	case ISO_SKIP:
+		return "skipped";
+	default:
+		return "error";
+	}
+}
+
+static const char *junit_type(const struct junit_case *jc)
+{
+	if (jc->verdict == ISO_FAIL && !jc->control && jc->res->known)
+		return "known-deviation";
+	if (jc->verdict == ISO_FAIL && jc->control)
+		return "control-passed";
+	if (jc->verdict != ISO_PASS && jc->verdict != ISO_SKIP && jc->verdict != ISO_FAIL &&
+	    !strncmp(jc->reason, "timeout", 7))
+		return "timeout";
+	return iso_verdict_name(jc->verdict);
+}
+
+struct junit_counts {
+	int tests, failures, errors, skipped;
+	double ms;
+};
+
+static void junit_count(struct junit_counts *n, const struct junit_case *jc)
+{
+	const char *tag = junit_tag(jc);
+
+	n->tests++;
+	n->failures += tag && !strcmp(tag, "failure");
+	n->errors += tag && !strcmp(tag, "error");
+	n->skipped += tag && !strcmp(tag, "skipped");
+	n->ms += jc->duration_ms;
+}
+
+static void junit_line(FILE *f, const char *key, const char *value)
+{
+	if (!value || !*value)
+		return;
+	fprintf(f, "%s: ", key);
+	iso_markup_escape(f, value);
+	fputc('\n', f);
+}
+
+/* The case's diagnostics, for <system-out>: what it checks, its verdict, notes and log. */
+static void junit_system_out(FILE *f, const struct junit_case *jc)
+{
+	const struct iso_result *res = jc->res;
+	const struct iso_known *k = jc->control ? NULL : res->known;
+	const char *key;
+	json_t *v;
+
+	fputs("   <system-out>", f);
+	if (jc->control)
+		fputs("negative control: the same assertion with the isolation left out; it must "
+		      "fail\n",
+		      f);
+	junit_line(f, "checks", res->c ? res->c->doc : NULL);
+	fprintf(f, "verdict: %s", iso_verdict_name(jc->verdict));
+	if (jc->control && res->ctl.raw != jc->verdict)
+		fprintf(f, " (the control returned %s)", iso_verdict_name(res->ctl.raw));
+	if (!jc->control && res->raw != res->verdict)
+		fprintf(f, " (the control returned %s)", iso_verdict_name(res->raw));
+	fputc('\n', f);
+	junit_line(f, "reason", jc->reason);
+	if (k) {
+		fputs("known deviation: the kernel is known to fail this case, so the fail is no "
+		      "failure (TODO in KTAP)\n",
+		      f);
+		junit_line(f, "known", k->what);
+		junit_line(f, "known reason", k->reason);
+		fprintf(f, "known on kernels: %s to %s\n", k->from ? k->from : "any",
+			k->to ? k->to : "now");
+	}
+	if (!jc->control && res->observed && json_object_size(res->observed)) {
+		fputs("observed:\n", f);
+		json_object_foreach(res->observed, key, v)
+		{
+			fputs("  ", f);
+			iso_markup_escape(f, key);
+			fputs(" = ", f);
+			if (json_is_string(v)) {
+				iso_markup_escape(f, json_string_value(v));
+			} else {
+				char *txt = json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT);
+
+				iso_markup_escape(f, txt);
+				free(txt);
+			}
+			fputc('\n', f);
+		}
+	}
+	if (!jc->control && res->log && *res->log) {
+		fputs("log:\n", f);
+		iso_markup_escape(f, res->log);
+		if (res->log[strlen(res->log) - 1] != '\n')
+			fputc('\n', f);
+	}
+	fputs("</system-out>\n", f);
+}
+
+static void junit_testcase(FILE *f, const struct junit_case *jc, bool controls_mode)
+{
+	const char *tag = junit_tag(jc);
+
+	fputs("  <testcase classname=\"", f);
+	iso_markup_escape(f, jc->res->suite->name);
+	fputs("\" name=\"", f);
+	iso_markup_escape(f, jc->res->id);
+	fprintf(f, "%s\" time=\"%.3f\">\n", jc->control || controls_mode ? ":control" : "",
+		jc->duration_ms / 1000.0);
+	if (tag) {
+		const struct iso_known *k = jc->control ? NULL : jc->res->known;
+
+		fprintf(f, "   <%s message=\"", tag);
+		if (k) {
+			fputs("known deviation: ", f);
+			iso_markup_escape(f, k->what ? k->what : k->reason);
+		} else {
+			iso_markup_escape(f, jc->reason);
+		}
+		fprintf(f, "\" type=\"%s\"", junit_type(jc));
+		if (!strcmp(tag, "skipped")) {
+			fputs("/>\n", f);
+		} else {
+			fputc('>', f);
+			iso_markup_escape(f, jc->reason);
+			fprintf(f, "</%s>\n", tag);
+		}
+	}
+	junit_system_out(f, jc);
+	fputs("  </testcase>\n", f);
+}
+
+static void junit_property(FILE *f, const char *name, const char *value)
+{
+	fputs("   <property name=\"", f);
+	iso_markup_escape(f, name);
+	fputs("\" value=\"", f);
+	iso_markup_escape(f, value ? value : "");
+	fputs("\"/>\n", f);
+}
+
+static void junit_properties(FILE *f, const struct iso_run *run)
+{
+	const json_t *kernel = json_object_get(run->sysinfo, "kernel");
+	const char *key;
+	json_t *v;
+
+	fputs("  <properties>\n", f);
+	junit_property(f, "isobench.tag", run->tag);
+	junit_property(f, "isobench.mode",
+		       run->mode_name		      ? run->mode_name :
+		       run->mode == ISO_MODE_CONTROLS ? "controls" :
+		       run->mode == ISO_MODE_BOTH     ? "cases+controls" :
+							"cases");
+	junit_property(f, "isobench.complete", run->complete ? "true" : "false");
+	if (run->interrupted[0])
+		junit_property(f, "isobench.interrupted", run->interrupted);
+	if (run->leftovers[0])
+		junit_property(f, "isobench.leftovers", run->leftovers);
+	if (kernel)
+		junit_property(f, "kernel.release",
+			       json_string_value(json_object_get(kernel, "release")));
+	json_object_foreach((json_t *)run->environment, key, v)
+	{
+		char name[160];
+
+		snprintf(name, sizeof(name), "environment.%s", key);
+		junit_property(f, name, json_string_value(v));
+	}
+	fputs("  </properties>\n", f);
+}
+
+/* Writes the <testsuite> of results [first, end), which share one suite. */
+static void junit_suite(FILE *f, const struct iso_run *run, int first, int end, int id,
+			const char *hostname)
+{
+	const struct iso_result *r0 = &run->results[first];
+	struct junit_counts n = { 0 };
+	char ts[40] = "";
+
+	for (int i = first; i < end; i++) {
+		struct junit_case jc = junit_case(&run->results[i], false);
+
+		junit_count(&n, &jc);
+		if (run->results[i].has_ctl) {
+			jc = junit_case(&run->results[i], true);
+			junit_count(&n, &jc);
+		}
+	}
+	if (r0->started) {
+		struct tm tm;
+
+		gmtime_r(&r0->started, &tm);
+		strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	}
+	fprintf(f, " <testsuite name=\"");
+	iso_markup_escape(f, r0->suite->name);
+	fprintf(f,
+		"\" tests=\"%d\" failures=\"%d\" errors=\"%d\" skipped=\"%d\" time=\"%.3f\" "
+		"timestamp=\"%s\" hostname=\"",
+		n.tests, n.failures, n.errors, n.skipped, n.ms / 1000.0, ts[0] ? ts : run->started);
+	iso_markup_escape(f, hostname);
+	fprintf(f, "\" id=\"%d\" package=\"isobench\">\n", id);
+	junit_properties(f, run);
+	for (int i = first; i < end; i++) {
+		struct junit_case jc = junit_case(&run->results[i], false);
+
+		junit_testcase(f, &jc, run->mode == ISO_MODE_CONTROLS);
+		if (run->results[i].has_ctl) {
+			jc = junit_case(&run->results[i], true);
+			junit_testcase(f, &jc, false);
+		}
+	}
+	fprintf(f, " </testsuite>\n");
+}
+
+/*
+ * JUnit XML as the Jenkins xunit plugin's junit-10.xsd has it (reports/schema/): one
+ * <testsuite> per suite with its counts, time, start and host; one <testcase> per case, and
+ * with --with-controls one per control ("<id>:control"; a control that passes is a
+ * failure); the reason as message and body text; the diagnostics in <system-out>.
+ * Returns 0 or -errno.
+ */
 int iso_junit_write(const struct iso_run *run, const char *path)
 {
-	char tmp[PATH_MAX];
+	char tmp[PATH_MAX], host[256] = "";
+	const char *hostname = json_string_value(json_object_get(run->sysinfo, "hostname"));
+	struct junit_counts n = { 0 };
 	FILE *f;
-	int failures = run->count[ISO_FAIL],
-	    errors = run->count[ISO_BROKEN] + run->count[ISO_ERROR];
+	int id = 0;
 
-	snprintf(tmp, sizeof(tmp), "%s.tmp.%d", path, (int)getpid());
+	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp.%d", path, (int)getpid()) >= sizeof(tmp))
+		return -ENAMETOOLONG;
+	if (!hostname) {
+		if (gethostname(host, sizeof(host) - 1) < 0)
+			host[0] = '\0';
+		hostname = host;
+	}
+	for (int i = 0; i < run->nresults; i++) {
+		struct junit_case jc = junit_case(&run->results[i], false);
+
+		junit_count(&n, &jc);
+		if (run->results[i].has_ctl) {
+			jc = junit_case(&run->results[i], true);
+			junit_count(&n, &jc);
+		}
+	}
 	f = fopen(tmp, "w");
 	if (!f)
 		return -errno;
 	fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
 	fprintf(f,
 		"<testsuites name=\"isobench\" tests=\"%d\" failures=\"%d\" errors=\"%d\" "
-		"skipped=\"%d\" time=\"%.3f\">\n",
-		run->nresults, failures, errors, run->count[ISO_SKIP], run->wall_ms / 1000.0);
-	for (int i = 0; i < run->nresults; i++) {
-		const struct iso_result *res = &run->results[i];
-		bool first = i == 0 || run->results[i - 1].suite != res->suite;
-		bool last = i == run->nresults - 1 || run->results[i + 1].suite != res->suite;
+		"time=\"%.3f\">\n",
+		n.tests, n.failures, n.errors, run->wall_ms / 1000.0);
+	for (int i = 0; i < run->nresults;) {
+		int end = i + 1;
 
-		if (first)
-			fprintf(f, " <testsuite name=\"%s\">\n", res->suite->name);
-		fprintf(f, "  <testcase classname=\"%s\" name=\"", res->suite->name);
-		iso_markup_escape(f, res->id);
-		fprintf(f, "\" time=\"%.3f\"", res->duration_ms / 1000.0);
-		if (res->verdict == ISO_PASS) {
-			fprintf(f, "/>\n");
-		} else {
-			const char *tag = res->verdict == ISO_FAIL ? "failure" :
-					  res->verdict == ISO_SKIP ? "skipped" :
-								     "error";
-
-			fprintf(f, ">\n   <%s message=\"", tag);
-			iso_markup_escape(f, res->reason);
-			fprintf(f, "\" type=\"%s\"/>\n  </testcase>\n",
-				iso_verdict_name(res->verdict));
-		}
-		if (last)
-			fprintf(f, " </testsuite>\n");
+		while (end < run->nresults && run->results[end].suite == run->results[i].suite)
+			end++;
+		junit_suite(f, run, i, end, id++, hostname);
+		i = end;
 	}
 	fprintf(f, "</testsuites>\n");
+	if (ferror(f)) {
+		fclose(f);
+		unlink(tmp);
+		return -EIO;
+	}
 	if (fclose(f) != 0 || rename(tmp, path) < 0) {
 		int err = -errno;
 

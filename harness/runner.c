@@ -304,6 +304,7 @@ static void run_one(struct case_env *ce, const struct iso_suite *s, const struct
 	pid_t pid;
 
 	memset(res, 0, sizeof(*res));
+	res->started = time(NULL);
 	snprintf(res->id, sizeof(res->id), "%s.%s", s->name, c->id);
 	res->suite = s;
 	res->c = c;

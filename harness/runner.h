@@ -6,6 +6,7 @@
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
+#include <time.h>
 #include <jansson.h>
 
 #include "cgroup.h"
@@ -87,6 +88,7 @@ struct iso_result {
 	enum iso_verdict raw; /* the control's own verdict in --controls mode */
 	char reason[ISO_REASON_MAX];
 	double duration_ms;
+	time_t started; /* wall clock at the case's start (JUnit timestamps), or 0 */
 	json_t *observed;
 	char *log;
 	const struct iso_known *known; /* the known deviation this fail is, or NULL */

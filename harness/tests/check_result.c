@@ -139,11 +139,27 @@ START_TEST(junit_escapes)
 	close(fd);
 	add(&run, 0, ISO_PASS, "");
 	add(&run, 2, ISO_FAIL, "a <b> & \"c\"");
+	add(&run, 1, ISO_SKIP, "needs root");
+	add(&run, 1, ISO_BROKEN, "bad \xff byte");
+	run.results[0].has_ctl = true;
+	run.results[0].ctl.verdict = ISO_FAIL;
+	snprintf(run.results[0].ctl.reason, sizeof(run.results[0].ctl.reason), "control passed");
 	ck_assert_int_eq(iso_junit_write(&run, path), 0);
 	ck_assert_int_gt(iso_read_file_alloc(path, &txt), 0);
-	ck_assert_ptr_nonnull(strstr(txt, "tests=\"2\" failures=\"1\""));
-	ck_assert_ptr_nonnull(strstr(txt, "message=\"a &lt;b&gt; &amp; &quot;c&quot;\""));
+	ck_assert_ptr_nonnull(strstr(txt, "tests=\"5\" failures=\"2\" errors=\"1\" skipped=\"1\""));
+	ck_assert_ptr_nonnull(strstr(txt,
+				     "<failure message=\"a &lt;b&gt; &amp; &quot;c&quot;\" "
+				     "type=\"fail\">a &lt;b&gt; &amp; &quot;c&quot;</failure>"));
+	ck_assert_ptr_nonnull(strstr(txt, "name=\"fake.a:control\""));
+	ck_assert_ptr_nonnull(strstr(txt, "type=\"control-passed\">control passed</failure>"));
+	ck_assert_ptr_nonnull(strstr(txt, "<skipped message=\"needs root\" type=\"skip\"/>"));
+	ck_assert_ptr_nonnull(strstr(txt, "<error message=\"bad ? byte\" type=\"broken\">"));
+	ck_assert_ptr_nonnull(strstr(txt, "checks: does &quot;c&quot; &lt;&amp;&gt;"));
+	ck_assert_ptr_nonnull(strstr(txt, "  pid = 1\n"));
 	ck_assert_ptr_null(strstr(txt, "<b>"));
+	ck_assert_ptr_nonnull(strstr(txt,
+				     "<testsuites name=\"isobench\" tests=\"5\" failures=\"2\" "
+				     "errors=\"1\" time="));
 	free(txt);
 	unlink(path);
 	iso_run_free(&run);
