@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# The regression gate end to end on real runs: an A/A pair passes, a run with an injected
+# slowdown (bench --slow) is caught by compare, says so everywhere, and nothing else is
+# flagged; bad --slow arguments are usage errors; compare refuses a run against a bench.
+# The gate's measured false-alarm rate and power on a whole quick profile: bench/aa-check.
+source "$(dirname "$0")/../../harness/tests/lib.sh"
+need_root
+
+b() { "$ISOBENCH" bench --profile smoke --rounds 8 --filter baseline "$@" >"$TMP/b.out" 2>"$TMP/b.err"; }
+b --out "$TMP/a"; rc=$?
+check "A: exit 0" [ $rc -eq 0 ]
+b --out "$TMP/b"; rc=$?
+check "B: exit 0" [ $rc -eq 0 ]
+b --out "$TMP/s" --slow baseline.fork=300; rc=$?
+check "slowed run: exit 0" [ $rc -eq 0 ]
+check "slowed run: INJECTED on stderr and stdout" grep -q "^INJECTED: baseline.fork" "$TMP/b.err" && grep -q "^INJECTED: baseline.fork" "$TMP/b.out"
+doc=$TMP/s/results.json
+check "document records bench.injected" [ "$(json "$doc" 'd["bench"]["injected"]')" = '[{"op": "baseline.fork", "pct": 300.0}]' ]
+check "the slowed result carries its busy-wait" [ "$(json "$doc" "[r['injected']['busy_wait_ns'] > 0 for r in d['bench']['results'] if r['id'] == 'baseline.fork'][0]")" = True ]
+check "no other result is marked injected" [ "$(json "$doc" "[r['id'] for r in d['bench']['results'] if 'injected' in r and not r['id'].startswith('baseline.fork')]")" = "[]" ]
+check "the slowed op ran about 4x its cost" python3 -c "
+import json, sys
+a = {r['id']: r for r in json.load(open('$TMP/a/results.json'))['bench']['results']}
+s = {r['id']: r for r in json.load(open('$doc'))['bench']['results']}
+x = s['baseline.fork']['stats']['p50'] / a['baseline.fork']['stats']['p50']
+print('# baseline.fork slowed/base p50', round(x, 2))
+sys.exit(not 2.5 < x < 6)"
+
+"$ISOBENCH" compare "$TMP/a" "$TMP/b" --threshold 25 >"$TMP/aa.txt" 2>&1; rc=$?
+check "A/A at a 25% threshold: the gate passes (exit $rc)" [ $rc -eq 0 ]
+[ $rc -eq 0 ] || cat "$TMP/aa.txt"
+"$ISOBENCH" compare "$TMP/a" "$TMP/s" --threshold 25 --format json >"$TMP/as.json" 2>"$TMP/as.err"; rc=$?
+check "A against the slowed run: exit 1" [ $rc -eq 1 ]
+check "baseline.fork is the regression" [ "$(json "$TMP/as.json" "[r['verdict'] for r in d['bench'] if r['id'] == 'baseline.fork'][0]")" = regression ]
+check "nothing else is a regression" [ "$(json "$TMP/as.json" "[r['id'] for r in d['bench'] if r['verdict'] == 'regression' and not r['id'].startswith('baseline.fork')]")" = "[]" ]
+check "compare names the injection" grep -q "INJECTED" "$TMP/as.err"
+"$ISOBENCH" report "$TMP/s" --out "$TMP/rep" >/dev/null 2>&1
+check "report: banner in HTML and Markdown" grep -q "INJECTED SLOWDOWN" "$TMP/rep/index.html" && grep -q "INJECTED SLOWDOWN" "$TMP/rep/summary.md"
+
+"$ISOBENCH" bench --profile smoke --slow no.such.op=10 >/dev/null 2>"$TMP/e"; rc=$?
+check "--slow of an unknown op: usage error 64, one line" [ $rc -eq 64 ] && [ "$(wc -l <"$TMP/e")" -eq 1 ]
+"$ISOBENCH" bench --profile smoke --slow baseline.fork=0 >/dev/null 2>"$TMP/e"; rc=$?
+check "--slow PCT 0: usage error 64" [ $rc -eq 64 ]
+"$ISOBENCH" bench --profile smoke --slow baseline.fork >/dev/null 2>"$TMP/e"; rc=$?
+check "--slow without =PCT: usage error 64" [ $rc -eq 64 ]
+
+"$ISOBENCH" run --filter utsns --out "$TMP/run" >/dev/null 2>&1
+"$ISOBENCH" compare "$TMP/a" "$TMP/run" >/dev/null 2>"$TMP/e"; rc=$?
+check "compare BENCH RUN: exit 2, one line" [ $rc -eq 2 ] && [ "$(wc -l <"$TMP/e")" -eq 1 ]
+"$ISOBENCH" compare "$TMP/run" "$TMP/a" >/dev/null 2>"$TMP/e"; rc=$?
+check "compare RUN BENCH: exit 2, one line" [ $rc -eq 2 ] && [ "$(wc -l <"$TMP/e")" -eq 1 ]
+check "nothing of these runs left behind" [ -z "$(leftovers)" ]
+finish
