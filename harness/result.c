@@ -10,7 +10,7 @@
 
 #include "runner.h"
 
-#define ISO_SCHEMA_VERSION 1
+#define ISO_SCHEMA_VERSION 2
 
 static const char *const verdict_names[ISO_NVERDICTS] = { "pass", "fail", "skip", "broken",
 							  "error" };

@@ -73,10 +73,11 @@ static json_t *load_doc(const char *path, const char *cmd, bool partial_ok)
 		goto bad;
 	}
 	v = json_object_get(doc, "schema_version");
-	if (!json_is_integer(v) || json_integer_value(v) != 1) {
+	if (!json_is_integer(v) || json_integer_value(v) < 1 || json_integer_value(v) > 2) {
 		fprintf(stderr,
-			"isobench %s: %s: schema version %s not supported (this isobench reads 1)\n",
-			cmd, path, json_is_integer(v) ? "other than 1" : "missing");
+			"isobench %s: %s: schema version %s not supported (this isobench reads 1 and "
+			"2)\n",
+			cmd, path, json_is_integer(v) ? "other than 1 or 2" : "missing");
 		goto bad;
 	}
 	run = json_object_get(doc, "run");
@@ -98,6 +99,29 @@ static json_t *load_doc(const char *path, const char *cmd, bool partial_ok)
 	if (v && (!json_is_object(v) || !json_is_array(json_object_get(v, "results")))) {
 		fprintf(stderr, "isobench %s: %s: \"bench\" has no \"results\" array\n", cmd, path);
 		goto bad;
+	}
+	if (v) {
+		size_t i;
+		json_t *r;
+
+		json_array_foreach(json_object_get(v, "results"), i, r)
+		{
+			json_t *id = json_object_get(r, "id"), *st = json_object_get(r, "status");
+			json_t *p50 = json_object_get(json_object_get(r, "stats"), "p50");
+
+			if (!json_is_string(id) || !json_is_string(st)) {
+				fprintf(stderr,
+					"isobench %s: %s: bench result %zu has no id or status\n",
+					cmd, path, i);
+				goto bad;
+			}
+			if (!strcmp(json_string_value(st), "ok") && !json_is_number(p50)) {
+				fprintf(stderr,
+					"isobench %s: %s: bench result %s is ok but has no stats.p50\n",
+					cmd, path, json_string_value(id));
+				goto bad;
+			}
+		}
 	}
 	return doc;
 bad:
@@ -571,6 +595,19 @@ static void verdict(json_t *row, const char *v, const char *fmt, ...)
 	json_object_set_new(row, "why", json_string(why));
 }
 
+/*
+ * Reference ops (groups baseline and harness: getpid, a clock pair, fork...)
+ * do no isolation work: when one moves, the machine moved, and that is never
+ * a regression of isolation. Injected runs test the gate with them too.
+ */
+static bool reference(json_t *res)
+{
+	const char *g = str(res, "group");
+
+	return (!strcmp(g, "baseline") || !strcmp(g, "harness")) &&
+	       !json_object_get(res, "injected");
+}
+
 /* The calibration ops: they do no isolation work; when they move, the machine moved. */
 static const char *const calibration[] = { "baseline.getpid", "baseline.fork" };
 
@@ -812,6 +849,12 @@ json_t *iso_compare_opts(json_t *base, json_t *new, const struct iso_cmp_opts *o
 
 		if (isnan(q)) {
 			verdict(row, "inconclusive", "no samples to test");
+			inconclusive++;
+		} else if ((up || down) && sig && reference(ops[k].n)) {
+			verdict(row, "inconclusive",
+				"%+.1f%% (q %.2g): a reference op, it does no isolation work, so the "
+				"machine itself moved under it",
+				100 * (r - 1), q);
 			inconclusive++;
 		} else if ((up || down) && sig && machine) {
 			verdict(row, "inconclusive",

@@ -5,25 +5,26 @@
 # The gate's measured false-alarm rate and power on a whole quick profile: bench/aa-check.
 source "$(dirname "$0")/../../harness/tests/lib.sh"
 need_root
+invalid() { ! python3 "$SRC/reports/schema/validate.py" "$1" >/dev/null; }
 
-b() { "$ISOBENCH" bench --profile smoke --rounds 8 --filter baseline "$@" >"$TMP/b.out" 2>"$TMP/b.err"; }
+b() { "$ISOBENCH" bench --profile smoke --rounds 8 --filter unshare.pid "$@" >"$TMP/b.out" 2>"$TMP/b.err"; }
 b --out "$TMP/a"; rc=$?
 check "A: exit 0" [ $rc -eq 0 ]
 b --out "$TMP/b"; rc=$?
 check "B: exit 0" [ $rc -eq 0 ]
-b --out "$TMP/s" --slow baseline.fork=300; rc=$?
+b --out "$TMP/s" --slow unshare.pid.warm=300; rc=$?
 check "slowed run: exit 0" [ $rc -eq 0 ]
-check "slowed run: INJECTED on stderr and stdout" grep -q "^INJECTED: baseline.fork" "$TMP/b.err" && grep -q "^INJECTED: baseline.fork" "$TMP/b.out"
+check "slowed run: INJECTED on stderr and stdout" grep -q "^INJECTED: unshare.pid.warm" "$TMP/b.err" && grep -q "^INJECTED: unshare.pid.warm" "$TMP/b.out"
 doc=$TMP/s/results.json
-check "document records bench.injected" [ "$(json "$doc" 'd["bench"]["injected"]')" = '[{"op": "baseline.fork", "pct": 300.0}]' ]
-check "the slowed result carries its busy-wait" [ "$(json "$doc" "[r['injected']['busy_wait_ns'] > 0 for r in d['bench']['results'] if r['id'] == 'baseline.fork'][0]")" = True ]
-check "no other result is marked injected" [ "$(json "$doc" "[r['id'] for r in d['bench']['results'] if 'injected' in r and not r['id'].startswith('baseline.fork')]")" = "[]" ]
+check "document records bench.injected" [ "$(json "$doc" 'd["bench"]["injected"]')" = '[{"op": "unshare.pid.warm", "pct": 300.0}]' ]
+check "the slowed result carries its busy-wait" [ "$(json "$doc" "[r['injected']['busy_wait_ns'] > 0 for r in d['bench']['results'] if r['id'] == 'unshare.pid.warm'][0]")" = True ]
+check "no other result is marked injected" [ "$(json "$doc" "[r['id'] for r in d['bench']['results'] if 'injected' in r and r['id'] != 'unshare.pid.warm']")" = "[]" ]
 check "the slowed op ran about 4x its cost" python3 -c "
 import json, sys
 a = {r['id']: r for r in json.load(open('$TMP/a/results.json'))['bench']['results']}
 s = {r['id']: r for r in json.load(open('$doc'))['bench']['results']}
-x = s['baseline.fork']['stats']['p50'] / a['baseline.fork']['stats']['p50']
-print('# baseline.fork slowed/base p50', round(x, 2))
+x = s['unshare.pid.warm']['stats']['p50'] / a['unshare.pid.warm']['stats']['p50']
+print('# unshare.pid.warm slowed/base p50', round(x, 2))
 sys.exit(not 2.5 < x < 6)"
 
 "$ISOBENCH" compare "$TMP/a" "$TMP/b" --threshold 25 >"$TMP/aa.txt" 2>&1; rc=$?
@@ -31,8 +32,8 @@ check "A/A at a 25% threshold: the gate passes (exit $rc)" [ $rc -eq 0 ]
 [ $rc -eq 0 ] || cat "$TMP/aa.txt"
 "$ISOBENCH" compare "$TMP/a" "$TMP/s" --threshold 25 --format json >"$TMP/as.json" 2>"$TMP/as.err"; rc=$?
 check "A against the slowed run: exit 1" [ $rc -eq 1 ]
-check "baseline.fork is the regression" [ "$(json "$TMP/as.json" "[r['verdict'] for r in d['bench'] if r['id'] == 'baseline.fork'][0]")" = regression ]
-check "nothing else is a regression" [ "$(json "$TMP/as.json" "[r['id'] for r in d['bench'] if r['verdict'] == 'regression' and not r['id'].startswith('baseline.fork')]")" = "[]" ]
+check "unshare.pid.warm is the regression" [ "$(json "$TMP/as.json" "[r['verdict'] for r in d['bench'] if r['id'] == 'unshare.pid.warm'][0]")" = regression ]
+check "nothing else is a regression" [ "$(json "$TMP/as.json" "[r['id'] for r in d['bench'] if r['verdict'] == 'regression' and r['id'] != 'unshare.pid.warm']")" = "[]" ]
 check "compare names the injection" grep -q "INJECTED" "$TMP/as.err"
 "$ISOBENCH" report "$TMP/s" --out "$TMP/rep" >/dev/null 2>&1
 check "report: banner in HTML and Markdown" grep -q "INJECTED SLOWDOWN" "$TMP/rep/index.html" && grep -q "INJECTED SLOWDOWN" "$TMP/rep/summary.md"
@@ -49,5 +50,29 @@ check "--slow without =PCT: usage error 64" [ $rc -eq 64 ]
 check "compare BENCH RUN: exit 2, one line" [ $rc -eq 2 ] && [ "$(wc -l <"$TMP/e")" -eq 1 ]
 "$ISOBENCH" compare "$TMP/run" "$TMP/a" >/dev/null 2>"$TMP/e"; rc=$?
 check "compare RUN BENCH: exit 2, one line" [ $rc -eq 2 ] && [ "$(wc -l <"$TMP/e")" -eq 1 ]
+# The schema (v2) holds a bench document to its contents.
+check "bench document: valid against the schema" python3 "$SRC/reports/schema/validate.py" "$TMP/a/results.json"
+check "injected document: valid against the schema" python3 "$SRC/reports/schema/validate.py" "$doc"
+python3 - "$TMP" <<'PY'
+import json, sys
+t = sys.argv[1]
+d = json.load(open(t + "/a/results.json"))
+for r in d["bench"]["results"]:
+    r.pop("stats", None); r.pop("unit", None); r.pop("samples", None)
+d["run"]["mode"] = "cases"
+json.dump(d, open(t + "/gutted.json", "w"))
+d = json.load(open(t + "/a/results.json"))
+d["run"]["mode"] = "cases"
+json.dump(d, open(t + "/mode.json", "w"))
+d = json.load(open(t + "/a/results.json"))
+r = [r for r in d["bench"]["results"] if r["status"] == "ok"][0]
+r.pop("stats")
+json.dump(d, open(t + "/nostats.json", "w"))
+PY
+check "bench results without stats, unit, samples and a mode of cases: invalid" invalid "$TMP/gutted.json"
+check "a bench document whose mode says cases: invalid" invalid "$TMP/mode.json"
+check "an ok result without stats: invalid" invalid "$TMP/nostats.json"
+"$ISOBENCH" compare "$TMP/a" "$TMP/nostats.json" >/dev/null 2>"$TMP/e"; rc=$?
+check "compare: an ok result without stats is refused, exit 2, one line" [ $rc -eq 2 ] && [ "$(wc -l <"$TMP/e")" -eq 1 ]
 check "nothing of these runs left behind" [ -z "$(leftovers)" ]
 finish

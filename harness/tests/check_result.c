@@ -72,7 +72,7 @@ START_TEST(json_round_trip)
 	back = json_load_file(path, 0, &err);
 	ck_assert_msg(back != NULL, "reload: %s", err.text);
 	ck_assert(json_equal(doc, back));
-	ck_assert_int_eq(json_integer_value(json_object_get(back, "schema_version")), 1);
+	ck_assert_int_eq(json_integer_value(json_object_get(back, "schema_version")), 2);
 	ck_assert_str_eq(json_string_value(json_object_get(back, "schema")), "isobench-results");
 	ck_assert_int_eq(
 		json_integer_value(json_object_get(json_object_get(back, "summary"), "fail")), 1);

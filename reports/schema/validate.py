@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Validates isobench result documents against the committed JSON Schema.
+"""Validates isobench result documents against the committed JSON Schema of their version
+(results-v<schema_version>.schema.json: 1 and 2; isobench writes 2).
 
 usage: validate.py FILE.json...   exit 0 if all are valid, 1 otherwise (one line per problem)
 """
@@ -10,9 +11,10 @@ import sys
 import jsonschema
 
 here = os.path.dirname(os.path.abspath(__file__))
-with open(os.path.join(here, "results-v1.schema.json")) as f:
-    schema = json.load(f)
-validator = jsonschema.Draft202012Validator(schema)
+validators = {}
+for v in (1, 2):
+    with open(os.path.join(here, f"results-v{v}.schema.json")) as f:
+        validators[v] = jsonschema.Draft202012Validator(json.load(f))
 bad = 0
 for path in sys.argv[1:]:
     try:
@@ -22,7 +24,12 @@ for path in sys.argv[1:]:
         print(f"{path}: {e}")
         bad += 1
         continue
-    errors = sorted(validator.iter_errors(doc), key=lambda e: list(e.path))
+    version = doc.get("schema_version") if isinstance(doc, dict) else None
+    if version not in validators:
+        print(f"{path}: schema_version {version!r} is not one this validator knows (1, 2)")
+        bad += 1
+        continue
+    errors = sorted(validators[version].iter_errors(doc), key=lambda e: list(e.path))
     for e in errors[:10]:
         print(f"{path}: {'/'.join(map(str, e.path))}: {e.message}")
     bad += bool(errors)

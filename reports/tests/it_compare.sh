@@ -62,7 +62,7 @@ PY
 cmp "$TMP/base.json" "$TMP/otherkernel.json"; rc=$?
 check "another kernel and profile: one warning line naming both" [ $rc -eq 0 ] && [ "$(grep -c warning "$TMP/err")" -eq 1 ] && grep -q "kernel 6.1.0 / 6.12.0" "$TMP/err" && grep -q "profile quick / smoke" "$TMP/err"
 
-for f in truncated v2schema incomplete notours; do
+for f in truncated futureschema incomplete notours; do
 	cmp "$TMP/base.json" "$TMP/$f.json"; rc=$?
 	check "bad input $f: exit 2 with one line naming the file" \
 		[ $rc -eq 2 ] && [ "$(wc -l <"$TMP/err")" -eq 1 ] && grep -q "$f.json" "$TMP/err"

@@ -94,10 +94,10 @@ check "no gnuplot: index.html and summary.md written and say there are no plots"
 
 # Bad input: exit 2, one line naming the file.
 head -c 5000 "$A/run/results.json" >"$TMP/truncated.json"
-echo '{"schema": "isobench-results", "schema_version": 2}' >"$TMP/v2schema.json"
+echo '{"schema": "isobench-results", "schema_version": 3}' >"$TMP/futureschema.json"
 echo '{"hello": "world"}' >"$TMP/notours.json"
 echo 'not json' >"$TMP/garbage.json"
-for f in truncated v2schema notours garbage; do
+for f in truncated futureschema notours garbage; do
 	rep "$A" "$TMP/$f.json" --out "$TMP/bad"; rc=$?
 	check "bad input $f: exit 2 with one line naming the file" \
 		[ $rc -eq 2 ] && [ "$(wc -l <"$TMP/err")" -eq 1 ] && grep -q "$f.json" "$TMP/err"

@@ -58,8 +58,8 @@ write("slow20.json", doc(scale={"unshare.net.warm": 1.2}))
 write("noise3.json", doc(scale={"baseline.getpid": 1.03, "unshare.net.warm": 1.03, "clone.newpid.to_reaped": 1.03}))
 write("flip.json", doc(verdicts={"pidns.b": ("fail", "PID 1 died of SIGTERM"), "mntns.c": ("skip", "needs kernel 9.9")}))
 bad = doc()
-bad["schema_version"] = 2
-write("v2schema.json", bad)
+bad["schema_version"] = 3
+write("futureschema.json", bad)
 bad = doc()
 bad["run"]["complete"] = False
 write("incomplete.json", bad)
