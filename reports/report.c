@@ -24,6 +24,7 @@
 #include "opts.h"
 #include "compare.h"
 #include "iso.h"
+#include "export.h"
 #include "report.h"
 #include "reports.h"
 
@@ -45,6 +46,8 @@ static const char usage_report[] =
 	"                        in the order of the runs; default: host and kernel)\n"
 	"      --templates DIR   gnuplot templates (default: reports/templates of the source)\n"
 	"      --timeout S       seconds one gnuplot run may take (default 60)\n"
+	"      --export-csv FILE also write the benchmark figures of every run as CSV\n"
+	"      --export-md FILE  and as a Markdown table (a column names the run)\n"
 	"  -h, --help            this text\n"
 	"\n"
 	"Environment: ISOBENCH_GNUPLOT names the gnuplot program, ISOBENCH_TEMPLATES the\n"
@@ -1519,10 +1522,12 @@ int iso_cmd_report(int argc, char **argv)
 		{ "label", required_argument, NULL, 'l' },
 		{ "templates", required_argument, NULL, 'T' },
 		{ "timeout", required_argument, NULL, 't' },
+		{ "export-csv", required_argument, NULL, 'C' },
+		{ "export-md", required_argument, NULL, 'K' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
-	const char *labels[ISO_REPORT_MAX_RUNS], *out = NULL, *tmpl = NULL;
+	const char *labels[ISO_REPORT_MAX_RUNS], *out = NULL, *tmpl = NULL, *csv = NULL, *md = NULL;
 	size_t nlabels = 0;
 	struct iso_report *rp;
 	char when[32], path[PATH_MAX + 16];
@@ -1543,6 +1548,12 @@ int iso_cmd_report(int argc, char **argv)
 			break;
 		case 'T':
 			tmpl = optarg;
+			break;
+		case 'C':
+			csv = optarg;
+			break;
+		case 'K':
+			md = optarg;
 			break;
 		case 't':
 			if (iso_parse_uint(optarg, 1, 3600, &timeout) < 0)
@@ -1593,6 +1604,28 @@ int iso_cmd_report(int argc, char **argv)
 	for (size_t i = 0; i < rp->nruns; i++)
 		finish_run(rp, i, i < nlabels ? labels[i] : NULL);
 	dedupe_labels(rp);
+	if (csv || md) {
+		struct iso_export e = { 0 };
+
+		for (size_t i = 0; i < rp->nruns && e.nruns < ISO_ARRAY_SIZE(e.labels); i++) {
+			json_t *res = json_object_get(rp->runs[i].bench, "results");
+
+			if (!res)
+				continue;
+			e.labels[e.nruns] = rp->runs[i].label;
+			e.results[e.nruns++] = res;
+		}
+		if (!e.nruns) {
+			fprintf(stderr, "isobench report: --export-csv/--export-md: no benchmark "
+					"results in the inputs\n");
+			rc = ISO_EXIT_BROKEN;
+			goto out;
+		}
+		if (iso_export_write(&e, csv, md, "report") < 0) {
+			rc = ISO_EXIT_BROKEN;
+			goto out;
+		}
+	}
 
 	now_str(when, sizeof(when));
 	if (out) {

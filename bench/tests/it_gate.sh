@@ -7,10 +7,11 @@ source "$(dirname "$0")/../../harness/tests/lib.sh"
 need_root
 invalid() { ! python3 "$SRC/reports/schema/validate.py" "$1" >/dev/null; }
 
-b() { "$ISOBENCH" bench --profile smoke --rounds 8 --filter unshare.pid "$@" >"$TMP/b.out" 2>"$TMP/b.err"; }
+b() { "$ISOBENCH" bench --profile quick --rounds 6 --budget 0 --filter unshare.pid "$@" >"$TMP/b.out" 2>"$TMP/b.err"; }
+"$ISOBENCH" run --filter utsns --out "$TMP/run" >/dev/null 2>&1
 b --out "$TMP/a"; rc=$?
 check "A: exit 0" [ $rc -eq 0 ]
-b --out "$TMP/b"; rc=$?
+b --out "$TMP/b" --export-csv "$TMP/b.csv" --export-md "$TMP/b.md"; rc=$?
 check "B: exit 0" [ $rc -eq 0 ]
 b --out "$TMP/s" --slow unshare.pid.warm=300; rc=$?
 check "slowed run: exit 0" [ $rc -eq 0 ]
@@ -27,6 +28,23 @@ x = s['unshare.pid.warm']['stats']['p50'] / a['unshare.pid.warm']['stats']['p50'
 print('# unshare.pid.warm slowed/base p50', round(x, 2))
 sys.exit(not 2.5 < x < 6)"
 
+# Exports, read by their consumers: Python's csv module, cmark-gfm.
+check "--export-csv: one row per result, units in the header" python3 -c "
+import csv, json, sys
+rows = list(csv.DictReader(open('$TMP/b.csv')))
+res = json.load(open('$TMP/b/results.json'))['bench']['results']
+ok = len(rows) == len(res) and 'p50_ns' in rows[0] and all(r['id'] == x['id'] for r, x in zip(rows, res))
+ok = ok and all(abs(float(r['p50_ns']) - x['stats']['p50']) < 0.1 for r, x in zip(rows, res) if x['status'] == 'ok')
+sys.exit(not ok)"
+if command -v cmark-gfm >/dev/null; then
+	check "--export-md: a CommonMark table with a row per result" [ "$(cmark-gfm -e table "$TMP/b.md" | grep -c '<tr>')" -eq $(($(json "$TMP/b/results.json" 'len(d["bench"]["results"])') + 1)) ]
+else
+	skip "--export-md: cmark-gfm not installed"
+fi
+"$ISOBENCH" report "$TMP/a" "$TMP/b" --out "$TMP/rep2" --export-csv "$TMP/r.csv" >/dev/null 2>&1
+check "report --export-csv: both runs" [ "$(python3 -c "import csv; print(len(set(r['run'] for r in csv.DictReader(open('$TMP/r.csv')))))")" = 2 ]
+"$ISOBENCH" report "$TMP/run" --out "$TMP/rep3" --export-csv "$TMP/x.csv" >/dev/null 2>"$TMP/e"; rc=$?
+check "report --export-csv of a run without benchmarks: exit 2, one line" [ $rc -eq 2 ] && [ "$(wc -l <"$TMP/e")" -eq 1 ]
 "$ISOBENCH" compare "$TMP/a" "$TMP/b" --threshold 25 >"$TMP/aa.txt" 2>&1; rc=$?
 check "A/A at a 25% threshold: the gate passes (exit $rc)" [ $rc -eq 0 ]
 [ $rc -eq 0 ] || cat "$TMP/aa.txt"
@@ -45,7 +63,6 @@ check "--slow PCT 0: usage error 64" [ $rc -eq 64 ]
 "$ISOBENCH" bench --profile smoke --slow baseline.fork >/dev/null 2>"$TMP/e"; rc=$?
 check "--slow without =PCT: usage error 64" [ $rc -eq 64 ]
 
-"$ISOBENCH" run --filter utsns --out "$TMP/run" >/dev/null 2>&1
 "$ISOBENCH" compare "$TMP/a" "$TMP/run" >/dev/null 2>"$TMP/e"; rc=$?
 check "compare BENCH RUN: exit 2, one line" [ $rc -eq 2 ] && [ "$(wc -l <"$TMP/e")" -eq 1 ]
 "$ISOBENCH" compare "$TMP/run" "$TMP/a" >/dev/null 2>"$TMP/e"; rc=$?

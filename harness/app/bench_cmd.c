@@ -17,6 +17,7 @@
 
 #include "opts.h"
 #include "engine.h"
+#include "export.h"
 #include "runner.h"
 #include "select.h"
 #include "session.h"
@@ -53,6 +54,8 @@ static const char usage_bench[] =
 	"                        at the end of each warm-up (repeatable; PCT 1-1000). The\n"
 	"                        document records it (bench.injected) and every reader of it\n"
 	"                        says so: such a run is never a real measurement\n"
+	"      --export-csv FILE also write the figures as CSV (one row per result, ns)\n"
+	"      --export-md FILE  also write them as a Markdown table (units per value)\n"
 	"  -l, --list            list the benchmarks of the profile and exit\n"
 	"  -h, --help            this text\n"
 	"\n"
@@ -139,6 +142,8 @@ int iso_cmd_bench(int argc, char **argv, const struct iso_bench *const *tables)
 		{ "rounds", required_argument, NULL, 'R' },
 		{ "budget", required_argument, NULL, 'B' },
 		{ "slow", required_argument, NULL, 'W' },
+		{ "export-csv", required_argument, NULL, 'C' },
+		{ "export-md", required_argument, NULL, 'K' },
 		{ "list", no_argument, NULL, 'l' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
@@ -161,6 +166,7 @@ int iso_cmd_bench(int argc, char **argv, const struct iso_bench *const *tables)
 	json_t *bench, *results;
 	double gp, ov;
 	static struct iso_bench_slow slow[ISO_BENCH_MAX_SLOW];
+	const char *csv = NULL, *md = NULL;
 	size_t nslow = 0;
 
 	while ((c = iso_getopt(argc, argv, "bench", ":f:x:p:o:lh", opts, &bad)) != -1 && !bad) {
@@ -219,6 +225,12 @@ int iso_cmd_bench(int argc, char **argv, const struct iso_bench *const *tables)
 						       "--slow wants OP=PCT (PCT 1-1000), not '%s'",
 						       optarg);
 			nslow++;
+			break;
+		case 'C':
+			csv = optarg;
+			break;
+		case 'K':
+			md = optarg;
 			break;
 		case 'l':
 			list = true;
@@ -351,6 +363,14 @@ int iso_cmd_bench(int argc, char **argv, const struct iso_bench *const *tables)
 		"isobench bench: %zu results (%d skipped, %d failed) in %.1f s (profile %s)\n",
 		json_array_size(results), nskip, nerr, ss.run.wall_ms / 1000, pname);
 	fprintf(stderr, "isobench bench: results in %s\n", ss.path);
+	if (csv || md) {
+		struct iso_export e = { .nruns = 1,
+					.labels = { ss.run.tag },
+					.results = { results } };
+
+		if (iso_export_write(&e, csv, md, "bench") < 0)
+			nerr++;
+	}
 	r = !ss.run.complete		? ISO_EXIT_INTERRUPTED :
 	    nerr || ss.run.leftovers[0] ? ISO_EXIT_BROKEN :
 					  ISO_EXIT_OK;
