@@ -179,6 +179,8 @@ static int cmd_run(int argc, char **argv)
 		return iso_usage_error("run", "--controls and --with-controls exclude each other");
 	o.sel = &sel;
 	o.selftest = st && !strcmp(st, "1");
+	if (!iso_run_nselected(&o))
+		return iso_select_empty(&sel, "run", "case", "list");
 	o.progress = isatty(STDERR_FILENO);
 	o.ktap = stdout;
 	so.sel = &sel;
@@ -299,6 +301,10 @@ static int cmd_list(int argc, char **argv)
 			if (cs->doc)
 				printf("    %s\n", cs->doc);
 		}
+	}
+	if (!n) {
+		json_decref(arr);
+		return iso_select_empty(&sel, "list", "case", "list");
 	}
 	if (as_json) {
 		json_dumpf(arr, stdout, JSON_INDENT(1));
