@@ -50,10 +50,19 @@ static void one_line(FILE *f, const char *s)
 		fputc(*s == '\n' ? ' ' : *s, f);
 }
 
+/*
+ * The start of a diagnostic line, "  # "; one more space before text that reads
+ * as a subtest header ("# Subtest: x"), which kunit_parser.py would take as one.
+ */
+static void diag_start(FILE *f, const char *text)
+{
+	fputs(strncmp(text, "Subtest:", 8) ? IND "# " : IND "#  ", f);
+}
+
 /* A diagnostic line "  # [label: ]text" (text on one line). */
 static void diag(FILE *f, const char *label, const char *text)
 {
-	fputs(IND "# ", f);
+	diag_start(f, label ? label : text);
 	if (label)
 		fprintf(f, "%s: ", label);
 	one_line(f, text);
@@ -66,7 +75,8 @@ static void diag_log(FILE *f, const char *p)
 	while (p && *p) {
 		size_t l = strcspn(p, "\n");
 
-		fprintf(f, IND "# %.*s\n", (int)l, p);
+		diag_start(f, p);
+		fprintf(f, "%.*s\n", (int)l, p);
 		p += l;
 		if (*p)
 			p++;
