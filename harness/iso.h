@@ -52,8 +52,9 @@ typedef enum iso_verdict (*iso_case_fn)(struct iso_ctx *ctx);
 /*
  * A known kernel deviation: on kernels in [from, to) the case fails with exactly
  * this reason (a prefix match), which contradicts the documentation it cites. The
- * verdict stays fail; KTAP marks it "# TODO known deviation" and results.json
- * carries "known_deviation", and it does not fail the run.
+ * verdict stays fail; KTAP gives it an "ok ... # XFAIL known deviation: ..." line
+ * (its reason in a "# fail:" diagnostic before it), results.json carries
+ * "known_deviation", and it does not fail the run.
  */
 struct iso_known {
 	const char *from; /* first kernel release that shows it; NULL: any */

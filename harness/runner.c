@@ -545,6 +545,15 @@ static int nselected(const struct iso_run_opts *o, const struct iso_suite *s)
 	return n;
 }
 
+int iso_run_nselected(const struct iso_run_opts *o)
+{
+	int n = 0;
+
+	for (int i = 0; o->suites[i]; i++)
+		n += nselected(o, o->suites[i]);
+	return n;
+}
+
 /* --with-controls: the control after its case; a skipped case's control is not run. */
 static void run_control(struct case_env *ce, const struct iso_suite *s, const struct iso_case *c,
 			struct iso_result *res)

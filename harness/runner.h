@@ -201,6 +201,8 @@ const struct iso_known *iso_known_match(const struct iso_case *c, const char *re
 bool iso_suite_visible(const struct iso_suite *s, bool selftest);
 /* Runs the selected cases of the session into its document. Returns 0 or -errno. */
 int iso_run_cases(struct iso_session *s, const struct iso_run_opts *o);
+/* How many cases o selects (0: a usage error for the caller). */
+int iso_run_nselected(const struct iso_run_opts *o);
 /* Set by SIGINT/SIGTERM handlers: the run stops after killing the current case. */
 extern volatile sig_atomic_t iso_interrupted;
 

@@ -2,8 +2,10 @@
 /* The selection grammar shared by list, run and bench (select.h). */
 #include <errno.h>
 #include <fnmatch.h>
+#include <stdio.h>
 #include <string.h>
 
+#include "opts.h"
 #include "select.h"
 
 int iso_select_add(struct iso_select *s, bool exclude, const char *glob)
@@ -51,4 +53,19 @@ json_t *iso_select_json(const struct iso_select *s, const char *which)
 	for (int i = 0; i < (exc ? s->nexc : s->ninc); i++)
 		json_array_append_new(a, json_string(exc ? s->exc[i] : s->inc[i]));
 	return a;
+}
+
+int iso_select_empty(const struct iso_select *s, const char *cmd, const char *what, const char *see)
+{
+	fprintf(stderr, "isobench %s: no %s matches", cmd, what);
+	for (int i = 0; i < s->ninc + s->nexc; i++) {
+		bool exc = i >= s->ninc;
+
+		fprintf(stderr, " --%s '%s'", exc ? "exclude" : "filter",
+			exc ? s->exc[i - s->ninc] : s->inc[i]);
+	}
+	if (!s->ninc && !s->nexc)
+		fputs(" this selection", stderr);
+	fprintf(stderr, " (see 'isobench %s')\n", see);
+	return ISO_EXIT_USAGE;
 }

@@ -28,6 +28,12 @@ int iso_select_add(struct iso_select *s, bool exclude, const char *glob);
 bool iso_glob_match(const char *glob, const char *id, const char *alias);
 /* True if id is selected (alias: another name the item answers to, or NULL). */
 bool iso_select_match(const struct iso_select *s, const char *id, const char *alias);
+/*
+ * An empty selection is a usage error: prints one line "isobench CMD: no WHAT
+ * matches --filter 'A' --exclude 'B' (see 'isobench SEE')" and returns 64.
+ */
+int iso_select_empty(const struct iso_select *s, const char *cmd, const char *what,
+		     const char *see);
 /* {"filters": [...], "excludes": [...]}: parts of the results document's "run". */
 json_t *iso_select_json(const struct iso_select *s, const char *which);
 

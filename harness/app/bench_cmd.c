@@ -158,7 +158,7 @@ int iso_cmd_bench(int argc, char **argv, const struct iso_bench *const *tables)
 	struct iso_select sel = { 0 };
 	struct iso_session ss;
 	const char *pname = "quick";
-	int c, bad = 0, total = 0, nerr = 0, nskip = 0, r;
+	int c, bad = 0, total = 0, matched = 0, nerr = 0, nskip = 0, r;
 	unsigned int rounds, budget = 0;
 	bool budget_set = false;
 	bool list = false;
@@ -254,9 +254,19 @@ int iso_cmd_bench(int argc, char **argv, const struct iso_bench *const *tables)
 		for (const struct iso_bench *b = tables[t]; b->id; b++)
 			if (in_profile(&env, b) && selected(b, &sel)) {
 				total++;
-				if (list)
-					printf("%-44s %s\n", b->id, b->group);
+				matched += iso_select_match(&sel, b->id, b->group);
 			}
+	/* A selection that matches nothing but the baselines run anyway is a typo. */
+	if ((sel.ninc || sel.nexc) && !matched) {
+		char what[64];
+
+		snprintf(what, sizeof(what), "benchmark of profile %s", pname);
+		return iso_select_empty(&sel, "bench", what, "bench --list");
+	}
+	for (int t = 0; tables[t] && list; t++)
+		for (const struct iso_bench *b = tables[t]; b->id; b++)
+			if (in_profile(&env, b) && selected(b, &sel))
+				printf("%-44s %s\n", b->id, b->group);
 	if (list) {
 		printf("%d benchmarks in profile %s\n", total, pname);
 		return 0;

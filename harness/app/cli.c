@@ -63,7 +63,7 @@ static const char usage_run[] =
 	"\n"
 	"Exit codes: 0 nothing failed, 1 a case failed, 2 a case broken or error, 64 usage,\n"
 	"130 interrupted. With --controls, 'fail' means a control passed (a case that cannot fail).\n"
-	"A fail that is a known kernel deviation (declared on the case) is marked TODO and\n"
+	"A fail that is a known kernel deviation (declared on the case) is marked XFAIL and\n"
 	"does not fail the run; anything of the run left on the host afterwards exits 2.\n";
 
 static const char usage_list[] = "usage: isobench list [--filter GLOB] [--exclude GLOB] [--json]\n"
@@ -110,7 +110,7 @@ static void print_summary(const struct iso_run *run)
 			"%d broken, %d error\n",
 			c[ISO_PASS], c[ISO_FAIL], c[ISO_SKIP], c[ISO_BROKEN], c[ISO_ERROR]);
 	if (run->nknown)
-		fprintf(stderr, "isobench: %d known kernel deviation%s (marked TODO in KTAP)\n",
+		fprintf(stderr, "isobench: %d known kernel deviation%s (marked XFAIL in KTAP)\n",
 			run->nknown, run->nknown == 1 ? "" : "s");
 }
 
@@ -179,6 +179,8 @@ static int cmd_run(int argc, char **argv)
 		return iso_usage_error("run", "--controls and --with-controls exclude each other");
 	o.sel = &sel;
 	o.selftest = st && !strcmp(st, "1");
+	if (!iso_run_nselected(&o))
+		return iso_select_empty(&sel, "run", "case", "list");
 	o.progress = isatty(STDERR_FILENO);
 	o.ktap = stdout;
 	so.sel = &sel;
@@ -299,6 +301,10 @@ static int cmd_list(int argc, char **argv)
 			if (cs->doc)
 				printf("    %s\n", cs->doc);
 		}
+	}
+	if (!n) {
+		json_decref(arr);
+		return iso_select_empty(&sel, "list", "case", "list --help");
 	}
 	if (as_json) {
 		json_dumpf(arr, stdout, JSON_INDENT(1));

@@ -118,12 +118,53 @@ START_TEST(ktap_lines)
 	iso_ktap_totals(f, &run);
 	fclose(f);
 	ck_assert_ptr_nonnull(strstr(buf, "KTAP version 1\n1..1\n"));
-	ck_assert_ptr_nonnull(strstr(buf, "    ok 1 fake.a\n"));
-	ck_assert_ptr_nonnull(strstr(buf, "    ok 2 fake.b # SKIP needs root\n"));
+	ck_assert_ptr_nonnull(strstr(buf, "  KTAP version 1\n  # Subtest: fake\n  1..3\n"));
+	ck_assert_ptr_nonnull(strstr(buf, "  # id: fake.a\n  ok 1 a\n"));
+	ck_assert_ptr_nonnull(strstr(buf, "  # id: fake.b\n  ok 2 b # SKIP needs root\n"));
+	/* The reason before the result line: kunit_parser.py files it under the next one. */
+	ck_assert_ptr_nonnull(strstr(buf, "  # id: fake.c\n  # error: timeout after 5 ms\n"
+					  "  not ok 3 c # TIMEOUT error: timeout after 5 ms\n"));
+	ck_assert_ptr_nonnull(strstr(buf, "\nnot ok 1 fake\n"));
 	ck_assert_ptr_nonnull(
-		strstr(buf, "    not ok 3 fake.c # TIMEOUT error: timeout after 5 ms\n"));
-	ck_assert_ptr_nonnull(strstr(buf, "not ok 1 fake\n"));
-	ck_assert_ptr_nonnull(strstr(buf, "# Totals: pass:1 fail:0 skip:1 broken:0 error:1\n"));
+		strstr(buf, "# Totals: pass:1 fail:0 xfail:0 xpass:0 skip:1 error:1\n"));
+	ck_assert_ptr_null(strstr(buf, "fake.fake."));
+	free(buf);
+	iso_run_free(&run);
+}
+END_TEST
+
+/* A fail's reason, a known deviation's and a control's go before their result lines. */
+START_TEST(ktap_fail_diagnostics)
+{
+	static const struct iso_known known = { .reason = "differs", .what = "a known thing" };
+	struct iso_run run = { 0 };
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	add(&run, 0, ISO_FAIL, "it leaked\nto the host");
+	add(&run, 1, ISO_FAIL, "differs here");
+	run.results[1].known = &known;
+	run.nknown++;
+	run.results[0].has_ctl = true;
+	run.results[0].ctl.verdict = ISO_FAIL;
+	snprintf(run.results[0].ctl.reason, sizeof(run.results[0].ctl.reason), "control passed");
+	run.ctl_count[ISO_FAIL]++;
+	iso_ktap_case(f, 1, &run.results[0], false);
+	iso_ktap_control(f, 2, &run.results[0], false);
+	iso_ktap_case(f, 3, &run.results[1], false);
+	iso_ktap_totals(f, &run);
+	fclose(f);
+	ck_assert_str_eq(buf, "  # id: fake.a\n"
+			      "  # fail: it leaked to the host\n"
+			      "  not ok 1 a\n"
+			      "  # fail: control passed\n"
+			      "  not ok 2 a:control\n"
+			      "  # id: fake.b\n"
+			      "  # fail: differs here\n"
+			      "  ok 3 b # XFAIL known deviation: a known thing\n"
+			      "# Totals: pass:0 fail:2 xfail:1 xpass:0 skip:0 error:0\n"
+			      "# Known deviations: 1 of the fails (XFAIL lines)\n");
 	free(buf);
 	iso_run_free(&run);
 }
@@ -175,6 +216,7 @@ int main(void)
 	tcase_add_test(tc, exit_codes);
 	tcase_add_test(tc, json_round_trip);
 	tcase_add_test(tc, ktap_lines);
+	tcase_add_test(tc, ktap_fail_diagnostics);
 	tcase_add_test(tc, junit_escapes);
 	suite_add_tcase(s, tc);
 	return iso_check_run(s);

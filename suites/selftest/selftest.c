@@ -63,6 +63,12 @@ static enum iso_verdict passes(struct iso_ctx *ctx)
 	return ISO_PASS;
 }
 
+/* Skips with a reason, case and control alike: for the output formats' tests. */
+static enum iso_verdict skips(struct iso_ctx *ctx)
+{
+	return iso_skip(ctx, "self-test of skips: nothing to run here");
+}
+
 /* Hangs, with an escaped sleeper: the runner's timeout must kill the whole cgroup. */
 static enum iso_verdict hangs(struct iso_ctx *ctx)
 {
@@ -220,6 +226,7 @@ static const struct iso_known deviation_elsewhere[] = {
 static const struct iso_case cases[] = {
 	ISO_CASE(passes, .doc = "passes (its control passes too: a case that cannot fail)"),
 	ISO_CASE(control_fails, .doc = "passes, and its negative control fails as it must"),
+	ISO_CASE(skips, .doc = "skips with a reason (for the output formats' tests)"),
 	ISO_VARIANT(fails_as_known_deviation, deviates, NULL,
 		    .doc = "fails with a reason declared as a known deviation on every kernel",
 		    .known = deviation_here),
