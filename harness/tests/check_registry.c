@@ -34,8 +34,7 @@ START_TEST(every_case_has_a_control)
 		for (size_t k = 0; k < iso_suite_size(s); k++) {
 			const struct iso_case *c = iso_suite_at(s, k);
 
-			ck_assert_msg(c->fn != NULL, "%s.%s has no function",
-				      s->name, c->id);
+			ck_assert_msg(c->fn != NULL, "%s.%s has no function", s->name, c->id);
 			if (s->hidden)
 				continue;
 			n++;
