@@ -110,6 +110,10 @@ json_t *iso_run_json(const struct iso_run *run)
 		json_object_set_new(r, "environment", json_incref(run->environment));
 	if (run->leftovers[0])
 		json_object_set_new(r, "leftovers", json_string(run->leftovers));
+	if (run->repeat > 1)
+		json_object_set_new(r, "repeat", json_integer(run->repeat));
+	if (run->shuffled)
+		json_object_set_new(r, "shuffle_seed", json_integer(run->shuffle_seed));
 	json_object_set_new(doc, "run", r);
 	json_object_set_new(doc, "sysinfo",
 			    run->sysinfo ? json_incref(run->sysinfo) : json_object());
@@ -148,6 +152,11 @@ json_t *iso_run_json(const struct iso_run *run)
 						      res->known->from, "to", res->known->to,
 						      "reason", res->known->reason, "what",
 						      res->known->what ? res->known->what : ""));
+		if (res->repeats > 1)
+			json_object_set_new(c, "repeats",
+					    json_pack("{s:i, s:i, s:i}", "runs", res->repeats,
+						      "failed", res->repeat_fails, "control_failed",
+						      res->repeat_ctl_fails));
 		if (res->has_ctl)
 			json_object_set_new(
 				c, "control",

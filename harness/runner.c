@@ -24,6 +24,7 @@
 
 #include "opts.h"
 #include "runner.h"
+#include "stats.h"
 #include "session.h"
 #include "sysinfo.h"
 
@@ -570,6 +571,73 @@ static void run_control(struct case_env *ce, const struct iso_suite *s, const st
 	free(ctl.log);
 }
 
+/* Fisher-Yates over idx from the splitmix state *rng (stats.h). */
+static void shuffle_idx(size_t *idx, size_t n, uint64_t *rng)
+{
+	for (size_t i = n; i > 1; i--) {
+		size_t j = iso_stats_rand(rng) % i, t = idx[i - 1];
+
+		idx[i - 1] = idx[j];
+		idx[j] = t;
+	}
+}
+
+/*
+ * A case (with --with-controls, and its control) run --repeat times: the
+ * result is the first run that failed (its reason says how many of the runs
+ * did), or the last one when none did. A skip is not repeated.
+ */
+static void run_repeated(struct case_env *ce, const struct iso_suite *s, const struct iso_case *c,
+			 struct iso_result *res)
+{
+	const struct iso_run_opts *o = ce->o;
+	unsigned int n = o->repeat > 1 ? o->repeat : 1, r;
+	int fails = 0, cfails = 0;
+	bool kept_bad = false;
+
+	for (r = 0; r < n && (r == 0 || !iso_interrupted); r++) {
+		struct iso_result cur;
+		bool bad, cbad;
+
+		run_one(ce, s, c, o->mode == ISO_MODE_CONTROLS, &cur);
+		if (o->mode == ISO_MODE_BOTH && cur.verdict != ISO_SKIP && !iso_interrupted)
+			run_control(ce, s, c, &cur);
+		bad = cur.verdict != ISO_PASS && cur.verdict != ISO_SKIP && !cur.known;
+		cbad = cur.has_ctl && cur.ctl.verdict != ISO_PASS && cur.ctl.verdict != ISO_SKIP;
+		fails += bad;
+		cfails += cbad;
+		if (r == 0 || ((bad || cbad) && !kept_bad) || (!kept_bad && !bad && !cbad)) {
+			if (r) {
+				json_decref(res->observed);
+				free(res->log);
+			}
+			*res = cur;
+			kept_bad = bad || cbad;
+		} else {
+			json_decref(cur.observed);
+			free(cur.log);
+		}
+		if (cur.verdict == ISO_SKIP)
+			break;
+	}
+	if (n > 1 && r > 1) {
+		res->repeats = (int)r;
+		res->repeat_fails = fails;
+		res->repeat_ctl_fails = cfails;
+		if (fails || cfails) {
+			char why[ISO_REASON_MAX];
+
+			snprintf(why, sizeof(why), "%s %d of %u runs: %s",
+				 fails ? "failed" : "its control passed", fails ? fails : cfails,
+				 r, fails ? res->reason : res->ctl.reason);
+			if (fails)
+				snprintf(res->reason, sizeof(res->reason), "%s", why);
+			else
+				snprintf(res->ctl.reason, sizeof(res->ctl.reason), "%s", why);
+		}
+	}
+}
+
 /* Returns 0 or -errno. */
 int iso_run_cases(struct iso_session *ss, const struct iso_run_opts *o)
 {
@@ -579,6 +647,8 @@ int iso_run_cases(struct iso_session *ss, const struct iso_run_opts *o)
 	};
 	int nsuites = 0, total = 0, done = 0, sn = 0, per = o->mode == ISO_MODE_BOTH ? 2 : 1;
 	FILE *out = o->ktap ? o->ktap : stdout;
+	int order[256]; /* the suites to run, in order, ended by -1 */
+	uint64_t rng = (uint64_t)o->seed * 0x9e3779b97f4a7c15ull + 1;
 
 	run->mode = o->mode;
 	if (geteuid() == 0)
@@ -586,27 +656,46 @@ int iso_run_cases(struct iso_session *ss, const struct iso_run_opts *o)
 	for (int i = 0; o->suites[i]; i++) {
 		int n = nselected(o, o->suites[i]);
 
-		nsuites += n > 0;
+		if (n > 0 && nsuites < (int)ISO_ARRAY_SIZE(order) - 1)
+			order[nsuites++] = i;
 		total += n;
 	}
-	iso_ktap_header(out, nsuites);
-	for (int i = 0; o->suites[i] && !iso_interrupted; i++) {
-		const struct iso_suite *s = o->suites[i];
-		int n = nselected(o, s), k = 0, bad = 0, skipped = 0;
+	order[nsuites] = -1;
+	if (o->shuffle) {
+		size_t idx[ISO_ARRAY_SIZE(order)];
 
-		if (!n)
-			continue;
+		for (int i = 0; i < nsuites; i++)
+			idx[i] = (size_t)order[i];
+		shuffle_idx(idx, (size_t)nsuites, &rng);
+		for (int i = 0; i < nsuites; i++)
+			order[i] = (int)idx[i];
+	}
+	iso_ktap_header(out, nsuites);
+	run->repeat = o->repeat > 1 ? (int)o->repeat : 0;
+	run->shuffled = o->shuffle;
+	run->shuffle_seed = o->seed;
+	if (o->shuffle)
+		fprintf(out, "# shuffled: suites and cases in random order, --seed %u replays it\n",
+			o->seed);
+	for (int ii = 0; order[ii] >= 0 && !iso_interrupted; ii++) {
+		const struct iso_suite *s = o->suites[order[ii]];
+		int n = nselected(o, s), k = 0, bad = 0, skipped = 0;
+		size_t *cases = calloc(iso_suite_size(s) + 1, sizeof(*cases)), nc = 0;
+
+		if (!cases)
+			return -ENOMEM;
+		for (size_t j = 0; j < iso_suite_size(s); j++)
+			if (case_selected(o, s, iso_suite_at(s, j)))
+				cases[nc++] = j;
+		if (o->shuffle)
+			shuffle_idx(cases, nc, &rng);
 		iso_ktap_suite_begin(out, s->name, n * per);
-		for (size_t j = 0; j < iso_suite_size(s) && !iso_interrupted; j++) {
-			const struct iso_case *c = iso_suite_at(s, j);
+		for (size_t jj = 0; jj < nc && !iso_interrupted; jj++) {
+			const struct iso_case *c = iso_suite_at(s, cases[jj]);
 			struct iso_result res;
 
-			if (!case_selected(o, s, c))
-				continue;
 			progress(o, ++done, total, s->name, c->id);
-			run_one(&ce, s, c, o->mode == ISO_MODE_CONTROLS, &res);
-			if (o->mode == ISO_MODE_BOTH && res.verdict != ISO_SKIP && !iso_interrupted)
-				run_control(&ce, s, c, &res);
+			run_repeated(&ce, s, c, &res);
 			progress(o, 0, 0, NULL, NULL);
 			iso_ktap_case(out, ++k, &res, o->verbose);
 			bad += res.verdict != ISO_PASS && res.verdict != ISO_SKIP && !res.known;
@@ -625,6 +714,7 @@ int iso_run_cases(struct iso_session *ss, const struct iso_run_opts *o)
 			}
 			iso_run_add(run, &res);
 		}
+		free(cases);
 		iso_ktap_suite_end(out, ++sn, s->name, bad == 0, skipped == k);
 	}
 	iso_ktap_totals(out, run);

@@ -94,6 +94,7 @@ struct iso_result {
 	const struct iso_known *known; /* the known deviation this fail is, or NULL */
 	bool has_ctl; /* --with-controls: ctl holds the control's outcome */
 	struct iso_ctl_result ctl;
+	int repeats, repeat_fails, repeat_ctl_fails; /* --repeat: runs, and those that failed */
 };
 
 enum iso_run_mode {
@@ -122,6 +123,9 @@ struct iso_run {
 	json_t *sections; /* further top-level sections a verb adds ("bench"), or NULL */
 	json_t *filters, *excludes, *environment;
 	double wall_ms;
+	int repeat; /* --repeat N (0: once) */
+	bool shuffled;
+	unsigned int shuffle_seed;
 };
 
 void iso_run_add(struct iso_run *run, const struct iso_result *res);
@@ -191,6 +195,9 @@ struct iso_run_opts {
 	bool selftest; /* include hidden suites */
 	bool progress;
 	FILE *ktap;
+	unsigned int repeat; /* --repeat: runs of each case (and control); 0 or 1: once */
+	bool shuffle; /* --shuffle: suites and the cases within each in random order */
+	unsigned int seed; /* of the shuffle */
 };
 
 struct iso_session;

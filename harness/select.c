@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fnmatch.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "opts.h"
@@ -17,6 +18,54 @@ int iso_select_add(struct iso_select *s, bool exclude, const char *glob)
 		return -E2BIG;
 	v[(*n)++] = glob;
 	return 0;
+}
+
+int iso_select_add_file(struct iso_select *s, const char *path, const char *cmd)
+{
+	FILE *f = fopen(path, "re");
+	char line[1024];
+	int n = 0, lineno = 0, err = 0;
+
+	if (!f) {
+		err = errno;
+		fprintf(stderr, "isobench %s: --skip-file %s: %s\n", cmd, path, strerror(err));
+		return -err;
+	}
+	while (fgets(line, sizeof(line), f)) {
+		char *p = line, *e, *hash = strchr(line, '#');
+
+		lineno++;
+		if (hash)
+			*hash = 0;
+		while (*p == ' ' || *p == '\t')
+			p++;
+		e = p + strlen(p);
+		while (e > p && (e[-1] == '\n' || e[-1] == '\r' || e[-1] == ' ' || e[-1] == '\t'))
+			*--e = 0;
+		if (!*p)
+			continue;
+		if (strpbrk(p, " \t")) {
+			fprintf(stderr, "isobench %s: --skip-file %s:%d: one glob a line, not '%s'\n",
+				cmd, path, lineno, p);
+			err = EINVAL;
+			break;
+		}
+		p = strdup(p);
+		if (!p || iso_select_add(s, true, p) < 0) {
+			free(p);
+			err = p ? E2BIG : ENOMEM;
+			fprintf(stderr, "isobench %s: --skip-file %s: %s (at most %d globs in all)\n",
+				cmd, path, p ? "too many globs" : "out of memory", ISO_SELECT_MAX);
+			break;
+		}
+		n++;
+	}
+	if (!err && ferror(f)) {
+		err = EIO;
+		fprintf(stderr, "isobench %s: --skip-file %s: read error\n", cmd, path);
+	}
+	fclose(f);
+	return err ? -err : n;
 }
 
 static bool one(const char *glob, const char *id)

@@ -13,7 +13,9 @@
 #include <stdbool.h>
 #include <jansson.h>
 
-#define ISO_SELECT_MAX 64
+#define ISO_SELECT_MAX 512
+/* getopt value of --skip-file FILE, shared by list, run and bench (long option only). */
+#define ISO_OPT_SKIP_FILE 1000
 
 struct iso_select {
 	const char *inc[ISO_SELECT_MAX];
@@ -24,6 +26,13 @@ struct iso_select {
 
 /* Adds a --filter (exclude false) or --exclude glob. Returns 0 or -E2BIG. */
 int iso_select_add(struct iso_select *s, bool exclude, const char *glob);
+/*
+ * --skip-file FILE: one exclude glob a line, as kselftest's run_kselftest.sh -s
+ * and LTP's skip files take them; blank lines and '#' comments (to the end of
+ * the line) are ignored. Returns the number of globs added, or -errno (-E2BIG:
+ * too many) after one error line naming cmd and the file.
+ */
+int iso_select_add_file(struct iso_select *s, const char *path, const char *cmd);
 /* True if one glob matches id (or its alias, e.g. a benchmark's group; may be NULL). */
 bool iso_glob_match(const char *glob, const char *id, const char *alias);
 /* True if id is selected (alias: another name the item answers to, or NULL). */

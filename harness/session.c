@@ -42,6 +42,8 @@ int iso_session_opt(struct iso_session_opts *o, struct iso_select *sel, int c, c
 {
 	int r;
 
+	if (c == ISO_OPT_SKIP_FILE)
+		return iso_select_add_file(sel, arg, o->cmd) < 0 ? ISO_EXIT_USAGE : 0;
 	if (c != 'E') {
 		if (iso_select_add(sel, c == 'x', arg) < 0)
 			return iso_usage_error(o->cmd, "too many --filter/--exclude options");

@@ -38,6 +38,8 @@ static const char usage_bench[] =
 	"\n"
 	"  -f, --filter GLOB     benchmarks whose id matches (repeatable; 'unshare' = 'unshare.*');\n"
 	"                        baselines always run\n"
+	"  -x, --exclude GLOB    leave out benchmarks whose id matches (repeatable)\n"
+	"      --skip-file FILE  leave out those matching a glob of FILE (one a line, '#')\n"
 	"  -p, --profile NAME    smoke (< 15 s), quick (default, ~75 s) or full (~2 min on 2 CPUs)\n"
 	"  -o, --out DIR         output folder (default: ./isobench-results/<time>-bench-<tag>)\n"
 	"      --seed N          seed of the bootstrap and of the round order (default 1)\n"
@@ -134,6 +136,7 @@ int iso_cmd_bench(int argc, char **argv, const struct iso_bench *const *tables)
 	static const struct option opts[] = {
 		{ "filter", required_argument, NULL, 'f' },
 		{ "exclude", required_argument, NULL, 'x' },
+		{ "skip-file", required_argument, NULL, ISO_OPT_SKIP_FILE },
 		{ "env", required_argument, NULL, 'E' },
 		{ "profile", required_argument, NULL, 'p' },
 		{ "out", required_argument, NULL, 'o' },
@@ -174,6 +177,7 @@ int iso_cmd_bench(int argc, char **argv, const struct iso_bench *const *tables)
 		case 'f':
 		case 'x':
 		case 'E':
+		case ISO_OPT_SKIP_FILE:
 			if (iso_session_opt(&so, &sel, c, optarg))
 				return ISO_EXIT_USAGE;
 			break;

@@ -56,6 +56,12 @@ static const char usage_run[] =
 	"                        passes fails the run\n"
 	"      --timeout-mul N   multiply every case timeout by N (1-100; slow VMs, TCG)\n"
 	"      --junit FILE      also write JUnit XML\n"
+	"      --skip-file FILE  leave out the cases whose id matches a glob of FILE (one a\n"
+	"                        line, '#' comments), as kselftest's -s and LTP skip files\n"
+	"      --repeat N        run each case (and control) N times; one that fails in any\n"
+	"                        of them fails, with how many (catches flaky kernel behaviour)\n"
+	"      --shuffle         run the suites and the cases within each in a random order;\n"
+	"      --seed S          from seed S (default: from the clock; printed either way)\n"
 	"      --env KEY=VALUE   stamp a fact about the environment into the document\n"
 	"                        (run.environment; repeatable), e.g. --env vm=vagrant\n"
 	"  -v, --verbose         print case logs and cleanup details\n"
@@ -66,9 +72,14 @@ static const char usage_run[] =
 	"A fail that is a known kernel deviation (declared on the case) is marked XFAIL and\n"
 	"does not fail the run; anything of the run left on the host afterwards exits 2.\n";
 
-static const char usage_list[] = "usage: isobench list [--filter GLOB] [--exclude GLOB] [--json]\n"
-				 "\n"
-				 "Lists the conformance cases with their requirements.\n";
+static const char usage_list[] =
+	"usage: isobench list [--filter GLOB] [--exclude GLOB] [--skip-file FILE]\n"
+	"                     [--format text|ids|json|ktap]\n"
+	"\n"
+	"Lists the conformance cases with their requirements. --format ids prints suite:case\n"
+	"(kselftest's run_kselftest.sh -l form); json one object per case (--json is the\n"
+	"same); ktap a dry run: the KTAP a run would print, each case ok, or '# SKIP reason'\n"
+	"where this machine lacks what it needs. Exit 64 when nothing matches.\n";
 
 static const char usage_sysinfo[] =
 	"usage: isobench sysinfo [--json]\n"
@@ -125,6 +136,10 @@ static int cmd_run(int argc, char **argv)
 		{ "timeout-mul", required_argument, NULL, 'T' },
 		{ "junit", required_argument, NULL, 'J' },
 		{ "env", required_argument, NULL, 'E' },
+		{ "skip-file", required_argument, NULL, ISO_OPT_SKIP_FILE },
+		{ "repeat", required_argument, NULL, 'R' },
+		{ "shuffle", no_argument, NULL, 'S' },
+		{ "seed", required_argument, NULL, 'D' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
@@ -135,17 +150,34 @@ static int cmd_run(int argc, char **argv)
 	struct iso_session ss;
 	const char *junit = NULL, *st = getenv("ISOBENCH_SELFTEST");
 	int c, bad = 0, code, r;
+	bool seed_set = false;
 
 	while ((c = iso_getopt(argc, argv, "run", ":f:x:o:vh", opts, &bad)) != -1 && !bad) {
 		switch (c) {
 		case 'f':
 		case 'x':
 		case 'E':
+		case ISO_OPT_SKIP_FILE:
 			if (iso_session_opt(&so, &sel, c, optarg))
 				return ISO_EXIT_USAGE;
 			break;
 		case 'o':
 			so.out = optarg;
+			break;
+		case 'R':
+			if (iso_parse_uint(optarg, 1, 10000, &o.repeat) < 0)
+				return iso_usage_error(
+					"run", "--repeat wants a whole number from 1 to 10000, not '%s'",
+					optarg);
+			break;
+		case 'S':
+			o.shuffle = true;
+			break;
+		case 'D':
+			if (iso_parse_uint(optarg, 0, 0xffffffffu, &o.seed) < 0)
+				return iso_usage_error("run", "--seed wants a whole number, not '%s'",
+						       optarg);
+			seed_set = true;
 			break;
 		case 'C':
 			o.mode = ISO_MODE_CONTROLS;
@@ -177,6 +209,15 @@ static int cmd_run(int argc, char **argv)
 		return iso_usage_error("run", "unexpected argument '%s'", argv[optind]);
 	if (has_both_modes(argc, argv))
 		return iso_usage_error("run", "--controls and --with-controls exclude each other");
+	if (seed_set && !o.shuffle)
+		return iso_usage_error("run", "--seed goes with --shuffle");
+	if (o.shuffle && !seed_set) {
+		struct timespec ts;
+
+		/* A seed from the clock, printed (KTAP and run.shuffle_seed) to replay the order. */
+		clock_gettime(CLOCK_REALTIME, &ts);
+		o.seed = (unsigned int)(ts.tv_nsec ^ ts.tv_sec ^ getpid()) & 0x7fffffff;
+	}
 	o.sel = &sel;
 	o.selftest = st && !strcmp(st, "1");
 	if (!iso_run_nselected(&o))
@@ -210,17 +251,102 @@ static int cmd_run(int argc, char **argv)
 	return code;
 }
 
+/* list's text form: id, requirements in short, and the doc line. */
+static void list_text(json_t *arr)
+{
+	size_t i;
+	json_t *o;
+
+	json_array_foreach(arr, i, o)
+	{
+		json_t *rq = json_object_get(o, "requirements"), *v;
+		const char *key;
+		char req[512] = "";
+		size_t off = 0;
+
+		json_object_foreach(rq, key, v)
+		{
+			if (off >= sizeof(req))
+				break;
+			if (json_is_true(v))
+				off += snprintf(req + off, sizeof(req) - off, "%s ", key);
+			else if (json_is_string(v))
+				off += snprintf(req + off, sizeof(req) - off, "%s:%s ", key,
+						json_string_value(v));
+		}
+		printf("%-58s %s\n", json_string_value(json_object_get(o, "id")), req);
+		printf("    %s\n", json_string_value(json_object_get(o, "doc")));
+	}
+}
+
+/*
+ * list --format ktap: a dry run in KTAP, as the run would print it, without
+ * running anything: every case "ok", the ones this machine would skip with
+ * "# SKIP <reason>" (requirements only: a case may still skip at run time on
+ * what only running it finds out).
+ */
+static void list_ktap(json_t *arr)
+{
+	size_t i, nsuites = 0;
+	json_t *o;
+	const char *cur = "";
+
+	json_array_foreach(arr, i, o)
+	{
+		const char *su = json_string_value(json_object_get(o, "suite"));
+
+		nsuites += strcmp(su, cur) != 0;
+		cur = su;
+	}
+	printf("KTAP version 1\n# dry run (isobench list --format ktap): nothing was run\n1..%zu\n",
+	       nsuites);
+	cur = "";
+	for (size_t k = 0, sn = 0, ncase = 0; k <= json_array_size(arr); k++) {
+		json_t *c = json_array_get(arr, k);
+		const char *su = c ? json_string_value(json_object_get(c, "suite")) : "";
+
+		if (strcmp(su, cur)) {
+			if (cur[0])
+				printf("ok %zu %s\n", ++sn, cur);
+			if (c) {
+				size_t m = 0;
+
+				for (size_t j = k; j < json_array_size(arr); j++)
+					m += !strcmp(json_string_value(json_object_get(
+							     json_array_get(arr, j), "suite")),
+						     su);
+				printf("  KTAP version 1\n  # Subtest: %s\n  1..%zu\n", su, m);
+			}
+			cur = su;
+			ncase = 0;
+		}
+		if (!c)
+			break;
+		{
+			const char *why = json_string_value(json_object_get(c, "skip"));
+
+			printf("  ok %zu %s%s%s\n", ++ncase,
+			       json_string_value(json_object_get(c, "case")), why[0] ? " # SKIP " : "",
+			       why);
+		}
+	}
+}
+
 static int cmd_list(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "filter", required_argument, NULL, 'f' },
 		{ "exclude", required_argument, NULL, 'x' },
 		{ "json", no_argument, NULL, 'j' },
+		{ "format", required_argument, NULL, 'F' },
+		{ "skip-file", required_argument, NULL, ISO_OPT_SKIP_FILE },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
 	struct iso_select sel = { 0 };
 	int c, bad = 0, n = 0;
+	enum { LIST_TEXT, LIST_IDS, LIST_JSON, LIST_KTAP } fmt = LIST_TEXT;
+	struct iso_env env;
 	bool as_json = false;
 	const char *st = getenv("ISOBENCH_SELFTEST");
 	bool selftest = st && !strcmp(st, "1");
@@ -239,6 +365,27 @@ static int cmd_list(int argc, char **argv)
 		case 'j':
 			as_json = true;
 			break;
+		case 'F':
+			if (!strcmp(optarg, "text"))
+				fmt = LIST_TEXT;
+			else if (!strcmp(optarg, "ids"))
+				fmt = LIST_IDS;
+			else if (!strcmp(optarg, "json"))
+				fmt = LIST_JSON;
+			else if (!strcmp(optarg, "ktap"))
+				fmt = LIST_KTAP;
+			else {
+				json_decref(arr);
+				return iso_usage_error(
+					"list", "--format is text, ids, json or ktap, not '%s'", optarg);
+			}
+			break;
+		case ISO_OPT_SKIP_FILE:
+			if (iso_select_add_file(&sel, optarg, "list") < 0) {
+				json_decref(arr);
+				return ISO_EXIT_USAGE;
+			}
+			break;
 		case 'h':
 			fputs(usage_list, stdout);
 			json_decref(arr);
@@ -250,6 +397,9 @@ static int cmd_list(int argc, char **argv)
 		return bad ? ISO_EXIT_USAGE :
 			     iso_usage_error("list", "unexpected argument '%s'", argv[optind]);
 	}
+	if (as_json)
+		fmt = LIST_JSON;
+	iso_env_host(&env);
 	for (int i = 0; iso_app_suites[i]; i++) {
 		const struct iso_suite *s = iso_app_suites[i];
 
@@ -257,60 +407,62 @@ static int cmd_list(int argc, char **argv)
 			continue;
 		for (size_t k = 0; k < iso_suite_size(s); k++) {
 			const struct iso_case *cs = iso_suite_at(s, k);
-			char id[160], ns[64], req[256];
-			size_t off = 0;
+			char id[160], why[512];
+			json_t *o;
 
 			snprintf(id, sizeof(id), "%s.%s", s->name, cs->id);
 			if (!iso_select_match(&sel, id, NULL))
 				continue;
 			n++;
-			if (as_json) {
-				json_t *o = json_object();
-
-				json_object_set_new(o, "id", json_string(id));
-				json_object_set_new(o, "suite", json_string(s->name));
-				json_object_set_new(o, "doc", json_string(cs->doc ? cs->doc : ""));
-				json_object_set_new(o, "timeout_ms",
-						    json_integer(cs->timeout_ms ? cs->timeout_ms :
-										  10000));
-				json_object_set_new(o, "requirements", iso_req_json(&cs->req));
-				json_array_append_new(arr, o);
-				continue;
-			}
-			req[0] = '\0';
-			iso_ns_flags_str(cs->req.ns, ns, sizeof(ns));
-			if (cs->req.root)
-				off += snprintf(req + off, sizeof(req) - off, "root ");
-			if (ns[0])
-				off += snprintf(req + off, sizeof(req) - off, "ns:%s ", ns);
-			if (cs->req.kernel)
-				off += snprintf(req + off, sizeof(req) - off, ">=%s ",
-						cs->req.kernel);
-			if (cs->req.cgroup)
-				off += snprintf(req + off, sizeof(req) - off, "cgroup:%s ",
-						cs->req.cgroup == ISO_CGV_V1 ? "v1" :
-						cs->req.cgroup == ISO_CGV_V2 ? "v2" :
-									       "any");
-			if (cs->req.kconfig && off < sizeof(req))
-				off += snprintf(req + off, sizeof(req) - off, "kconfig:%s ",
-						cs->req.kconfig);
-			if (cs->req.controllers && off < sizeof(req))
-				off += snprintf(req + off, sizeof(req) - off, "%s ",
-						cs->req.controllers);
-			printf("%-58s %s\n", id, req);
-			if (cs->doc)
-				printf("    %s\n", cs->doc);
+			o = json_object();
+			json_object_set_new(o, "id", json_string(id));
+			json_object_set_new(o, "suite", json_string(s->name));
+			json_object_set_new(o, "case", json_string(cs->id));
+			json_object_set_new(o, "doc", json_string(cs->doc ? cs->doc : ""));
+			json_object_set_new(o, "timeout_ms",
+					    json_integer(cs->timeout_ms ? cs->timeout_ms : 10000));
+			json_object_set_new(o, "requirements", iso_req_json(&cs->req));
+			why[0] = 0;
+			if (fmt == LIST_KTAP)
+				iso_req_check(&cs->req, &env, why, sizeof(why));
+			json_object_set_new(o, "skip", json_string(why));
+			json_array_append_new(arr, o);
 		}
 	}
 	if (!n) {
 		json_decref(arr);
 		return iso_select_empty(&sel, "list", "case", "list --help");
 	}
-	if (as_json) {
+	switch (fmt) {
+	case LIST_JSON: {
+		size_t i;
+		json_t *o;
+
+		json_array_foreach(arr, i, o)
+		{
+			json_object_del(o, "skip");
+			json_object_del(o, "case");
+		}
 		json_dumpf(arr, stdout, JSON_INDENT(1));
 		fputc('\n', stdout);
-	} else {
+		break;
+	}
+	case LIST_IDS: {
+		size_t i;
+		json_t *o;
+
+		json_array_foreach(arr, i, o)
+			printf("%s:%s\n", json_string_value(json_object_get(o, "suite")),
+			       json_string_value(json_object_get(o, "case")));
+		break;
+	}
+	case LIST_KTAP:
+		list_ktap(arr);
+		break;
+	case LIST_TEXT:
+		list_text(arr);
 		printf("%d cases\n", n);
+		break;
 	}
 	json_decref(arr);
 	return 0;
