@@ -628,8 +628,8 @@ static void run_repeated(struct case_env *ce, const struct iso_suite *s, const s
 			char why[ISO_REASON_MAX];
 
 			snprintf(why, sizeof(why), "%s %d of %u runs: %s",
-				 fails ? "failed" : "its control passed", fails ? fails : cfails,
-				 r, fails ? res->reason : res->ctl.reason);
+				 fails ? "failed" : "its control passed", fails ? fails : cfails, r,
+				 fails ? res->reason : res->ctl.reason);
 			if (fails)
 				snprintf(res->reason, sizeof(res->reason), "%s", why);
 			else

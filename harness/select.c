@@ -45,8 +45,9 @@ int iso_select_add_file(struct iso_select *s, const char *path, const char *cmd)
 		if (!*p)
 			continue;
 		if (strpbrk(p, " \t")) {
-			fprintf(stderr, "isobench %s: --skip-file %s:%d: one glob a line, not '%s'\n",
-				cmd, path, lineno, p);
+			fprintf(stderr,
+				"isobench %s: --skip-file %s:%d: one glob a line, not '%s'\n", cmd,
+				path, lineno, p);
 			err = EINVAL;
 			break;
 		}
@@ -54,8 +55,9 @@ int iso_select_add_file(struct iso_select *s, const char *path, const char *cmd)
 		if (!p || iso_select_add(s, true, p) < 0) {
 			free(p);
 			err = p ? E2BIG : ENOMEM;
-			fprintf(stderr, "isobench %s: --skip-file %s: %s (at most %d globs in all)\n",
-				cmd, path, p ? "too many globs" : "out of memory", ISO_SELECT_MAX);
+			fprintf(stderr,
+				"isobench %s: --skip-file %s: %s (at most %d globs in all)\n", cmd,
+				path, p ? "too many globs" : "out of memory", ISO_SELECT_MAX);
 			break;
 		}
 		n++;

@@ -167,7 +167,8 @@ static int cmd_run(int argc, char **argv)
 		case 'R':
 			if (iso_parse_uint(optarg, 1, 10000, &o.repeat) < 0)
 				return iso_usage_error(
-					"run", "--repeat wants a whole number from 1 to 10000, not '%s'",
+					"run",
+					"--repeat wants a whole number from 1 to 10000, not '%s'",
 					optarg);
 			break;
 		case 'S':
@@ -175,8 +176,8 @@ static int cmd_run(int argc, char **argv)
 			break;
 		case 'D':
 			if (iso_parse_uint(optarg, 0, 0xffffffffu, &o.seed) < 0)
-				return iso_usage_error("run", "--seed wants a whole number, not '%s'",
-						       optarg);
+				return iso_usage_error(
+					"run", "--seed wants a whole number, not '%s'", optarg);
 			seed_set = true;
 			break;
 		case 'C':
@@ -326,8 +327,8 @@ static void list_ktap(json_t *arr)
 			const char *why = json_string_value(json_object_get(c, "skip"));
 
 			printf("  ok %zu %s%s%s\n", ++ncase,
-			       json_string_value(json_object_get(c, "case")), why[0] ? " # SKIP " : "",
-			       why);
+			       json_string_value(json_object_get(c, "case")),
+			       why[0] ? " # SKIP " : "", why);
 		}
 	}
 }
@@ -377,7 +378,8 @@ static int cmd_list(int argc, char **argv)
 			else {
 				json_decref(arr);
 				return iso_usage_error(
-					"list", "--format is text, ids, json or ktap, not '%s'", optarg);
+					"list", "--format is text, ids, json or ktap, not '%s'",
+					optarg);
 			}
 			break;
 		case ISO_OPT_SKIP_FILE:

@@ -135,4 +135,40 @@ else
 	bad "setpriv missing (util-linux)"
 fi
 
+
+# ---- selection from a skip file, list formats, repeat, shuffle ----
+printf '# cases this box cannot run\nutsns.hostname*   # a comment after the glob\n\n  selftest.*\n' >"$TMP/skip.txt"
+"$ISOBENCH" list --filter utsns --skip-file "$TMP/skip.txt" --format ids >"$TMP/ids" 2>&1
+check "list --skip-file: the file's globs are excludes" [ "$(cat "$TMP/ids")" = "$(printf 'utsns:domainname_private_to_namespace\nutsns:setns_switches_view')" ]
+run_suite "$TMP/sk" --filter utsns --skip-file "$TMP/skip.txt"
+check "run --skip-file: 2 cases, excludes recorded" [ "$(json "$TMP/sk/results.json" 'len(d["cases"])')" = 2 ] && [ "$(json "$TMP/sk/results.json" '"utsns.hostname*" in d["run"]["excludes"]')" = True ]
+printf 'two globs\n' >"$TMP/bad.txt"
+"$ISOBENCH" run --skip-file "$TMP/bad.txt" >/dev/null 2>"$TMP/e"; rc=$?
+check "a malformed skip file: usage error naming the line" [ $rc -eq 64 ] && grep -q "bad.txt:1" "$TMP/e"
+"$ISOBENCH" run --skip-file "$TMP/none.txt" >/dev/null 2>"$TMP/e"; rc=$?
+check "a missing skip file: usage error, one line" [ $rc -eq 64 ] && [ "$(wc -l <"$TMP/e")" -eq 1 ]
+"$ISOBENCH" list --format json --filter utsns >"$TMP/l.json"
+check "list --format json: the same as --json" [ "$("$ISOBENCH" list --json --filter utsns | md5sum)" = "$(md5sum <"$TMP/l.json")" ]
+if command -v setpriv >/dev/null; then
+	setpriv --reuid=65534 --regid=65534 --clear-groups "$ISOBENCH" list --filter utsns --format ktap >"$TMP/dry.ktap"
+	check "list --format ktap as nobody: a dry run where root cases skip with the reason" \
+		[ "$(grep -c '^  ok [0-9]* .* # SKIP needs root$' "$TMP/dry.ktap")" -eq 3 ]
+fi
+"$ISOBENCH" list --filter utsns --format ktap >"$TMP/dry.ktap"
+check "list --format ktap as root: a plan and every case ok" grep -q '^1\.\.1$' "$TMP/dry.ktap" && [ "$(grep -c '^  ok [0-9]* [a-z_]*$' "$TMP/dry.ktap")" -eq 3 ]
+ISOBENCH_SELFTEST=1 run_suite "$TMP/rep" --filter selftest.sometimes_fails --filter selftest.passes --repeat 4; rc=$?
+check "--repeat 4: a case failing on every second run fails the run" [ $rc -eq 1 ]
+check "--repeat: its reason says how many runs failed" grep -q "# fail: failed 2 of 4 runs" "$TMP/rep.ktap"
+check "--repeat: JSON counts the runs" [ "$(json "$TMP/rep/results.json" '[c["repeats"] for c in d["cases"] if c["id"] == "selftest.sometimes_fails"][0]')" = '{"control_failed": 0, "failed": 2, "runs": 4}' ] && [ "$(json "$TMP/rep/results.json" 'd["run"]["repeat"]')" = 4 ]
+check "--repeat: the marker of the flaky case is gone" [ -z "$(ls /tmp/isobench-selftest-flaky-* 2>/dev/null)" ]
+run_suite "$TMP/sh1" --filter utsns --filter ipcns --shuffle --seed 11
+run_suite "$TMP/sh2" --filter utsns --filter ipcns --shuffle --seed 11
+check "--shuffle --seed: the seed is printed and recorded" grep -q "^# shuffled: .*--seed 11" "$TMP/sh1.ktap" && [ "$(json "$TMP/sh1/results.json" 'd["run"]["shuffle_seed"]')" = 11 ]
+check "--shuffle --seed: one seed, one order" [ "$(json "$TMP/sh1/results.json" '[c["id"] for c in d["cases"]]')" = "$(json "$TMP/sh2/results.json" '[c["id"] for c in d["cases"]]')" ]
+run_suite "$TMP/sh0" --filter utsns --filter ipcns
+check "--shuffle: the order differs from the registry's (seed 11)" [ "$(json "$TMP/sh1/results.json" '[c["id"] for c in d["cases"]]')" != "$(json "$TMP/sh0/results.json" '[c["id"] for c in d["cases"]]')" ]
+check "--shuffle: the same cases, the same verdicts" [ "$(json "$TMP/sh1/results.json" 'sorted((c["id"], c["verdict"]) for c in d["cases"])')" = "$(json "$TMP/sh0/results.json" 'sorted((c["id"], c["verdict"]) for c in d["cases"])')" ]
+run_suite "$TMP/sh3" --filter utsns --seed 3; rc=$?
+check "--seed without --shuffle: usage error" [ $rc -eq 64 ]
+
 finish

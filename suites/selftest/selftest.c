@@ -69,6 +69,27 @@ static enum iso_verdict skips(struct iso_ctx *ctx)
 	return iso_skip(ctx, "self-test of skips: nothing to run here");
 }
 
+/*
+ * Fails on every second run in a run: a marker file under /tmp named by the run
+ * tag toggles (an even --repeat leaves nothing behind). For run --repeat.
+ */
+static enum iso_verdict sometimes_fails(struct iso_ctx *ctx)
+{
+	char path[96];
+	int fd;
+
+	if (iso_ctx_is_control(ctx))
+		return iso_fail(ctx, "self-test control: fails as it must");
+	snprintf(path, sizeof(path), "/tmp/isobench-selftest-flaky-%s", iso_ctx_tag(ctx));
+	if (unlink(path) == 0)
+		return iso_fail(ctx, "self-test of flakiness: every second run fails");
+	fd = open(path, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return iso_broken(ctx, -errno, "create %s", path);
+	close(fd);
+	return ISO_PASS;
+}
+
 /* Hangs, with an escaped sleeper: the runner's timeout must kill the whole cgroup. */
 static enum iso_verdict hangs(struct iso_ctx *ctx)
 {
@@ -227,6 +248,8 @@ static const struct iso_case cases[] = {
 	ISO_CASE(passes, .doc = "passes (its control passes too: a case that cannot fail)"),
 	ISO_CASE(control_fails, .doc = "passes, and its negative control fails as it must"),
 	ISO_CASE(skips, .doc = "skips with a reason (for the output formats' tests)"),
+	ISO_CASE(sometimes_fails,
+		 .doc = "fails on every second run (for run --repeat; use an even N)"),
 	ISO_VARIANT(fails_as_known_deviation, deviates, NULL,
 		    .doc = "fails with a reason declared as a known deviation on every kernel",
 		    .known = deviation_here),
