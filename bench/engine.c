@@ -1189,18 +1189,6 @@ json_t *iso_bench_environment(void)
 	return e;
 }
 
-static void fmt_ns(char *buf, size_t len, double ns)
-{
-	if (!isfinite(ns))
-		snprintf(buf, len, "-");
-	else if (ns < 1e3)
-		snprintf(buf, len, "%.1f ns", ns);
-	else if (ns < 1e6)
-		snprintf(buf, len, "%.2f us", ns / 1e3);
-	else
-		snprintf(buf, len, "%.2f ms", ns / 1e6);
-}
-
 void iso_bench_print_table(FILE *f, const json_t *results)
 {
 	size_t i;
@@ -1223,10 +1211,10 @@ void iso_bench_print_table(FILE *f, const json_t *results)
 				json_string_value(json_object_get(o, "reason")));
 			continue;
 		}
-		fmt_ns(p50, sizeof(p50), json_real_value(json_object_get(st, "p50")));
-		fmt_ns(p90, sizeof(p90), json_real_value(json_object_get(st, "p90")));
-		fmt_ns(lo, sizeof(lo), json_real_value(json_object_get(st, "ci95_lo")));
-		fmt_ns(hi, sizeof(hi), json_real_value(json_object_get(st, "ci95_hi")));
+		iso_fmt_ns(p50, sizeof(p50), json_real_value(json_object_get(st, "p50")));
+		iso_fmt_ns(p90, sizeof(p90), json_real_value(json_object_get(st, "p90")));
+		iso_fmt_ns(lo, sizeof(lo), json_real_value(json_object_get(st, "ci95_lo")));
+		iso_fmt_ns(hi, sizeof(hi), json_real_value(json_object_get(st, "ci95_hi")));
 		snprintf(ci, sizeof(ci), "%s..%s", lo, hi);
 		if (json_is_real(json_object_get(ra, "getpid")))
 			snprintf(rg, sizeof(rg), "%.1f",

@@ -2,6 +2,7 @@
 /* Descriptive statistics of benchmark samples (see stats.h). */
 #include <errno.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -260,4 +261,16 @@ int iso_stats_compute(const double *x, size_t n, size_t groups, unsigned int nbo
 	r = iso_stats_cluster_median_ci(x, n, groups, nboot ? nboot : 1000, 0.95, seed, &o->ci95_lo,
 					&o->ci95_hi);
 	return r;
+}
+
+void iso_fmt_ns(char *buf, size_t len, double ns)
+{
+	if (!isfinite(ns))
+		snprintf(buf, len, "-");
+	else if (ns < 1e3)
+		snprintf(buf, len, "%.1f ns", ns);
+	else if (ns < 1e6)
+		snprintf(buf, len, "%.2f us", ns / 1e3);
+	else
+		snprintf(buf, len, "%.2f ms", ns / 1e6);
 }

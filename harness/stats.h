@@ -80,4 +80,7 @@ size_t iso_stats_tukey(const double *x, size_t n, double *lo, double *hi, bool *
 int iso_stats_compute(const double *x, size_t n, size_t groups, unsigned int nboot, uint64_t seed,
 		      struct iso_stats *out);
 
+/* ns as text with a unit a reader takes in: "812.3 ns", "41.27 us", "3.05 ms"; "-" for NaN. */
+void iso_fmt_ns(char *buf, size_t len, double ns);
+
 #endif

@@ -918,18 +918,6 @@ json_t *iso_compare_opts(json_t *base, json_t *new, const struct iso_cmp_opts *o
 
 /* ---- printing ---- */
 
-static void fmt_ns(char *buf, size_t len, double ns)
-{
-	if (!isfinite(ns))
-		snprintf(buf, len, "-");
-	else if (ns < 1e3)
-		snprintf(buf, len, "%.1f ns", ns);
-	else if (ns < 1e6)
-		snprintf(buf, len, "%.2f us", ns / 1e3);
-	else
-		snprintf(buf, len, "%.2f ms", ns / 1e6);
-}
-
 /* Markdown table cells: | and newlines would end the cell or the row. */
 static void cell(FILE *f, const char *s)
 {
@@ -1060,9 +1048,9 @@ static void print_report(json_t *r, enum fmt fmt, const char *bname, const char 
 				continue;
 			}
 			if (json_object_get(c, "ratio")) {
-				fmt_ns(b, sizeof(b),
+				iso_fmt_ns(b, sizeof(b),
 				       json_number_value(json_object_get(c, "base_p50")));
-				fmt_ns(n, sizeof(n),
+				iso_fmt_ns(n, sizeof(n),
 				       json_number_value(json_object_get(c, "new_p50")));
 				snprintf(d, sizeof(d), "%.3f",
 					 json_number_value(json_object_get(c, "drift")));

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "export.h"
+#include "stats.h"
 
 static const char *str(json_t *o, const char *k)
 {
@@ -96,18 +97,6 @@ static void write_csv(FILE *f, const struct iso_export *e)
 	}
 }
 
-static void fmt_ns(char *buf, size_t len, double ns)
-{
-	if (!isfinite(ns))
-		snprintf(buf, len, "-");
-	else if (ns < 1e3)
-		snprintf(buf, len, "%.1f ns", ns);
-	else if (ns < 1e6)
-		snprintf(buf, len, "%.2f us", ns / 1e3);
-	else
-		snprintf(buf, len, "%.2f ms", ns / 1e6);
-}
-
 /* Markdown table cell text: | and the inline markers escaped. */
 static void md_cell(FILE *f, const char *s)
 {
@@ -143,10 +132,10 @@ static void write_md(FILE *f, const struct iso_export *e)
 				fputs(" |\n", f);
 				continue;
 			}
-			fmt_ns(p50, sizeof(p50), stat(o, "p50"));
-			fmt_ns(p90, sizeof(p90), stat(o, "p90"));
-			fmt_ns(lo, sizeof(lo), stat(o, "ci95_lo"));
-			fmt_ns(hi, sizeof(hi), stat(o, "ci95_hi"));
+			iso_fmt_ns(p50, sizeof(p50), stat(o, "p50"));
+			iso_fmt_ns(p90, sizeof(p90), stat(o, "p90"));
+			iso_fmt_ns(lo, sizeof(lo), stat(o, "ci95_lo"));
+			iso_fmt_ns(hi, sizeof(hi), stat(o, "ci95_hi"));
 			if (json_is_number(json_object_get(ra, "getpid")))
 				snprintf(g, sizeof(g), "%.1f",
 					 json_number_value(json_object_get(ra, "getpid")));
