@@ -1049,9 +1049,9 @@ static void print_report(json_t *r, enum fmt fmt, const char *bname, const char 
 			}
 			if (json_object_get(c, "ratio")) {
 				iso_fmt_ns(b, sizeof(b),
-				       json_number_value(json_object_get(c, "base_p50")));
+					   json_number_value(json_object_get(c, "base_p50")));
 				iso_fmt_ns(n, sizeof(n),
-				       json_number_value(json_object_get(c, "new_p50")));
+					   json_number_value(json_object_get(c, "new_p50")));
 				snprintf(d, sizeof(d), "%.3f",
 					 json_number_value(json_object_get(c, "drift")));
 				snprintf(
