@@ -20,6 +20,10 @@ int iso_select_add(struct iso_select *s, bool exclude, const char *glob)
 	return 0;
 }
 
+/* The globs read from skip files live as long as the process (reachable from here). */
+static char *file_globs[ISO_SELECT_MAX];
+static int nfile_globs;
+
 int iso_select_add_file(struct iso_select *s, const char *path, const char *cmd)
 {
 	FILE *f = fopen(path, "re");
@@ -51,9 +55,10 @@ int iso_select_add_file(struct iso_select *s, const char *path, const char *cmd)
 			err = EINVAL;
 			break;
 		}
-		p = strdup(p);
+		p = nfile_globs < ISO_SELECT_MAX ? strdup(p) : NULL;
+		if (p)
+			file_globs[nfile_globs++] = p;
 		if (!p || iso_select_add(s, true, p) < 0) {
-			free(p);
 			err = p ? E2BIG : ENOMEM;
 			fprintf(stderr,
 				"isobench %s: --skip-file %s: %s (at most %d globs in all)\n", cmd,
