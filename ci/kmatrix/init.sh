@@ -22,6 +22,7 @@
 #   isobench.env=ISOBENCH_X=V       export an ISOBENCH_* variable to isobench (repeatable)
 #   isobench.stamp=KEY=VALUE        isobench run/bench --env KEY=VALUE: a fact about where the
 #                                   guest runs, in every results document (repeatable)
+#   isobench.xfer=ttyS1|console     where the results go (default ttyS1; console for LAVA)
 #   isobench.crash=panic|hang|cut   self-test of ci/kernel-matrix: panic the kernel, hang,
 #                                   or send truncated results, instead of running isobench
 export PATH=/usr/sbin:/usr/bin:/sbin:/bin
@@ -65,7 +66,7 @@ mount --make-rshared / || log "mount --make-rshared / failed"
 ln -sf /proc/self/fd /dev/fd 2>/dev/null
 ln -sf /proc/mounts /etc/mtab 2>/dev/null
 
-cgroup=v2 tmul=10 filter='' controls=0 bench=0 budget=3000 name=guest crash='' disk=0 swap=0 stamps=''
+cgroup=v2 tmul=10 filter='' controls=0 bench=0 budget=3000 name=guest crash='' disk=0 swap=0 stamps='' xfer=ttyS1
 for w in $(cat /proc/cmdline); do
 	case "$w" in
 	isobench.cgroup=*) cgroup=${w#*=} ;;
@@ -80,6 +81,7 @@ for w in $(cat /proc/cmdline); do
 	isobench.crash=*) crash=${w#*=} ;;
 	isobench.disk=*) disk=${w#*=} ;;
 	isobench.swap=*) swap=${w#*=} ;;
+	isobench.xfer=*) xfer=${w#*=} ;;
 	esac
 done
 hostname "kmatrix-$name"
@@ -238,16 +240,23 @@ cat /proc/modules >modules.txt
 echo "uptime_s=$(cut -d' ' -f1 /proc/uptime)" >>status
 log "status: $(tr '\n' ' ' <status)"
 
-# Send /results to the host on ttyS1 (not the console: no kernel messages mixed in).
+# Send /results to the host on ttyS1 (not the console: no kernel messages mixed in), or on
+# the console where the host has no second port (isobench.xfer=console: a LAVA job).
 tar -C /results -czf /tmp/results.tgz . 2>/dev/null
 size=$(wc -c </tmp/results.tgz)
 sum=$(sha256sum /tmp/results.tgz | cut -d' ' -f1)
-stty -F /dev/ttyS1 raw -echo 2>/dev/null
+port=/dev/ttyS1
+if [ "$xfer" = console ]; then
+	port=/dev/console
+	echo 1 >/proc/sys/kernel/printk 2>/dev/null
+else
+	stty -F /dev/ttyS1 raw -echo 2>/dev/null
+fi
 {
 	echo "ISOBENCH-KMATRIX-BEGIN $size $sum"
 	base64 /tmp/results.tgz
 	echo "ISOBENCH-KMATRIX-END"
-} >/dev/ttyS1
+} >"$port"
 # close() on a serial port waits until its output has drained; sleep for the emulated UART.
 sleep 1
 log "sent $size bytes of results; powering off"
