@@ -132,7 +132,7 @@ static void why_not_rootless(const struct iso_req *req, const struct iso_env *en
 			 "v2 directory root made and chowned to the user)");
 	else
 		snprintf(why, len, "needs CAP_SYS_ADMIN in the initial user namespace: %s",
-			 req->root_for ? req->root_for :
+			 req->root_for	   ? req->root_for :
 			 needs_cgroup(req) ? "not yet checked in a delegated cgroup subtree" :
 					     "not yet checked in a user namespace");
 }

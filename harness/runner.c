@@ -747,10 +747,10 @@ int iso_run_cases(struct iso_session *ss, const struct iso_run_opts *o)
 	}
 	iso_ktap_header(out, nsuites);
 	if (run->rootless)
-		fprintf(out,
-			"# privilege: uid %d, rootless: %s\n", (int)geteuid(),
-			ss->host.userns ? "cases that allow it run as root of a user namespace of their own" :
-					  "no user namespace can be made, so root cases skip");
+		fprintf(out, "# privilege: uid %d, rootless: %s\n", (int)geteuid(),
+			ss->host.userns ?
+				"cases that allow it run as root of a user namespace of their own" :
+				"no user namespace can be made, so root cases skip");
 	run->repeat = o->repeat > 1 ? (int)o->repeat : 0;
 	run->shuffled = o->shuffle;
 	run->shuffle_seed = o->seed;

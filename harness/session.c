@@ -153,7 +153,7 @@ int iso_session_open(struct iso_session *s, const struct iso_session_opts *o)
 	make_cgroup(s, o);
 	s->run.sysinfo = iso_sysinfo_collect();
 	json_object_set_new(s->run.sysinfo, "containment",
-			    json_string(s->cg	  ? "cgroup" :
+			    json_string(s->cg		? "cgroup" :
 					s->run.rootless ? "process-group+subreaper" :
 							  "process-group"));
 	return 0;
