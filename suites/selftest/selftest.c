@@ -265,11 +265,15 @@ static const struct iso_case cases[] = {
 	ISO_CASE(
 		leaks,
 		.doc = "leaks a process, a host mount, a named netns and a cgroup: ends as error (leak)",
-		.req = { .root = true, .ns = CLONE_NEWNET | CLONE_NEWPID }),
+		.req = { .root = true,
+			 .root_for = "leaks into the host on purpose",
+			 .ns = CLONE_NEWNET | CLONE_NEWPID }),
 	ISO_CASE(
 		declares_netns,
 		.doc = "creates a named netns it declared in the ledger: passes, the runner removes it",
-		.req = { .root = true, .ns = CLONE_NEWNET }),
+		.req = { .root = true,
+			 .root_for = "a named netns in /run/netns",
+			 .ns = CLONE_NEWNET }),
 };
 
 /* ISO_SUITE() plus .hidden: listed and run only with ISOBENCH_SELFTEST=1. */
