@@ -7,6 +7,7 @@ source "$(dirname "$0")/lib.sh"
 need_root
 command -v setpriv >/dev/null || { bad "setpriv missing (util-linux)"; finish; }
 NB=65534
+ISOBENCH=$(readlink -f "$ISOBENCH")
 as_nobody() { setpriv --reuid=$NB --regid=$NB --clear-groups env -u XDG_RUNTIME_DIR "$@"; }
 chmod 755 "$TMP"
 mkdir -p "$TMP/nb" && chown $NB:$NB "$TMP/nb"
@@ -100,6 +101,7 @@ check "rootless cleanup: exits 0" [ $rc -eq 0 ]
 check "rootless cleanup: the dead run's state removed" [ -n "$ktag" ] && [ ! -e "$STATE/$ktag" ]
 check "rootless cleanup: root's dead run untouched" [ -d /run/isobench/$fake ]
 [ -n "$cgdir" ] && check "rootless cleanup: root's cgroup untouched" [ -d "$cgdir" ]
+check "rootless SIGKILL: its escaped sleeper outlives it (no cgroup names it)" [ "$(sleepers)" -ge 1 ]
 check "rootless cleanup: never names another user's objects" bash -c "! grep -q '$fake' '$TMP/nb/cleanup.out'"
 rm -rf /run/isobench/$fake
 [ -n "$cgdir" ] && rmdir "$cgdir"

@@ -258,9 +258,11 @@ static const struct iso_case cases[] = {
 		    .known = deviation_elsewhere),
 	ISO_CASE(hangs,
 		 .doc = "hangs with an escaped child: ends as error (timeout), leaves nothing",
-		 .timeout_ms = 1000),
+		 .timeout_ms = 1000,
+		 .req = { .root = true, .userns_ok = true, .ns = CLONE_NEWPID }),
 	ISO_CASE(sleeps, .doc = "sleeps 60 s with an escaped child: for SIGKILL-then-cleanup tests",
-		 .timeout_ms = 120000),
+		 .timeout_ms = 120000,
+		 .req = { .root = true, .userns_ok = true, .ns = CLONE_NEWPID }),
 	ISO_CASE(crashes, .doc = "dies of SIGSEGV: ends as error"),
 	ISO_CASE(
 		leaks,
