@@ -307,7 +307,20 @@ static void sanitize(char *s)
  * of a case outlived its process ends up: its children now. Kills and reaps
  * them; describes them in why. Returns how many there were.
  */
+static int scan_orphans(char *why, size_t len, bool kill_them);
+
 static int kill_orphans(char *why, size_t len)
+{
+	/* One a case killed just before it exited may not be gone yet: give it 200 ms. */
+	for (int i = 0; i < 20 && scan_orphans(why, len, false) > 0; i++) {
+		iso_sleep_ms(10);
+		while (waitpid(-1, NULL, WNOHANG | __WALL) > 0)
+			;
+	}
+	return scan_orphans(why, len, true);
+}
+
+static int scan_orphans(char *why, size_t len, bool kill_them)
 {
 	pid_t me = getpid(), first = 0;
 	DIR *d = opendir("/proc");
@@ -331,11 +344,14 @@ static int kill_orphans(char *why, size_t len)
 			snprintf(path, sizeof(path), "/proc/%d/comm", pid);
 			iso_read_file(path, comm, sizeof(comm));
 		}
-		kill(pid, SIGKILL);
+		if (kill_them)
+			kill(pid, SIGKILL);
 		n++;
 	}
 	if (d)
 		closedir(d);
+	if (!kill_them)
+		return n;
 	while (waitpid(-1, NULL, WNOHANG | __WALL) > 0)
 		;
 	if (n)
