@@ -508,9 +508,9 @@ static int start_op(struct iso_bench_ctx *b, void *arg)
 static int lowers_n[] = { 1, 2, 4, 8, 16, 32, 64 };
 static size_t copy_sizes[] = { 4096, 65536, 1 << 20, 16 << 20 };
 
-#define ROOT                 \
-	{                    \
-		.root = true \
+#define ROOT                                                                                      \
+	{                                                                                         \
+		.root = true, .root_for = "mounts and pivot_root from the host's mount namespace" \
 	}
 
 #define LOWERS(i, name)                                                                 \

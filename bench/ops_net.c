@@ -189,9 +189,10 @@ static int unshare_net_op(struct iso_bench_ctx *b, void *arg)
 	return unshare(CLONE_NEWNET) < 0 ? -errno : 0;
 }
 
-#define ROOT                                     \
-	{                                        \
-		.root = true, .ns = CLONE_NEWNET \
+#define ROOT                                                                                      \
+	{                                                                                         \
+		.root = true, .ns = CLONE_NEWNET,                                                 \
+		.root_for = "network namespaces and links made from the host's network namespace" \
 	}
 #define SCALE(c)                                                                                \
 	{                                                                                       \

@@ -411,9 +411,23 @@ NS_ARGS(runtime, ISO_NS_RUNTIME);
 NS_ARGS(runtime_user, ISO_NS_RUNTIME | CLONE_NEWUSER);
 NS_ARGS(runtime_cgroup, ISO_NS_RUNTIME | CLONE_NEWCGROUP);
 
-#define ROOT                 \
-	{                    \
-		.root = true \
+#define ROOT                                                                                                                      \
+	{                                                                                                                         \
+		.root = true,                                                                                                     \
+		.root_for =                                                                                                       \
+			"this namespace type without CLONE_NEWUSER first (the .user and .runtime_user operations run for a user)" \
+	}
+/* An operation that makes a user namespace first: a user may do it (user_namespaces(7)). */
+/*
+ * (A warm unshare is the second one, made inside the first: a user's second
+ * CLONE_NEWUSER needs its ids mapped in the first, which the operation does not do,
+ * so warm stays root's.)
+ */
+#define ROOT_OR_USER(f)                                                                       \
+	{                                                                                     \
+		.root = !((f)&CLONE_NEWUSER),                                                 \
+		.root_for = "this namespace type without CLONE_NEWUSER first (the .user and " \
+			    ".runtime_user operations run for a user)"                        \
 	}
 
 #define UNSHARE(name, f, prof)                                                                \
@@ -428,19 +442,20 @@ NS_ARGS(runtime_cgroup, ISO_NS_RUNTIME | CLONE_NEWCGROUP);
 	  .flags = (f),                                                                       \
 	  .phase = "cold",                                                                    \
 	  .profiles = (prof),                                                                 \
-	  .req = ROOT },                                                                      \
+	  .req = ROOT_OR_USER(f) },                                                           \
 	{                                                                                     \
 		.id = "unshare." #name ".warm", .group = "unshare", .op = unshare_op,         \
 		.arg = &name##_warm, .fresh_process = true, .self_timed = true, .warmup = 3,  \
 		.samples = 30, .flags = (f), .phase = "warm", .profiles = (prof), .req = ROOT \
 	}
 
-#define CLONE(kind, fn, name, f, prof)                                                    \
-	{                                                                                 \
-		.id = #kind "." #name, .group = #kind, .op = fn, .arg = &name##_cold,     \
-		.setup = fn##_setup, .teardown = page_teardown, .self_timed = true,       \
-		.placed = true, .warmup = 3, .samples = 30, .flags = (f),                 \
-		.metrics = { "to_running", "to_reaped" }, .profiles = (prof), .req = ROOT \
+#define CLONE(kind, fn, name, f, prof)                                                \
+	{                                                                             \
+		.id = #kind "." #name, .group = #kind, .op = fn, .arg = &name##_cold, \
+		.setup = fn##_setup, .teardown = page_teardown, .self_timed = true,   \
+		.placed = true, .warmup = 3, .samples = 30, .flags = (f),             \
+		.metrics = { "to_running", "to_reaped" }, .profiles = (prof),         \
+		.req = ROOT_OR_USER(f)                                                \
 	}
 
 #define SETNS(name, f, prof)                                                                     \

@@ -36,6 +36,15 @@ enum iso_cgv {
  */
 struct iso_req {
 	bool root; /* needs uid 0 (CAP_SYS_ADMIN in the initial user ns) */
+	/*
+	 * With root: root in a fresh user namespace the user owns will do. Run by
+	 * a user other than root, such a case's process first enters a user
+	 * namespace of its own (the user mapped to 0 in it, setgroups denied) and
+	 * runs there ("privilege": "userns" in results.json).
+	 */
+	bool userns_ok;
+	/* With root and not userns_ok: what needs the initial user namespace. */
+	const char *root_for;
 	unsigned long ns; /* CLONE_NEW* flags whose namespace types must exist */
 	const char *kernel; /* minimum kernel release, e.g. "5.8" */
 	enum iso_cgv cgroup; /* hierarchy version needed */
@@ -174,6 +183,12 @@ const char *iso_ctx_dir(struct iso_ctx *ctx);
 const char *iso_ctx_tag(struct iso_ctx *ctx);
 /* True while running the negative control. */
 bool iso_ctx_is_control(const struct iso_ctx *ctx);
+/*
+ * True when the case runs as root of a user namespace of its own (a rootless
+ * run of a userns_ok case): mounts it inherited are locked, ids other than 0
+ * are unmapped, setgroups(2) is denied.
+ */
+bool iso_ctx_in_userns(const struct iso_ctx *ctx);
 /* The case's variant data (ISO_VARIANT's arg), or NULL. */
 const void *iso_ctx_arg(const struct iso_ctx *ctx);
 /*

@@ -94,6 +94,9 @@ void iso_ktap_case(FILE *f, int n, const struct iso_result *res, bool verbose)
 	const char *name = short_name(res);
 
 	diag(f, "id", res->id);
+	/* A rootless run: which cases ran as root of a user namespace of their own. */
+	if (res->priv == ISO_PRIV_USERNS && res->verdict != ISO_SKIP)
+		diag(f, "privilege", "userns");
 	if (verbose)
 		diag_log(f, res->log);
 	switch (res->verdict) {

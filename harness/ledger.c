@@ -68,8 +68,25 @@ int iso_state_create(const char *tag, char *dir, size_t len)
 	FILE *f;
 
 	iso_state_base(base, sizeof(base));
-	if (mkdir(base, 0755) < 0 && errno != EEXIST)
-		return -errno;
+	if (geteuid() == 0) {
+		if (mkdir(base, 0755) < 0 && errno != EEXIST)
+			return -errno;
+	} else {
+		struct stat st;
+
+		/* The user's own, 0700: in /tmp another user could have made the name first. */
+		if (mkdir(base, 0700) < 0 && errno != EEXIST)
+			return -errno;
+		if (lstat(base, &st) < 0)
+			return -errno;
+		if (!S_ISDIR(st.st_mode) || st.st_uid != geteuid()) {
+			fprintf(stderr, "isobench: %s is not a directory of uid %d: not using it\n",
+				base, (int)geteuid());
+			return -EPERM;
+		}
+		if ((st.st_mode & 0777) != 0700 && chmod(base, 0700) < 0)
+			return -errno;
+	}
 	if ((size_t)snprintf(dir, len, "%s/%s", base, tag) >= len)
 		return -ENAMETOOLONG;
 	snprintf(tmp, sizeof(tmp), "%s/.%s.new", base, tag);
@@ -101,7 +118,8 @@ static bool owner_alive(const char *dir, pid_t *pid_out)
 		return false;
 	if (pid_out)
 		*pid_out = pid;
-	if (pid <= 0 || kill(pid, 0) < 0)
+	/* EPERM: alive, another user's (which a state dir of ours should not name). */
+	if (pid <= 0 || (kill(pid, 0) < 0 && errno == ESRCH))
 		return false;
 	return proc_starttime(pid) == st;
 }
@@ -523,6 +541,20 @@ int iso_audit(struct iso_snapshot *snap, const struct iso_cg *casecg, const char
 
 /* ---- isobench cleanup ---- */
 
+/*
+ * Whether cleanup may touch path: as root anything of a dead run; as another
+ * user only what that user owns (a delegated subtree's cgroups), never another
+ * user's run.
+ */
+static bool mine(const char *path)
+{
+	struct stat st;
+
+	if (geteuid() == 0)
+		return true;
+	return lstat(path, &st) == 0 && st.st_uid == geteuid();
+}
+
 /* Removes cgroups named isobench-<tag> below dir whose run is dead. Returns count. */
 static int sweep_cgroups(const char *base, const char *dir, int ver, FILE *log, bool dry)
 {
@@ -542,6 +574,8 @@ static int sweep_cgroups(const char *base, const char *dir, int ver, FILE *log, 
 		if (owner_alive(state, NULL))
 			continue;
 		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		if (!mine(path))
+			continue;
 		if (log)
 			fprintf(log, "%s cgroup %s\n", dry ? "would remove" : "removing", path);
 		if (!dry) {
@@ -590,10 +624,16 @@ int iso_cleanup_dead_runs(FILE *log, bool dry)
 	}
 	if (d)
 		closedir(d);
-	/* Objects whose ledger line never made it to disk: find them by name. */
+	/*
+	 * Objects whose ledger line never made it to disk: find them by name. Not
+	 * root: a rootless run makes no named netns, host link or v1 hierarchy (it
+	 * has no privilege in the initial namespaces), so only its cgroups.
+	 */
 	for (int i = 0; i < l->nhier; i++)
 		if (l->hier[i].self[0] && !l->hier[i].name[0])
 			n += sweep_cgroups(base, l->hier[i].self, l->hier[i].version, log, dry);
+	if (geteuid() != 0)
+		return n;
 	d = opendir("/run/netns");
 	while (d && (e = readdir(d))) {
 		char tag[7], state[PATH_MAX], path[PATH_MAX];

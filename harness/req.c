@@ -77,6 +77,64 @@ void iso_env_host(struct iso_env *env)
 	env->sysctl = host_sysctl;
 	env->exists = host_exists;
 	env->cgroup_usable = true;
+	if (env->euid != 0) {
+		env->userns = iso_userns_probe(env->userns_why, sizeof(env->userns_why)) == 0;
+		env->cg_delegated = iso_cg_delegated(env->layout);
+	}
+}
+
+/*
+ * A delegated cgroup v2 subtree (systemd's Delegate=yes, or a directory root
+ * chowned to the user): the start cgroup's directory, cgroup.procs and
+ * cgroup.subtree_control are writable by the user.
+ */
+bool iso_cg_delegated(const struct iso_cg_layout *l)
+{
+	static const char *const files[] = { "", "/cgroup.procs", "/cgroup.subtree_control" };
+
+	if (!l || l->v2 < 0 || !l->hier[l->v2].self[0])
+		return false;
+	for (size_t i = 0; i < ISO_ARRAY_SIZE(files); i++) {
+		char p[PATH_MAX];
+
+		snprintf(p, sizeof(p), "%s%s", l->hier[l->v2].self, files[i]);
+		if (access(p, W_OK) < 0)
+			return false;
+	}
+	return true;
+}
+
+enum iso_priv iso_req_priv(const struct iso_req *req, const struct iso_env *env)
+{
+	if (env->euid == 0 || !req->root)
+		return ISO_PRIV_ROOT;
+	if (req->userns_ok && env->userns)
+		return ISO_PRIV_USERNS;
+	return ISO_PRIV_NONE;
+}
+
+static bool needs_cgroup(const struct iso_req *req)
+{
+	return req->cgroup != ISO_CGV_ANY || (req->controllers && *req->controllers);
+}
+
+/* Why a user other than root cannot run a case with req. */
+static void why_not_rootless(const struct iso_req *req, const struct iso_env *env, char *why,
+			     size_t len)
+{
+	if (req->userns_ok)
+		snprintf(why, len, "needs root, or a user namespace of the user's own (%s)",
+			 env->userns_why[0] ? env->userns_why : "cannot make one");
+	else if (needs_cgroup(req) && !env->cg_delegated)
+		snprintf(why, len,
+			 "needs root, or a delegated cgroup v2 subtree to start in (none here: "
+			 "`systemd-run --user --scope -p Delegate=yes isobench run`, or a cgroup "
+			 "v2 directory root made and chowned to the user)");
+	else
+		snprintf(why, len, "needs CAP_SYS_ADMIN in the initial user namespace: %s",
+			 req->root_for	   ? req->root_for :
+			 needs_cgroup(req) ? "not yet checked in a delegated cgroup subtree" :
+					     "not yet checked in a user namespace");
 }
 
 /* Iterates over words of a space/comma list: returns the next word in w or NULL. */
@@ -138,8 +196,8 @@ bool iso_req_check(const struct iso_req *req, const struct iso_env *env, char *w
 	char w[128];
 	const char *p;
 
-	if (req->root && env->euid != 0) {
-		snprintf(why, len, "needs root");
+	if (iso_req_priv(req, env) == ISO_PRIV_NONE) {
+		why_not_rootless(req, env, why, len);
 		return false;
 	}
 	if (req->ns & ~env->ns_present) {
@@ -225,6 +283,10 @@ json_t *iso_req_json(const struct iso_req *req)
 	char ns[128];
 
 	json_object_set_new(o, "root", json_boolean(req->root));
+	if (req->root)
+		json_object_set_new(o, "userns_ok", json_boolean(req->userns_ok));
+	if (req->root_for)
+		json_object_set_new(o, "root_for", json_string(req->root_for));
 	iso_ns_flags_str(req->ns, ns, sizeof(ns));
 	if (ns[0])
 		json_object_set_new(o, "namespaces", json_string(ns));

@@ -100,6 +100,7 @@ json_t *iso_run_json(const struct iso_run *run)
 					run->mode == ISO_MODE_BOTH     ? "cases+controls" :
 									 "cases"));
 	json_object_set_new(r, "complete", json_boolean(run->complete));
+	json_object_set_new(r, "privilege", json_string(run->rootless ? "rootless" : "root"));
 	if (run->interrupted[0])
 		json_object_set_new(r, "interrupted", json_string(run->interrupted));
 	json_object_set_new(r, "argv", argv);
@@ -140,6 +141,7 @@ json_t *iso_run_json(const struct iso_run *run)
 		json_object_set_new(c, "duration_ms", json_real(res->duration_ms));
 		if (res->c->doc)
 			json_object_set_new(c, "doc", json_string(res->c->doc));
+		json_object_set_new(c, "privilege", json_string(iso_priv_name(res->priv)));
 		json_object_set_new(c, "requirements", iso_req_json(&res->c->req));
 		json_object_set_new(c, "observed",
 				    res->observed ? json_incref(res->observed) : json_object());

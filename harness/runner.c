@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <fnmatch.h>
 #include <poll.h>
+#include <dirent.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -143,6 +144,11 @@ bool iso_ctx_is_control(const struct iso_ctx *ctx)
 	return ctx->control;
 }
 
+bool iso_ctx_in_userns(const struct iso_ctx *ctx)
+{
+	return ctx->userns;
+}
+
 const void *iso_ctx_arg(const struct iso_ctx *ctx)
 {
 	return ctx->c ? ctx->c->arg : NULL;
@@ -221,10 +227,22 @@ static void child_main(struct iso_ctx *ctx, iso_case_fn fn, struct iso_sync *go,
 	if (r < 0)
 		_exit(126);
 	iso_sync_close(go);
+	/* Rootless: root of a user namespace of its own first, then as root does. */
+	if (ctx->userns) {
+		char why[256];
+
+		if (iso_userns_enter(ctx->uid, ctx->gid, why, sizeof(why)) < 0) {
+			snprintf(ctx->page->reason, sizeof(ctx->page->reason),
+				 "enter a user namespace of the case's own: %s", why);
+			ctx->page->verdict = ISO_BROKEN;
+			ctx->page->verdict_set = 1;
+			_exit(0);
+		}
+	}
 	/* Cases start in a private mount namespace: their mounts die with them. */
 	if (unshare(CLONE_NEWNS) == 0)
 		mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL);
-	else if (geteuid() == 0)
+	else if (geteuid() == 0 || ctx->userns)
 		_exit(125);
 	iso_write_file("/proc/self/oom_score_adj", "0");
 	if (chdir(ctx->dir) < 0)
@@ -284,6 +302,63 @@ static void sanitize(char *s)
 			*s = '_';
 }
 
+/*
+ * Without a cgroup (a rootless run) the runner, a subreaper, is where whatever
+ * of a case outlived its process ends up: its children now. Kills and reaps
+ * them; describes them in why. Returns how many there were.
+ */
+static int scan_orphans(char *why, size_t len, bool kill_them);
+
+static int kill_orphans(char *why, size_t len)
+{
+	/* One a case killed just before it exited may not be gone yet: give it 200 ms. */
+	for (int i = 0; i < 20 && scan_orphans(why, len, false) > 0; i++) {
+		iso_sleep_ms(10);
+		while (waitpid(-1, NULL, WNOHANG | __WALL) > 0)
+			;
+	}
+	return scan_orphans(why, len, true);
+}
+
+static int scan_orphans(char *why, size_t len, bool kill_them)
+{
+	pid_t me = getpid(), first = 0;
+	DIR *d = opendir("/proc");
+	struct dirent *e;
+	char comm[32] = "?";
+	int n = 0;
+
+	while (d && (e = readdir(d))) {
+		char path[300], buf[512], *p;
+		int pid = atoi(e->d_name), ppid = 0;
+
+		if (pid <= 0)
+			continue;
+		snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+		if (iso_read_file(path, buf, sizeof(buf)) < 0 || !(p = strrchr(buf, ')')))
+			continue;
+		if (sscanf(p + 1, " %*c %d", &ppid) != 1 || ppid != me || p[2] == 'Z')
+			continue;
+		if (!first) {
+			first = pid;
+			snprintf(path, sizeof(path), "/proc/%d/comm", pid);
+			iso_read_file(path, comm, sizeof(comm));
+		}
+		if (kill_them)
+			kill(pid, SIGKILL);
+		n++;
+	}
+	if (d)
+		closedir(d);
+	if (!kill_them)
+		return n;
+	while (waitpid(-1, NULL, WNOHANG | __WALL) > 0)
+		;
+	if (n)
+		snprintf(why, len, "%d process(es) left running (pid %d, %s)", n, (int)first, comm);
+	return n;
+}
+
 /* Runs one case (or, with control, its negative control) and fills res. */
 static void run_one(struct case_env *ce, const struct iso_suite *s, const struct iso_case *c,
 		    bool control, struct iso_result *res)
@@ -296,7 +371,8 @@ static void run_one(struct case_env *ce, const struct iso_suite *s, const struct
 	struct iso_cg *casecg = NULL, *leaf = NULL;
 	struct iso_snapshot *snap = NULL;
 	struct iso_sync go = { { -1, -1 } };
-	char cgname[200], why[ISO_REASON_MAX], leak[ISO_REASON_MAX];
+	char cgname[200], why[ISO_REASON_MAX], leak[ISO_REASON_MAX], orphan_why[256] = "";
+	int orphans = 0;
 	uint64_t t0 = iso_now_ns();
 	bool timed_out = false;
 	long ledger_off = 0;
@@ -309,6 +385,7 @@ static void run_one(struct case_env *ce, const struct iso_suite *s, const struct
 	snprintf(res->id, sizeof(res->id), "%s.%s", s->name, c->id);
 	res->suite = s;
 	res->c = c;
+	res->priv = iso_req_priv(&c->req, ce->env);
 	if (!iso_req_check(&c->req, ce->env, why, sizeof(why))) {
 		res->verdict = res->raw = ISO_SKIP;
 		snprintf(res->reason, sizeof(res->reason), "%s", why);
@@ -331,6 +408,9 @@ static void run_one(struct case_env *ce, const struct iso_suite *s, const struct
 	ctx.c = c;
 	ctx.layout = ce->env->layout;
 	ctx.control = control;
+	ctx.userns = res->priv == ISO_PRIV_USERNS;
+	ctx.uid = getuid();
+	ctx.gid = getgid();
 	ctx.time_mul = o->time_mul ? o->time_mul : 1;
 	ctx.verbose = o->verbose;
 	snprintf(ctx.tag, sizeof(ctx.tag), "%s", ce->tag);
@@ -419,6 +499,9 @@ static void run_one(struct case_env *ce, const struct iso_suite *s, const struct
 			;
 	}
 	res->duration_ms = (iso_now_ns() - t0) / 1e6;
+	/* No cgroup (rootless): what of the case outlived it was reparented to us. */
+	if (!casecg)
+		orphans = kill_orphans(orphan_why, sizeof(orphan_why));
 	if (timed_out) {
 		res->verdict = ISO_ERROR;
 		snprintf(res->reason, sizeof(res->reason), "timeout after %u ms", timeout);
@@ -449,6 +532,13 @@ out:
 	if (snap) {
 		int n = iso_audit(snap, casecg, casecg ? cgname : NULL, leak, sizeof(leak));
 
+		if (orphans > 0) {
+			size_t off = strlen(leak);
+
+			snprintf(leak + off, sizeof(leak) - off, "%s%s", off ? "; " : "",
+				 orphan_why);
+			n += orphans;
+		}
 		if (n > 0 && res->verdict != ISO_SKIP) {
 			char prev[ISO_REASON_MAX];
 
@@ -651,6 +741,7 @@ int iso_run_cases(struct iso_session *ss, const struct iso_run_opts *o)
 	uint64_t rng = (uint64_t)o->seed * 0x9e3779b97f4a7c15ull + 1;
 
 	run->mode = o->mode;
+	run->rootless = geteuid() != 0;
 	if (geteuid() == 0)
 		iso_write_file("/proc/self/oom_score_adj", "-1000");
 	for (int i = 0; o->suites[i]; i++) {
@@ -671,6 +762,11 @@ int iso_run_cases(struct iso_session *ss, const struct iso_run_opts *o)
 			order[i] = (int)idx[i];
 	}
 	iso_ktap_header(out, nsuites);
+	if (run->rootless)
+		fprintf(out, "# privilege: uid %d, rootless: %s\n", (int)geteuid(),
+			ss->host.userns ?
+				"cases that allow it run as root of a user namespace of their own" :
+				"no user namespace can be made, so root cases skip");
 	run->repeat = o->repeat > 1 ? (int)o->repeat : 0;
 	run->shuffled = o->shuffle;
 	run->shuffle_seed = o->seed;

@@ -37,6 +37,9 @@ struct iso_ctx {
 	char tag[8];
 	char ledger[PATH_MAX];
 	bool control;
+	bool userns; /* enter a user namespace of its own first (a rootless userns_ok case) */
+	uid_t uid; /* the runner's ids, mapped to 0 in that user namespace */
+	gid_t gid;
 	unsigned int time_mul;
 	int verbose;
 	char err[ISO_REASON_MAX]; /* iso_err()'s context, in the case's process */
@@ -57,7 +60,32 @@ struct iso_env {
 	/* Returns 0 if path exists. */
 	int (*exists)(const char *path);
 	bool cgroup_usable; /* the runner could create its cgroups */
+	/* Not root: whether a user namespace can be made here, and if not, why. */
+	bool userns;
+	char userns_why[160];
+	/* Not root: a delegated cgroup v2 subtree (the start cgroup is the user's to write). */
+	bool cg_delegated;
 };
+
+/* True if the start cgroup's v2 directory is the user's to write (delegated). */
+bool iso_cg_delegated(const struct iso_cg_layout *l);
+/* What a case runs as: root, root in a user namespace of its own, or not at all. */
+enum iso_priv { ISO_PRIV_ROOT = 0, ISO_PRIV_USERNS, ISO_PRIV_NONE };
+const char *iso_priv_name(enum iso_priv p);
+/* The privilege a case with req gets in env (ISO_PRIV_NONE: it cannot run). */
+enum iso_priv iso_req_priv(const struct iso_req *req, const struct iso_env *env);
+/*
+ * Not root: probes whether an unprivileged user namespace can be made (a forked
+ * child tries unshare(CLONE_NEWUSER) and the single mapping). Returns 0 or -errno,
+ * with what refused it in why.
+ */
+int iso_userns_probe(char *why, size_t len);
+/*
+ * Enters a fresh user namespace with uid and gid mapped to 0 (setgroups denied)
+ * and, where /etc/subuid and /etc/subgid grant ranges and newuidmap exists,
+ * nothing more: a single mapping. Returns 0 or -errno, what failed in why.
+ */
+int iso_userns_enter(uid_t uid, gid_t gid, char *why, size_t len);
 
 void iso_env_host(struct iso_env *env);
 /*
@@ -92,6 +120,7 @@ struct iso_result {
 	json_t *observed;
 	char *log;
 	const struct iso_known *known; /* the known deviation this fail is, or NULL */
+	enum iso_priv priv; /* what it ran as */
 	bool has_ctl; /* --with-controls: ctl holds the control's outcome */
 	struct iso_ctl_result ctl;
 	int repeats, repeat_fails, repeat_ctl_fails; /* --repeat: runs, and those that failed */
@@ -110,6 +139,7 @@ struct iso_run {
 	enum iso_run_mode mode;
 	const char *mode_name; /* run.mode when not one of the modes above ("bench"), or NULL */
 	bool complete;
+	bool rootless; /* run by a user other than root */
 	char interrupted[128];
 	char leftovers[ISO_REASON_MAX]; /* what of the tag the session's end found, or "" */
 	int argc;

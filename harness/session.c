@@ -65,6 +65,21 @@ static void make_cgroup(struct iso_session *s, const struct iso_session_opts *o)
 	int r;
 
 	snprintf(name, sizeof(name), "isobench-%s%s", s->run.tag, o->cg_suffix ? o->cg_suffix : "");
+	if (geteuid() != 0 && !s->host.cg_delegated) {
+		/* Rootless and no delegated subtree: make no cgroup, say how to get one. */
+		s->cg = NULL;
+		s->host.cgroup_usable = false;
+		return;
+	}
+	if (geteuid() != 0) {
+		/* Delegated: the v2 hierarchy only (the v1 ones are root's). */
+		s->v2only.mode = ISO_CG_MODE_V2;
+		s->v2only.nhier = 1;
+		s->v2only.hier[0] = l->hier[l->v2];
+		s->v2only.v2 = 0;
+		s->host.layout = &s->v2only;
+		l = &s->v2only;
+	}
 	for (int i = 0; i < l->nhier; i++) {
 		char p[PATH_MAX];
 
@@ -105,6 +120,7 @@ int iso_session_open(struct iso_session *s, const struct iso_session_opts *o)
 	s->cmd = o->cmd;
 	s->t0 = iso_now_ns();
 	iso_env_host(&s->host);
+	s->run.rootless = geteuid() != 0;
 	iso_random_tag(s->run.tag);
 	s->run.argc = o->argc;
 	s->run.argv = o->argv;
@@ -137,7 +153,9 @@ int iso_session_open(struct iso_session *s, const struct iso_session_opts *o)
 	make_cgroup(s, o);
 	s->run.sysinfo = iso_sysinfo_collect();
 	json_object_set_new(s->run.sysinfo, "containment",
-			    json_string(s->cg ? "cgroup" : "process-group"));
+			    json_string(s->cg		? "cgroup" :
+					s->run.rootless ? "process-group+subreaper" :
+							  "process-group"));
 	return 0;
 }
 

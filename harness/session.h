@@ -34,6 +34,7 @@ struct iso_session {
 	struct iso_run run; /* the document being built */
 	struct iso_env host; /* facts the requirement checks read */
 	struct iso_cg *cg; /* the run's cgroup (every hierarchy), or NULL */
+	struct iso_cg_layout v2only; /* rootless in a delegated subtree: its v2 hierarchy alone */
 	char out[PATH_MAX];
 	char path[PATH_MAX + 16]; /* <out>/results.json */
 	char state[PATH_MAX];

@@ -75,7 +75,22 @@ START_TEST(root_and_ns)
 
 	fake_env(&e, 1000, "6.1");
 	ck_assert(!iso_req_check(&r, &e, why, sizeof(why)));
-	ck_assert_str_eq(why, "needs root");
+	ck_assert_str_eq(why,
+			 "needs CAP_SYS_ADMIN in the initial user namespace: not yet checked in "
+			 "a user namespace");
+	r.root_for = "mknod(2)";
+	ck_assert(!iso_req_check(&r, &e, why, sizeof(why)));
+	ck_assert_str_eq(why, "needs CAP_SYS_ADMIN in the initial user namespace: mknod(2)");
+	/* Rootless: a userns_ok case runs in a user namespace of its own, where one can be made. */
+	r.userns_ok = true;
+	ck_assert(!iso_req_check(&r, &e, why, sizeof(why)));
+	ck_assert_ptr_nonnull(strstr(why, "a user namespace of the user's own"));
+	e.userns = true;
+	ck_assert(iso_req_check(&r, &e, why, sizeof(why)));
+	ck_assert_int_eq(iso_req_priv(&r, &e), ISO_PRIV_USERNS);
+	r.userns_ok = false;
+	ck_assert_int_eq(iso_req_priv(&r, &e), ISO_PRIV_NONE);
+	r.root_for = NULL;
 	fake_env(&e, 0, "6.1");
 	ck_assert(iso_req_check(&r, &e, why, sizeof(why)));
 	r.ns = CLONE_NEWTIME | CLONE_NEWPID;

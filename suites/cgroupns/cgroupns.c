@@ -549,10 +549,15 @@ out:
 }
 
 static const struct iso_case cases[] = {
-	ISO_CASE(proc_cgroup_relative_to_ns_root,
-		 .doc = "in a new cgroup ns /proc/PID/cgroup shows / for the ns root, other paths "
-			"relative to it (cgroup_namespaces(7))",
-		 .timeout_ms = 5000, .req = { .root = true, .ns = CLONE_NEWCGROUP }),
+	ISO_CASE(
+		proc_cgroup_relative_to_ns_root,
+		.doc = "in a new cgroup ns /proc/PID/cgroup shows / for the ns root, other paths "
+		       "relative to it (cgroup_namespaces(7))",
+		.timeout_ms = 5000,
+		.req = { .root = true,
+			 .root_for =
+				 "a cgroup of the case's own, which isobench makes only as root or in a delegated cgroup v2 subtree (systemd-run --user --scope -p Delegate=yes)",
+			 .ns = CLONE_NEWCGROUP }),
 	ISO_CASE(cgroup2_mount_shows_only_subtree,
 		 .doc = "cgroup2 mounted inside a cgroup ns is rooted at the ns root "
 			"(cgroup_namespaces(7))",

@@ -691,7 +691,8 @@ static const struct iso_case cases[] = {
 	ISO_CASE(
 		several_controllers_one_hierarchy,
 		.doc = "one v1 hierarchy carries several controllers mounted together (cgroup-v1/cgroups.rst 2.1)",
-		.req = { .root = true }),
+		.req = { .root = true,
+			 .root_for = "mounting cgroup v1 hierarchies and writing their files" }),
 	ISO_CASE(
 		bound_controller_other_set_ebusy,
 		.doc = "a controller on one hierarchy cannot be mounted with another set: EBUSY (cgroups.rst 2.1)",
@@ -703,23 +704,29 @@ static const struct iso_case cases[] = {
 	ISO_CASE(
 		new_hierarchy_all_tasks_in_root,
 		.doc = "a new hierarchy starts with every task in its root cgroup (cgroups.rst 2.1)",
-		.req = { .root = true }),
+		.req = { .root = true,
+			 .root_for = "mounting cgroup v1 hierarchies and writing their files" }),
 	ISO_CASE(
 		one_cgroup_per_hierarchy,
 		.doc = "a task is in one cgroup per hierarchy; moving it removes it from the first (cgroups.rst 1.3)",
-		.req = { .root = true }),
+		.req = { .root = true,
+			 .root_for = "mounting cgroup v1 hierarchies and writing their files" }),
 	ISO_CASE(
 		fork_inherits_then_moves_alone,
 		.doc = "a forked child starts in its parent's cgroup and moves without the parent (cgroups.rst 1.3)",
-		.req = { .root = true }),
+		.req = { .root = true,
+			 .root_for = "mounting cgroup v1 hierarchies and writing their files" }),
 	ISO_CASE(
 		tasks_moves_thread_procs_moves_process,
 		.doc = "a TID written to tasks moves one thread; a TGID to cgroup.procs moves all (cgroups.rst 2.2)",
-		.req = { .root = true }),
+		.req = { .root = true,
+			 .root_for = "mounting cgroup v1 hierarchies and writing their files" }),
 	ISO_CASE(
 		release_agent_runs_when_emptied,
 		.doc = "notify_on_release runs the release agent with the cgroup path when it empties (cgroups.rst 1.4)",
-		.timeout_ms = 15000, .req = { .root = true }),
+		.timeout_ms = 15000,
+		.req = { .root = true,
+			 .root_for = "mounting cgroup v1 hierarchies and writing their files" }),
 	ISO_CASE(
 		clone_children_copies_cpuset,
 		.doc = "with cgroup.clone_children a new cpuset child copies its parent's cpus (cgroups.rst 1.6)",

@@ -458,18 +458,27 @@ static const struct iso_case cases[] = {
 		    .doc = "the same shm key in two IPC namespaces names independent segments "
 			   "(ipc_namespaces(7))",
 		    .timeout_ms = 5000,
-		    .req = { .root = true, .ns = CLONE_NEWIPC, .kconfig = "SYSVIPC" }),
+		    .req = { .root = true,
+			     .userns_ok = true,
+			     .ns = CLONE_NEWIPC,
+			     .kconfig = "SYSVIPC" }),
 	ISO_VARIANT(sem_same_key_independent, same_key_case, ISO_ARG(enum sysv_kind, SYSV_SEM),
 		    .doc = "the same semaphore key in two IPC namespaces names independent sets "
 			   "(ipc_namespaces(7))",
 		    .timeout_ms = 5000,
-		    .req = { .root = true, .ns = CLONE_NEWIPC, .kconfig = "SYSVIPC" }),
+		    .req = { .root = true,
+			     .userns_ok = true,
+			     .ns = CLONE_NEWIPC,
+			     .kconfig = "SYSVIPC" }),
 	ISO_VARIANT(
 		msg_same_key_independent, same_key_case, ISO_ARG(enum sysv_kind, SYSV_MSG),
 		.doc = "the same message queue key in two IPC namespaces names independent queues "
 		       "(ipc_namespaces(7))",
 		.timeout_ms = 5000,
-		.req = { .root = true, .ns = CLONE_NEWIPC, .kconfig = "SYSVIPC" }),
+		.req = { .root = true,
+			 .userns_ok = true,
+			 .ns = CLONE_NEWIPC,
+			 .kconfig = "SYSVIPC" }),
 	ISO_CASE(sysv_objects_live_and_die_with_namespace,
 		 .doc = "SysV objects outlive their creator while the IPC ns is referenced and are "
 			"destroyed with it (ipc_namespaces(7))",
@@ -483,7 +492,10 @@ static const struct iso_case cases[] = {
 		 .doc = "an mqueue fs mounted in an IPC ns lists only that ns's POSIX queues "
 			"(mq_overview(7))",
 		 .timeout_ms = 5000,
-		 .req = { .root = true, .ns = CLONE_NEWIPC, .kconfig = "POSIX_MQUEUE" }),
+		 .req = { .root = true,
+			  .userns_ok = true,
+			  .ns = CLONE_NEWIPC,
+			  .kconfig = "POSIX_MQUEUE" }),
 };
 
 const struct iso_suite iso_suite_ipcns = ISO_SUITE("ipcns", cases);

@@ -62,6 +62,13 @@ lk_say(struct lk *l, enum iso_verdict v, int err, const char *fmt, ...)
 /* In the child: enters the less privileged namespace (or, in the control, a plain one). */
 static enum iso_verdict lk_enter(struct lk *l)
 {
+	/*
+	 * Rootless, the case is root of a user namespace of its own where only 0
+	 * is mapped (and setgroups is denied): it stays 0, and the user namespace
+	 * it makes below is as much less privileged than the mount namespace's.
+	 */
+	bool nested = iso_ctx_in_userns(l->ctx);
+	int uid = nested ? 0 : LK_UID;
 	char map[32];
 	int r;
 
@@ -72,8 +79,8 @@ static enum iso_verdict lk_enter(struct lk *l)
 			return lk_say(l, ISO_BROKEN, errno, "unshare(CLONE_NEWNS)");
 		return ISO_PASS;
 	}
-	if (setgroups(0, NULL) < 0 || setresgid(LK_UID, LK_UID, LK_UID) < 0 ||
-	    setresuid(LK_UID, LK_UID, LK_UID) < 0)
+	if (!nested && (setgroups(0, NULL) < 0 || setresgid(LK_UID, LK_UID, LK_UID) < 0 ||
+			setresuid(LK_UID, LK_UID, LK_UID) < 0))
 		return lk_say(l, ISO_BROKEN, errno, "drop to uid %d", LK_UID);
 	prctl(PR_SET_DUMPABLE, 1); /* so that /proc/self/uid_map stays ours to write */
 	if (unshare(CLONE_NEWUSER | CLONE_NEWNS) < 0) {
@@ -84,9 +91,9 @@ static enum iso_verdict lk_enter(struct lk *l)
 			      "%s (user namespaces restricted: check user.max_user_namespaces, "
 			      "kernel.unprivileged_userns_clone, "
 			      "kernel.apparmor_restrict_unprivileged_userns)",
-			      LK_UID, strerror(e));
+			      uid, strerror(e));
 	}
-	snprintf(map, sizeof(map), "0 %d 1", LK_UID);
+	snprintf(map, sizeof(map), "0 %d 1", uid);
 	if ((r = iso_write_file("/proc/self/setgroups", "deny")) < 0 ||
 	    (r = iso_write_file("/proc/self/uid_map", "%s", map)) < 0 ||
 	    (r = iso_write_file("/proc/self/gid_map", "%s", map)) < 0 ||
@@ -97,7 +104,7 @@ static enum iso_verdict lk_enter(struct lk *l)
 				      "the new user namespace of uid %d holds no privileges over "
 				      "its mount namespace (%s; an LSM such as AppArmor's "
 				      "restrict_unprivileged_userns?)",
-				      LK_UID, strerror(-r));
+				      uid, strerror(-r));
 		return lk_say(l, ISO_BROKEN, r, "set up the new user namespace");
 	}
 	return ISO_PASS;

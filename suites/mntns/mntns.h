@@ -107,14 +107,14 @@ enum mntns_ctl { CTL_SRC_PRIVATE, CTL_NO_NEWNS, CTL_NO_CUT, CTL_DEST_PRIVATE, CT
 /* ---- the tables: one per file, joined in suite.c ---- */
 
 /* Requirements of every case, and of the cases in a less privileged namespace (locked.c). */
-#define MNTNS_REQ                               \
-	{                                       \
-		.root = true, .ns = CLONE_NEWNS \
+#define MNTNS_REQ                                                  \
+	{                                                          \
+		.root = true, .userns_ok = true, .ns = CLONE_NEWNS \
 	}
-#define MNTNS_REQ_USERNS                                         \
-	{                                                        \
-		.root = true, .ns = CLONE_NEWNS | CLONE_NEWUSER, \
-		.sysctl = "user.max_user_namespaces>=1"          \
+#define MNTNS_REQ_USERNS                                                            \
+	{                                                                           \
+		.root = true, .userns_ok = true, .ns = CLONE_NEWNS | CLONE_NEWUSER, \
+		.sysctl = "user.max_user_namespaces>=1"                             \
 	}
 
 extern const struct iso_cases mntns_propagation_cases;

@@ -239,9 +239,11 @@ static enum iso_verdict physical_device_returns_to_initial_netns(struct iso_ctx 
 	return iso_skip(ctx, PHYS_SKIP);
 }
 
-#define NETDEV_REQ                               \
-	{                                        \
-		.root = true, .ns = CLONE_NEWNET \
+#define NETDEV_REQ                                                                                       \
+	{                                                                                                \
+		.root = true, .ns = CLONE_NEWNET,                                                        \
+		.root_for =                                                                              \
+			"devices of the host's network namespace (looked up there, or moved back to it)" \
 	}
 
 static const struct iso_case cases[] = {

@@ -851,20 +851,25 @@ static enum iso_verdict socket_keeps_netns_across_setns(struct iso_ctx *ctx)
 	return ISO_PASS;
 }
 
-#define NETNS_REQ                                \
-	{                                        \
-		.root = true, .ns = CLONE_NEWNET \
-	}
-#define VETH_REQ                                                    \
+#define NETNS_REQ                                                   \
 	{                                                           \
-		.root = true, .ns = CLONE_NEWNET, .kconfig = "VETH" \
+		.root = true, .userns_ok = true, .ns = CLONE_NEWNET \
+	}
+#define NETNS_REQ_HOST                                                        \
+	{                                                                     \
+		.root = true, .ns = CLONE_NEWNET,                             \
+		.root_for = "setns(2) back into the host's network namespace" \
+	}
+#define VETH_REQ                                                                       \
+	{                                                                              \
+		.root = true, .userns_ok = true, .ns = CLONE_NEWNET, .kconfig = "VETH" \
 	}
 
 static const struct iso_case cases[] = {
 	ISO_CASE(
 		new_netns_has_only_lo_down,
 		.doc = "a new network namespace holds only lo, and lo is down (network_namespaces(7))",
-		.timeout_ms = 5000, .req = NETNS_REQ),
+		.timeout_ms = 5000, .req = NETNS_REQ_HOST),
 	ISO_VARIANT(veth_pair_carries_ipv4_between_netns, veth_traffic, ISO_ARG(int, AF_INET),
 		    .doc = "UDP and TCP over IPv4 pass both ways over a veth pair between two "
 			   "namespaces (veth(4))",

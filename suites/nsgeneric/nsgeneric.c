@@ -773,42 +773,62 @@ static const struct iso_case cases[] = {
 	ISO_CASE(ns_links_identify_namespaces,
 		 .doc = "/proc/PID/ns links are stable inodes that match iff two processes share "
 			"the namespace (namespaces(7))",
-		 .timeout_ms = 5000, .req = { .root = true }),
+		 .timeout_ms = 5000, .req = { .root = true, .userns_ok = true }),
 	ISO_CASE(one_namespace_per_type,
 		 .doc = "a process has one namespace per type; setns replaces exactly that type's "
 			"(namespaces(7), setns(2))",
-		 .timeout_ms = 5000, .req = { .root = true, .ns = JOIN_FLAGS, .kernel = "4.6" }),
-	ISO_CASE(setns_pidfd_joins_several,
-		 .doc = "setns(pidfd, uts|ipc|net) joins exactly those namespaces of the target "
-			"(setns(2), 5.8)",
-		 .timeout_ms = 5000, .req = { .root = true, .ns = PIDFD_FLAGS, .kernel = "5.8" }),
+		 .timeout_ms = 5000,
+		 .req = { .root = true,
+			  .root_for = "the control setns(2)es into the host's cgroup namespace",
+			  .ns = JOIN_FLAGS,
+			  .kernel = "4.6" }),
+	ISO_CASE(
+		setns_pidfd_joins_several,
+		.doc = "setns(pidfd, uts|ipc|net) joins exactly those namespaces of the target "
+		       "(setns(2), 5.8)",
+		.timeout_ms = 5000,
+		.req = { .root = true,
+			 .root_for =
+				 "the control setns(2)es into the host's namespaces (in a user namespace it fails with EPERM, which proves nothing)",
+			 .ns = PIDFD_FLAGS,
+			 .kernel = "5.8" }),
 	ISO_CASE(setns_pidfd_all_or_nothing,
 		 .doc = "setns(pidfd) that cannot join one namespace joins none (setns(2), 5.8)",
 		 .timeout_ms = 5000,
 		 .req = { .root = true,
+			  .userns_ok = true,
 			  .ns = CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWUSER,
 			  .kernel = "5.8" }),
 	ISO_CASE(clone_rejects_invalid_combinations,
 		 .doc = "clone refuses documented invalid namespace flag combinations with EINVAL "
 			"(clone(2))",
 		 .timeout_ms = 5000,
-		 .req = { .root = true, .ns = CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWIPC }),
+		 .req = { .root = true,
+			  .userns_ok = true,
+			  .ns = CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWIPC }),
 	ISO_CASE(unshare_newuser_rejects_multithreaded,
 		 .doc = "unshare(CLONE_NEWUSER) in a multithreaded process fails with EINVAL "
 			"(unshare(2))",
-		 .timeout_ms = 5000, .req = { .root = true, .ns = CLONE_NEWUSER }),
+		 .timeout_ms = 5000,
+		 .req = { .root = true, .userns_ok = true, .ns = CLONE_NEWUSER }),
 	ISO_VARIANT(bind_mount_keeps_namespace_alive, namespace_outlives_its_processes,
 		    ISO_ARG(enum life_ref, REF_BIND),
 		    .doc = "a bind mount of /proc/PID/ns/uts keeps the ns alive and joinable; "
 			   "unmounted, it is freed (namespaces(7))",
 		    .timeout_ms = 5000,
-		    .req = { .root = true, .ns = CLONE_NEWUSER | CLONE_NEWUTS, .kernel = "4.9" }),
+		    .req = { .root = true,
+			     .userns_ok = true,
+			     .ns = CLONE_NEWUSER | CLONE_NEWUTS,
+			     .kernel = "4.9" }),
 	ISO_VARIANT(open_fd_keeps_namespace_alive, namespace_outlives_its_processes,
 		    ISO_ARG(enum life_ref, REF_FD),
 		    .doc = "an open fd of /proc/PID/ns/uts keeps the ns alive and joinable; closed, "
 			   "it is freed (namespaces(7))",
 		    .timeout_ms = 5000,
-		    .req = { .root = true, .ns = CLONE_NEWUSER | CLONE_NEWUTS, .kernel = "4.9" }),
+		    .req = { .root = true,
+			     .userns_ok = true,
+			     .ns = CLONE_NEWUSER | CLONE_NEWUTS,
+			     .kernel = "4.9" }),
 };
 
 const struct iso_suite iso_suite_nsgeneric = ISO_SUITE("nsgeneric", cases);

@@ -391,9 +391,13 @@ static enum iso_verdict lower_layers_stack_leftmost_first(struct iso_ctx *ctx)
 	return ISO_PASS;
 }
 
-#define OVL_REQ                                       \
-	{                                             \
-		.root = true, .kconfig = "OVERLAY_FS" \
+#define OVL_REQ                                                          \
+	{                                                                \
+		.root = true, .userns_ok = true, .kconfig = "OVERLAY_FS" \
+	}
+#define OVL_REQ_ROOT(what)                                                \
+	{                                                                 \
+		.root = true, .kconfig = "OVERLAY_FS", .root_for = (what) \
 	}
 
 static const struct iso_case cases[] = {
@@ -408,20 +412,25 @@ static const struct iso_case cases[] = {
 	ISO_CASE(opaque_dir_hides_lower_entries,
 		 .doc = "an upper directory with trusted.overlay.opaque=y hides the lower directory's "
 			"entries (overlayfs.rst)",
-		 .timeout_ms = 10000, .req = OVL_REQ),
+		 .timeout_ms = 10000,
+		 .req = OVL_REQ_ROOT("sets trusted.overlay.opaque (trusted.* xattrs)")),
 	ISO_CASE(recreated_dir_is_opaque,
 		 .doc = "rmdir and mkdir of a lower directory makes an opaque upper directory "
 			"(overlayfs.rst)",
-		 .timeout_ms = 10000, .req = OVL_REQ),
-	ISO_VARIANT(rename_lower_dir_fails_exdev_without_redirect_dir, rename_dir,
-		    ISO_ARG(bool, false),
-		    .doc = "rename of a lower directory fails with EXDEV when redirect_dir is off "
-			   "(overlayfs.rst)",
-		    .timeout_ms = 10000, .req = OVL_REQ),
-	ISO_VARIANT(rename_lower_dir_works_with_redirect_dir, rename_dir, ISO_ARG(bool, true),
-		    .doc = "rename of a lower directory succeeds with redirect_dir=on, recorded in "
-			   "trusted.overlay.redirect (overlayfs.rst)",
-		    .timeout_ms = 10000, .req = OVL_REQ),
+		 .timeout_ms = 10000,
+		 .req = OVL_REQ_ROOT("reads trusted.overlay.* xattrs of the upper layer")),
+	ISO_VARIANT(
+		rename_lower_dir_fails_exdev_without_redirect_dir, rename_dir, ISO_ARG(bool, false),
+		.doc = "rename of a lower directory fails with EXDEV when redirect_dir is off "
+		       "(overlayfs.rst)",
+		.timeout_ms = 10000,
+		.req = OVL_REQ_ROOT("the redirect_dir mount option (refused in a user namespace)")),
+	ISO_VARIANT(
+		rename_lower_dir_works_with_redirect_dir, rename_dir, ISO_ARG(bool, true),
+		.doc = "rename of a lower directory succeeds with redirect_dir=on, recorded in "
+		       "trusted.overlay.redirect (overlayfs.rst)",
+		.timeout_ms = 10000,
+		.req = OVL_REQ_ROOT("the redirect_dir mount option (refused in a user namespace)")),
 	ISO_CASE(lower_layers_stack_leftmost_first,
 		 .doc = "lowerdir=a:b:c stacks a on top: each name comes from the leftmost layer that has it "
 			"(overlayfs.rst)",

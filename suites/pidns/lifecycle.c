@@ -475,30 +475,41 @@ static enum iso_verdict unshare_newpid_only_once(struct iso_ctx *ctx)
 }
 
 static const struct iso_case cases[] = {
-	ISO_CASE(orphan_reparented_to_namespace_init,
-		 .doc = "an orphan in a PID namespace is reparented to the namespace's init, not to "
-			"a subreaper outside (pid_namespaces(7))",
-		 .timeout_ms = 5000, .req = { .root = true, .ns = CLONE_NEWPID }),
+	ISO_CASE(
+		orphan_reparented_to_namespace_init,
+		.doc = "an orphan in a PID namespace is reparented to the namespace's init, not to "
+		       "a subreaper outside (pid_namespaces(7))",
+		.timeout_ms = 5000, .req = { .root = true, .userns_ok = true, .ns = CLONE_NEWPID }),
 	ISO_CASE(init_exit_kills_namespace,
 		 .doc = "when the init of a PID namespace exits the kernel SIGKILLs every other "
 			"process of the namespace (pid_namespaces(7))",
-		 .timeout_ms = 5000, .req = { .root = true, .ns = CLONE_NEWPID }),
-	ISO_CASE(fork_into_dead_namespace_fails_enomem,
-		 .doc = "after its init exits, fork after setns into the namespace fails with ENOMEM "
-			"(pid_namespaces(7))",
-		 .timeout_ms = 5000, .req = { .root = true, .ns = CLONE_NEWPID, .kernel = "3.8" }),
-	ISO_CASE(unshare_moves_children_not_caller,
-		 .doc = "unshare(CLONE_NEWPID) leaves the caller's pid and namespace alone; its next "
-			"child is PID 1 of the new namespace (pid_namespaces(7), unshare(2))",
-		 .timeout_ms = 5000, .req = { .root = true, .ns = CLONE_NEWPID }),
-	ISO_CASE(unshare_fork_after_first_child_exits_fails_enomem,
-		 .doc = "after unshare(CLONE_NEWPID), once the first child (the init) exits, further "
-			"forks fail with ENOMEM (pid_namespaces(7))",
-		 .timeout_ms = 5000, .req = { .root = true, .ns = CLONE_NEWPID }),
+		 .timeout_ms = 5000,
+		 .req = { .root = true, .userns_ok = true, .ns = CLONE_NEWPID }),
+	ISO_CASE(
+		fork_into_dead_namespace_fails_enomem,
+		.doc = "after its init exits, fork after setns into the namespace fails with ENOMEM "
+		       "(pid_namespaces(7))",
+		.timeout_ms = 5000,
+		.req = { .root = true,
+			 .root_for =
+				 "the control setns(2)es into a PID namespace the initial user namespace owns",
+			 .ns = CLONE_NEWPID,
+			 .kernel = "3.8" }),
+	ISO_CASE(
+		unshare_moves_children_not_caller,
+		.doc = "unshare(CLONE_NEWPID) leaves the caller's pid and namespace alone; its next "
+		       "child is PID 1 of the new namespace (pid_namespaces(7), unshare(2))",
+		.timeout_ms = 5000, .req = { .root = true, .userns_ok = true, .ns = CLONE_NEWPID }),
+	ISO_CASE(
+		unshare_fork_after_first_child_exits_fails_enomem,
+		.doc = "after unshare(CLONE_NEWPID), once the first child (the init) exits, further "
+		       "forks fail with ENOMEM (pid_namespaces(7))",
+		.timeout_ms = 5000, .req = { .root = true, .userns_ok = true, .ns = CLONE_NEWPID }),
 	ISO_CASE(unshare_newpid_only_once,
 		 .doc = "a second unshare(CLONE_NEWPID) by the same process fails with EINVAL "
 			"(pid_namespaces(7), unshare(2))",
-		 .timeout_ms = 5000, .req = { .root = true, .ns = CLONE_NEWPID }),
+		 .timeout_ms = 5000,
+		 .req = { .root = true, .userns_ok = true, .ns = CLONE_NEWPID }),
 };
 
 const struct iso_cases pidns_lifecycle_cases = ISO_CASES(cases);

@@ -446,24 +446,40 @@ static const struct iso_case cases[] = {
 	ISO_CASE(nesting_stops_at_32_levels,
 		 .doc = "PID namespaces nest 32 levels deep; one more clone(CLONE_NEWPID) fails with "
 			"ENOSPC (EUSERS before 4.9) (pid_namespaces(7), clone(2))",
-		 .timeout_ms = 10000, .req = { .root = true, .ns = CLONE_NEWPID, .kernel = "3.7" }),
+		 .timeout_ms = 10000,
+		 .req = { .root = true, .userns_ok = true, .ns = CLONE_NEWPID, .kernel = "3.7" }),
 	ISO_CASE(ns_get_parent_is_creator_namespace,
 		 .doc = "NS_GET_PARENT on a child PID namespace returns its creator's namespace "
 			"(ioctl_ns(2), pid_namespaces(7))",
-		 .timeout_ms = 5000, .req = { .root = true, .ns = CLONE_NEWPID, .kernel = "4.9" }),
+		 .timeout_ms = 5000,
+		 .req = { .root = true, .userns_ok = true, .ns = CLONE_NEWPID, .kernel = "4.9" }),
 	ISO_CASE(setns_pid_places_next_child,
 		 .doc = "setns into another process's PID namespace leaves the caller in place; its "
 			"next child joins that namespace with getppid() 0 (setns(2), "
 			"pid_namespaces(7))",
-		 .timeout_ms = 5000, .req = { .root = true, .ns = CLONE_NEWPID, .kernel = "3.8" }),
+		 .timeout_ms = 5000,
+		 .req = { .root = true,
+			  .root_for = "the control setns(2)es into the host's PID namespace",
+			  .ns = CLONE_NEWPID,
+			  .kernel = "3.8" }),
 	ISO_CASE(setns_pid_for_children_places_next_child,
 		 .doc = "setns through /proc/PID/ns/pid_for_children makes the caller's next child "
 			"join that namespace (namespaces(7), pid_namespaces(7))",
-		 .timeout_ms = 5000, .req = { .root = true, .ns = CLONE_NEWPID, .kernel = "4.12" }),
-	ISO_CASE(setns_cannot_enter_ancestor,
-		 .doc = "a process cannot setns into an ancestor PID namespace: EINVAL "
-			"(pid_namespaces(7), setns(2))",
-		 .timeout_ms = 5000, .req = { .root = true, .ns = CLONE_NEWPID, .kernel = "3.8" }),
+		 .timeout_ms = 5000,
+		 .req = { .root = true,
+			  .root_for = "the control setns(2)es into the host's PID namespace",
+			  .ns = CLONE_NEWPID,
+			  .kernel = "4.12" }),
+	ISO_CASE(
+		setns_cannot_enter_ancestor,
+		.doc = "a process cannot setns into an ancestor PID namespace: EINVAL "
+		       "(pid_namespaces(7), setns(2))",
+		.timeout_ms = 5000,
+		.req = { .root = true,
+			 .root_for =
+				 "setns(2) into the host's PID namespace (in a user namespace EPERM comes before the ancestor rule's EINVAL)",
+			 .ns = CLONE_NEWPID,
+			 .kernel = "3.8" }),
 };
 
 const struct iso_cases pidns_nesting_cases = ISO_CASES(cases);

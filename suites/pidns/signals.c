@@ -354,35 +354,41 @@ static const struct iso_case cases[] = {
 		    ISO_ARG(struct sig_row, FROM_SELF, false),
 		    .doc = "PID 1 signalling itself: no signal without a handler is delivered, not "
 			   "even SIGKILL or SIGSTOP (pid_namespaces(7))",
-		    .timeout_ms = 10000, .req = { .root = true, .ns = CLONE_NEWPID }),
+		    .timeout_ms = 10000,
+		    .req = { .root = true, .userns_ok = true, .ns = CLONE_NEWPID }),
 	ISO_VARIANT(init_signal_from_self_handled, init_signal_row,
 		    ISO_ARG(struct sig_row, FROM_SELF, true),
 		    .doc = "PID 1 signalling itself: signals it has a handler for are delivered; "
 			   "SIGKILL and SIGSTOP cannot get one and stay dropped (pid_namespaces(7))",
-		    .timeout_ms = 10000, .req = { .root = true, .ns = CLONE_NEWPID }),
+		    .timeout_ms = 10000,
+		    .req = { .root = true, .userns_ok = true, .ns = CLONE_NEWPID }),
 	ISO_VARIANT(init_signal_from_inside_unhandled, init_signal_row,
 		    ISO_ARG(struct sig_row, FROM_INSIDE, false),
 		    .doc = "another process of the namespace cannot deliver any signal PID 1 has no "
 			   "handler for, SIGKILL and SIGSTOP included (pid_namespaces(7))",
-		    .timeout_ms = 10000, .req = { .root = true, .ns = CLONE_NEWPID }),
+		    .timeout_ms = 10000,
+		    .req = { .root = true, .userns_ok = true, .ns = CLONE_NEWPID }),
 	ISO_VARIANT(init_signal_from_inside_handled, init_signal_row,
 		    ISO_ARG(struct sig_row, FROM_INSIDE, true),
 		    .doc = "another process of the namespace delivers to PID 1 the signals it "
 			   "handles, with its own pid in si_pid; SIGKILL and SIGSTOP stay dropped "
 			   "(pid_namespaces(7))",
-		    .timeout_ms = 10000, .req = { .root = true, .ns = CLONE_NEWPID }),
+		    .timeout_ms = 10000,
+		    .req = { .root = true, .userns_ok = true, .ns = CLONE_NEWPID }),
 	ISO_VARIANT(
 		init_signal_from_parent_unhandled, init_signal_row,
 		ISO_ARG(struct sig_row, FROM_PARENT, false),
 		.doc = "from the parent namespace, unhandled signals to PID 1 are dropped except "
 		       "SIGKILL and SIGSTOP, which are forced (pid_namespaces(7))",
-		.timeout_ms = 10000, .req = { .root = true, .ns = CLONE_NEWPID }),
+		.timeout_ms = 10000,
+		.req = { .root = true, .userns_ok = true, .ns = CLONE_NEWPID }),
 	ISO_VARIANT(
 		init_signal_from_parent_handled, init_signal_row,
 		ISO_ARG(struct sig_row, FROM_PARENT, true),
 		.doc = "from the parent namespace, handled signals reach PID 1 with si_pid 0 and "
 		       "SIGKILL and SIGSTOP are forced (pid_namespaces(7))",
-		.timeout_ms = 10000, .req = { .root = true, .ns = CLONE_NEWPID }),
+		.timeout_ms = 10000,
+		.req = { .root = true, .userns_ok = true, .ns = CLONE_NEWPID }),
 };
 
 const struct iso_cases pidns_signals_cases = ISO_CASES(cases);

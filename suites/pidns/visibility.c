@@ -572,28 +572,38 @@ static const struct iso_case cases[] = {
 	ISO_CASE(first_child_is_pid1,
 		 .doc = "the first process of a new PID namespace has getpid() 1 and getppid() 0 "
 			"(pid_namespaces(7))",
-		 .timeout_ms = 5000, .req = { .root = true, .ns = CLONE_NEWPID }),
+		 .timeout_ms = 5000,
+		 .req = { .root = true, .userns_ok = true, .ns = CLONE_NEWPID }),
 	ISO_CASE(
 		fresh_proc_shows_only_namespace_pids,
 		.doc = "a proc mounted inside a new PID namespace lists only that namespace's "
 		       "processes and /proc/self is 1 (pid_namespaces(7), /proc and PID namespaces)",
-		.timeout_ms = 5000, .req = { .root = true, .ns = CLONE_NEWPID | CLONE_NEWNS }),
+		.timeout_ms = 5000,
+		.req = { .root = true,
+			 .root_for = "the control mounts the host PID namespace's /proc",
+			 .ns = CLONE_NEWPID | CLONE_NEWNS }),
 	ISO_CASE(inherited_proc_shows_host_pids,
 		 .doc = "without a fresh proc mount a new PID namespace still sees the host's "
 			"processes in /proc: the /proc instance decides (pid_namespaces(7))",
-		 .timeout_ms = 5000, .req = { .root = true, .ns = CLONE_NEWPID | CLONE_NEWNS }),
+		 .timeout_ms = 5000,
+		 .req = { .root = true, .userns_ok = true, .ns = CLONE_NEWPID | CLONE_NEWNS }),
 	ISO_CASE(parent_sees_child_pids_under_other_numbers,
 		 .doc = "the parent namespace sees every process of a child namespace under another "
 			"pid, listed by NSpid in /proc/PID/status (pid_namespaces(7), proc(5))",
-		 .timeout_ms = 5000, .req = { .root = true, .ns = CLONE_NEWPID, .kernel = "4.1" }),
+		 .timeout_ms = 5000,
+		 .req = { .root = true, .userns_ok = true, .ns = CLONE_NEWPID, .kernel = "4.1" }),
 	ISO_CASE(child_sees_nothing_of_parent,
 		 .doc = "from inside a PID namespace the parent namespace's pids do not exist: "
 			"kill(pid, 0) gives ESRCH (pid_namespaces(7))",
-		 .timeout_ms = 5000, .req = { .root = true, .ns = CLONE_NEWPID }),
+		 .timeout_ms = 5000,
+		 .req = { .root = true, .userns_ok = true, .ns = CLONE_NEWPID }),
 	ISO_CASE(kill_all_from_inside_stays_inside,
 		 .doc = "kill(-1) from inside a PID namespace reaches the namespace's processes and "
 			"nothing outside it (kill(2), pid_namespaces(7))",
-		 .timeout_ms = 5000, .req = { .root = true, .ns = CLONE_NEWPID }),
+		 .timeout_ms = 5000,
+		 .req = { .root = true,
+			  .root_for = "its outside probe (not yet made to run in a user namespace)",
+			  .ns = CLONE_NEWPID }),
 };
 
 const struct iso_cases pidns_visibility_cases = ISO_CASES(cases);

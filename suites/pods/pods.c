@@ -465,9 +465,10 @@ static enum iso_verdict pod_case(struct iso_ctx *ctx)
 }
 
 #define POD_NS (CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS)
-#define POD_REQ                                                  \
-	{                                                        \
-		.root = true, .ns = POD_NS, .kconfig = "SYSVIPC" \
+#define POD_REQ                                                                                  \
+	{                                                                                        \
+		.root = true, .ns = POD_NS, .kconfig = "SYSVIPC",                                \
+		.root_for = "setns(2) back into the namespaces the case started in (the host's)" \
 	}
 
 static const struct iso_case cases[] = {

@@ -477,9 +477,13 @@ static enum iso_verdict dropped_cap_cannot_be_regained(struct iso_ctx *ctx)
 	return ctr_in_child(ctx, 0, regain_child, &from_permitted, iso_ctx_ms(ctx, 5000));
 }
 
-#define REQ(k, files_)                                                \
-	{                                                             \
-		.root = true, .kernel = k, .files = "/bin/sh " files_ \
+#define REQ(k, files_)                                                                   \
+	{                                                                                \
+		.root = true, .userns_ok = true, .kernel = k, .files = "/bin/sh " files_ \
+	}
+#define REQ_ROOT(k, files_, what)                                                         \
+	{                                                                                 \
+		.root = true, .kernel = k, .files = "/bin/sh " files_, .root_for = (what) \
 	}
 
 static const struct iso_case cases[] = {
@@ -490,7 +494,10 @@ static const struct iso_case cases[] = {
 	ISO_CASE(ambient_cap_survives_execve_as_nonroot,
 		 .doc = "an ambient capability survives execve of an unprivileged program by a non-root "
 			"user (capabilities(7))",
-		 .timeout_ms = 10000, .req = REQ("4.3", "")),
+		 .timeout_ms = 10000,
+		 .req = REQ_ROOT(
+			 "4.3", "",
+			 "setuid(2) to uid 65534, which a one-uid user namespace does not map")),
 	ISO_CASE(ambient_raise_needs_permitted_and_inheritable,
 		 .doc = "PR_CAP_AMBIENT_RAISE fails with EPERM unless the capability is permitted and "
 			"inheritable (prctl(2))",
@@ -502,7 +509,10 @@ static const struct iso_case cases[] = {
 	ISO_CASE(
 		no_new_privs_blocks_setuid_gain,
 		.doc = "with no_new_privs a setuid-root program keeps the caller's euid (no_new_privs.rst)",
-		.timeout_ms = 10000, .req = REQ("3.5", "/bin/cat")),
+		.timeout_ms = 10000,
+		.req = REQ_ROOT(
+			"3.5", "/bin/cat",
+			"a setuid-root binary run by uid 65534 (unmapped in a one-uid user namespace)")),
 	ISO_CASE(seccomp_errno_filter_inherited_across_fork_and_execve,
 		 .doc = "a seccomp filter returning an errno is enforced and inherited across fork and "
 			"execve (seccomp(2))",

@@ -531,9 +531,13 @@ static enum iso_verdict masking(struct iso_ctx *ctx)
 			    iso_ctx_ms(ctx, 8000));
 }
 
-#define REQ_ROOT_NS(f, files_)                           \
-	{                                                \
-		.root = true, .ns = (f), .files = files_ \
+#define REQ_USERNS(f, files_)                                               \
+	{                                                                   \
+		.root = true, .userns_ok = true, .ns = (f), .files = files_ \
+	}
+#define REQ_ROOT_NS(f, files_, what)                                         \
+	{                                                                    \
+		.root = true, .ns = (f), .files = files_, .root_for = (what) \
 	}
 
 static const struct iso_case cases[] = {
@@ -542,49 +546,60 @@ static const struct iso_case cases[] = {
 		.doc = "after pivot_root and umount2(put_old, MNT_DETACH) nothing of the old root is "
 		       "reachable, and a fresh /proc lists only the new root's mounts (pivot_root(2))",
 		.timeout_ms = 10000,
-		.req = REQ_ROOT_NS(CLONE_NEWNS | CLONE_NEWPID, "/bin/true /usr")),
+		.req = REQ_ROOT_NS(CLONE_NEWNS | CLONE_NEWPID, "/bin/true /usr",
+				   "mounts /proc of the host's PID namespace in the new root")),
 	ISO_VARIANT(
 		chroot_dotdot_escape_stays_in_pivot_root, escape, ISO_ARG(enum escape, ESC_DOTDOT),
 		.doc = "the chroot + chdir(\"..\") escape ends in the container's root after pivot_root; "
 		       "a plain chroot lets it reach the host (chroot(2))",
-		.timeout_ms = 10000, .req = REQ_ROOT_NS(CLONE_NEWNS | CLONE_NEWPID, "/usr")),
+		.timeout_ms = 10000, .req = REQ_USERNS(CLONE_NEWNS | CLONE_NEWPID, "/usr")),
 	ISO_VARIANT(
 		fchdir_escape_stays_in_pivot_root, escape, ISO_ARG(enum escape, ESC_FCHDIR),
 		.doc = "the escape through an fd opened outside a chroot and fchdir(2) ends in the "
 		       "container's root after pivot_root (chroot(2))",
-		.timeout_ms = 10000, .req = REQ_ROOT_NS(CLONE_NEWNS | CLONE_NEWPID, "/usr")),
+		.timeout_ms = 10000, .req = REQ_USERNS(CLONE_NEWNS | CLONE_NEWPID, "/usr")),
 	ISO_CASE(bind_rdonly_needs_remount,
 		 .doc = "MS_RDONLY is ignored with MS_BIND; MS_REMOUNT|MS_BIND|MS_RDONLY makes the bind "
 			"refuse writes with EROFS, the source stays writable (mount(2))",
-		 .timeout_ms = 10000, .req = REQ_ROOT_NS(0, NULL)),
+		 .timeout_ms = 10000, .req = REQ_USERNS(0, NULL)),
 	ISO_CASE(noexec_refuses_execve_eacces,
 		 .doc = "execve of a file on a noexec mount fails with EACCES (execve(2), mount(2))",
-		 .timeout_ms = 10000, .req = REQ_ROOT_NS(0, "/bin/true")),
+		 .timeout_ms = 10000, .req = REQ_USERNS(0, "/bin/true")),
 	ISO_CASE(
 		nodev_refuses_device_open_eacces,
 		.doc = "a device node on a nodev mount cannot be opened: EACCES (mount(2), open(2))",
-		.timeout_ms = 10000, .req = REQ_ROOT_NS(0, NULL)),
-	ISO_CASE(nosuid_ignores_setuid_bit,
-		 .doc = "a setuid-root binary on a nosuid mount runs with the caller's euid (mount(2) "
-			"MS_NOSUID)",
-		 .timeout_ms = 10000, .req = REQ_ROOT_NS(0, "/bin/cat")),
+		.timeout_ms = 10000, .req = REQ_ROOT_NS(0, NULL, "mknod(2) of a device node")),
+	ISO_CASE(
+		nosuid_ignores_setuid_bit,
+		.doc = "a setuid-root binary on a nosuid mount runs with the caller's euid (mount(2) "
+		       "MS_NOSUID)",
+		.timeout_ms = 10000,
+		.req = REQ_ROOT_NS(
+			0, "/bin/cat",
+			"a setuid-root binary run by uid 65534 (unmapped in a one-uid user namespace)")),
 	ISO_VARIANT(
 		masked_proc_file_reads_empty, masking, ISO_ARG(enum mask, MASK_PROC_FILE),
 		.doc = "a /proc file masked by binding /dev/null over it reads empty (runc maskedPaths)",
 		.timeout_ms = 10000,
-		.req = REQ_ROOT_NS(CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS, NULL)),
+		.req = REQ_ROOT_NS(
+			CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS, NULL,
+			"reads /proc files only the initial user namespace's root may read")),
 	ISO_VARIANT(
 		proc_sys_read_only_refuses_write_erofs, masking, ISO_ARG(enum mask, MASK_PROC_SYS),
 		.doc = "a write to /proc/sys/kernel/hostname through a read-only bind of /proc/sys fails "
 		       "with EROFS (runc readonlyPaths, proc(5))",
 		.timeout_ms = 10000,
-		.req = REQ_ROOT_NS(CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS, NULL)),
+		.req = REQ_ROOT_NS(
+			CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS, NULL,
+			"opening /proc/sys for writing (in a user namespace EACCES comes before EROFS)")),
 	ISO_VARIANT(
 		masked_sys_dir_lists_nothing, masking, ISO_ARG(enum mask, MASK_SYS_DIR),
 		.doc = "a /sys directory masked by a read-only tmpfs lists nothing (runc maskedPaths "
 		       "/sys/firmware)",
 		.timeout_ms = 10000,
-		.req = REQ_ROOT_NS(CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS, NULL)),
+		.req = REQ_ROOT_NS(
+			CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS, NULL,
+			"mounting sysfs of the host's network namespace (sysfs needs a network namespace the user namespace owns)")),
 };
 
 const struct iso_suite iso_suite_rootfs = ISO_SUITE("rootfs", cases);

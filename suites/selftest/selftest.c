@@ -258,18 +258,24 @@ static const struct iso_case cases[] = {
 		    .known = deviation_elsewhere),
 	ISO_CASE(hangs,
 		 .doc = "hangs with an escaped child: ends as error (timeout), leaves nothing",
-		 .timeout_ms = 1000),
+		 .timeout_ms = 1000,
+		 .req = { .root = true, .userns_ok = true, .ns = CLONE_NEWPID }),
 	ISO_CASE(sleeps, .doc = "sleeps 60 s with an escaped child: for SIGKILL-then-cleanup tests",
-		 .timeout_ms = 120000),
+		 .timeout_ms = 120000,
+		 .req = { .root = true, .userns_ok = true, .ns = CLONE_NEWPID }),
 	ISO_CASE(crashes, .doc = "dies of SIGSEGV: ends as error"),
 	ISO_CASE(
 		leaks,
 		.doc = "leaks a process, a host mount, a named netns and a cgroup: ends as error (leak)",
-		.req = { .root = true, .ns = CLONE_NEWNET | CLONE_NEWPID }),
+		.req = { .root = true,
+			 .root_for = "leaks into the host on purpose",
+			 .ns = CLONE_NEWNET | CLONE_NEWPID }),
 	ISO_CASE(
 		declares_netns,
 		.doc = "creates a named netns it declared in the ledger: passes, the runner removes it",
-		.req = { .root = true, .ns = CLONE_NEWNET }),
+		.req = { .root = true,
+			 .root_for = "a named netns in /run/netns",
+			 .ns = CLONE_NEWNET }),
 };
 
 /* ISO_SUITE() plus .hidden: listed and run only with ISOBENCH_SELFTEST=1. */

@@ -378,9 +378,9 @@ out:
 	return v;
 }
 
-#define TIME_REQ                                                   \
-	{                                                          \
-		.root = true, .ns = CLONE_NEWTIME, .kernel = "5.6" \
+#define TIME_REQ                                                                      \
+	{                                                                             \
+		.root = true, .userns_ok = true, .ns = CLONE_NEWTIME, .kernel = "5.6" \
 	}
 
 static const struct iso_case cases[] = {
@@ -399,12 +399,15 @@ static const struct iso_case cases[] = {
 		    ISO_ARG(enum step, STEP_CLOCKS),
 		    .doc = "/proc/uptime includes the boottime offset (time_namespaces(7))",
 		    .timeout_ms = 8000, .req = TIME_REQ),
-	ISO_VARIANT(
-		offsets_survive_execve, uptime_includes_boottime_offset,
-		ISO_ARG(enum step, STEP_EXEC),
-		.doc = "a member keeps its offsets across execve (time_namespaces(7))",
-		.timeout_ms = 8000,
-		.req = { .root = true, .ns = CLONE_NEWTIME, .kernel = "5.6", .files = "/bin/sh" }),
+	ISO_VARIANT(offsets_survive_execve, uptime_includes_boottime_offset,
+		    ISO_ARG(enum step, STEP_EXEC),
+		    .doc = "a member keeps its offsets across execve (time_namespaces(7))",
+		    .timeout_ms = 8000,
+		    .req = { .root = true,
+			     .userns_ok = true,
+			     .ns = CLONE_NEWTIME,
+			     .kernel = "5.6",
+			     .files = "/bin/sh" }),
 };
 
 const struct iso_suite iso_suite_timens = ISO_SUITE("timens", cases);

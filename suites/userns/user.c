@@ -736,57 +736,83 @@ static enum iso_verdict nsfs_ioctls_name_owner_and_parent(struct iso_ctx *ctx)
 }
 
 static const struct iso_case cases[] = {
-	ISO_CASE(uid_map_written_once,
-		 .doc = "a second write to /proc/PID/uid_map fails with EPERM (user_namespaces(7))",
-		 .timeout_ms = 5000, .req = { .root = true, .ns = CLONE_NEWUSER }),
+	ISO_CASE(
+		uid_map_written_once,
+		.doc = "a second write to /proc/PID/uid_map fails with EPERM (user_namespaces(7))",
+		.timeout_ms = 5000,
+		.req = { .root = true,
+			 .root_for =
+				 "acts as uid 65534 writing its own maps (unmapped in a one-uid user namespace)",
+			 .ns = CLONE_NEWUSER }),
 	ISO_VARIANT(
 		gid_map_needs_setgroups_deny, map_rule_case, ISO_ARG(enum map_rule, RULE_SETGROUPS),
 		.doc = "without CAP_SETGID in the parent ns, gid_map needs setgroups \"deny\" first "
 		       "(user_namespaces(7))",
-		.timeout_ms = 5000, .req = { .root = true, .ns = CLONE_NEWUSER, .kernel = "3.19" }),
+		.timeout_ms = 5000,
+		.req = { .root = true,
+			 .root_for = "acts as uid 65534 (unmapped in a one-uid user namespace)",
+			 .ns = CLONE_NEWUSER,
+			 .kernel = "3.19" }),
 	ISO_VARIANT(unprivileged_maps_only_own_uid, map_rule_case,
 		    ISO_ARG(enum map_rule, RULE_OWN_UID),
 		    .doc = "without CAP_SETUID in the parent ns, a writer maps only its own uid "
 			   "(user_namespaces(7))",
-		    .timeout_ms = 5000, .req = { .root = true, .ns = CLONE_NEWUSER }),
+		    .timeout_ms = 5000,
+		    .req = { .root = true,
+			     .root_for = "acts as uid 65534 (unmapped in a one-uid user namespace)",
+			     .ns = CLONE_NEWUSER }),
 	ISO_CASE(unmapped_ids_show_as_overflow,
 		 .doc = "unmapped ids show as overflowuid/overflowgid (user_namespaces(7))",
-		 .timeout_ms = 5000, .req = { .root = true, .ns = CLONE_NEWUSER }),
+		 .timeout_ms = 5000,
+		 .req = { .root = true, .userns_ok = true, .ns = CLONE_NEWUSER }),
 	ISO_CASE(unprivileged_creator_is_root_inside,
 		 .doc = "an unprivileged user's new user ns makes it uid 0 with full CapEff "
 			"(user_namespaces(7))",
 		 .timeout_ms = 5000,
 		 .req = { .root = true,
+			  .root_for =
+				  "setuid(2) to uid 65534 (unmapped in a one-uid user namespace)",
 			  .ns = CLONE_NEWUSER,
 			  .sysctl = "user.max_user_namespaces>=2" }),
-	ISO_CASE(unprivileged_root_gains_nothing_outside,
-		 .doc = "root of an unprivileged user ns cannot open a root-only file or sethostname "
-			"outside (user_namespaces(7))",
-		 .timeout_ms = 5000,
-		 .req = { .root = true,
-			  .ns = CLONE_NEWUSER | CLONE_NEWUTS,
-			  .sysctl = "user.max_user_namespaces>=2" }),
-	ISO_CASE(caps_lost_on_execve_as_nonzero_uid,
-		 .doc = "a nonzero uid in a user ns loses its capabilities across execve "
-			"(capabilities(7))",
-		 .timeout_ms = 5000,
-		 .req = { .root = true, .ns = CLONE_NEWUSER, .files = "/bin/sh" }),
-	ISO_CASE(nesting_depth_limited,
-		 .doc = "user namespaces nest 32 deep, then unshare fails with ENOSPC "
-			"(user_namespaces(7), clone(2))",
-		 .timeout_ms = 5000,
-		 .req = { .root = true,
-			  .ns = CLONE_NEWUSER,
-			  .kernel = "3.11",
-			  .sysctl = "user.max_user_namespaces>=40" }),
+	ISO_CASE(
+		unprivileged_root_gains_nothing_outside,
+		.doc = "root of an unprivileged user ns cannot open a root-only file or sethostname "
+		       "outside (user_namespaces(7))",
+		.timeout_ms = 5000,
+		.req = { .root = true,
+			 .root_for =
+				 "setuid(2) to uid 65534 and files of the initial user namespace's root",
+			 .ns = CLONE_NEWUSER | CLONE_NEWUTS,
+			 .sysctl = "user.max_user_namespaces>=2" }),
+	ISO_CASE(
+		caps_lost_on_execve_as_nonzero_uid,
+		.doc = "a nonzero uid in a user ns loses its capabilities across execve "
+		       "(capabilities(7))",
+		.timeout_ms = 5000,
+		.req = { .root = true, .userns_ok = true, .ns = CLONE_NEWUSER, .files = "/bin/sh" }),
+	ISO_CASE(
+		nesting_depth_limited,
+		.doc = "user namespaces nest 32 deep, then unshare fails with ENOSPC "
+		       "(user_namespaces(7), clone(2))",
+		.timeout_ms = 5000,
+		.req = { .root = true,
+			 .root_for =
+				 "the absolute user namespace depth, known only from the initial user namespace",
+			 .ns = CLONE_NEWUSER,
+			 .kernel = "3.11",
+			 .sysctl = "user.max_user_namespaces>=40" }),
 	ISO_CASE(setns_to_sibling_userns_refused,
 		 .doc = "setns into a sibling user ns fails with EPERM (setns(2))",
-		 .timeout_ms = 5000, .req = { .root = true, .ns = CLONE_NEWUSER }),
+		 .timeout_ms = 5000,
+		 .req = { .root = true, .userns_ok = true, .ns = CLONE_NEWUSER }),
 	ISO_CASE(nsfs_ioctls_name_owner_and_parent,
 		 .doc = "NS_GET_USERNS and NS_GET_PARENT return the owning and parent user ns "
 			"(ioctl_ns(2))",
 		 .timeout_ms = 5000,
-		 .req = { .root = true, .ns = CLONE_NEWUSER | CLONE_NEWUTS, .kernel = "4.9" }),
+		 .req = { .root = true,
+			  .userns_ok = true,
+			  .ns = CLONE_NEWUSER | CLONE_NEWUTS,
+			  .kernel = "4.9" }),
 };
 
 const struct iso_suite iso_suite_userns = ISO_SUITE("userns", cases);

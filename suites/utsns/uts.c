@@ -218,15 +218,18 @@ static const struct iso_case cases[] = {
 	ISO_VARIANT(hostname_private_to_namespace, uts_case, ISO_ARG(enum uts_check, UTS_HOST),
 		    .doc = "sethostname in a new UTS ns leaves the parent and a sibling ns "
 			   "unchanged (uts_namespaces(7))",
-		    .timeout_ms = 5000, .req = { .root = true, .ns = CLONE_NEWUTS }),
+		    .timeout_ms = 5000,
+		    .req = { .root = true, .userns_ok = true, .ns = CLONE_NEWUTS }),
 	ISO_VARIANT(domainname_private_to_namespace, uts_case, ISO_ARG(enum uts_check, UTS_DOMAIN),
 		    .doc = "setdomainname in a new UTS ns leaves the parent and a sibling ns "
 			   "unchanged (uts_namespaces(7))",
-		    .timeout_ms = 5000, .req = { .root = true, .ns = CLONE_NEWUTS }),
+		    .timeout_ms = 5000,
+		    .req = { .root = true, .userns_ok = true, .ns = CLONE_NEWUTS }),
 	ISO_VARIANT(setns_switches_view, uts_case, ISO_ARG(enum uts_check, UTS_SETNS),
 		    .doc = "setns into a UTS ns shows its names, setns back restores the original "
 			   "view (setns(2))",
-		    .timeout_ms = 5000, .req = { .root = true, .ns = CLONE_NEWUTS }),
+		    .timeout_ms = 5000,
+		    .req = { .root = true, .userns_ok = true, .ns = CLONE_NEWUTS }),
 };
 
 const struct iso_suite iso_suite_utsns = ISO_SUITE("utsns", cases);
