@@ -919,9 +919,11 @@ static const char *lock_name(const char *caller)
 	static const struct {
 		const char *prefix, *lock;
 	} map[] = {
-		{ "rtnl_", "rtnl_mutex" },
+		{ "rtnl_lock", "rtnl_mutex" },
 		{ "__rtnl_lock", "rtnl_mutex" },
 		{ "rtnl_net_lock", "rtnl_mutex" },
+		{ "rtnl_nets_lock", "rtnl_mutex" },
+		{ "rtnl_net_dev_lock", "rtnl_mutex" },
 		{ "cgroup_lock", "cgroup_mutex" },
 		{ "cgroup_kn_lock_live", "cgroup_mutex" },
 		{ "cgroup_lock_and_drain", "cgroup_mutex" },
