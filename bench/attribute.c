@@ -268,7 +268,7 @@ struct iso_attr *iso_attr_open(char *why, size_t len)
 	struct iso_attr *a = calloc(1, sizeof(*a));
 	struct perf_event_attr pa;
 	char tpwhy[256] = "";
-	int n = ncpus(), opened = 0;
+	int n = ncpus(), opened = 0, last = 0;
 	bool cycles = true;
 
 	if (!a) {
@@ -312,6 +312,7 @@ struct iso_attr *iso_attr_open(char *why, size_t len)
 			fd = peo(&pa, 0, cpu);
 		}
 		if (fd < 0) {
+			last = errno;
 			if (errno == ENODEV || errno == EINVAL)
 				continue; /* an offline CPU */
 			perm_hint(why, len, "cpu-clock, kernel stacks", errno);
@@ -325,7 +326,7 @@ struct iso_attr *iso_attr_open(char *why, size_t len)
 		opened++;
 	}
 	if (!opened) {
-		snprintf(why, len, "perf_event_open: no CPU could be sampled");
+		snprintf(why, len, "perf_event_open(cpu-clock): %s on every CPU", strerror(last));
 		iso_attr_close(a);
 		return NULL;
 	}

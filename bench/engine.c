@@ -924,7 +924,7 @@ static void unit_attribute(const struct iso_bench_env *env, struct unit *u)
 }
 
 /* One line per attributed operation on stderr: what it found, or why it skipped. */
-static void attribution_line(const struct unit *u)
+static void attribution_line(const struct iso_bench_env *env, const struct unit *u)
 {
 	json_t *a = u->attribution, *top = json_object_get(json_object_get(a, "on_cpu"), "top_self");
 	json_t *waits = json_object_get(json_object_get(a, "off_cpu"), "waits");
@@ -934,8 +934,8 @@ static void attribution_line(const struct unit *u)
 	size_t i;
 	json_t *e;
 
-	fprintf(stderr, "\r\033[Kattribution %s%s%s: ", u->b->id, same ? "" : "@",
-		same ? "" : u->pl->name);
+	fprintf(stderr, "%sattribution %s%s%s: ", env->progress ? "\r\033[K" : "", u->b->id,
+		same ? "" : "@", same ? "" : u->pl->name);
 	if (!st || strcmp(st, "ok")) {
 		fprintf(stderr, "%s: %s\n", st ? st : "error",
 			json_string_value(json_object_get(a, "reason")));
@@ -1279,7 +1279,7 @@ unsigned int iso_bench_run_all(const struct iso_bench_env *env, const struct iso
 		}
 		progress(env, "attribution", k, nu, x);
 		unit_attribute(env, x);
-		attribution_line(x);
+		attribution_line(env, x);
 	}
 	if (env->progress)
 		fprintf(env->progress, "\r\033[K");
