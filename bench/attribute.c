@@ -175,7 +175,7 @@ static int read_tps(const char *dir, char out[NTP][2][4096])
 static int load_tracepoints(char out[NTP][2][4096], char *why, size_t len)
 {
 	static const char *const dirs[] = { "/sys/kernel/tracing", "/sys/kernel/debug/tracing" };
-	char (*shm)[2][4096];
+	char(*shm)[2][4096];
 	int status, r;
 	pid_t pid;
 
@@ -252,7 +252,8 @@ static void perm_hint(char *why, size_t len, const char *what, int err)
 		 err == EACCES || err == EPERM ? " (kernel profiling needs root or CAP_PERFMON, "
 						 "or kernel.perf_event_paranoid <= 1; it is " :
 						 "",
-		 err == EACCES || err == EPERM ? par : "", err == EACCES || err == EPERM ? ")" : "");
+		 err == EACCES || err == EPERM ? par : "",
+		 err == EACCES || err == EPERM ? ")" : "");
 }
 
 static int ncpus(void)
@@ -343,8 +344,9 @@ struct iso_attr *iso_attr_open(char *why, size_t len)
 	for (int i = 0; i < 3; i++)
 		parse_format(tps[i + 1][0], tps[i + 1][1], tp_fields[i + 1], &a->wq[i]);
 	if (a->sw.id <= 0 || a->sw.off[0] < 0 || a->sw.off[1] < 0)
-		snprintf(a->off_why, sizeof(a->off_why),
-			 "no sched:sched_switch tracepoint (or no prev_pid/prev_state in its format)");
+		snprintf(
+			a->off_why, sizeof(a->off_why),
+			"no sched:sched_switch tracepoint (or no prev_pid/prev_state in its format)");
 	for (int cpu = 0; cpu < n && !a->off_why[0]; cpu++) {
 		int fd;
 
@@ -603,10 +605,11 @@ size_t iso_attr_drain(struct iso_attr *a)
 	for (int i = 0; i < a->nrings; i++) {
 		struct ring *rg = &a->rings[i];
 		struct perf_event_mmap_page *mp = rg->base;
-		uint64_t head = __atomic_load_n(&mp->data_head, __ATOMIC_ACQUIRE), tail = mp->data_tail;
+		uint64_t head = __atomic_load_n(&mp->data_head, __ATOMIC_ACQUIRE),
+			 tail = mp->data_tail;
 		size_t sz = rg->pages * (size_t)page_size();
-		uint8_t *data = (uint8_t *)rg->base + (mp->data_offset ? mp->data_offset :
-									(uint64_t)page_size());
+		uint8_t *data = (uint8_t *)rg->base +
+				(mp->data_offset ? mp->data_offset : (uint64_t)page_size());
 
 		while (tail + sizeof(struct perf_event_header) <= head) {
 			struct perf_event_header h;
@@ -984,7 +987,8 @@ const char *iso_attr_classify(const char *const *frames, size_t n, long prev_sta
 			bool mutex = mutex_frame(f);
 			const char *lock = NULL;
 
-			while (k + 1 < n && (mutex_frame(frames[k + 1]) || rwsem_frame(frames[k + 1])))
+			while (k + 1 < n &&
+			       (mutex_frame(frames[k + 1]) || rwsem_frame(frames[k + 1])))
 				k++;
 			/* The callers name the lock: the nearest one that maps. */
 			for (size_t c = k + 1; c < n && c < k + 4 && !lock; c++)
@@ -996,9 +1000,10 @@ const char *iso_attr_classify(const char *const *frames, size_t n, long prev_sta
 					 k + 1 < n ? frames[k + 1] : "?");
 			return "lock";
 		}
-		if (starts(f, "io_schedule") || starts(f, "folio_wait") || starts(f, "bit_wait_io") ||
-		    starts(f, "blk_") || starts(f, "wait_on_page") || starts(f, "__wait_on_buffer") ||
-		    starts(f, "submit_bio_wait") || starts(f, "jbd2_")) {
+		if (starts(f, "io_schedule") || starts(f, "folio_wait") ||
+		    starts(f, "bit_wait_io") || starts(f, "blk_") || starts(f, "wait_on_page") ||
+		    starts(f, "__wait_on_buffer") || starts(f, "submit_bio_wait") ||
+		    starts(f, "jbd2_")) {
 			snprintf(what, len, "%s", f);
 			return "IO";
 		}
@@ -1017,8 +1022,8 @@ const char *iso_attr_classify(const char *const *frames, size_t n, long prev_sta
 			snprintf(what, len, "child exit (wait4)");
 			return "waiting";
 		}
-		if (starts(f, "do_nanosleep") || starts(f, "hrtimer_nanosleep") || starts(f, "msleep") ||
-		    starts(f, "usleep_range")) {
+		if (starts(f, "do_nanosleep") || starts(f, "hrtimer_nanosleep") ||
+		    starts(f, "msleep") || starts(f, "usleep_range")) {
 			snprintf(what, len, "%s", f);
 			return "sleep";
 		}
@@ -1028,8 +1033,9 @@ const char *iso_attr_classify(const char *const *frames, size_t n, long prev_sta
 		}
 		if (starts(f, "pipe_") || starts(f, "do_select") || starts(f, "do_sys_poll") ||
 		    starts(f, "ep_poll") || starts(f, "sk_wait") || starts(f, "unix_") ||
-		    starts(f, "netlink_") || starts(f, "wait_woken") || starts(f, "do_sigtimedwait") ||
-		    starts(f, "sys_pause") || starts(f, "__x64_sys_pause")) {
+		    starts(f, "netlink_") || starts(f, "wait_woken") ||
+		    starts(f, "do_sigtimedwait") || starts(f, "sys_pause") ||
+		    starts(f, "__x64_sys_pause")) {
 			snprintf(what, len, "%s", f);
 			return "waiting";
 		}
@@ -1295,8 +1301,8 @@ json_t *iso_attr_result(struct iso_attr *a, unsigned int tail_ms, unsigned long 
 				uint64_t d = r->t - pend[p].t;
 
 				n = frames_of(a, &s, b, names, MAX_FRAMES);
-				cls = iso_attr_classify(names, n, (long)b->state, what, sizeof(what),
-							&top);
+				cls = iso_attr_classify(names, n, (long)b->state, what,
+							sizeof(what), &top);
 				off_total += d;
 				nint++;
 				c = cnt_get(&waits, cls, hash_str(what));
@@ -1315,10 +1321,10 @@ json_t *iso_attr_result(struct iso_attr *a, unsigned int tail_ms, unsigned long 
 							skip++;
 						c->stack[0] = 0;
 						for (size_t k = n; k-- > skip && len < 900;)
-							len += (size_t)snprintf(c->stack + len,
-										sizeof(c->stack) - len,
-										"%s%s", names[k],
-										k > skip ? ";" : "");
+							len += (size_t)snprintf(
+								c->stack + len,
+								sizeof(c->stack) - len, "%s%s",
+								names[k], k > skip ? ";" : "");
 					}
 				}
 			}
@@ -1374,17 +1380,16 @@ json_t *iso_attr_result(struct iso_attr *a, unsigned int tail_ms, unsigned long 
 	json_object_set_new(o, "reason", json_string(""));
 	json_object_set_new(o, "event", json_string(a->event));
 	json_object_set_new(o, "period", json_integer((json_int_t)a->period));
-	json_object_set_new(o, "period_unit", json_string(strcmp(a->event, "cycles") ? "ns" :
-										       "cycles"));
+	json_object_set_new(o, "period_unit",
+			    json_string(strcmp(a->event, "cycles") ? "ns" : "cycles"));
 	json_object_set_new(o, "iterations", json_integer((json_int_t)iterations));
 	json_object_set_new(o, "samples", json_integer((json_int_t)total));
 	json_object_set_new(o, "lost", json_integer((json_int_t)(a->lost + a->dropped)));
 	json_object_set_new(o, "named_share", r3(total ? (double)named / total : 0));
 	if (!strcmp(a->event, "cpu-clock"))
-		json_object_set_new(o, "on_cpu_ns_per_op",
-				    json_real(iterations ? round((double)total * a->period /
-								 iterations) :
-							   0));
+		json_object_set_new(
+			o, "on_cpu_ns_per_op",
+			json_real(iterations ? round((double)total * a->period / iterations) : 0));
 	on = json_object();
 	qsort(self.v, self.n, sizeof(*self.v), cmp_cnt_a);
 	arr = json_array();
@@ -1427,9 +1432,9 @@ json_t *iso_attr_result(struct iso_attr *a, unsigned int tail_ms, unsigned long 
 				break;
 			json_array_append_new(
 				arr,
-				json_pack("{s:s,s:s,s:s,s:I,s:I,s:o,s:f,s:s}", "class", waits.v[i].cls,
-					  "what", waits.v[i].what, "top", waits.v[i].top, "ns",
-					  (json_int_t)waits.v[i].a, "count",
+				json_pack("{s:s,s:s,s:s,s:I,s:I,s:o,s:f,s:s}", "class",
+					  waits.v[i].cls, "what", waits.v[i].what, "top",
+					  waits.v[i].top, "ns", (json_int_t)waits.v[i].a, "count",
 					  (json_int_t)waits.v[i].b, "share", r3(sh), "ns_per_op",
 					  iterations ? round((double)waits.v[i].a / iterations) : 0,
 					  "stack", waits.v[i].stack));
@@ -1437,7 +1442,8 @@ json_t *iso_attr_result(struct iso_attr *a, unsigned int tail_ms, unsigned long 
 		json_object_set_new(off, "total_ns", json_integer((json_int_t)off_total));
 		json_object_set_new(off, "intervals", json_integer((json_int_t)nint));
 		json_object_set_new(off, "ns_per_op",
-				    json_real(iterations ? round((double)off_total / iterations) : 0));
+				    json_real(iterations ? round((double)off_total / iterations) :
+							   0));
 		json_object_set_new(off, "waits", arr);
 		json_object_set_new(o, "off_cpu", off);
 	}

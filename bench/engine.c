@@ -904,7 +904,8 @@ static void unit_attribute(const struct iso_bench_env *env, struct unit *u)
 	}
 	if (!j || rep.h->status) {
 		json_decref(j);
-		j = json_pack("{s:s,s:s}", "status", rep.h->status == 1 ? "skip" : "error", "reason",
+		j = json_pack("{s:s,s:s}", "status", rep.h->status == 1 ? "skip" : "error",
+			      "reason",
 			      rep.h->reason[0] ? rep.h->reason : "the worker gave no attribution");
 	}
 	if (rep.h->n[0]) {
@@ -912,9 +913,9 @@ static void unit_attribute(const struct iso_bench_env *env, struct unit *u)
 
 		if (v) {
 			memcpy(v, rep.s, rep.h->n[0] * sizeof(double));
-			json_object_set_new(j, "op_p50_ns",
-					    json_real(round(iso_stats_median(v, rep.h->n[0]) * 10) /
-						      10));
+			json_object_set_new(
+				j, "op_p50_ns",
+				json_real(round(iso_stats_median(v, rep.h->n[0]) * 10) / 10));
 			free(v);
 		}
 	}
@@ -926,7 +927,8 @@ static void unit_attribute(const struct iso_bench_env *env, struct unit *u)
 /* One line per attributed operation on stderr: what it found, or why it skipped. */
 static void attribution_line(const struct iso_bench_env *env, const struct unit *u)
 {
-	json_t *a = u->attribution, *top = json_object_get(json_object_get(a, "on_cpu"), "top_self");
+	json_t *a = u->attribution,
+	       *top = json_object_get(json_object_get(a, "on_cpu"), "top_self");
 	json_t *waits = json_object_get(json_object_get(a, "off_cpu"), "waits");
 	json_t *works = json_object_get(json_object_get(a, "deferred"), "works");
 	const char *st = json_string_value(json_object_get(a, "status"));
@@ -956,8 +958,8 @@ static void attribution_line(const struct iso_bench_env *env, const struct unit 
 	{
 		if (i == 2)
 			break;
-		fprintf(stderr, "%s %s %.1f us/op", i ? "," : "; off CPU:",
-			json_string_value(json_object_get(e, "what")),
+		fprintf(stderr, "%s %s %.1f us/op",
+			i ? "," : "; off CPU:", json_string_value(json_object_get(e, "what")),
 			json_number_value(json_object_get(e, "ns_per_op")) / 1e3);
 	}
 	json_array_foreach(works, i, e)

@@ -386,7 +386,8 @@ static json_t *collect_sysctls(void)
 	 * synchronize_rcu into an expedited one, which hides the grace-period waits of
 	 * netns teardown and cgroup release (null when absent).
 	 */
-	json_object_set_new(d.obj, "sys.kernel.rcu_expedited", file_str("/sys/kernel/rcu_expedited"));
+	json_object_set_new(d.obj, "sys.kernel.rcu_expedited",
+			    file_str("/sys/kernel/rcu_expedited"));
 	json_object_set_new(d.obj, "sys.kernel.rcu_normal", file_str("/sys/kernel/rcu_normal"));
 	return d.obj;
 }

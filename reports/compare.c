@@ -695,8 +695,7 @@ static double leaf_counts(json_t *a, json_t *out)
 
 		leaf = leaf ? leaf + 1 : st;
 		have = json_object_get(out, leaf);
-		json_object_set_new(out, leaf,
-				    json_real(w + (have ? json_number_value(have) : 0)));
+		json_object_set_new(out, leaf, json_real(w + (have ? json_number_value(have) : 0)));
 		total += w;
 	}
 	return total;
@@ -754,9 +753,8 @@ json_t *iso_attr_diff(json_t *bres, json_t *nres)
 
 		m[k++] = (struct moved){ key, 0, 0, 0, json_number_value(v) / bt, nb / nt };
 	}
-	json_object_foreach(nc, key, v)
-		if (!json_object_get(bc, key))
-			m[k++] = (struct moved){ key, 0, 0, 0, 0, json_number_value(v) / nt };
+	json_object_foreach(nc, key, v) if (!json_object_get(bc, key))
+		m[k++] = (struct moved){ key, 0, 0, 0, 0, json_number_value(v) / nt };
 	for (size_t i = 0; i < k; i++) {
 		m[i].b = ns ? m[i].bs * bp : m[i].bs;
 		m[i].n = ns ? m[i].ns * np : m[i].ns;
@@ -789,13 +787,17 @@ json_t *iso_attr_diff(json_t *bres, json_t *nres)
 		{
 			double b = 0;
 
-			json_array_foreach(bw, j, f)
-				if (!strcmp(str(e, "what"), str(f, "what")))
-					b = json_number_value(json_object_get(f, "ns_per_op"));
+			json_array_foreach(bw, j, f) if (!strcmp(str(e, "what"), str(f, "what")))
+				b = json_number_value(json_object_get(f, "ns_per_op"));
 			if (nm < 64)
-				w[nm++] = (struct moved){ str(e, "what"), b,
-							  json_number_value(json_object_get(e, "ns_per_op")),
-							  0, 0, 0 };
+				w[nm++] = (struct moved){
+					str(e, "what"),
+					b,
+					json_number_value(json_object_get(e, "ns_per_op")),
+					0,
+					0,
+					0
+				};
 		}
 		json_array_foreach(bw, j, f)
 		{
@@ -804,9 +806,14 @@ json_t *iso_attr_diff(json_t *bres, json_t *nres)
 			json_array_foreach(nw, i, e)
 				seen |= !strcmp(str(e, "what"), str(f, "what"));
 			if (!seen && nm < 64)
-				w[nm++] = (struct moved){ str(f, "what"),
-							  json_number_value(json_object_get(f, "ns_per_op")),
-							  0, 0, 0, 0 };
+				w[nm++] = (struct moved){
+					str(f, "what"),
+					json_number_value(json_object_get(f, "ns_per_op")),
+					0,
+					0,
+					0,
+					0
+				};
 		}
 		for (i = 0; i < nm; i++)
 			w[i].d = w[i].n - w[i].b;
@@ -1183,7 +1190,8 @@ static void print_attr_diffs(json_t *bench, bool md)
 			if (ns)
 				printf("%s %s %+.1f us (%.0f%% -> %.0f%%)", j ? "," : "",
 				       str(e, "function"),
-				       json_number_value(json_object_get(e, "delta_ns_per_op")) / 1e3,
+				       json_number_value(json_object_get(e, "delta_ns_per_op")) /
+					       1e3,
 				       100 * bs, 100 * nsh);
 			else
 				printf("%s %s %.0f%% -> %.0f%%", j ? "," : "", str(e, "function"),

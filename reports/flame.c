@@ -121,8 +121,9 @@ static void draw(struct draw *d, int k, double x)
 	colour(n->name, &r, &g, &b);
 	fputs("<g><title>", d->f);
 	esc(d->f, n->name, strlen(n->name));
-	fprintf(d->f, " (%llu samples, %.2f%%)</title><rect x=\"%.2f\" y=\"%.1f\" width=\"%.2f\" "
-		      "height=\"%d\" fill=\"rgb(%d,%d,%d)\" rx=\"2\"/>",
+	fprintf(d->f,
+		" (%llu samples, %.2f%%)</title><rect x=\"%.2f\" y=\"%.1f\" width=\"%.2f\" "
+		"height=\"%d\" fill=\"rgb(%d,%d,%d)\" rx=\"2\"/>",
 		(unsigned long long)n->w, 100.0 * (double)n->w / (double)d->total, x, y, w,
 		ISO_FLAME_ROW - 1, r, g, b);
 	if (w >= 3 * ISO_FLAME_CHAR + 6) {

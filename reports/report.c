@@ -844,9 +844,7 @@ static bool any_attribution(struct iso_report *rp)
 		json_t *res = json_object_get(rp->runs[r].bench, "results"), *o;
 		size_t i;
 
-		json_array_foreach(res, i, o)
-			if (json_object_get(o, "attribution"))
-				return true;
+		json_array_foreach(res, i, o) if (json_object_get(o, "attribution")) return true;
 	}
 	return false;
 }
@@ -858,14 +856,14 @@ static void flame_file(char *b, size_t n, size_t r, const char *id)
 
 	for (; *id && k + 5 < n; id++)
 		b[k++] = (char)((*id >= 'a' && *id <= 'z') || (*id >= 'A' && *id <= 'Z') ||
-						(*id >= '0' && *id <= '9') || *id == '.' || *id == '-' ?
+						(*id >= '0' && *id <= '9') || *id == '.' ||
+						*id == '-' ?
 					*id :
 					'_');
 	snprintf(b + k, n - k, ".svg");
 }
 
-static void flame_title(char *b, size_t n, struct iso_report_run *run, const char *id,
-			json_t *a)
+static void flame_title(char *b, size_t n, struct iso_report_run *run, const char *id, json_t *a)
 {
 	snprintf(b, n, "%s on CPU in the kernel (%s, %s)", id, run->label,
 		 iso_report_str(a, "event") ? iso_report_str(a, "event") : "?");
@@ -941,9 +939,8 @@ static double share_in(json_t *list, const char *fn)
 	size_t i;
 	json_t *e;
 
-	json_array_foreach(list, i, e)
-		if (!strcmp(iso_report_str(e, "function"), fn))
-			return iso_report_num(e, "share");
+	json_array_foreach(list, i, e) if (!strcmp(iso_report_str(e, "function"),
+						   fn)) return iso_report_num(e, "share");
 	return NAN;
 }
 
@@ -952,7 +949,8 @@ static void attr_table(FILE *f, bool md, json_t *res, json_t *a)
 {
 	json_t *on = json_object_get(a, "on_cpu"), *off = json_object_get(a, "off_cpu");
 	json_t *def = json_object_get(a, "deferred"), *e;
-	json_t *self = json_object_get(on, "top_self"), *cum = json_object_get(on, "top_cumulative");
+	json_t *self = json_object_get(on, "top_self"),
+	       *cum = json_object_get(on, "top_cumulative");
 	double perop = iso_report_num(a, "on_cpu_ns_per_op");
 	char b1[64], b2[64], b3[64], what[256], note[256];
 	size_t i;
@@ -981,11 +979,13 @@ static void attr_table(FILE *f, bool md, json_t *res, json_t *a)
 	      f);
 	json_array_foreach(self, i, e)
 	{
-		double sh = iso_report_num(e, "share"), c = share_in(cum, iso_report_str(e, "function"));
+		double sh = iso_report_num(e, "share"),
+		       c = share_in(cum, iso_report_str(e, "function"));
 
 		if (i == ATTR_ROWS_ON)
 			break;
-		snprintf(b1, sizeof(b1), "%s", isfinite(perop) ? iso_report_fmt_ns(sh * perop, b3, sizeof(b3)) : "");
+		snprintf(b1, sizeof(b1), "%s",
+			 isfinite(perop) ? iso_report_fmt_ns(sh * perop, b3, sizeof(b3)) : "");
 		snprintf(b2, sizeof(b2), "%.1f%%", 100 * sh);
 		if (isfinite(c))
 			snprintf(note, sizeof(note), "self; %.1f%% with its callees", 100 * c);
@@ -1012,19 +1012,22 @@ static void attr_table(FILE *f, bool md, json_t *res, json_t *a)
 		}
 	}
 	if (iso_report_str(def, "skipped")) {
-		attr_row(f, md, "after the op", "not recorded", "", "", iso_report_str(def, "skipped"));
+		attr_row(f, md, "after the op", "not recorded", "", "",
+			 iso_report_str(def, "skipped"));
 	} else {
 		json_array_foreach(json_object_get(def, "works"), i, e)
 		{
 			if (i == ATTR_ROWS_WQ)
 				break;
 			snprintf(b2, sizeof(b2), "%.0f x", iso_report_num(e, "count"));
-			snprintf(note, sizeof(note), "kworker wall time in the %.0f ms window; %.0f queued by the op",
-				 iso_report_num(def, "window_ms"), iso_report_num(e, "queued_by_op"));
+			snprintf(note, sizeof(note),
+				 "kworker wall time in the %.0f ms window; %.0f queued by the op",
+				 iso_report_num(def, "window_ms"),
+				 iso_report_num(e, "queued_by_op"));
 			attr_row(f, md, i ? "" : "after the op (kworkers)",
 				 iso_report_str(e, "function"),
-				 iso_report_fmt_ns(iso_report_num(e, "wall_ns"), b1, sizeof(b1)), b2,
-				 note);
+				 iso_report_fmt_ns(iso_report_num(e, "wall_ns"), b1, sizeof(b1)),
+				 b2, note);
 		}
 	}
 	fputs(md ? "\n" : "</table>\n", f);
@@ -1074,8 +1077,10 @@ static void attr_section(FILE *f, bool md, struct iso_report *rp)
 			if (!(a = attr_of(o))) {
 				json_t *x = json_object_get(o, "attribution");
 
-				fprintf(f, md ? "Not attributed (%s): " : "<p>Not attributed (%s): ",
-					iso_report_str(x, "status") ? iso_report_str(x, "status") : "?");
+				fprintf(f,
+					md ? "Not attributed (%s): " : "<p>Not attributed (%s): ",
+					iso_report_str(x, "status") ? iso_report_str(x, "status") :
+								      "?");
 				cell_esc(f, md, iso_report_str(x, "reason"));
 				fputs(md ? "\n\n" : "</p>\n", f);
 				continue;
@@ -1088,11 +1093,13 @@ static void attr_section(FILE *f, bool md, struct iso_report *rp)
 				continue;
 			}
 			fputs("<figure>\n", f);
-			if (iso_flame_svg(f, json_object_get(a, "folded"), title, FLAME_WIDTH, true) < 0)
+			if (iso_flame_svg(f, json_object_get(a, "folded"), title, FLAME_WIDTH,
+					  true) < 0)
 				fputs("<p>no stacks to draw</p>\n", f);
-			fprintf(f, "<figcaption>Flame graph (also <a href=\"%s\">%s</a>): the root at the "
-				   "bottom, each frame as wide as its share of the samples.</figcaption>\n"
-				   "</figure>\n",
+			fprintf(f,
+				"<figcaption>Flame graph (also <a href=\"%s\">%s</a>): the root at the "
+				"bottom, each frame as wide as its share of the samples.</figcaption>\n"
+				"</figure>\n",
 				name, name);
 		}
 	}
@@ -1953,7 +1960,8 @@ int iso_cmd_report(int argc, char **argv)
 
 	iso_report_plots(rp);
 	if (any_attribution(rp) && write_flames(rp))
-		fprintf(stderr, "isobench report: some flame graphs could not be written into %s/flame\n",
+		fprintf(stderr,
+			"isobench report: some flame graphs could not be written into %s/flame\n",
 			rp->out);
 
 	r = write_html(rp, when);

@@ -85,17 +85,22 @@ END_TEST
 
 START_TEST(classify_waits)
 {
-	const char *mutex[] = { "__schedule",	     "schedule",
-				"schedule_preempt_disabled", "__mutex_lock.constprop.0",
-				"__mutex_lock_slowpath",     "mutex_lock",
-				"rtnl_lock",		     "register_netdev" };
-	const char *rcu[] = { "__schedule",  "schedule",	"schedule_timeout",
+	const char *mutex[] = { "__schedule",
+				"schedule",
+				"schedule_preempt_disabled",
+				"__mutex_lock.constprop.0",
+				"__mutex_lock_slowpath",
+				"mutex_lock",
+				"rtnl_lock",
+				"register_netdev" };
+	const char *rcu[] = { "__schedule",	   "schedule",	    "schedule_timeout",
 			      "__wait_for_common", "__wait_rcu_gp", "synchronize_rcu",
 			      "cleanup_net" };
-	const char *rwsem[] = { "__schedule", "schedule", "percpu_rwsem_wait", "percpu_down_write",
+	const char *rwsem[] = { "__schedule",	      "schedule",
+				"percpu_rwsem_wait",  "percpu_down_write",
 				"cgroup_attach_lock", "cgroup_procs_write_start" };
-	const char *ns[] = { "__schedule", "schedule", "rwsem_down_write_slowpath", "down_write",
-			     "namespace_lock", "copy_mnt_ns" };
+	const char *ns[] = { "__schedule", "schedule",	     "rwsem_down_write_slowpath",
+			     "down_write", "namespace_lock", "copy_mnt_ns" };
 	const char *unk[] = { "__schedule", "schedule", "mutex_lock", "some_driver_fn" };
 	const char *pre[] = { "__schedule", "preempt_schedule_irq", "copy_page_range" };
 	char what[128];
@@ -134,9 +139,9 @@ static double attr_after(const char *svg, const char *marker, const char *attr)
 
 START_TEST(flame_svg_widths_and_names)
 {
-	json_t *folded = json_pack(
-		"[{s:s,s:i},{s:s,s:i}]", "stack", "root;left", "samples", 3, "stack",
-		"root;right_function_with_a_very_long_name_indeed", "samples", 1);
+	json_t *folded = json_pack("[{s:s,s:i},{s:s,s:i}]", "stack", "root;left", "samples", 3,
+				   "stack", "root;right_function_with_a_very_long_name_indeed",
+				   "samples", 1);
 	char *svg = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&svg, &len);
@@ -161,8 +166,8 @@ START_TEST(flame_svg_widths_and_names)
 	/* The long name is cut to what 94 px hold (14 characters), the cut marked. */
 	ck_assert_ptr_nonnull(strstr(svg, ">right_functi..</text>"));
 	/* ... and whole in its tooltip. */
-	ck_assert_ptr_nonnull(
-		strstr(svg, "<title>right_function_with_a_very_long_name_indeed (1 samples, 25.00%)"));
+	ck_assert_ptr_nonnull(strstr(
+		svg, "<title>right_function_with_a_very_long_name_indeed (1 samples, 25.00%)"));
 	ck_assert_ptr_nonnull(strstr(svg, ">left</text>"));
 	free(svg);
 
