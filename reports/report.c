@@ -1020,13 +1020,18 @@ static void attr_table(FILE *f, bool md, json_t *res, json_t *a)
 			if (i == ATTR_ROWS_WQ)
 				break;
 			snprintf(b2, sizeof(b2), "%.0f x", iso_report_num(e, "count"));
-			snprintf(note, sizeof(note),
-				 "kworker wall time in the %.0f ms window; %.0f queued by the op",
-				 iso_report_num(def, "window_ms"),
-				 iso_report_num(e, "queued_by_op"));
+			snprintf(
+				note, sizeof(note),
+				"kworker wall time: %s in all in the %.0f ms window; %.0f queued by "
+				"the op",
+				iso_report_fmt_ns(iso_report_num(e, "wall_ns"), b3, sizeof(b3)),
+				iso_report_num(def, "window_ms"),
+				iso_report_num(e, "queued_by_op"));
 			attr_row(f, md, i ? "" : "after the op (kworkers)",
 				 iso_report_str(e, "function"),
-				 iso_report_fmt_ns(iso_report_num(e, "wall_ns"), b1, sizeof(b1)),
+				 iso_report_fmt_ns(iso_report_num(e, "wall_ns") /
+							   fmax(1, iso_report_num(a, "iterations")),
+						   b1, sizeof(b1)),
 				 b2, note);
 		}
 	}
