@@ -1191,7 +1191,7 @@ struct pending {
 
 json_t *iso_attr_result(struct iso_attr *a, unsigned int tail_ms, unsigned long iterations)
 {
-	static struct tids ours, queued_tids;
+	static struct tids ours;
 	static struct pending pend[4096];
 	size_t npend = 0;
 	struct syms s;
@@ -1208,7 +1208,7 @@ json_t *iso_attr_result(struct iso_attr *a, unsigned int tail_ms, unsigned long 
 		iso_attr_drain(a);
 	}
 	iso_attr_drain(a);
-	ours.n = queued_tids.n = 0;
+	ours.n = 0;
 	if (!fold || load_kallsyms(&s) < 0) {
 		iso_fold_free(fold);
 		json_object_set_new(o, "status", json_string("skip"));

@@ -886,11 +886,10 @@ static int rep_map(struct rep *rep)
  */
 static void unit_attribute(const struct iso_bench_env *env, struct unit *u)
 {
-	unsigned int per = u->per * u->reps;
-	struct rep rep = { .nm = u->nm, .nw = 1, .attribute = true };
+	/* As many ops as ATTR_TARGET samples or ATTR_MAX_MS take, whatever the profile. */
+	struct rep rep = { .nm = u->nm, .nw = 1, .per = ISO_BENCH_MAX_SAMPLES, .attribute = true };
 	json_t *j = NULL;
 
-	rep.per = per > ISO_BENCH_MAX_SAMPLES ? ISO_BENCH_MAX_SAMPLES : per < u->per ? u->per : per;
 	if (rep_map(&rep) < 0) {
 		u->attribution = json_pack("{s:s,s:s}", "status", "error", "reason",
 					   "shared mapping failed");
