@@ -44,6 +44,7 @@ struct rec {
 	uint32_t nips;
 	size_t ips; /* offset into the pool */
 	int64_t state; /* R_BLOCK: prev_state */
+	char next[16]; /* R_BLOCK: the comm of the task that runs instead */
 	uint64_t work, fn; /* R_QUEUE/START/END */
 };
 
@@ -111,7 +112,7 @@ static uint64_t mono_ns(void)
 static const char *const tp_names[] = { "sched/sched_switch", "workqueue/workqueue_queue_work",
 					"workqueue/workqueue_execute_start",
 					"workqueue/workqueue_execute_end" };
-static const char *const tp_fields[][3] = { { "prev_pid", "prev_state", "next_pid" },
+static const char *const tp_fields[][3] = { { "prev_pid", "prev_state", "next_comm" },
 					    { "work", "function", NULL },
 					    { "work", "function", NULL },
 					    { "work", "function", NULL } };
@@ -584,6 +585,15 @@ static void decode(struct iso_attr *a, enum kind k, const uint8_t *p, size_t siz
 		if (k == K_SWITCH) {
 			r->kind = R_BLOCK;
 			r->state = (int64_t)raw_field(raw, rawsz, &a->sw, 1);
+			if (a->sw.off[2] >= 0 && a->sw.size[2] > 0 &&
+			    (uint32_t)(a->sw.off[2] + a->sw.size[2]) <= rawsz) {
+				size_t l = (size_t)a->sw.size[2] < sizeof(r->next) ?
+						   (size_t)a->sw.size[2] :
+						   sizeof(r->next) - 1;
+
+				memcpy(r->next, raw + a->sw.off[2], l);
+				r->next[l] = 0;
+			}
 			/* prev_pid is the task that leaves: ours (the event is per task). */
 			r->tid = (uint32_t)raw_field(raw, rawsz, &a->sw, 0);
 		} else {
@@ -928,6 +938,11 @@ static const char *lock_name(const char *caller)
 		{ "rtnl_net_lock", "rtnl_mutex" },
 		{ "rtnl_nets_lock", "rtnl_mutex" },
 		{ "rtnl_net_dev_lock", "rtnl_mutex" },
+		/* Callers whose rtnl_lock() is a tail call (gone from the stack). */
+		{ "register_nexthop_notifier", "rtnl_mutex" },
+		{ "unregister_nexthop_notifier", "rtnl_mutex" },
+		{ "register_netdevice_notifier", "rtnl_mutex" },
+		{ "unregister_netdevice_notifier", "rtnl_mutex" },
 		{ "cgroup_lock", "cgroup_mutex" },
 		{ "cgroup_kn_lock_live", "cgroup_mutex" },
 		{ "cgroup_lock_and_drain", "cgroup_mutex" },
@@ -1303,6 +1318,11 @@ json_t *iso_attr_result(struct iso_attr *a, unsigned int tail_ms, unsigned long 
 				n = frames_of(a, &s, b, names, MAX_FRAMES);
 				cls = iso_attr_classify(names, n, (long)b->state, what,
 							sizeof(what), &top);
+				/* Preempted: by whom (a kworker's number dropped). */
+				if (!strcmp(cls, "scheduling") && b->next[0])
+					snprintf(what, sizeof(what),
+						 "run-queue (preempted by %.*s)",
+						 (int)strcspn(b->next, "/"), b->next);
 				off_total += d;
 				nint++;
 				c = cnt_get(&waits, cls, hash_str(what));
