@@ -50,16 +50,38 @@ struct rec {
 
 struct ring {
 	int fd;
+	int cpu;
 	enum kind kind;
 	void *base;
 	size_t pages; /* data pages */
 };
 
-/* Written by whichever process calls enable/disable: a shared page. */
+/* tid sets: small, linear. */
+struct tids {
+	uint32_t v[4096];
+	size_t n;
+};
+
+static bool tids_has(const struct tids *t, uint32_t tid)
+{
+	for (size_t i = 0; i < t->n; i++)
+		if (t->v[i] == tid)
+			return true;
+	return false;
+}
+
+static void tids_add(struct tids *t, uint32_t tid)
+{
+	if (!tids_has(t, tid) && t->n < ISO_ARRAY_SIZE(t->v))
+		t->v[t->n++] = tid;
+}
+
+/* Written by whichever process calls enable/disable: a shared mapping. */
 struct shared {
 	uint64_t first_t, last_t;
 	unsigned int windows;
 	int child_mode; /* enabled from a child of the opener: the opener only waits */
+	struct tids enablers; /* the tasks that opened a window */
 };
 
 /* Offsets of the tracepoint fields we read; -1: absent. */
@@ -81,6 +103,7 @@ struct iso_attr {
 	uint64_t *ips;
 	size_t nips, capips;
 	uint64_t lost, samples, dropped;
+	struct tids optids; /* tasks of the op seen by the per-task events */
 	struct tp sw, wq[3];
 	char *tmp; /* a record that wraps around the ring end */
 };
@@ -218,7 +241,8 @@ static int load_tracepoints(char out[NTP][2][4096], char *why, size_t len)
 
 /* ---- opening ---- */
 
-static int add_ring(struct iso_attr *a, int fd, enum kind k, size_t pages, char *why, size_t len)
+static int add_ring(struct iso_attr *a, int fd, int cpu, enum kind k, size_t pages, char *why,
+		    size_t len)
 {
 	size_t sz = (pages + 1) * (size_t)page_size();
 	void *m = mmap(NULL, sz, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
@@ -228,7 +252,7 @@ static int add_ring(struct iso_attr *a, int fd, enum kind k, size_t pages, char 
 		close(fd);
 		return -errno;
 	}
-	a->rings[a->nrings++] = (struct ring){ fd, k, m, pages };
+	a->rings[a->nrings++] = (struct ring){ fd, cpu, k, m, pages };
 	return 0;
 }
 
@@ -293,17 +317,22 @@ struct iso_attr *iso_attr_open(char *why, size_t len)
 		int fd = -1;
 
 		base_attr(&pa);
+		/*
+		 * CPU-wide, enabled in the windows only, samples kept for the op's tasks:
+		 * a cpu-clock timer keeps what is left of its period from one window to
+		 * the next, where a task event in each fresh child would start a whole
+		 * period anew and never see an op shorter than one.
+		 */
 		pa.sample_type = PERF_SAMPLE_IP | PERF_SAMPLE_TID | PERF_SAMPLE_TIME |
 				 PERF_SAMPLE_CALLCHAIN;
-		pa.inherit = 1;
 		pa.exclude_user = 1;
+		pa.exclude_idle = 1;
 		pa.exclude_callchain_user = 1;
-		pa.context_switch = 1;
 		if (cycles) {
 			pa.type = PERF_TYPE_HARDWARE;
 			pa.config = PERF_COUNT_HW_CPU_CYCLES;
 			pa.sample_period = ISO_ATTR_CYCLES_PERIOD;
-			fd = peo(&pa, 0, cpu);
+			fd = peo(&pa, -1, cpu);
 			if (fd < 0 && opened == 0 && errno != ENODEV)
 				cycles = false;
 		}
@@ -311,7 +340,7 @@ struct iso_attr *iso_attr_open(char *why, size_t len)
 			pa.type = PERF_TYPE_SOFTWARE;
 			pa.config = PERF_COUNT_SW_CPU_CLOCK;
 			pa.sample_period = ISO_ATTR_PERIOD_NS;
-			fd = peo(&pa, 0, cpu);
+			fd = peo(&pa, -1, cpu);
 		}
 		if (fd < 0) {
 			last = errno;
@@ -321,7 +350,7 @@ struct iso_attr *iso_attr_open(char *why, size_t len)
 			iso_attr_close(a);
 			return NULL;
 		}
-		if (add_ring(a, fd, K_CLOCK, CLOCK_PAGES, why, len) < 0) {
+		if (add_ring(a, fd, cpu, K_CLOCK, CLOCK_PAGES, why, len) < 0) {
 			iso_attr_close(a);
 			return NULL;
 		}
@@ -359,6 +388,7 @@ struct iso_attr *iso_attr_open(char *why, size_t len)
 				 PERF_SAMPLE_RAW;
 		pa.inherit = 1;
 		pa.exclude_callchain_user = 1;
+		pa.context_switch = 1; /* PERF_RECORD_SWITCH: when the task runs again */
 		fd = peo(&pa, 0, cpu);
 		if (fd < 0) {
 			if (errno == ENODEV || errno == EINVAL)
@@ -366,7 +396,7 @@ struct iso_attr *iso_attr_open(char *why, size_t len)
 			perm_hint(a->off_why, sizeof(a->off_why), "sched:sched_switch", errno);
 			break;
 		}
-		if (add_ring(a, fd, K_SWITCH, TP_PAGES, a->off_why, sizeof(a->off_why)) < 0)
+		if (add_ring(a, fd, cpu, K_SWITCH, TP_PAGES, a->off_why, sizeof(a->off_why)) < 0)
 			break;
 	}
 	/* Deferred: the workqueue tracepoints on every CPU, whatever runs there. */
@@ -392,7 +422,7 @@ struct iso_attr *iso_attr_open(char *why, size_t len)
 					  errno);
 				break;
 			}
-			add_ring(a, fd, (enum kind)(K_WQ_QUEUE + i), WQ_PAGES, a->wq_why,
+			add_ring(a, fd, cpu, (enum kind)(K_WQ_QUEUE + i), WQ_PAGES, a->wq_why,
 				 sizeof(a->wq_why));
 		}
 	return a;
@@ -401,6 +431,7 @@ struct iso_attr *iso_attr_open(char *why, size_t len)
 void iso_attr_enable(struct iso_attr *a)
 {
 	uint64_t t = mono_ns();
+	int cpu;
 
 	if (!a)
 		return;
@@ -409,17 +440,44 @@ void iso_attr_enable(struct iso_attr *a)
 	if (getpid() != a->owner)
 		a->sh->child_mode = 1;
 	a->sh->windows++;
+	{
+		struct tids *e = &a->sh->enablers;
+		uint32_t tid = (uint32_t)gettid();
+
+		if ((!e->n || e->v[e->n - 1] != tid) && e->n < ISO_ARRAY_SIZE(e->v))
+			e->v[e->n++] = tid;
+	}
+	/*
+	 * The task events first, then the sampling on the other CPUs, this CPU's
+	 * last: as little of the profiler's own ioctls as can be is sampled (and
+	 * what is, is left out by its stack).
+	 */
+	cpu = sched_getcpu();
 	for (int i = 0; i < a->nrings; i++)
-		if (a->rings[i].kind <= K_SWITCH)
+		if (a->rings[i].kind == K_SWITCH)
+			ioctl(a->rings[i].fd, PERF_EVENT_IOC_ENABLE, 0);
+	for (int i = 0; i < a->nrings; i++)
+		if (a->rings[i].kind == K_CLOCK && a->rings[i].cpu != cpu)
+			ioctl(a->rings[i].fd, PERF_EVENT_IOC_ENABLE, 0);
+	for (int i = 0; i < a->nrings; i++)
+		if (a->rings[i].kind == K_CLOCK && a->rings[i].cpu == cpu)
 			ioctl(a->rings[i].fd, PERF_EVENT_IOC_ENABLE, 0);
 }
 
 void iso_attr_disable(struct iso_attr *a)
 {
+	int cpu = sched_getcpu();
+
 	if (!a)
 		return;
 	for (int i = 0; i < a->nrings; i++)
-		if (a->rings[i].kind <= K_SWITCH)
+		if (a->rings[i].kind == K_CLOCK && a->rings[i].cpu == cpu)
+			ioctl(a->rings[i].fd, PERF_EVENT_IOC_DISABLE, 0);
+	for (int i = 0; i < a->nrings; i++)
+		if (a->rings[i].kind == K_CLOCK && a->rings[i].cpu != cpu)
+			ioctl(a->rings[i].fd, PERF_EVENT_IOC_DISABLE, 0);
+	for (int i = 0; i < a->nrings; i++)
+		if (a->rings[i].kind == K_SWITCH)
 			ioctl(a->rings[i].fd, PERF_EVENT_IOC_DISABLE, 0);
 	a->sh->last_t = mono_ns();
 }
@@ -506,6 +564,17 @@ static uint64_t raw_field(const uint8_t *raw, uint32_t rawsz, const struct tp *t
 	return v;
 }
 
+/*
+ * A task of the op: one that opened a window, or that the per-task events saw
+ * (its children), but not the opener waiting for a child that runs the op.
+ */
+static bool op_task(const struct iso_attr *a, uint32_t tid)
+{
+	if (a->sh->child_mode && tid == (uint32_t)a->owner)
+		return false;
+	return tids_has(&a->sh->enablers, tid) || tids_has(&a->optids, tid);
+}
+
 /* One record of ring k (its whole bytes in p). */
 static void decode(struct iso_attr *a, enum kind k, const uint8_t *p, size_t size)
 {
@@ -522,7 +591,7 @@ static void decode(struct iso_attr *a, enum kind k, const uint8_t *p, size_t siz
 		a->lost += lost;
 		return;
 	}
-	if (h->type == PERF_RECORD_SWITCH && k == K_CLOCK && size >= sizeof(*h) + 16) {
+	if (h->type == PERF_RECORD_SWITCH && k == K_SWITCH && size >= sizeof(*h) + 16) {
 		if (!(r = new_rec(a)))
 			return;
 		memcpy(pt, q, 8);
@@ -530,6 +599,7 @@ static void decode(struct iso_attr *a, enum kind k, const uint8_t *p, size_t siz
 		r->pid = pt[0];
 		r->tid = pt[1];
 		r->kind = h->misc & PERF_RECORD_MISC_SWITCH_OUT ? R_OUT : R_IN;
+		tids_add(&a->optids, r->tid);
 		return;
 	}
 	if (h->type != PERF_RECORD_SAMPLE)
@@ -567,7 +637,8 @@ static void decode(struct iso_attr *a, enum kind k, const uint8_t *p, size_t siz
 	}
 	if (k == K_CLOCK) {
 		r->kind = R_SAMPLE;
-		a->samples++;
+		if (op_task(a, r->tid))
+			a->samples++;
 		return;
 	}
 	{
@@ -596,6 +667,7 @@ static void decode(struct iso_attr *a, enum kind k, const uint8_t *p, size_t siz
 			}
 			/* prev_pid is the task that leaves: ours (the event is per task). */
 			r->tid = (uint32_t)raw_field(raw, rawsz, &a->sw, 0);
+			tids_add(&a->optids, r->tid);
 		} else {
 			const struct tp *tp = &a->wq[k - K_WQ_QUEUE];
 
@@ -612,45 +684,50 @@ size_t iso_attr_drain(struct iso_attr *a)
 
 	if (!a)
 		return 0;
-	for (int i = 0; i < a->nrings; i++) {
-		struct ring *rg = &a->rings[i];
-		struct perf_event_mmap_page *mp = rg->base;
-		uint64_t head = __atomic_load_n(&mp->data_head, __ATOMIC_ACQUIRE),
-			 tail = mp->data_tail;
-		size_t sz = rg->pages * (size_t)page_size();
-		uint8_t *data = (uint8_t *)rg->base +
-				(mp->data_offset ? mp->data_offset : (uint64_t)page_size());
+	/* The task events' rings first: they tell the samples' tasks apart. */
+	for (int pass = 0; pass < 2; pass++)
+		for (int i = 0; i < a->nrings; i++) {
+			struct ring *rg = &a->rings[i];
 
-		while (tail + sizeof(struct perf_event_header) <= head) {
-			struct perf_event_header h;
-			size_t off = (size_t)(tail % sz);
-			const uint8_t *p;
+			if ((rg->kind == K_SWITCH) != (pass == 0))
+				continue;
+			struct perf_event_mmap_page *mp = rg->base;
+			uint64_t head = __atomic_load_n(&mp->data_head, __ATOMIC_ACQUIRE),
+				 tail = mp->data_tail;
+			size_t sz = rg->pages * (size_t)page_size();
+			uint8_t *data = (uint8_t *)rg->base +
+					(mp->data_offset ? mp->data_offset : (uint64_t)page_size());
 
-			if (off + sizeof(h) <= sz) {
-				memcpy(&h, data + off, sizeof(h));
-			} else {
-				size_t first = sz - off;
+			while (tail + sizeof(struct perf_event_header) <= head) {
+				struct perf_event_header h;
+				size_t off = (size_t)(tail % sz);
+				const uint8_t *p;
 
-				memcpy(&h, data + off, first);
-				memcpy((uint8_t *)&h + first, data, sizeof(h) - first);
+				if (off + sizeof(h) <= sz) {
+					memcpy(&h, data + off, sizeof(h));
+				} else {
+					size_t first = sz - off;
+
+					memcpy(&h, data + off, first);
+					memcpy((uint8_t *)&h + first, data, sizeof(h) - first);
+				}
+				if (h.size < sizeof(h) || tail + h.size > head)
+					break;
+				if (off + h.size <= sz) {
+					p = data + off;
+				} else {
+					size_t first = sz - off;
+
+					memcpy(a->tmp, data + off, first);
+					memcpy(a->tmp + first, data, h.size - first);
+					p = (const uint8_t *)a->tmp;
+				}
+				decode(a, rg->kind, p, h.size);
+				tail += h.size;
+				n++;
 			}
-			if (h.size < sizeof(h) || tail + h.size > head)
-				break;
-			if (off + h.size <= sz) {
-				p = data + off;
-			} else {
-				size_t first = sz - off;
-
-				memcpy(a->tmp, data + off, first);
-				memcpy(a->tmp + first, data, h.size - first);
-				p = (const uint8_t *)a->tmp;
-			}
-			decode(a, rg->kind, p, h.size);
-			tail += h.size;
-			n++;
+			__atomic_store_n(&mp->data_tail, tail, __ATOMIC_RELEASE);
 		}
-		__atomic_store_n(&mp->data_tail, tail, __ATOMIC_RELEASE);
-	}
 	return n;
 }
 
@@ -1178,26 +1255,6 @@ static size_t frames_of(const struct iso_attr *a, const struct syms *s, const st
 	return n;
 }
 
-/* tid sets: small, linear. */
-struct tids {
-	uint32_t v[4096];
-	size_t n;
-};
-
-static bool tids_has(const struct tids *t, uint32_t tid)
-{
-	for (size_t i = 0; i < t->n; i++)
-		if (t->v[i] == tid)
-			return true;
-	return false;
-}
-
-static void tids_add(struct tids *t, uint32_t tid)
-{
-	if (!tids_has(t, tid) && t->n < ISO_ARRAY_SIZE(t->v))
-		t->v[t->n++] = tid;
-}
-
 struct pending {
 	uint32_t tid;
 	uint64_t t;
@@ -1206,7 +1263,6 @@ struct pending {
 
 json_t *iso_attr_result(struct iso_attr *a, unsigned int tail_ms, unsigned long iterations)
 {
-	static struct tids ours;
 	static struct pending pend[4096];
 	size_t npend = 0;
 	struct syms s;
@@ -1214,7 +1270,8 @@ json_t *iso_attr_result(struct iso_attr *a, unsigned int tail_ms, unsigned long 
 	struct cnts self = { 0 }, cum = { 0 }, waits = { 0 }, works = { 0 }, cur = { 0 };
 	struct cnts ourwork = { 0 };
 	json_t *o = json_object(), *on, *arr;
-	uint64_t named = 0, total = 0, off_total = 0, nint = 0, wq_total = 0, wq_ours = 0;
+	uint64_t named = 0, total = 0, profiler = 0, off_total = 0, nint = 0, wq_total = 0,
+		 wq_ours = 0;
 	uint64_t t0 = a->sh->first_t, t1 = a->sh->last_t + (uint64_t)tail_ms * 1000000ull;
 	const char *names[MAX_FRAMES];
 
@@ -1223,7 +1280,6 @@ json_t *iso_attr_result(struct iso_attr *a, unsigned int tail_ms, unsigned long 
 		iso_attr_drain(a);
 	}
 	iso_attr_drain(a);
-	ours.n = 0;
 	if (!fold || load_kallsyms(&s) < 0) {
 		iso_fold_free(fold);
 		json_object_set_new(o, "status", json_string("skip"));
@@ -1251,10 +1307,21 @@ json_t *iso_attr_result(struct iso_attr *a, unsigned int tail_ms, unsigned long 
 			const char *seen[MAX_FRAMES];
 			size_t nseen = 0;
 
-			tids_add(&ours, r->tid);
+			if (!op_task(a, r->tid))
+				break; /* another task on a CPU-wide event */
 			n = frames_of(a, &s, r, names, MAX_FRAMES);
 			if (!n)
 				names[n++] = "[unknown]";
+			{
+				bool mine = false;
+
+				for (size_t k = 0; k < n && !mine; k++)
+					mine = !strcmp(names[k], "perf_ioctl");
+				if (mine) {
+					profiler++; /* the window's own enable/disable */
+					break;
+				}
+			}
 			total++;
 			named += strcmp(names[0], "[unknown]") != 0;
 			iso_fold_add(fold, names, n, 1);
@@ -1285,7 +1352,6 @@ json_t *iso_attr_result(struct iso_attr *a, unsigned int tail_ms, unsigned long 
 		case R_OUT: {
 			size_t p;
 
-			tids_add(&ours, r->tid);
 			for (p = 0; p < npend && pend[p].tid != r->tid; p++)
 				;
 			if (p == npend) {
@@ -1352,7 +1418,7 @@ json_t *iso_attr_result(struct iso_attr *a, unsigned int tail_ms, unsigned long 
 			break;
 		}
 		case R_QUEUE:
-			if (tids_has(&ours, r->tid)) {
+			if (op_task(a, r->tid)) {
 				struct cnt *c = cnt_get(&ourwork, NULL, r->work);
 
 				if (c)
@@ -1405,6 +1471,7 @@ json_t *iso_attr_result(struct iso_attr *a, unsigned int tail_ms, unsigned long 
 	json_object_set_new(o, "iterations", json_integer((json_int_t)iterations));
 	json_object_set_new(o, "samples", json_integer((json_int_t)total));
 	json_object_set_new(o, "lost", json_integer((json_int_t)(a->lost + a->dropped)));
+	json_object_set_new(o, "profiler_samples", json_integer((json_int_t)profiler));
 	json_object_set_new(o, "named_share", r3(total ? (double)named / total : 0));
 	if (!strcmp(a->event, "cpu-clock"))
 		json_object_set_new(
