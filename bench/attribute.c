@@ -1146,6 +1146,15 @@ const char *iso_attr_classify(const char *const *frames, size_t n, long prev_sta
 
 /* ---- the analysis ---- */
 
+/* Where a timer sample of irq-off code lands: the functions that turn interrupts on. */
+static bool irq_enable_point(const char *f)
+{
+	return starts(f, "_raw_spin_unlock_irq") || starts(f, "_raw_read_unlock_irq") ||
+	       starts(f, "_raw_write_unlock_irq") || starts(f, "finish_task_switch") ||
+	       starts(f, "__raw_spin_unlock_irq") || starts(f, "arch_local_irq_restore") ||
+	       starts(f, "local_irq_restore");
+}
+
 static int cmp_rec(const void *x, const void *y)
 {
 	const struct rec *a = x, *b = y;
@@ -1267,11 +1276,12 @@ json_t *iso_attr_result(struct iso_attr *a, unsigned int tail_ms, unsigned long 
 	size_t npend = 0;
 	struct syms s;
 	struct iso_fold *fold = iso_fold_new();
-	struct cnts self = { 0 }, cum = { 0 }, waits = { 0 }, works = { 0 }, cur = { 0 };
+	struct cnts self = { 0 }, irqc = { 0 }, cum = { 0 }, waits = { 0 }, works = { 0 },
+		    cur = { 0 };
 	struct cnts ourwork = { 0 };
 	json_t *o = json_object(), *on, *arr;
-	uint64_t named = 0, total = 0, profiler = 0, off_total = 0, nint = 0, wq_total = 0,
-		 wq_ours = 0;
+	uint64_t named = 0, total = 0, profiler = 0, irqon = 0, off_total = 0, nint = 0,
+		 wq_total = 0, wq_ours = 0;
 	uint64_t t0 = a->sh->first_t, t1 = a->sh->last_t + (uint64_t)tail_ms * 1000000ull;
 	const char *names[MAX_FRAMES];
 
@@ -1330,6 +1340,13 @@ json_t *iso_attr_result(struct iso_attr *a, unsigned int tail_ms, unsigned long 
 
 				if (c)
 					c->a++;
+				/* A timer sample lands where interrupts come back on. */
+				if (irq_enable_point(names[0]) && n > 1) {
+					irqon++;
+					c = cnt_get(&irqc, names[1], 0);
+					if (c)
+						c->a++;
+				}
 			}
 			for (size_t k = 0; k < n; k++) {
 				bool dup = false;
@@ -1502,6 +1519,23 @@ json_t *iso_attr_result(struct iso_attr *a, unsigned int tail_ms, unsigned long 
 						     r3(sh)));
 	}
 	json_object_set_new(on, "top_cumulative", arr);
+	/*
+	 * cpu-clock is a timer interrupt: code that runs with interrupts off is
+	 * sampled where they come back on. Who turned them back on, by caller.
+	 */
+	json_object_set_new(o, "irq_enable_share", r3(total ? (double)irqon / total : 0));
+	qsort(irqc.v, irqc.n, sizeof(*irqc.v), cmp_cnt_a);
+	arr = json_array();
+	for (size_t i = 0; i < irqc.n && i < ISO_ATTR_TOP; i++) {
+		double sh = total ? (double)irqc.v[i].a / total : 0;
+
+		if (sh < ISO_ATTR_CUTOFF)
+			break;
+		json_array_append_new(arr, json_pack("{s:s,s:I,s:o}", "function", irqc.v[i].key,
+						     "samples", (json_int_t)irqc.v[i].a, "share",
+						     r3(sh)));
+	}
+	json_object_set_new(on, "irq_enable_callers", arr);
 	json_object_set_new(o, "on_cpu", on);
 	json_object_set_new(o, "folded", iso_fold_json(fold, ISO_ATTR_MAX_FOLDED));
 
@@ -1558,6 +1592,7 @@ json_t *iso_attr_result(struct iso_attr *a, unsigned int tail_ms, unsigned long 
 		json_object_set_new(o, "deferred", d);
 	}
 	cnt_free(&self);
+	cnt_free(&irqc);
 	cnt_free(&cum);
 	cnt_free(&waits);
 	cnt_free(&works);

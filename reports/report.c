@@ -994,6 +994,26 @@ static void attr_table(FILE *f, bool md, json_t *res, json_t *a)
 		attr_row(f, md, i ? "" : "on CPU (kernel)", iso_report_str(e, "function"), b1, b2,
 			 note);
 	}
+	if (iso_report_num(a, "irq_enable_share") >= 0.05) {
+		json_t *ic = json_object_get(on, "irq_enable_callers");
+		size_t len = 0;
+
+		what[0] = 0;
+		json_array_foreach(ic, i, e)
+		{
+			if (i == 3)
+				break;
+			len += (size_t)snprintf(what + len, sizeof(what) - len, "%s%s %.0f%%",
+						i ? ", " : "", iso_report_str(e, "function"),
+						100 * iso_report_num(e, "share"));
+			if (len >= sizeof(what))
+				break;
+		}
+		snprintf(b2, sizeof(b2), "%.1f%%", 100 * iso_report_num(a, "irq_enable_share"));
+		attr_row(f, md, "on CPU, interrupts off", what, "", b2,
+			 "samples where interrupts come back on (the timer cannot fire while "
+			 "they are off): the irq-off time of these callers");
+	}
 	if (iso_report_str(off, "skipped")) {
 		attr_row(f, md, "off CPU", "not recorded", "", "", iso_report_str(off, "skipped"));
 	} else {
