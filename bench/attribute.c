@@ -931,30 +931,87 @@ static int cmp_fold(const void *x, const void *y)
 	return strcmp(a->stack, b->stack);
 }
 
-json_t *iso_fold_json(const struct iso_fold *f, size_t max)
+/* The sorted entries of f (borrowed), n of them. NULL on no memory. */
+static const struct fold_ent **fold_sorted(const struct iso_fold *f, size_t *n)
 {
 	const struct fold_ent **v = calloc(f->n + 1, sizeof(*v));
+
+	*n = 0;
+	if (!v)
+		return NULL;
+	for (size_t i = 0; i < f->cap; i++)
+		if (f->v[i].stack)
+			v[(*n)++] = &f->v[i];
+	qsort(v, *n, sizeof(*v), cmp_fold);
+	return v;
+}
+
+/* stack cut after its first depth frames, with a ";[deeper]" frame; malloc'd. */
+static char *cut(const char *stack, int depth)
+{
+	const char *p = stack;
+	char *s;
+
+	for (int d = 0; d < depth && p; d++) {
+		p = strchr(p, ';');
+		if (p && d + 1 < depth)
+			p++;
+	}
+	if (!p)
+		return strdup(stack); /* no deeper than that */
+	if (asprintf(&s, "%.*s;[deeper]", (int)(p - stack), stack) < 0)
+		return NULL;
+	return s;
+}
+
+json_t *iso_fold_json(const struct iso_fold *f, size_t max)
+{
+	size_t n = 0, m = 0;
+	const struct fold_ent **v = fold_sorted(f, &n), **w = NULL;
 	json_t *out = json_array();
-	uint64_t rest = 0;
-	size_t n = 0;
+	struct iso_fold *rest = NULL;
+	uint64_t other = 0;
 
 	if (!v)
 		return out;
-	for (size_t i = 0; i < f->cap; i++)
-		if (f->v[i].stack)
-			v[n++] = &f->v[i];
-	qsort(v, n, sizeof(*v), cmp_fold);
-	for (size_t i = 0; i < n; i++) {
-		if (i < max)
-			json_array_append_new(out, json_pack("{s:s,s:I}", "stack", v[i]->stack,
-							     "samples", (json_int_t)v[i]->w));
-		else
-			rest += v[i]->w;
+	for (size_t i = 0; i < n && i < max; i++)
+		json_array_append_new(out, json_pack("{s:s,s:I}", "stack", v[i]->stack, "samples",
+						     (json_int_t)v[i]->w));
+	/*
+	 * The rest, cut shallower until they fit in a quarter as many entries
+	 * again: their time stays under the right callers in the flame graph.
+	 */
+	for (int depth = 16; n > max && depth >= 1; depth--) {
+		iso_fold_free(rest);
+		rest = iso_fold_new();
+		for (size_t i = max; rest && i < n; i++) {
+			char *c = cut(v[i]->stack, depth);
+
+			if (!c || fold_put(rest, c, v[i]->w) < 0)
+				break;
+		}
+		if (rest && rest->n <= max / 4 + 1)
+			break;
 	}
-	if (rest)
+	if (rest && (w = fold_sorted(rest, &m))) {
+		for (size_t i = 0; i < m; i++) {
+			if (i < max / 4 + 1)
+				json_array_append_new(out,
+						      json_pack("{s:s,s:I}", "stack", w[i]->stack,
+								"samples", (json_int_t)w[i]->w));
+			else
+				other += w[i]->w;
+		}
+	} else {
+		for (size_t i = max; i < n; i++)
+			other += v[i]->w;
+	}
+	if (other)
 		json_array_append_new(out, json_pack("{s:s,s:I}", "stack", "[other]", "samples",
-						     (json_int_t)rest));
+						     (json_int_t)other));
+	free(w);
 	free(v);
+	iso_fold_free(rest);
 	return out;
 }
 

@@ -63,7 +63,9 @@ struct iso_fold *iso_fold_new(void);
 int iso_fold_add(struct iso_fold *f, const char *const *frames, size_t n, uint64_t weight);
 /*
  * [{"stack": "root;...;leaf", "samples": w}], heaviest first (ties by stack), at most
- * max; the rest merged into one "[other]" entry so that the weights still add up.
+ * max; then the rest, cut to their first frames (a last frame "[deeper]") and merged,
+ * at most max / 4 + 1 of them, so that their time stays under the right callers;
+ * whatever is left in one "[other]" entry. The weights add up to those added.
  */
 json_t *iso_fold_json(const struct iso_fold *f, size_t max);
 void iso_fold_free(struct iso_fold *f);

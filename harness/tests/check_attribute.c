@@ -46,11 +46,38 @@ START_TEST(fold_merges_and_orders)
 	ck_assert_str_eq(stack_at(j, 2, &w), "a;b");
 	ck_assert_int_eq(w, 1);
 	json_decref(j);
-	/* Beyond max, the rest is one [other], so the weights still add up. */
+	/* Beyond max, the rest follows (cut shallower when many), the weights all there. */
 	j = iso_fold_json(f, 2);
 	ck_assert_int_eq(json_array_size(j), 3);
-	ck_assert_str_eq(stack_at(j, 2, &w), "[other]");
+	ck_assert_str_eq(stack_at(j, 2, &w), "a;b");
 	ck_assert_int_eq(w, 1);
+	json_decref(j);
+	iso_fold_free(f);
+}
+END_TEST
+
+START_TEST(fold_cuts_the_tail)
+{
+	struct iso_fold *f = iso_fold_new();
+	const char *big[] = { "big", "r" };
+	char leaf[10][8];
+	json_t *j;
+	json_int_t w;
+
+	ck_assert_int_eq(iso_fold_add(f, big, 2, 100), 0);
+	for (int i = 0; i < 10; i++) {
+		const char *fr[] = { leaf[i], "b", "a", "r" };
+
+		snprintf(leaf[i], sizeof(leaf[i]), "leaf%d", i);
+		ck_assert_int_eq(iso_fold_add(f, fr, 4, 1), 0);
+	}
+	/* 4 kept; the other 7 leaves go under their callers, as one deeper frame. */
+	j = iso_fold_json(f, 4);
+	ck_assert_int_eq(json_array_size(j), 5);
+	ck_assert_str_eq(stack_at(j, 0, &w), "r;big");
+	ck_assert_int_eq(w, 100);
+	ck_assert_str_eq(stack_at(j, 4, &w), "r;a;b;[deeper]");
+	ck_assert_int_eq(w, 7);
 	json_decref(j);
 	iso_fold_free(f);
 }
@@ -225,6 +252,7 @@ static Suite *suite(void)
 
 	tcase_add_test(tc, fold_merges_and_orders);
 	tcase_add_test(tc, fold_many_stacks);
+	tcase_add_test(tc, fold_cuts_the_tail);
 	tcase_add_test(tc, classify_waits);
 	tcase_add_test(tc, flame_svg_widths_and_names);
 	tcase_add_test(tc, attr_diff_moves);
