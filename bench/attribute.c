@@ -931,6 +931,8 @@ static int cmp_fold(const void *x, const void *y)
 	return strcmp(a->stack, b->stack);
 }
 
+static json_t *fold_json(const struct iso_fold *f, size_t max);
+
 /* The sorted entries of f (borrowed), n of them. NULL on no memory. */
 static const struct fold_ent **fold_sorted(const struct iso_fold *f, size_t *n)
 {
@@ -964,7 +966,97 @@ static char *cut(const char *stack, int depth)
 	return s;
 }
 
+/*
+ * f with every stack cut below its deepest frame that still holds total /
+ * (2 max) of the weight (a ";[deeper]" frame marks the cut), merged: what a
+ * flame graph of max stacks can show, and its time under the right callers.
+ * NULL on no memory.
+ */
+static struct iso_fold *prune(const struct iso_fold *f, size_t max)
+{
+	struct iso_fold *pre = iso_fold_new(), *out = iso_fold_new();
+	uint64_t total = 0, thr;
+
+	if (!pre || !out)
+		goto fail;
+	for (size_t i = 0; i < f->cap; i++)
+		total += f->v[i].stack ? f->v[i].w : 0;
+	thr = total / (2 * (max ? max : 1));
+	/* The weight of every prefix. */
+	for (size_t i = 0; i < f->cap; i++) {
+		const char *st = f->v[i].stack, *p = st;
+
+		if (!st)
+			continue;
+		do {
+			p = strchr(p, ';');
+			char *x = p ? strndup(st, (size_t)(p - st)) : strdup(st);
+
+			if (!x || fold_put(pre, x, f->v[i].w) < 0)
+				goto fail;
+			if (p)
+				p++;
+		} while (p);
+	}
+	for (size_t i = 0; i < f->cap; i++) {
+		const char *st = f->v[i].stack, *p = st, *keep = NULL;
+		char *x;
+
+		if (!st)
+			continue;
+		/* The deepest prefix at or above the threshold. */
+		do {
+			const char *e = strchr(p, ';');
+			size_t len = e ? (size_t)(e - st) : strlen(st);
+			char *pfx = strndup(st, len);
+			uint64_t w = 0;
+
+			if (!pfx)
+				goto fail;
+			for (size_t k = hash_str(pfx) & (pre->cap - 1); pre->v[k].stack;
+			     k = (k + 1) & (pre->cap - 1))
+				if (!strcmp(pre->v[k].stack, pfx)) {
+					w = pre->v[k].w;
+					break;
+				}
+			free(pfx);
+			if (w < thr)
+				break;
+			keep = e ? e : st + len;
+			p = e ? e + 1 : NULL;
+		} while (p);
+		if (!keep || !*keep)
+			x = strdup(st);
+		else if (asprintf(&x, "%.*s;[deeper]", (int)(keep - st), st) < 0)
+			x = NULL;
+		if (!keep && x) {
+			free(x);
+			x = strdup("[deeper]");
+		}
+		if (!x || fold_put(out, x, f->v[i].w) < 0)
+			goto fail;
+	}
+	iso_fold_free(pre);
+	return out;
+fail:
+	iso_fold_free(pre);
+	iso_fold_free(out);
+	return NULL;
+}
+
 json_t *iso_fold_json(const struct iso_fold *f, size_t max)
+{
+	struct iso_fold *pf = f->n > max ? prune(f, max) : NULL;
+	json_t *out;
+
+	if (pf)
+		f = pf;
+	out = fold_json(f, max);
+	iso_fold_free(pf);
+	return out;
+}
+
+static json_t *fold_json(const struct iso_fold *f, size_t max)
 {
 	size_t n = 0, m = 0;
 	const struct fold_ent **v = fold_sorted(f, &n), **w = NULL;
