@@ -807,6 +807,7 @@ struct unit {
 	char reason[256];
 	double slow_pct, slow_ns_sum; /* --slow: asked, and the busy-waits calibrated */
 	json_t *attribution; /* bench --attribute: the profiled repetition's, or NULL */
+	bool attr; /* bench --attribute: to be profiled */
 };
 
 static void unit_init(const struct iso_bench_env *env, const struct iso_bench *b,
@@ -1245,6 +1246,10 @@ unsigned int iso_bench_run_all(const struct iso_bench_env *env, const struct iso
 
 		for (int p = 0; p < np && !skip[i]; p++) {
 			unit_init(env, b[i], &env->placements[p], &u[nu]);
+			u[nu].attr = env->attribute &&
+				     (env->attr_sel ? env->attr_sel[i] :
+						      strcmp(b[i]->group, "baseline") &&
+							      strcmp(b[i]->group, "harness"));
 			rounds = u[nu].reps > rounds ? u[nu].reps : rounds;
 			order[nu] = nu;
 			nu++;
@@ -1270,8 +1275,7 @@ unsigned int iso_bench_run_all(const struct iso_bench_env *env, const struct iso
 	for (size_t k = 0; env->attribute && k < nu && !iso_interrupted; k++) {
 		struct unit *x = &u[k];
 
-		if (x->status || !strcmp(x->b->group, "baseline") ||
-		    !strcmp(x->b->group, "harness"))
+		if (x->status || !x->attr)
 			continue;
 		if (x->nw > 1) {
 			x->attribution = json_pack("{s:s,s:s}", "status", "skip", "reason",

@@ -328,6 +328,7 @@ int iso_cmd_bench(int argc, char **argv, const struct iso_bench *const *tables)
 		static const struct iso_bench *chosen[ISO_BENCH_MAX_SELECTED];
 		static const char *skip[ISO_BENCH_MAX_SELECTED];
 		static char why[ISO_BENCH_MAX_SELECTED][256];
+		static bool attr_sel[ISO_BENCH_MAX_SELECTED];
 		size_t n = 0;
 
 		for (int t = 0; tables[t]; t++)
@@ -337,8 +338,12 @@ int iso_cmd_bench(int argc, char **argv, const struct iso_bench *const *tables)
 					continue;
 				if (!iso_req_check(&b->req, &ss.host, why[n], sizeof(why[n])))
 					skip[n] = why[n];
+				/* The baselines only when a --filter names them. */
+				attr_sel[n] = iso_select_match(&sel, b->id, b->group) &&
+					      (sel.ninc || !baseline(b));
 				chosen[n++] = b;
 			}
+		env.attr_sel = attr_sel;
 		rounds = iso_bench_run_all(&env, chosen, skip, n, results);
 	}
 	json_object_set_new(bench, "rounds", json_integer(rounds));
