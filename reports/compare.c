@@ -680,25 +680,20 @@ static json_t *attr_ok(json_t *res)
 	return st && !strcmp(st, "ok") ? a : NULL;
 }
 
-/* Self samples per leaf function of the folded stacks into out (fn -> count); the total. */
-static double leaf_counts(json_t *a, json_t *out)
+/*
+ * Self shares per function (fn -> share) from on_cpu.top_self: exact for the
+ * functions listed (the folded stacks are pruned); the others are below the
+ * cut-off on that side. Returns 1, or 0 without samples.
+ */
+static double self_shares(json_t *a, json_t *out)
 {
 	json_t *e;
 	size_t i;
-	double total = 0;
 
-	json_array_foreach(json_object_get(a, "folded"), i, e)
-	{
-		const char *st = str(e, "stack"), *leaf = strrchr(st, ';');
-		double w = json_number_value(json_object_get(e, "samples"));
-		json_t *have;
-
-		leaf = leaf ? leaf + 1 : st;
-		have = json_object_get(out, leaf);
-		json_object_set_new(out, leaf, json_real(w + (have ? json_number_value(have) : 0)));
-		total += w;
-	}
-	return total;
+	json_array_foreach(json_object_get(json_object_get(a, "on_cpu"), "top_self"), i, e)
+		json_object_set_new(out, str(e, "function"),
+				    json_real(json_number_value(json_object_get(e, "share"))));
+	return json_number_value(json_object_get(a, "samples")) > 0 ? 1 : 0;
 }
 
 struct moved {
@@ -734,8 +729,8 @@ json_t *iso_attr_diff(json_t *bres, json_t *nres)
 		return NULL;
 	bc = json_object();
 	nc = json_object();
-	bt = leaf_counts(ba, bc);
-	nt = leaf_counts(na, nc);
+	bt = self_shares(ba, bc);
+	nt = self_shares(na, nc);
 	bp = json_number_value(json_object_get(ba, "on_cpu_ns_per_op"));
 	np = json_number_value(json_object_get(na, "on_cpu_ns_per_op"));
 	ns = bp > 0 && np > 0;

@@ -229,14 +229,14 @@ END_TEST
 
 START_TEST(attr_diff_moves)
 {
-	json_t *b = json_pack("{s:{s:s,s:f,s:[{s:s,s:i},{s:s,s:i}],s:{s:[]}}}", "attribution",
-			      "status", "ok", "on_cpu_ns_per_op", 100000.0, "folded", "stack",
-			      "a;setup_net", "samples", 50, "stack", "a;other", "samples", 50,
-			      "off_cpu", "waits");
-	json_t *n = json_pack("{s:{s:s,s:f,s:[{s:s,s:i},{s:s,s:i}],s:{s:[]}}}", "attribution",
-			      "status", "ok", "on_cpu_ns_per_op", 200000.0, "folded", "stack",
-			      "a;setup_net", "samples", 75, "stack", "a;other", "samples", 25,
-			      "off_cpu", "waits");
+	json_t *b = json_pack("{s:{s:s,s:i,s:f,s:{s:[{s:s,s:f},{s:s,s:f}]},s:{s:[]}}}",
+			      "attribution", "status", "ok", "samples", 100, "on_cpu_ns_per_op",
+			      100000.0, "on_cpu", "top_self", "function", "setup_net", "share", 0.5,
+			      "function", "other", "share", 0.5, "off_cpu", "waits");
+	json_t *n = json_pack("{s:{s:s,s:i,s:f,s:{s:[{s:s,s:f},{s:s,s:f}]},s:{s:[]}}}",
+			      "attribution", "status", "ok", "samples", 100, "on_cpu_ns_per_op",
+			      200000.0, "on_cpu", "top_self", "function", "setup_net", "share",
+			      0.75, "function", "other", "share", 0.25, "off_cpu", "waits");
 	json_t *d = iso_attr_diff(b, n), *e;
 
 	ck_assert_ptr_nonnull(d);
