@@ -58,6 +58,8 @@ struct iso_bench_ctx {
 	/* bench --slow: a busy-wait of this many ns per iteration inside the timed region. */
 	uint64_t slow_ns;
 	double spun; /* the busy-wait the last sample got, ns per iteration */
+	/* bench --attribute: the profiler (struct iso_attr), enabled around the op only. */
+	void *attr;
 };
 
 /* One iteration. Returns >= 0 or -errno. */

@@ -23,6 +23,7 @@
 #include <unistd.h>
 #include <hwloc.h>
 
+#include "attribute.h"
 #include "opts.h"
 #include "engine.h"
 #include "runner.h"
@@ -33,6 +34,15 @@
 /* Extra rounds: at most this many times the base repetitions, until p50 is within +-TARGET. */
 #define EXTRA_FACTOR 5
 #define EXTRA_TARGET 0.02
+/*
+ * bench --attribute: the profiled repetition stops at this many on-CPU samples or
+ * this long after its first timed sample, whichever comes first (at least
+ * ATTR_MIN_SAMPLES ops); its text goes into ATTR_CAP bytes after the samples.
+ */
+#define ATTR_TARGET 3000
+#define ATTR_MAX_MS 2000
+#define ATTR_MIN_SAMPLES 10
+#define ATTR_CAP (4u << 20)
 
 int iso_bench_skip(struct iso_bench_ctx *b, const char *fmt, ...)
 {
@@ -165,6 +175,8 @@ struct rep_in {
 	int npus;
 	int pus[256];
 	double slow_pct; /* --slow: 0 none */
+	int attribute; /* bench --attribute: profile this repetition */
+	uint64_t attr_off, attr_cap; /* where its text goes in the mapping */
 };
 
 struct rep_hdr {
@@ -175,6 +187,7 @@ struct rep_hdr {
 	unsigned long cross, cross_total;
 	uint64_t t_start[ISO_BENCH_MAX_WORKERS], t_end[ISO_BENCH_MAX_WORKERS];
 	unsigned int n[ISO_BENCH_MAX_WORKERS];
+	uint64_t attr_len; /* out: bytes of attribution text (JSON) */
 };
 
 struct rep {
@@ -183,6 +196,8 @@ struct rep {
 	double *s; /* [metric][worker][per] */
 	size_t size;
 	unsigned int nm, nw, per;
+	bool attribute;
+	size_t attr_off; /* attribution text area (ATTR_CAP bytes) */
 };
 
 static double *slot(const struct rep *r, unsigned int m, unsigned int w, unsigned int i)
@@ -240,11 +255,15 @@ static int sample_here(struct iso_bench_ctx *c, double *values, unsigned int nm)
 	int r = 0;
 
 	c->recmask = 0;
+	if (c->attr)
+		iso_attr_enable(c->attr);
 	t0 = iso_bench_now();
 	for (unsigned int k = 0; k < batch && r >= 0; k++)
 		r = b->op(c, b->arg);
 	c->spun = c->slow_ns && !b->self_timed ? (double)spin(c->slow_ns * batch) / batch : 0;
 	t1 = iso_bench_now();
+	if (c->attr)
+		iso_attr_disable(c->attr);
 	c->iter++;
 	if (r < 0)
 		return r;
@@ -340,6 +359,25 @@ static int calibrate(struct iso_bench_ctx *c, struct rep *rep, struct fresh_box 
 	return 0;
 }
 
+/* bench --attribute: the worker's attribution (consumed) as text into the mapping. */
+static void attr_write(struct rep *rep, json_t *j)
+{
+	char *area = (char *)rep->h + rep->h->in.attr_off;
+	size_t n;
+
+	if (!j || !rep->h->in.attr_cap)
+		goto out;
+	n = json_dumpb(j, area, rep->h->in.attr_cap, JSON_COMPACT);
+	if (n > rep->h->in.attr_cap) {
+		/* Too big: the flame graph's stacks go first. */
+		json_object_del(j, "folded");
+		n = json_dumpb(j, area, rep->h->in.attr_cap, JSON_COMPACT);
+	}
+	rep->h->attr_len = n <= rep->h->in.attr_cap ? n : 0;
+out:
+	json_decref(j);
+}
+
 /* The loop of one worker process (w of nw). */
 static void run_loop(struct iso_bench_ctx *c, struct rep *rep, unsigned int w, unsigned int warmup,
 		     int go_fd)
@@ -349,6 +387,8 @@ static void run_loop(struct iso_bench_ctx *c, struct rep *rep, unsigned int w, u
 	struct fresh_box *box = NULL;
 	double *slow_hist = NULL, *slow_sorted = NULL, slow_sum = 0;
 	size_t nslow = 0;
+	struct iso_attr *prof = NULL;
+	unsigned long nops = 0;
 	int r;
 
 	c->worker = (int)w;
@@ -382,9 +422,23 @@ static void run_loop(struct iso_bench_ctx *c, struct rep *rep, unsigned int w, u
 			return;
 		}
 	}
+	if (rep->h->in.attribute) {
+		char why[256];
+
+		prof = iso_attr_open(why, sizeof(why));
+		if (!prof) {
+			attr_write(rep, json_pack("{s:s,s:s}", "status", "skip", "reason", why));
+			goto out;
+		}
+	}
 	for (unsigned int i = 0; i < warmup + rep->per; i++) {
 		if (i == warmup && rep->h->in.slow_pct > 0 && calibrate(c, rep, box, w) < 0)
 			break;
+		/* Warm-up unprofiled: the profile covers the timed ops only. */
+		if (i == warmup && prof) {
+			iso_attr_drain(prof);
+			c->attr = prof;
+		}
 		if (i == warmup && go_fd >= 0) {
 			char x;
 
@@ -425,9 +479,24 @@ static void run_loop(struct iso_bench_ctx *c, struct rep *rep, unsigned int w, u
 			for (unsigned int m = 0; m < rep->nm; m++)
 				*slot(rep, m, w, i - warmup) = v[m];
 			rep->h->n[w] = i - warmup + 1;
+			nops += b->batch ? b->batch : 1;
+		}
+		if (i >= warmup && prof) {
+			iso_attr_drain(prof);
+			if (i + 1 - warmup >= ATTR_MIN_SAMPLES &&
+			    (iso_attr_samples(prof) >= ATTR_TARGET ||
+			     iso_bench_now() - rep->h->t_start[w] > ATTR_MAX_MS * 1000000ull))
+				break;
 		}
 	}
 	rep->h->t_end[w] = iso_bench_now();
+	if (prof) {
+		c->attr = NULL;
+		/* Before the teardown: its own work is not the op's. */
+		attr_write(rep, iso_attr_result(prof, ISO_ATTR_TAIL_MS, nops));
+		iso_attr_close(prof);
+	}
+out:
 	if (slow_hist && nslow && w == 0)
 		rep->h->slow_ns = slow_sum / nslow;
 	free(slow_hist);
@@ -540,7 +609,10 @@ static int run_rep(const struct iso_bench_env *env, const struct iso_bench *b,
 	snprintf(in->root, sizeof(in->root), "%s", env->root ? env->root_name : "");
 	in->npus = env->npus;
 	memcpy(in->pus, env->pus, sizeof(in->pus));
-	in->slow_pct = slow_pct(env, b);
+	in->slow_pct = rep->attribute ? 0 : slow_pct(env, b);
+	in->attribute = rep->attribute;
+	in->attr_off = rep->attribute ? rep->attr_off : 0;
+	in->attr_cap = rep->attribute ? ATTR_CAP : 0;
 	fflush(NULL);
 	pid = fork();
 	if (pid < 0)
@@ -734,6 +806,8 @@ struct unit {
 	int status; /* 0 ok, 1 skip, 2 error */
 	char reason[256];
 	double slow_pct, slow_ns_sum; /* --slow: asked, and the busy-waits calibrated */
+	json_t *attribution; /* bench --attribute: the profiled repetition's, or NULL */
+	bool attr; /* bench --attribute: to be profiled */
 };
 
 static void unit_init(const struct iso_bench_env *env, const struct iso_bench *b,
@@ -775,10 +849,128 @@ static void unit_init(const struct iso_bench_env *env, const struct iso_bench *b
 
 static void unit_free(struct unit *u)
 {
+	json_decref(u->attribution);
 	for (unsigned int m = 0; m < u->nm; m++) {
 		free(u->all[m]);
 		free(u->medians[m]);
 	}
+}
+
+/* The shared mapping of rep (nm, nw, per, attribute set). Returns 0 or -1 (errno). */
+static int rep_map(struct rep *rep)
+{
+	rep->size = sizeof(struct rep_hdr) + (size_t)rep->nm * rep->nw * rep->per * sizeof(double);
+	rep->attr_off = rep->size;
+	if (rep->attribute)
+		rep->size += ATTR_CAP;
+	rep->fd = memfd_create("isobench-rep", MFD_CLOEXEC);
+	if (rep->fd < 0 || ftruncate(rep->fd, (off_t)rep->size) < 0 ||
+	    (rep->h = mmap(NULL, rep->size, PROT_READ | PROT_WRITE, MAP_SHARED, rep->fd, 0)) ==
+		    MAP_FAILED) {
+		int e = errno;
+
+		if (rep->fd >= 0)
+			close(rep->fd);
+		errno = e;
+		return -1;
+	}
+	rep->s = (double *)(rep->h + 1);
+	/* Allocate the shared pages now, not while the worker samples. */
+	memset(rep->h, 0, rep->size - (rep->attribute ? ATTR_CAP : 0));
+	return 0;
+}
+
+/*
+ * bench --attribute: one more repetition of u, profiled (attribute.h), after
+ * the timed rounds: its samples stay out of the unit's statistics. Sets
+ * u->attribution, with "op_p50_ns", the p50 of the profiled ops (perturbed).
+ */
+static void unit_attribute(const struct iso_bench_env *env, struct unit *u)
+{
+	/* As many ops as ATTR_TARGET samples or ATTR_MAX_MS take, whatever the profile. */
+	struct rep rep = { .nm = u->nm, .nw = 1, .per = ISO_BENCH_MAX_SAMPLES, .attribute = true };
+	json_t *j = NULL;
+
+	if (rep_map(&rep) < 0) {
+		u->attribution = json_pack("{s:s,s:s}", "status", "error", "reason",
+					   "shared mapping failed");
+		return;
+	}
+	run_rep(env, u->b, u->pl, &rep, u->warmup);
+	if (rep.h->attr_len) {
+		json_error_t err;
+
+		j = json_loadb((char *)rep.h + rep.attr_off, rep.h->attr_len, 0, &err);
+	}
+	if (!j || rep.h->status) {
+		json_decref(j);
+		j = json_pack("{s:s,s:s}", "status", rep.h->status == 1 ? "skip" : "error",
+			      "reason",
+			      rep.h->reason[0] ? rep.h->reason : "the worker gave no attribution");
+	}
+	if (rep.h->n[0]) {
+		double *v = malloc(rep.h->n[0] * sizeof(double));
+
+		if (v) {
+			memcpy(v, rep.s, rep.h->n[0] * sizeof(double));
+			json_object_set_new(
+				j, "op_p50_ns",
+				json_real(round(iso_stats_median(v, rep.h->n[0]) * 10) / 10));
+			free(v);
+		}
+	}
+	u->attribution = j;
+	munmap(rep.h, rep.size);
+	close(rep.fd);
+}
+
+/* One line per attributed operation on stderr: what it found, or why it skipped. */
+static void attribution_line(const struct iso_bench_env *env, const struct unit *u)
+{
+	json_t *a = u->attribution,
+	       *top = json_object_get(json_object_get(a, "on_cpu"), "top_self");
+	json_t *waits = json_object_get(json_object_get(a, "off_cpu"), "waits");
+	json_t *works = json_object_get(json_object_get(a, "deferred"), "works");
+	const char *st = json_string_value(json_object_get(a, "status"));
+	bool same = !strcmp(u->pl->name, "same_pu");
+	size_t i;
+	json_t *e;
+
+	fprintf(stderr, "%sattribution %s%s%s: ", env->progress ? "\r\033[K" : "", u->b->id,
+		same ? "" : "@", same ? "" : u->pl->name);
+	if (!st || strcmp(st, "ok")) {
+		fprintf(stderr, "%s: %s\n", st ? st : "error",
+			json_string_value(json_object_get(a, "reason")));
+		return;
+	}
+	fprintf(stderr, "%lld samples (%s), %.0f%% named; on CPU:",
+		(long long)json_integer_value(json_object_get(a, "samples")),
+		json_string_value(json_object_get(a, "event")),
+		100 * json_number_value(json_object_get(a, "named_share")));
+	json_array_foreach(top, i, e)
+	{
+		if (i == 3)
+			break;
+		fprintf(stderr, " %s %.0f%%", json_string_value(json_object_get(e, "function")),
+			100 * json_number_value(json_object_get(e, "share")));
+	}
+	json_array_foreach(waits, i, e)
+	{
+		if (i == 2)
+			break;
+		fprintf(stderr, "%s %s %.1f us/op",
+			i ? "," : "; off CPU:", json_string_value(json_object_get(e, "what")),
+			json_number_value(json_object_get(e, "ns_per_op")) / 1e3);
+	}
+	json_array_foreach(works, i, e)
+	{
+		if (i == 2)
+			break;
+		fprintf(stderr, "%s %s %.2f ms", i ? "," : "; kworkers after:",
+			json_string_value(json_object_get(e, "function")),
+			json_number_value(json_object_get(e, "wall_ns")) / 1e6);
+	}
+	fputc('\n', stderr);
 }
 
 /* One repetition of u in a fresh worker; its samples join the unit's. */
@@ -791,20 +983,11 @@ static void unit_rep(const struct iso_bench_env *env, struct unit *u)
 	if (u->got_reps >= u->cap)
 		return;
 
-	rep.size = sizeof(struct rep_hdr) + (size_t)u->nm * u->nw * u->per * sizeof(double);
-	rep.fd = memfd_create("isobench-rep", MFD_CLOEXEC);
-	if (rep.fd < 0 || ftruncate(rep.fd, (off_t)rep.size) < 0 ||
-	    (rep.h = mmap(NULL, rep.size, PROT_READ | PROT_WRITE, MAP_SHARED, rep.fd, 0)) ==
-		    MAP_FAILED) {
+	if (rep_map(&rep) < 0) {
 		u->status = 2;
 		snprintf(u->reason, sizeof(u->reason), "shared mapping: %s", strerror(errno));
-		if (rep.fd >= 0)
-			close(rep.fd);
 		return;
 	}
-	rep.s = (double *)(rep.h + 1);
-	memset(rep.h, 0,
-	       rep.size); /* allocate the shared pages now, not while the worker samples */
 	t0 = iso_now_ns();
 	run_rep(env, u->b, u->pl, &rep, u->warmup);
 	u->wall_ns += iso_now_ns() - t0;
@@ -862,6 +1045,8 @@ static void unit_emit(const struct iso_bench_env *env, struct unit *u, json_t *r
 			snprintf(id, sizeof(id), "%s%s%s", b->id, same ? "" : "@",
 				 same ? "" : pl->name);
 		o = result_base(b, id, b->concurrency > 1 ? "spread" : pl->name, u->nw);
+		if (u->attribution)
+			json_object_set(o, "attribution", u->attribution);
 		if (b->placed && u->cross_total)
 			json_object_set_new(json_object_get(o, "params"), "observed_cross",
 					    json_real((double)u->cross / u->cross_total));
@@ -1061,6 +1246,10 @@ unsigned int iso_bench_run_all(const struct iso_bench_env *env, const struct iso
 
 		for (int p = 0; p < np && !skip[i]; p++) {
 			unit_init(env, b[i], &env->placements[p], &u[nu]);
+			u[nu].attr = env->attribute &&
+				     (env->attr_sel ? env->attr_sel[i] :
+						      strcmp(b[i]->group, "baseline") &&
+							      strcmp(b[i]->group, "harness"));
 			rounds = u[nu].reps > rounds ? u[nu].reps : rounds;
 			order[nu] = nu;
 			nu++;
@@ -1082,6 +1271,21 @@ unsigned int iso_bench_run_all(const struct iso_bench_env *env, const struct iso
 	}
 	if (env->budget_s > 0)
 		extra_rounds(env, u, nu, order, t_start + (uint64_t)(env->budget_s * 1e9), &rng);
+	/* bench --attribute: after every timed round, so that none of them is perturbed. */
+	for (size_t k = 0; env->attribute && k < nu && !iso_interrupted; k++) {
+		struct unit *x = &u[k];
+
+		if (x->status || !x->attr)
+			continue;
+		if (x->nw > 1) {
+			x->attribution = json_pack("{s:s,s:s}", "status", "skip", "reason",
+						   "concurrency sweeps are not attributed");
+			continue;
+		}
+		progress(env, "attribution", k, nu, x);
+		unit_attribute(env, x);
+		attribution_line(env, x);
+	}
 	if (env->progress)
 		fprintf(env->progress, "\r\033[K");
 	/* Results keep the registry's order. */

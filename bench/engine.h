@@ -39,6 +39,9 @@ struct iso_bench_env {
 	FILE *progress; /* NULL: no progress line */
 	const struct iso_bench_slow *slow; /* injected slowdowns, nslow of them */
 	size_t nslow;
+	bool attribute; /* bench --attribute: one profiled repetition per operation, after the rounds */
+	const bool *attr_sel; /* per benchmark given to iso_bench_run_all: profile it (NULL: all
+				 but the baselines) */
 };
 
 /* Finds the placements this machine has (hwloc). Returns 0 or -errno. */

@@ -356,6 +356,9 @@ static json_t *collect_sysctls(void)
 		"vm.overcommit_memory",
 		"vm.swappiness",
 		"net.core.somaxconn",
+		/* What bench --attribute may do (perf_event_open, kallsyms addresses). */
+		"kernel.perf_event_paranoid",
+		"kernel.kptr_restrict",
 	};
 	/* The user.max_*_namespaces limits the user namespace code knows of, null if absent. */
 	static const char *const user_ns[] = { "user", "pid", "net",	"mnt",
@@ -378,6 +381,14 @@ static json_t *collect_sysctls(void)
 				*p = '/';
 		json_object_set_new(d.obj, names[i], file_str(path));
 	}
+	/*
+	 * Not sysctls, but as much a setting of the kernel: rcu_expedited 1 turns every
+	 * synchronize_rcu into an expedited one, which hides the grace-period waits of
+	 * netns teardown and cgroup release (null when absent).
+	 */
+	json_object_set_new(d.obj, "sys.kernel.rcu_expedited",
+			    file_str("/sys/kernel/rcu_expedited"));
+	json_object_set_new(d.obj, "sys.kernel.rcu_normal", file_str("/sys/kernel/rcu_normal"));
 	return d.obj;
 }
 

@@ -667,6 +667,168 @@ static json_t *injected_of(json_t *doc)
 	return json_is_array(a) ? json_incref(a) : json_array();
 }
 
+/* ---- the differential view of two attributions (bench --attribute) ---- */
+
+#define ATTR_DIFF_TOP 8
+#define ATTR_DIFF_WAITS 4
+
+static json_t *attr_ok(json_t *res)
+{
+	json_t *a = json_object_get(res, "attribution");
+	const char *st = json_string_value(json_object_get(a, "status"));
+
+	return st && !strcmp(st, "ok") ? a : NULL;
+}
+
+/*
+ * Self shares per function (fn -> share) from on_cpu.top_self: exact for the
+ * functions listed (the folded stacks are pruned); the others are below the
+ * cut-off on that side. Returns 1, or 0 without samples.
+ */
+static double self_shares(json_t *a, json_t *out)
+{
+	json_t *e;
+	size_t i;
+
+	json_array_foreach(json_object_get(json_object_get(a, "on_cpu"), "top_self"), i, e)
+		json_object_set_new(out, str(e, "function"),
+				    json_real(json_number_value(json_object_get(e, "share"))));
+	return json_number_value(json_object_get(a, "samples")) > 0 ? 1 : 0;
+}
+
+struct moved {
+	const char *name;
+	double b, n, d; /* shares, or ns per op; d the sort key */
+	double bs, ns;
+};
+
+static int cmp_moved(const void *x, const void *y)
+{
+	const struct moved *a = x, *b = y;
+
+	if (fabs(a->d) != fabs(b->d))
+		return fabs(a->d) > fabs(b->d) ? -1 : 1;
+	return strcmp(a->name, b->name);
+}
+
+/*
+ * Which kernel functions' self time moved most between the two attributions
+ * (per op in ns where both sampled cpu-clock, else in share of the samples),
+ * and which waits. NULL when either side has none.
+ */
+json_t *iso_attr_diff(json_t *bres, json_t *nres)
+{
+	json_t *ba = attr_ok(bres), *na = attr_ok(nres), *bc, *nc, *fns, *ws, *out, *v;
+	double bt, nt, bp, np;
+	bool ns;
+	struct moved *m;
+	size_t k = 0, cap;
+	const char *key;
+
+	if (!ba || !na)
+		return NULL;
+	bc = json_object();
+	nc = json_object();
+	bt = self_shares(ba, bc);
+	nt = self_shares(na, nc);
+	bp = json_number_value(json_object_get(ba, "on_cpu_ns_per_op"));
+	np = json_number_value(json_object_get(na, "on_cpu_ns_per_op"));
+	ns = bp > 0 && np > 0;
+	cap = json_object_size(bc) + json_object_size(nc) + 1;
+	m = calloc(cap, sizeof(*m));
+	if (!m || !(bt > 0) || !(nt > 0)) {
+		free(m);
+		json_decref(bc);
+		json_decref(nc);
+		return NULL;
+	}
+	json_object_foreach(bc, key, v)
+	{
+		double nb = json_number_value(json_object_get(nc, key));
+
+		m[k++] = (struct moved){ key, 0, 0, 0, json_number_value(v) / bt, nb / nt };
+	}
+	json_object_foreach(nc, key, v) if (!json_object_get(bc, key))
+		m[k++] = (struct moved){ key, 0, 0, 0, 0, json_number_value(v) / nt };
+	for (size_t i = 0; i < k; i++) {
+		m[i].b = ns ? m[i].bs * bp : m[i].bs;
+		m[i].n = ns ? m[i].ns * np : m[i].ns;
+		m[i].d = m[i].n - m[i].b;
+	}
+	qsort(m, k, sizeof(*m), cmp_moved);
+	fns = json_array();
+	for (size_t i = 0; i < k && i < ATTR_DIFF_TOP; i++) {
+		json_t *e = json_pack("{s:s,s:f,s:f}", "function", m[i].name, "base_share",
+				      round(m[i].bs * 1000) / 1000, "new_share",
+				      round(m[i].ns * 1000) / 1000);
+
+		if (ns) {
+			json_object_set_new(e, "base_ns_per_op", json_real(round(m[i].b)));
+			json_object_set_new(e, "new_ns_per_op", json_real(round(m[i].n)));
+			json_object_set_new(e, "delta_ns_per_op", json_real(round(m[i].d)));
+		}
+		json_array_append_new(fns, e);
+	}
+	free(m);
+	/* The waits, by what was waited on. */
+	ws = json_array();
+	{
+		json_t *bw = json_object_get(json_object_get(ba, "off_cpu"), "waits");
+		json_t *nw = json_object_get(json_object_get(na, "off_cpu"), "waits"), *e, *f;
+		size_t i, j, nm = 0;
+		struct moved w[64];
+
+		json_array_foreach(nw, i, e)
+		{
+			double b = 0;
+
+			json_array_foreach(bw, j, f) if (!strcmp(str(e, "what"), str(f, "what")))
+				b = json_number_value(json_object_get(f, "ns_per_op"));
+			if (nm < 64)
+				w[nm++] = (struct moved){
+					str(e, "what"),
+					b,
+					json_number_value(json_object_get(e, "ns_per_op")),
+					0,
+					0,
+					0
+				};
+		}
+		json_array_foreach(bw, j, f)
+		{
+			bool seen = false;
+
+			json_array_foreach(nw, i, e)
+				seen |= !strcmp(str(e, "what"), str(f, "what"));
+			if (!seen && nm < 64)
+				w[nm++] = (struct moved){
+					str(f, "what"),
+					json_number_value(json_object_get(f, "ns_per_op")),
+					0,
+					0,
+					0,
+					0
+				};
+		}
+		for (i = 0; i < nm; i++)
+			w[i].d = w[i].n - w[i].b;
+		qsort(w, nm, sizeof(*w), cmp_moved);
+		for (i = 0; i < nm && i < ATTR_DIFF_WAITS; i++)
+			json_array_append_new(ws, json_pack("{s:s,s:f,s:f}", "what", w[i].name,
+							    "base_ns_per_op", w[i].b,
+							    "new_ns_per_op", w[i].n));
+	}
+	out = json_pack("{s:s,s:o,s:o}", "unit", ns ? "ns_per_op" : "share", "functions", fns,
+			"waits", ws);
+	if (ns) {
+		json_object_set_new(out, "base_on_cpu_ns_per_op", json_real(bp));
+		json_object_set_new(out, "new_on_cpu_ns_per_op", json_real(np));
+	}
+	json_decref(bc);
+	json_decref(nc);
+	return out;
+}
+
 json_t *iso_compare(json_t *base, json_t *new, double threshold, double alpha)
 {
 	struct iso_cmp_opts o = { .threshold = threshold, .alpha = alpha };
@@ -878,6 +1040,17 @@ json_t *iso_compare_opts(json_t *base, json_t *new, const struct iso_cmp_opts *o
 				100 * T);
 		}
 	}
+	/* Where an op that moved has both sides attributed: which functions moved. */
+	for (size_t k = 0; k < nops; k++) {
+		const char *v = str(ops[k].row, "verdict");
+		json_t *d;
+
+		if (!strcmp(v, "unchanged"))
+			continue;
+		d = iso_attr_diff(ops[k].b, ops[k].n);
+		if (d)
+			json_object_set_new(ops[k].row, "attribution_diff", d);
+	}
 	free(ops);
 	free(ds);
 	if (runwide) {
@@ -962,6 +1135,63 @@ static void print_injected(FILE *f, json_t *r, enum fmt fmt)
 				fmt == FMT_MD ? "**" : "", fmt == FMT_MD ? "\n" : "");
 		}
 	}
+}
+
+/* The differential view: per op that moved, the functions and waits that moved most. */
+static void print_attr_diffs(json_t *bench, bool md)
+{
+	json_t *c;
+	size_t i, shown = 0;
+
+	json_array_foreach(bench, i, c)
+	{
+		json_t *d = json_object_get(c, "attribution_diff"), *e;
+		bool ns = !strcmp(str(d, "unit"), "ns_per_op");
+		size_t j;
+
+		if (!d)
+			continue;
+		if (!shown++)
+			printf(md ? "## Where it moved (bench --attribute)\n\n" :
+				    "where it moved (bench --attribute: kernel self time on CPU per "
+				    "function, waits off CPU):\n");
+		if (ns)
+			printf(md ? "- `%s`: kernel CPU %.1f -> %.1f us per op;" :
+				    "  %s: kernel CPU %.1f -> %.1f us per op;",
+			       str(c, "id"),
+			       json_number_value(json_object_get(d, "base_on_cpu_ns_per_op")) / 1e3,
+			       json_number_value(json_object_get(d, "new_on_cpu_ns_per_op")) / 1e3);
+		else
+			printf(md ? "- `%s`:" : "  %s:", str(c, "id"));
+		json_array_foreach(json_object_get(d, "functions"), j, e)
+		{
+			double bs = json_number_value(json_object_get(e, "base_share"));
+			double nsh = json_number_value(json_object_get(e, "new_share"));
+
+			if (j == 5)
+				break;
+			if (ns)
+				printf("%s %s %+.1f us (%.0f%% -> %.0f%%)", j ? "," : "",
+				       str(e, "function"),
+				       json_number_value(json_object_get(e, "delta_ns_per_op")) /
+					       1e3,
+				       100 * bs, 100 * nsh);
+			else
+				printf("%s %s %.0f%% -> %.0f%%", j ? "," : "", str(e, "function"),
+				       100 * bs, 100 * nsh);
+		}
+		json_array_foreach(json_object_get(d, "waits"), j, e)
+		{
+			if (j == 2)
+				break;
+			printf("%s %s %.1f -> %.1f us", j ? "," : "; waits:", str(e, "what"),
+			       json_number_value(json_object_get(e, "base_ns_per_op")) / 1e3,
+			       json_number_value(json_object_get(e, "new_ns_per_op")) / 1e3);
+		}
+		printf("\n");
+	}
+	if (shown)
+		printf("\n");
 }
 
 static void print_report(json_t *r, enum fmt fmt, const char *bname, const char *nname,
@@ -1076,6 +1306,7 @@ static void print_report(json_t *r, enum fmt fmt, const char *bname, const char 
 			printf("%s%zu operation%s unchanged (--verbose lists them)\n",
 			       md ? "\n" : "", unchanged, unchanged == 1 ? "" : "s");
 		printf("\n");
+		print_attr_diffs(bench, md);
 	}
 	if (json_object_get(r, "relative_to"))
 		printf("%sNEW's figures are relative to %s: scaled by %.3f (its base/new p50), so "

@@ -45,4 +45,12 @@ int iso_bootstrap_ratio_ci(const double *x, size_t nx, const double *y, size_t n
 int iso_cluster_bootstrap_ratio_ci(const double *x, size_t nx, size_t rx, const double *y,
 				   size_t ny, size_t ry, int iters, double *lo, double *hi);
 
+/*
+ * bench --attribute: for two results of one op that both carry an ok attribution,
+ * {"unit", "functions": [{function, base_share, new_share, base_/new_/delta_ns_per_op}],
+ * "waits": [{what, base_ns_per_op, new_ns_per_op}]}: what moved most, first. NULL
+ * otherwise.
+ */
+json_t *iso_attr_diff(json_t *base_result, json_t *new_result);
+
 #endif

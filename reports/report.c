@@ -25,6 +25,7 @@
 #include "compare.h"
 #include "iso.h"
 #include "export.h"
+#include "flame.h"
 #include "report.h"
 #include "reports.h"
 
@@ -808,6 +809,327 @@ static void now_str(char *b, size_t n)
 	strftime(b, n, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
+/* ---- attribution (bench --attribute) ---- */
+
+#define FLAME_WIDTH 1200
+/* Rows of the "where the time goes" table. */
+#define ATTR_ROWS_ON 8
+#define ATTR_ROWS_OFF 5
+#define ATTR_ROWS_WQ 4
+
+static json_t *attr_of(json_t *res)
+{
+	json_t *a = json_object_get(res, "attribution");
+	const char *st = iso_report_str(a, "status");
+
+	return st && !strcmp(st, "ok") ? a : NULL;
+}
+
+/* Result i of results shows its attribution: the metrics of one op share one. */
+static bool attr_first(json_t *results, size_t i)
+{
+	json_t *a = json_object_get(json_array_get(results, i), "attribution");
+
+	if (!a)
+		return false;
+	for (size_t j = 0; j < i; j++)
+		if (json_equal(a, json_object_get(json_array_get(results, j), "attribution")))
+			return false;
+	return true;
+}
+
+static bool any_attribution(struct iso_report *rp)
+{
+	for (size_t r = 0; r < rp->nruns; r++) {
+		json_t *res = json_object_get(rp->runs[r].bench, "results"), *o;
+		size_t i;
+
+		json_array_foreach(res, i, o) if (json_object_get(o, "attribution")) return true;
+	}
+	return false;
+}
+
+/* flame/r<run>-<id>.svg, the id's odd characters as '_'. */
+static void flame_file(char *b, size_t n, size_t r, const char *id)
+{
+	size_t k = (size_t)snprintf(b, n, "flame/r%zu-", r);
+
+	for (; *id && k + 5 < n; id++)
+		b[k++] = (char)((*id >= 'a' && *id <= 'z') || (*id >= 'A' && *id <= 'Z') ||
+						(*id >= '0' && *id <= '9') || *id == '.' ||
+						*id == '-' ?
+					*id :
+					'_');
+	snprintf(b + k, n - k, ".svg");
+}
+
+static void flame_title(char *b, size_t n, struct iso_report_run *run, const char *id, json_t *a)
+{
+	snprintf(b, n, "%s on CPU in the kernel (%s, %s)", id, run->label,
+		 iso_report_str(a, "event") ? iso_report_str(a, "event") : "?");
+}
+
+/* Every attributed op's flame graph as a file of its own. Returns how many failed. */
+static int write_flames(struct iso_report *rp)
+{
+	char dir[PATH_MAX + 8], path[PATH_MAX + 300], name[256], title[300];
+	int bad = 0;
+
+	snprintf(dir, sizeof(dir), "%s/flame", rp->out);
+	if (iso_mkdir_p(dir, 0755) < 0)
+		return 1;
+	for (size_t r = 0; r < rp->nruns; r++) {
+		json_t *res = json_object_get(rp->runs[r].bench, "results"), *o, *a;
+		size_t i;
+
+		json_array_foreach(res, i, o)
+		{
+			FILE *f;
+
+			if (!(a = attr_of(o)) || !attr_first(res, i))
+				continue;
+			flame_file(name, sizeof(name), r, iso_report_str(o, "id"));
+			flame_title(title, sizeof(title), &rp->runs[r], iso_report_str(o, "id"), a);
+			snprintf(path, sizeof(path), "%s/%s", rp->out, name);
+			f = fopen(path, "we");
+			if (!f) {
+				bad++;
+				continue;
+			}
+			if (iso_flame_svg(f, json_object_get(a, "folded"), title, FLAME_WIDTH,
+					  false) == -EIO)
+				bad++;
+			if (fclose(f))
+				bad++;
+		}
+	}
+	return bad;
+}
+
+static void cell_esc(FILE *f, bool md, const char *s)
+{
+	if (md)
+		md_esc(f, s ? s : "");
+	else
+		iso_markup_escape(f, s ? s : "");
+}
+
+/* One row of the table: where, what, per op, share, note. */
+static void attr_row(FILE *f, bool md, const char *where, const char *what, const char *perop,
+		     const char *share, const char *note)
+{
+	const char *const v[] = { where, what, perop, share, note };
+
+	fputs(md ? "|" : "<tr>", f);
+	for (int k = 0; k < 5; k++) {
+		fputs(md ? " " : k >= 2 && k <= 3 ? "<td class=\"num\">" : "<td>", f);
+		if (k == 1 && !md)
+			fputs("<code>", f);
+		cell_esc(f, md, v[k]);
+		if (k == 1 && !md)
+			fputs("</code>", f);
+		fputs(md ? " |" : "</td>", f);
+	}
+	fputs(md ? "\n" : "</tr>\n", f);
+}
+
+/* The share of fn among a list of {function, share}; NAN if absent. */
+static double share_in(json_t *list, const char *fn)
+{
+	size_t i;
+	json_t *e;
+
+	json_array_foreach(list, i, e) if (!strcmp(iso_report_str(e, "function"),
+						   fn)) return iso_report_num(e, "share");
+	return NAN;
+}
+
+/* "where the time goes" of one attributed op, HTML or Markdown. */
+static void attr_table(FILE *f, bool md, json_t *res, json_t *a)
+{
+	json_t *on = json_object_get(a, "on_cpu"), *off = json_object_get(a, "off_cpu");
+	json_t *def = json_object_get(a, "deferred"), *e;
+	json_t *self = json_object_get(on, "top_self"),
+	       *cum = json_object_get(on, "top_cumulative");
+	double perop = iso_report_num(a, "on_cpu_ns_per_op");
+	char b1[64], b2[64], b3[64], what[256], note[256];
+	size_t i;
+
+	snprintf(note, sizeof(note), "%.0f samples of %s, %.0f%% in named kernel functions",
+		 iso_report_num(a, "samples"),
+		 iso_report_str(a, "event") ? iso_report_str(a, "event") : "?",
+		 100 * iso_report_num(a, "named_share"));
+	if (md)
+		fprintf(f, "%s; %.0f ops profiled", note, iso_report_num(a, "iterations"));
+	else
+		fprintf(f, "<p>%s; %.0f ops profiled", note, iso_report_num(a, "iterations"));
+	if (isfinite(perop))
+		fprintf(f, "; kernel CPU time about %s per op",
+			iso_report_fmt_ns(perop, b1, sizeof(b1)));
+	if (isfinite(iso_report_num(off, "ns_per_op")))
+		fprintf(f, ", off CPU %s per op",
+			iso_report_fmt_ns(iso_report_num(off, "ns_per_op"), b1, sizeof(b1)));
+	if (isfinite(iso_report_num(a, "op_p50_ns")) && isfinite(iso_report_stat(res, "p50")))
+		fprintf(f, " (p50 %s profiled, %s timed)",
+			iso_report_fmt_ns(iso_report_num(a, "op_p50_ns"), b2, sizeof(b2)),
+			iso_report_fmt_ns(iso_report_stat(res, "p50"), b3, sizeof(b3)));
+	fputs(md ? ".\n\n| where | what | per op | share | |\n|---|---|---:|---:|---|\n" :
+		   ".</p>\n<table>\n<tr><th>where</th><th>what</th><th>per op</th><th>share</th>"
+		   "<th></th></tr>\n",
+	      f);
+	json_array_foreach(self, i, e)
+	{
+		double sh = iso_report_num(e, "share"),
+		       c = share_in(cum, iso_report_str(e, "function"));
+
+		if (i == ATTR_ROWS_ON)
+			break;
+		snprintf(b1, sizeof(b1), "%s",
+			 isfinite(perop) ? iso_report_fmt_ns(sh * perop, b3, sizeof(b3)) : "");
+		snprintf(b2, sizeof(b2), "%.1f%%", 100 * sh);
+		if (isfinite(c))
+			snprintf(note, sizeof(note), "self; %.1f%% with its callees", 100 * c);
+		else
+			snprintf(note, sizeof(note), "self");
+		attr_row(f, md, i ? "" : "on CPU (kernel)", iso_report_str(e, "function"), b1, b2,
+			 note);
+	}
+	if (iso_report_num(a, "irq_enable_share") >= 0.05) {
+		json_t *ic = json_object_get(on, "irq_enable_callers");
+		size_t len = 0;
+
+		what[0] = 0;
+		json_array_foreach(ic, i, e)
+		{
+			if (i == 3)
+				break;
+			len += (size_t)snprintf(what + len, sizeof(what) - len, "%s%s %.0f%%",
+						i ? ", " : "", iso_report_str(e, "function"),
+						100 * iso_report_num(e, "share"));
+			if (len >= sizeof(what))
+				break;
+		}
+		snprintf(b2, sizeof(b2), "%.1f%%", 100 * iso_report_num(a, "irq_enable_share"));
+		attr_row(f, md, "on CPU, interrupts off", what, "", b2,
+			 "samples where interrupts come back on (the timer cannot fire while "
+			 "they are off): the irq-off time of these callers");
+	}
+	if (iso_report_str(off, "skipped")) {
+		attr_row(f, md, "off CPU", "not recorded", "", "", iso_report_str(off, "skipped"));
+	} else {
+		json_array_foreach(json_object_get(off, "waits"), i, e)
+		{
+			if (i == ATTR_ROWS_OFF)
+				break;
+			snprintf(what, sizeof(what), "%s", iso_report_str(e, "what"));
+			snprintf(b2, sizeof(b2), "%.1f%%", 100 * iso_report_num(e, "share"));
+			snprintf(note, sizeof(note), "%s; %.0f waits, from %s",
+				 iso_report_str(e, "class"), iso_report_num(e, "count"),
+				 iso_report_str(e, "top") ? iso_report_str(e, "top") : "?");
+			attr_row(f, md, i ? "" : "off CPU (waits)", what,
+				 iso_report_fmt_ns(iso_report_num(e, "ns_per_op"), b1, sizeof(b1)),
+				 b2, note);
+		}
+	}
+	if (iso_report_str(def, "skipped")) {
+		attr_row(f, md, "after the op", "not recorded", "", "",
+			 iso_report_str(def, "skipped"));
+	} else {
+		json_array_foreach(json_object_get(def, "works"), i, e)
+		{
+			if (i == ATTR_ROWS_WQ)
+				break;
+			snprintf(b2, sizeof(b2), "%.0f x", iso_report_num(e, "count"));
+			snprintf(
+				note, sizeof(note),
+				"kworker wall time: %s in all in the %.0f ms window; %.0f queued by "
+				"the op",
+				iso_report_fmt_ns(iso_report_num(e, "wall_ns"), b3, sizeof(b3)),
+				iso_report_num(def, "window_ms"),
+				iso_report_num(e, "queued_by_op"));
+			attr_row(f, md, i ? "" : "after the op (kworkers)",
+				 iso_report_str(e, "function"),
+				 iso_report_fmt_ns(iso_report_num(e, "wall_ns") /
+							   fmax(1, iso_report_num(a, "iterations")),
+						   b1, sizeof(b1)),
+				 b2, note);
+		}
+	}
+	fputs(md ? "\n" : "</table>\n", f);
+}
+
+/* The attribution section of the report: per run, per attributed op. */
+static void attr_section(FILE *f, bool md, struct iso_report *rp)
+{
+	char name[256], title[300];
+
+	if (md)
+		fputs("\n## Where the time goes (bench --attribute)\n\nOne profiled repetition per "
+		      "operation, after the timed rounds: kernel functions on CPU (self time; the "
+		      "flame graph has the stacks), what the op waited on off CPU (run-queue wait "
+		      "included), and the kworker time after it. See the README's \"Attribution\" "
+		      "for what these can and cannot tell.\n\n",
+		      f);
+	else
+		fputs("<h2 id=\"attribution\">Where the time goes</h2>\n<p class=\"note\">One profiled "
+		      "repetition per operation (bench --attribute), after the timed rounds: kernel "
+		      "functions on CPU (self time; the flame graph has the stacks, hover a frame for "
+		      "its count), what the op waited on off CPU (run-queue wait included), and the "
+		      "kworker time after it. Sampling without a PMU (cpu-clock) resolves one sample "
+		      "per period: few samples mean coarse shares.</p>\n",
+		      f);
+	for (size_t r = 0; r < rp->nruns; r++) {
+		json_t *res = json_object_get(rp->runs[r].bench, "results"), *o, *a;
+		size_t i;
+
+		json_array_foreach(res, i, o)
+		{
+			const char *id = iso_report_str(o, "id");
+
+			if (!attr_first(res, i))
+				continue;
+			if (md) {
+				fprintf(f, "### `%s` (", id);
+				md_esc(f, rp->runs[r].label);
+				fputs(")\n\n", f);
+			} else {
+				fputs("<h3><code>", f);
+				iso_markup_escape(f, id);
+				fputs("</code> (", f);
+				iso_markup_escape(f, rp->runs[r].label);
+				fputs(")</h3>\n", f);
+			}
+			if (!(a = attr_of(o))) {
+				json_t *x = json_object_get(o, "attribution");
+
+				fprintf(f,
+					md ? "Not attributed (%s): " : "<p>Not attributed (%s): ",
+					iso_report_str(x, "status") ? iso_report_str(x, "status") :
+								      "?");
+				cell_esc(f, md, iso_report_str(x, "reason"));
+				fputs(md ? "\n\n" : "</p>\n", f);
+				continue;
+			}
+			attr_table(f, md, o, a);
+			flame_file(name, sizeof(name), r, id);
+			flame_title(title, sizeof(title), &rp->runs[r], id, a);
+			if (md) {
+				fprintf(f, "![flame graph of %s](%s)\n\n", id, name);
+				continue;
+			}
+			fputs("<figure>\n", f);
+			if (iso_flame_svg(f, json_object_get(a, "folded"), title, FLAME_WIDTH,
+					  true) < 0)
+				fputs("<p>no stacks to draw</p>\n", f);
+			fprintf(f,
+				"<figcaption>Flame graph (also <a href=\"%s\">%s</a>): the root at the "
+				"bottom, each frame as wide as its share of the samples.</figcaption>\n"
+				"</figure>\n",
+				name, name);
+		}
+	}
+}
+
 /* ---- HTML ---- */
 
 static const char css[] =
@@ -1222,6 +1544,8 @@ static void html_bench(FILE *f, struct iso_report *rp)
 		fputs("</table>\n</details>\n", f);
 		json_decref(ids);
 	}
+	if (any_attribution(rp))
+		attr_section(f, false, rp);
 }
 
 static int write_html(struct iso_report *rp, const char *when)
@@ -1245,6 +1569,8 @@ static int write_html(struct iso_report *rp, const char *when)
 		fputs("<a href=\"#conformance\">Conformance</a>", f);
 	if (any_bench(rp))
 		fputs("<a href=\"#benchmarks\">Benchmarks</a>", f);
+	if (any_attribution(rp))
+		fputs("<a href=\"#attribution\">Where the time goes</a>", f);
 	fputs("</nav>\n", f);
 	if (rp->no_plots[0]) {
 		fputs("<p class=\"banner\"><b>No plots in this report</b>: ", f);
@@ -1471,6 +1797,8 @@ static int write_md(struct iso_report *rp, const char *when)
 			fputc('\n', f);
 			json_decref(ids);
 		}
+		if (any_attribution(rp))
+			attr_section(f, true, rp);
 	}
 	if (ferror(f) | fclose(f))
 		return -EIO;
@@ -1656,6 +1984,10 @@ int iso_cmd_report(int argc, char **argv)
 			 rp->templates);
 
 	iso_report_plots(rp);
+	if (any_attribution(rp) && write_flames(rp))
+		fprintf(stderr,
+			"isobench report: some flame graphs could not be written into %s/flame\n",
+			rp->out);
 
 	r = write_html(rp, when);
 	if (r == 0)

@@ -56,6 +56,11 @@ static const char usage_bench[] =
 	"                        at the end of each warm-up (repeatable; PCT 1-1000). The\n"
 	"                        document records it (bench.injected) and every reader of it\n"
 	"                        says so: such a run is never a real measurement\n"
+	"      --attribute       after the timed rounds, one more repetition of every\n"
+	"                        selected operation with a kernel profiler attached (its\n"
+	"                        timings stay out of the figures): kernel functions on CPU,\n"
+	"                        waits off CPU by what blocks, kworker time after the op;\n"
+	"                        results get an \"attribution\" (needs root or CAP_PERFMON)\n"
 	"      --export-csv FILE also write the figures as CSV (one row per result, ns)\n"
 	"      --export-md FILE  also write them as a Markdown table (units per value)\n"
 	"  -l, --list            list the benchmarks of the profile and exit\n"
@@ -145,6 +150,7 @@ int iso_cmd_bench(int argc, char **argv, const struct iso_bench *const *tables)
 		{ "rounds", required_argument, NULL, 'R' },
 		{ "budget", required_argument, NULL, 'B' },
 		{ "slow", required_argument, NULL, 'W' },
+		{ "attribute", no_argument, NULL, 'T' },
 		{ "export-csv", required_argument, NULL, 'C' },
 		{ "export-md", required_argument, NULL, 'K' },
 		{ "list", no_argument, NULL, 'l' },
@@ -229,6 +235,9 @@ int iso_cmd_bench(int argc, char **argv, const struct iso_bench *const *tables)
 						       "--slow wants OP=PCT (PCT 1-1000), not '%s'",
 						       optarg);
 			nslow++;
+			break;
+		case 'T':
+			env.attribute = true;
 			break;
 		case 'C':
 			csv = optarg;
@@ -319,6 +328,7 @@ int iso_cmd_bench(int argc, char **argv, const struct iso_bench *const *tables)
 		static const struct iso_bench *chosen[ISO_BENCH_MAX_SELECTED];
 		static const char *skip[ISO_BENCH_MAX_SELECTED];
 		static char why[ISO_BENCH_MAX_SELECTED][256];
+		static bool attr_sel[ISO_BENCH_MAX_SELECTED];
 		size_t n = 0;
 
 		for (int t = 0; tables[t]; t++)
@@ -328,12 +338,17 @@ int iso_cmd_bench(int argc, char **argv, const struct iso_bench *const *tables)
 					continue;
 				if (!iso_req_check(&b->req, &ss.host, why[n], sizeof(why[n])))
 					skip[n] = why[n];
+				/* The baselines only when a --filter names them. */
+				attr_sel[n] = iso_select_match(&sel, b->id, b->group) &&
+					      (sel.ninc || !baseline(b));
 				chosen[n++] = b;
 			}
+		env.attr_sel = attr_sel;
 		rounds = iso_bench_run_all(&env, chosen, skip, n, results);
 	}
 	json_object_set_new(bench, "rounds", json_integer(rounds));
 	json_object_set_new(bench, "aslr", json_boolean(env.aslr));
+	json_object_set_new(bench, "attribute", json_boolean(env.attribute));
 	json_object_set_new(bench, "budget_s", json_real(env.budget_s));
 	iso_bench_ratios(results);
 	gp = p50(results, "baseline.getpid");
