@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "flame.h"
+#include "opts.h"
 
 struct node {
 	char *name;
@@ -67,26 +68,13 @@ static int child(struct tree *t, int p, const char *name, size_t len)
 	return k;
 }
 
+/* The first n bytes of s, escaped for XML (the core's escaper, on a cut copy). */
 static void esc(FILE *f, const char *s, size_t n)
 {
-	for (size_t i = 0; i < n && s[i]; i++) {
-		switch (s[i]) {
-		case '&':
-			fputs("&amp;", f);
-			break;
-		case '<':
-			fputs("&lt;", f);
-			break;
-		case '>':
-			fputs("&gt;", f);
-			break;
-		case '"':
-			fputs("&quot;", f);
-			break;
-		default:
-			fputc(s[i], f);
-		}
-	}
+	char buf[512];
+
+	snprintf(buf, sizeof(buf), "%.*s", (int)(n < sizeof(buf) - 1 ? n : sizeof(buf) - 1), s);
+	iso_markup_escape(f, buf);
 }
 
 /* A warm colour from the name (stable from one report to the next). */
