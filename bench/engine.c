@@ -1155,16 +1155,6 @@ static void progress(const struct iso_bench_env *env, const char *phase, size_t 
 	fflush(env->progress);
 }
 
-static void shuffle(size_t *order, size_t n, uint64_t *rng)
-{
-	for (size_t i = n; i > 1; i--) {
-		size_t j = iso_stats_rand(rng) % i, t = order[i - 1];
-
-		order[i - 1] = order[j];
-		order[j] = t;
-	}
-}
-
 /*
  * After the base rounds, what is left of the budget goes to extra rounds for
  * the units whose p50 is not yet pinned within +-EXTRA_TARGET, each unit
@@ -1188,7 +1178,7 @@ static void extra_rounds(const struct iso_bench_env *env, struct unit *u, size_t
 		bool ran = false;
 
 		snprintf(phase, sizeof(phase), "extra round %u", r + 1);
-		shuffle(order, nu, rng);
+		iso_stats_shuffle(order, nu, rng);
 		for (size_t k = 0; k < nu && !iso_interrupted; k++) {
 			struct unit *x = &u[order[k]];
 			uint64_t t0;
@@ -1259,7 +1249,7 @@ unsigned int iso_bench_run_all(const struct iso_bench_env *env, const struct iso
 		char phase[48];
 
 		snprintf(phase, sizeof(phase), "round %u/%u", r + 1, rounds);
-		shuffle(order, nu, &rng);
+		iso_stats_shuffle(order, nu, &rng);
 		for (size_t k = 0; k < nu && !iso_interrupted; k++) {
 			struct unit *x = &u[order[k]];
 

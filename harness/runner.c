@@ -661,17 +661,6 @@ static void run_control(struct case_env *ce, const struct iso_suite *s, const st
 	free(ctl.log);
 }
 
-/* Fisher-Yates over idx from the splitmix state *rng (stats.h). */
-static void shuffle_idx(size_t *idx, size_t n, uint64_t *rng)
-{
-	for (size_t i = n; i > 1; i--) {
-		size_t j = iso_stats_rand(rng) % i, t = idx[i - 1];
-
-		idx[i - 1] = idx[j];
-		idx[j] = t;
-	}
-}
-
 /*
  * A case (with --with-controls, and its control) run --repeat times: the
  * result is the first run that failed (its reason says how many of the runs
@@ -757,7 +746,7 @@ int iso_run_cases(struct iso_session *ss, const struct iso_run_opts *o)
 
 		for (int i = 0; i < nsuites; i++)
 			idx[i] = (size_t)order[i];
-		shuffle_idx(idx, (size_t)nsuites, &rng);
+		iso_stats_shuffle(idx, (size_t)nsuites, &rng);
 		for (int i = 0; i < nsuites; i++)
 			order[i] = (int)idx[i];
 	}
@@ -784,7 +773,7 @@ int iso_run_cases(struct iso_session *ss, const struct iso_run_opts *o)
 			if (case_selected(o, s, iso_suite_at(s, j)))
 				cases[nc++] = j;
 		if (o->shuffle)
-			shuffle_idx(cases, nc, &rng);
+			iso_stats_shuffle(cases, nc, &rng);
 		iso_ktap_suite_begin(out, s->name, n * per);
 		for (size_t jj = 0; jj < nc && !iso_interrupted; jj++) {
 			const struct iso_case *c = iso_suite_at(s, cases[jj]);

@@ -274,3 +274,13 @@ void iso_fmt_ns(char *buf, size_t len, double ns)
 	else
 		snprintf(buf, len, "%.2f ms", ns / 1e6);
 }
+
+void iso_stats_shuffle(size_t *idx, size_t n, uint64_t *rng)
+{
+	for (size_t i = n; i > 1; i--) {
+		size_t j = iso_stats_rand(rng) % i, t = idx[i - 1];
+
+		idx[i - 1] = idx[j];
+		idx[j] = t;
+	}
+}

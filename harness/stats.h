@@ -24,6 +24,8 @@ struct iso_stats {
 
 /* splitmix64: the next pseudo-random number of *state. */
 uint64_t iso_stats_rand(uint64_t *state);
+/* Shuffles idx in place (Fisher-Yates) from the splitmix state *rng. */
+void iso_stats_shuffle(size_t *idx, size_t n, uint64_t *rng);
 /* A uniform double in [0, 1). */
 double iso_stats_uniform(uint64_t *state);
 

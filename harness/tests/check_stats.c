@@ -223,6 +223,29 @@ START_TEST(test_cluster_bootstrap_coverage)
 }
 END_TEST
 
+/* One seed, one order; every index once; and not the identity for 20 items. */
+START_TEST(test_shuffle_permutes_reproducibly)
+{
+	size_t a[20], b[20], seen[20] = { 0 };
+	uint64_t r1 = 42, r2 = 42;
+	bool moved = false;
+
+	for (size_t i = 0; i < 20; i++)
+		a[i] = b[i] = i;
+	iso_stats_shuffle(a, 20, &r1);
+	iso_stats_shuffle(b, 20, &r2);
+	for (size_t i = 0; i < 20; i++) {
+		ck_assert_uint_eq(a[i], b[i]);
+		seen[a[i]]++;
+		moved |= a[i] != i;
+	}
+	for (size_t i = 0; i < 20; i++)
+		ck_assert_uint_eq(seen[i], 1);
+	ck_assert(moved);
+	iso_stats_shuffle(a, 0, &r1); /* no items: nothing to do */
+}
+END_TEST
+
 START_TEST(test_rand_uniform)
 {
 	uint64_t st = 1;
@@ -254,6 +277,7 @@ static Suite *stats_suite(void)
 	tcase_add_test(tc, test_bootstrap_coverage);
 	tcase_add_test(tc, test_cluster_bootstrap_coverage);
 	tcase_add_test(tc, test_rand_uniform);
+	tcase_add_test(tc, test_shuffle_permutes_reproducibly);
 	suite_add_tcase(s, tc);
 	return s;
 }
