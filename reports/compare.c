@@ -25,6 +25,7 @@
 
 #include "opts.h"
 #include "compare.h"
+#include "export.h"
 #include "reports.h"
 #include "stats.h"
 
@@ -433,14 +434,6 @@ struct op {
 	double p;
 };
 
-static double median_of(double *v, size_t n)
-{
-	if (!n)
-		return NAN;
-	qsort(v, n, sizeof(*v), cmp_double);
-	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
-
 /*
  * The drift of the machine near each op: the median change of the
  * DRIFT_NEIGHBOURS other ops closest to it in base cost. A VM's speed moves
@@ -466,13 +459,13 @@ static void local_drift(struct op *ops, size_t n)
 		for (size_t j = 0; j < n; j++)
 			if (j != i)
 				dist[k++] = fabs(ops[j].cost - ops[i].cost);
-		qsort(dist, k, sizeof(*dist), cmp_double);
+		iso_stats_sort(dist, k);
 		cut = dist[want - 1];
 		k = 0;
-		for (size_t j = 0; j < n && k < n; j++)
+		for (size_t j = 0; j < n; j++)
 			if (j != i && fabs(ops[j].cost - ops[i].cost) <= cut)
 				near[k++] = ops[j].d;
-		ops[i].local = median_of(near, k);
+		ops[i].local = iso_stats_median(near, k);
 	}
 	free(dist);
 	free(near);
@@ -964,7 +957,7 @@ json_t *iso_compare_opts(json_t *base, json_t *new, const struct iso_cmp_opts *o
 	if (nops) {
 		int along = 0, ncal = 0;
 
-		drift = median_of(ds, nops);
+		drift = iso_stats_median(ds, nops);
 		for (size_t k = 0; k < sizeof(calibration) / sizeof(calibration[0]); k++) {
 			double b = doc_p50(base, calibration[k]), n = doc_p50(new, calibration[k]);
 
@@ -1091,27 +1084,12 @@ json_t *iso_compare_opts(json_t *base, json_t *new, const struct iso_cmp_opts *o
 
 /* ---- printing ---- */
 
-/* Markdown table cells: | and newlines would end the cell or the row. */
-static void cell(FILE *f, const char *s)
-{
-	for (; *s; s++) {
-		if (*s == '|')
-			fputs("\\|", f);
-		else if (*s == '\n')
-			fputc(' ', f);
-		else if (strchr("*_`<>[]\\", *s))
-			fprintf(f, "\\%c", *s);
-		else
-			fputc(*s, f);
-	}
-}
-
 static void md_row(FILE *f, const char *const *v, int n)
 {
 	fputc('|', f);
 	for (int i = 0; i < n; i++) {
 		fputc(' ', f);
-		cell(f, v[i]);
+		iso_md_cell(f, v[i]);
 		fputs(" |", f);
 	}
 	fputc('\n', f);

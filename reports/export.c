@@ -97,8 +97,7 @@ static void write_csv(FILE *f, const struct iso_export *e)
 	}
 }
 
-/* Markdown table cell text: | and the inline markers escaped. */
-static void md_cell(FILE *f, const char *s)
+void iso_md_cell(FILE *f, const char *s)
 {
 	for (; *s; s++) {
 		if (strchr("|*_`<>[]\\", *s))
@@ -123,12 +122,12 @@ static void write_md(FILE *f, const struct iso_export *e)
 			const char *st = str(o, "status");
 
 			fputs("| ", f);
-			md_cell(f, e->labels[r]);
+			iso_md_cell(f, e->labels[r]);
 			fputs(" | ", f);
-			md_cell(f, str(o, "id"));
+			iso_md_cell(f, str(o, "id"));
 			if (strcmp(st, "ok")) {
 				fprintf(f, " | - | - | - | - | - | 0 | %s: ", st);
-				md_cell(f, str(o, "reason"));
+				iso_md_cell(f, str(o, "reason"));
 				fputs(" |\n", f);
 				continue;
 			}

@@ -8,6 +8,7 @@
 #define ISO_EXPORT_H
 
 #include <stddef.h>
+#include <stdio.h>
 #include <jansson.h>
 
 /* The benchmark results of nruns runs (each a bench "results" array), labelled. */
@@ -16,6 +17,12 @@ struct iso_export {
 	const char *labels[16];
 	json_t *results[16];
 };
+
+/*
+ * Text for a Markdown table cell: '|' and CommonMark's inline markers
+ * (* _ ` < > [ ] and backslash) escaped, a line break as a space.
+ */
+void iso_md_cell(FILE *f, const char *s);
 
 /*
  * Writes csv and/or md (either may be NULL), each atomically (FILE.tmp then

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "compare.h"
+#include "stats.h"
 
 START_TEST(mann_whitney_known)
 {
@@ -75,19 +76,6 @@ END_TEST
 #define REPS 20
 #define PER 30
 
-static int cmp_d(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-static double median_of(double *v, size_t n)
-{
-	qsort(v, n, sizeof(*v), cmp_d);
-	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
-
 static json_t *clustered_id(const char *id, unsigned int *seed, double median, double rep_sigma,
 			    double *x)
 {
@@ -110,14 +98,8 @@ static json_t *clustered_id(const char *id, unsigned int *seed, double median, d
 			}
 		json_array_append_new(rm, json_real((v[PER / 2 - 1] + v[PER / 2]) / 2));
 	}
-	{
-		/* The p50 of the document is the median of its samples, as the engine's is. */
-		double *all = malloc(sizeof(double) * REPS * PER);
-
-		memcpy(all, x, sizeof(double) * REPS * PER);
-		json_object_set_new(st, "p50", json_real(median_of(all, REPS * PER)));
-		free(all);
-	}
+	/* The p50 of the document is the median of its samples, as the engine's is. */
+	json_object_set_new(st, "p50", json_real(iso_stats_median(x, REPS * PER)));
 	json_object_set_new(st, "rep_medians", rm);
 	json_object_set_new(o, "id", json_string(id));
 	json_object_set_new(o, "status", json_string("ok"));
