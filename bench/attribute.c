@@ -1399,6 +1399,27 @@ static json_t *r3(double v)
 	return json_real(round(v * 1000) / 1000);
 }
 
+/*
+ * The functions of m by samples, most first: the top ISO_ATTR_TOP of them, down
+ * to ISO_ATTR_CUTOFF of total. Sorts m.
+ */
+static json_t *top_functions(struct cnts *m, uint64_t total)
+{
+	json_t *arr = json_array();
+
+	qsort(m->v, m->n, sizeof(*m->v), cmp_cnt_a);
+	for (size_t i = 0; i < m->n && i < ISO_ATTR_TOP; i++) {
+		double sh = total ? (double)m->v[i].a / total : 0;
+
+		if (sh < ISO_ATTR_CUTOFF)
+			break;
+		json_array_append_new(arr,
+				      json_pack("{s:s,s:I,s:o}", "function", m->v[i].key, "samples",
+						(json_int_t)m->v[i].a, "share", r3(sh)));
+	}
+	return arr;
+}
+
 /* Names of a record's frames, leaf first, into names[]. Returns how many. */
 static size_t frames_of(const struct iso_attr *a, const struct syms *s, const struct rec *r,
 			const char **names, size_t max)
@@ -1644,47 +1665,14 @@ json_t *iso_attr_result(struct iso_attr *a, unsigned int tail_ms, unsigned long 
 			o, "on_cpu_ns_per_op",
 			json_real(iterations ? round((double)total * a->period / iterations) : 0));
 	on = json_object();
-	qsort(self.v, self.n, sizeof(*self.v), cmp_cnt_a);
-	arr = json_array();
-	for (size_t i = 0; i < self.n && i < ISO_ATTR_TOP; i++) {
-		double sh = total ? (double)self.v[i].a / total : 0;
-
-		if (sh < ISO_ATTR_CUTOFF)
-			break;
-		json_array_append_new(arr, json_pack("{s:s,s:I,s:o}", "function", self.v[i].key,
-						     "samples", (json_int_t)self.v[i].a, "share",
-						     r3(sh)));
-	}
-	json_object_set_new(on, "top_self", arr);
-	qsort(cum.v, cum.n, sizeof(*cum.v), cmp_cnt_a);
-	arr = json_array();
-	for (size_t i = 0; i < cum.n && i < ISO_ATTR_TOP; i++) {
-		double sh = total ? (double)cum.v[i].a / total : 0;
-
-		if (sh < ISO_ATTR_CUTOFF)
-			break;
-		json_array_append_new(arr, json_pack("{s:s,s:I,s:o}", "function", cum.v[i].key,
-						     "samples", (json_int_t)cum.v[i].a, "share",
-						     r3(sh)));
-	}
-	json_object_set_new(on, "top_cumulative", arr);
+	json_object_set_new(on, "top_self", top_functions(&self, total));
+	json_object_set_new(on, "top_cumulative", top_functions(&cum, total));
 	/*
 	 * cpu-clock is a timer interrupt: code that runs with interrupts off is
 	 * sampled where they come back on. Who turned them back on, by caller.
 	 */
 	json_object_set_new(o, "irq_enable_share", r3(total ? (double)irqon / total : 0));
-	qsort(irqc.v, irqc.n, sizeof(*irqc.v), cmp_cnt_a);
-	arr = json_array();
-	for (size_t i = 0; i < irqc.n && i < ISO_ATTR_TOP; i++) {
-		double sh = total ? (double)irqc.v[i].a / total : 0;
-
-		if (sh < ISO_ATTR_CUTOFF)
-			break;
-		json_array_append_new(arr, json_pack("{s:s,s:I,s:o}", "function", irqc.v[i].key,
-						     "samples", (json_int_t)irqc.v[i].a, "share",
-						     r3(sh)));
-	}
-	json_object_set_new(on, "irq_enable_callers", arr);
+	json_object_set_new(on, "irq_enable_callers", top_functions(&irqc, total));
 	json_object_set_new(o, "on_cpu", on);
 	json_object_set_new(o, "folded", iso_fold_json(fold, ISO_ATTR_MAX_FOLDED));
 

@@ -335,8 +335,7 @@ static int sample_fresh(struct iso_bench_ctx *c, struct fresh_box *box, double *
  * their median. Returns 0 or -errno from the op.
  */
 #define CALIBRATE_SAMPLES 5
-static int calibrate(struct iso_bench_ctx *c, struct rep *rep, struct fresh_box *box,
-		     unsigned int w)
+static int calibrate(struct iso_bench_ctx *c, struct rep *rep, struct fresh_box *box)
 {
 	double v[ISO_BENCH_MAX_METRICS], cost[CALIBRATE_SAMPLES];
 	int r = 0;
@@ -352,10 +351,9 @@ static int calibrate(struct iso_bench_ctx *c, struct rep *rep, struct fresh_box 
 			   c->reason[0] ? ": " : "", c->reason);
 		return r;
 	}
+	/* The start: the timed loop then follows the running median (run_loop). */
 	c->slow_ns =
 		(uint64_t)(iso_stats_median(cost, CALIBRATE_SAMPLES) * rep->h->in.slow_pct / 100);
-	if (w == 0)
-		rep->h->slow_ns = (double)c->slow_ns;
 	return 0;
 }
 
@@ -432,7 +430,7 @@ static void run_loop(struct iso_bench_ctx *c, struct rep *rep, unsigned int w, u
 		}
 	}
 	for (unsigned int i = 0; i < warmup + rep->per; i++) {
-		if (i == warmup && rep->h->in.slow_pct > 0 && calibrate(c, rep, box, w) < 0)
+		if (i == warmup && rep->h->in.slow_pct > 0 && calibrate(c, rep, box) < 0)
 			break;
 		/* Warm-up unprofiled: the profile covers the timed ops only. */
 		if (i == warmup && prof) {
