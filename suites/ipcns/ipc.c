@@ -453,32 +453,26 @@ static enum iso_verdict mqueue_fs_shows_own_namespace_queues(struct iso_ctx *ctx
  * msg_same_key_independent: as above for msgget(2) message queues
  * (ipc_namespaces(7)). Control: no new namespace.
  */
+/* What the three same-key variants need: root, or their own user namespace. */
+#define SYSV_SAME_KEY_REQ                                                                 \
+	{                                                                                 \
+		.root = true, .userns_ok = true, .ns = CLONE_NEWIPC, .kconfig = "SYSVIPC" \
+	}
+
 static const struct iso_case cases[] = {
 	ISO_VARIANT(shm_same_key_independent, same_key_case, ISO_ARG(enum sysv_kind, SYSV_SHM),
 		    .doc = "the same shm key in two IPC namespaces names independent segments "
 			   "(ipc_namespaces(7))",
-		    .timeout_ms = 5000,
-		    .req = { .root = true,
-			     .userns_ok = true,
-			     .ns = CLONE_NEWIPC,
-			     .kconfig = "SYSVIPC" }),
+		    .timeout_ms = 5000, .req = SYSV_SAME_KEY_REQ),
 	ISO_VARIANT(sem_same_key_independent, same_key_case, ISO_ARG(enum sysv_kind, SYSV_SEM),
 		    .doc = "the same semaphore key in two IPC namespaces names independent sets "
 			   "(ipc_namespaces(7))",
-		    .timeout_ms = 5000,
-		    .req = { .root = true,
-			     .userns_ok = true,
-			     .ns = CLONE_NEWIPC,
-			     .kconfig = "SYSVIPC" }),
+		    .timeout_ms = 5000, .req = SYSV_SAME_KEY_REQ),
 	ISO_VARIANT(
 		msg_same_key_independent, same_key_case, ISO_ARG(enum sysv_kind, SYSV_MSG),
 		.doc = "the same message queue key in two IPC namespaces names independent queues "
 		       "(ipc_namespaces(7))",
-		.timeout_ms = 5000,
-		.req = { .root = true,
-			 .userns_ok = true,
-			 .ns = CLONE_NEWIPC,
-			 .kconfig = "SYSVIPC" }),
+		.timeout_ms = 5000, .req = SYSV_SAME_KEY_REQ),
 	ISO_CASE(sysv_objects_live_and_die_with_namespace,
 		 .doc = "SysV objects outlive their creator while the IPC ns is referenced and are "
 			"destroyed with it (ipc_namespaces(7))",
