@@ -1232,6 +1232,130 @@ int iso_cg_destroy(struct iso_cg *cg)
 	return ret;
 }
 
+/* ---- stepping aside for cgroup v2's "no internal processes" rule ---- */
+
+/* Writes "+c" or "-c" for each word of list into dir's cgroup.subtree_control. */
+static int subtree_write(const char *dir, const char *list, char sign)
+{
+	char path[ISO_CG_PATH + 32], cmd[512] = "";
+	size_t off = 0;
+	const char *p = list;
+
+	while (*p) {
+		size_t n = strcspn(p, " \n");
+
+		if (n && off < sizeof(cmd))
+			off += snprintf(cmd + off, sizeof(cmd) - off, "%s%c%.*s", off ? " " : "",
+					sign, (int)n, p);
+		p += n;
+		p += strspn(p, " \n");
+	}
+	if (!off)
+		return 0;
+	snprintf(path, sizeof(path), "%s/cgroup.subtree_control", dir);
+	return iso_write_file(path, "%s", cmd);
+}
+
+int iso_cg_step_aside(const struct iso_cg *run, const char *name, struct iso_cg_aside *a,
+		      char *why, size_t len)
+{
+	const struct iso_cg_layout *l = run->layout;
+	char path[ISO_CG_PATH + 32], avail[256] = "", before[256] = "";
+	_cleanup_free_ char *procs = NULL;
+	char *line, *save = NULL;
+	int others = 0, r;
+	const char *p;
+
+	memset(a, 0, sizeof(*a));
+	a->run = run;
+	if (l->v2 < 0 || !l->hier[l->v2].self[0]) {
+		snprintf(why, len, "no cgroup v2 hierarchy to step aside in");
+		return -ENOENT;
+	}
+	snprintf(a->start, sizeof(a->start), "%s", l->hier[l->v2].self);
+	snprintf(path, sizeof(path), "%s/cgroup.procs", a->start);
+	r = iso_read_file_alloc(path, &procs);
+	if (r < 0) {
+		snprintf(why, len, "read %s: %s", path, strerror(-r));
+		return r;
+	}
+	for (line = strtok_r(procs, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
+		others += atoi(line) != getpid();
+	if (others) {
+		snprintf(why, len,
+			 "the start cgroup %s holds %d process%s besides isobench, so it cannot "
+			 "hand controllers to isobench's cgroups (cgroup v2: no internal "
+			 "processes); start isobench in a cgroup of its own, e.g. "
+			 "`systemd-run --user --scope -p Delegate=yes isobench ...`",
+			 a->start, others, others == 1 ? "" : "es");
+		return -EBUSY;
+	}
+	snprintf(path, sizeof(path), "%s/cgroup.controllers", a->start);
+	iso_read_file(path, avail, sizeof(avail));
+	snprintf(path, sizeof(path), "%s/cgroup.subtree_control", a->start);
+	iso_read_file(path, before, sizeof(before));
+	for (p = avail; *p;) {
+		size_t n = strcspn(p, " \n"), off = strlen(a->enabled);
+		char word[64];
+
+		snprintf(word, sizeof(word), "%.*s", (int)(n < 63 ? n : 63), p);
+		if (n && !list_has(before, word, " \n"))
+			snprintf(a->enabled + off, sizeof(a->enabled) - off, "%s%s", off ? " " : "",
+				 word);
+		p += n;
+		p += strspn(p, " \n");
+	}
+	r = iso_cg_create(l, run, name, NULL, &a->leaf);
+	if (r == 0) {
+		r = iso_cg_attach(a->leaf, getpid());
+		if (r < 0) {
+			iso_cg_dir_remove(iso_cg_dir(a->leaf, NULL), 2);
+			iso_cg_free(a->leaf);
+			a->leaf = NULL;
+		}
+	}
+	if (r < 0) {
+		snprintf(why, len, "move isobench into %s/%s: %s", iso_cg_dir(run, NULL), name,
+			 strerror(-r));
+		return r;
+	}
+	r = subtree_write(a->start, a->enabled, '+');
+	if (r < 0) {
+		snprintf(why, len, "enable \"%s\" in %s/cgroup.subtree_control: %s", a->enabled,
+			 a->start, strerror(-r));
+		a->enabled[0] = '\0';
+		iso_cg_step_back(a);
+		return r;
+	}
+	return 0;
+}
+
+int iso_cg_step_back(struct iso_cg_aside *a)
+{
+	char path[ISO_CG_PATH + 32], on[256] = "";
+	const char *run;
+	int ret = 0, r;
+
+	if (!a->leaf)
+		return 0;
+	/* Inside out: run hands nothing to its children, then the start cgroup as it was. */
+	run = iso_cg_dir(a->run, NULL);
+	snprintf(path, sizeof(path), "%s/cgroup.subtree_control", run);
+	if (iso_read_file(path, on, sizeof(on)) > 0)
+		ret = subtree_write(run, on, '-');
+	r = subtree_write(a->start, a->enabled, '-');
+	if (r < 0 && ret == 0)
+		ret = r;
+	snprintf(path, sizeof(path), "%s/cgroup.procs", a->start);
+	r = iso_write_file(path, "%d", (int)getpid());
+	if (r < 0)
+		return r; /* still in the leaf: the caller must not kill run's members */
+	iso_cg_dir_remove(iso_cg_dir(a->leaf, NULL), 2);
+	iso_cg_free(a->leaf);
+	a->leaf = NULL;
+	return ret;
+}
+
 /* ---- named v1 hierarchies ---- */
 
 /* True if /proc/self/cgroup lists the named v1 hierarchy. */

@@ -128,6 +128,31 @@ int iso_cg_kill(const struct iso_cg *cg);
 /* Collects the pids in cg and below (all hierarchies, deduplicated). Returns count or -errno. */
 int iso_cg_pids(const struct iso_cg *cg, pid_t *pids, int max);
 
+/*
+ * cgroup v2's "no internal processes" rule: a cgroup other than the root that
+ * hands controllers to its children holds no process of its own. A rootless run
+ * starts inside its delegated cgroup (a systemd scope with Delegate=yes holds
+ * isobench alone), so before its cgroups can have controllers it steps aside:
+ * it moves itself into a leaf, run/name, then enables every controller the start
+ * cgroup has in the start cgroup's cgroup.subtree_control. Step back undoes that
+ * in reverse: run's and the start cgroup's subtree_control as they were, the
+ * process back in the start cgroup (the leaf and run are then removed as usual).
+ */
+struct iso_cg_aside {
+	struct iso_cg *leaf; /* where the process waits, or NULL when not aside */
+	const struct iso_cg *run;
+	char start[ISO_CG_PATH]; /* the start cgroup's v2 directory */
+	char enabled[256]; /* controllers step aside enabled there ("memory pids") */
+};
+/*
+ * Steps aside on run's v2 hierarchy. Returns 0; -EBUSY when the start cgroup
+ * holds other processes too (why says which and what to do), or -errno.
+ */
+int iso_cg_step_aside(const struct iso_cg *run, const char *name, struct iso_cg_aside *a,
+		      char *why, size_t len);
+/* Undoes iso_cg_step_aside (nothing when not aside). Returns 0 or the first -errno. */
+int iso_cg_step_back(struct iso_cg_aside *a);
+
 /* True if /proc/self/cgroup lists the named v1 hierarchy (-o none,name=NAME). */
 bool iso_cg_named_exists(const char *name);
 /*

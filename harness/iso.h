@@ -43,7 +43,14 @@ struct iso_req {
 	 * runs there ("privilege": "userns" in results.json).
 	 */
 	bool userns_ok;
-	/* With root and not userns_ok: what needs the initial user namespace. */
+	/*
+	 * With root: a cgroup of the case's own in a delegated cgroup v2 subtree will
+	 * do (its files are the user's: cgroup-v2.rst, "Delegation"). Run by a user
+	 * other than root who started isobench in such a subtree, the case runs as
+	 * that user, with no user namespace ("privilege": "delegated").
+	 */
+	bool deleg_ok;
+	/* With root and neither: what needs the initial user namespace. */
 	const char *root_for;
 	unsigned long ns; /* CLONE_NEW* flags whose namespace types must exist */
 	const char *kernel; /* minimum kernel release, e.g. "5.8" */

@@ -95,8 +95,9 @@ void iso_ktap_case(FILE *f, int n, const struct iso_result *res, bool verbose)
 
 	diag(f, "id", res->id);
 	/* A rootless run: which cases ran as root of a user namespace of their own. */
-	if (res->priv == ISO_PRIV_USERNS && res->verdict != ISO_SKIP)
-		diag(f, "privilege", "userns");
+	if ((res->priv == ISO_PRIV_USERNS || res->priv == ISO_PRIV_DELEGATED) &&
+	    res->verdict != ISO_SKIP)
+		diag(f, "privilege", iso_priv_name(res->priv));
 	if (verbose)
 		diag_log(f, res->log);
 	switch (res->verdict) {

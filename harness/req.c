@@ -108,6 +108,8 @@ enum iso_priv iso_req_priv(const struct iso_req *req, const struct iso_env *env)
 {
 	if (env->euid == 0 || !req->root)
 		return ISO_PRIV_ROOT;
+	if (req->deleg_ok && env->cg_delegated)
+		return ISO_PRIV_DELEGATED;
 	if (req->userns_ok && env->userns)
 		return ISO_PRIV_USERNS;
 	return ISO_PRIV_NONE;
@@ -125,11 +127,17 @@ static void why_not_rootless(const struct iso_req *req, const struct iso_env *en
 	if (req->userns_ok)
 		snprintf(why, len, "needs root, or a user namespace of the user's own (%s)",
 			 env->userns_why[0] ? env->userns_why : "cannot make one");
-	else if (needs_cgroup(req) && !env->cg_delegated)
+	else if (req->deleg_ok)
 		snprintf(why, len,
 			 "needs root, or a delegated cgroup v2 subtree to start in (none here: "
 			 "`systemd-run --user --scope -p Delegate=yes isobench run`, or a cgroup "
 			 "v2 directory root made and chowned to the user)");
+	else if (!req->root_for && (req->cgroup == ISO_CGV_V1 ||
+				    (req->controllers && strstr(req->controllers, "@v1"))))
+		snprintf(why, len,
+			 "needs CAP_SYS_ADMIN in the initial user namespace: cgroup v1 "
+			 "hierarchies are root's (only a cgroup v2 subtree can be delegated to "
+			 "a user, cgroup-v2.rst \"Delegation\")");
 	else
 		snprintf(why, len, "needs CAP_SYS_ADMIN in the initial user namespace: %s",
 			 req->root_for	   ? req->root_for :
@@ -231,7 +239,8 @@ bool iso_req_check(const struct iso_req *req, const struct iso_env *env, char *w
 	}
 	if ((req->cgroup != ISO_CGV_ANY || (req->controllers && *req->controllers)) &&
 	    !env->cgroup_usable) {
-		snprintf(why, len, "needs cgroups, but isobench cannot create cgroups here");
+		snprintf(why, len, "needs cgroups, but isobench cannot create cgroups here%s%s",
+			 env->cgroup_why[0] ? ": " : "", env->cgroup_why);
 		return false;
 	}
 	for (p = next_word(req->controllers, w, sizeof(w)); p; p = next_word(p, w, sizeof(w))) {
@@ -285,6 +294,8 @@ json_t *iso_req_json(const struct iso_req *req)
 	json_object_set_new(o, "root", json_boolean(req->root));
 	if (req->root)
 		json_object_set_new(o, "userns_ok", json_boolean(req->userns_ok));
+	if (req->root && req->deleg_ok)
+		json_object_set_new(o, "deleg_ok", json_boolean(true));
 	if (req->root_for)
 		json_object_set_new(o, "root_for", json_string(req->root_for));
 	iso_ns_flags_str(req->ns, ns, sizeof(ns));
@@ -294,7 +305,9 @@ json_t *iso_req_json(const struct iso_req *req)
 		json_object_set_new(o, "kernel", json_string(req->kernel));
 	if (req->cgroup != ISO_CGV_ANY)
 		json_object_set_new(o, "cgroup",
-				    json_string(req->cgroup == ISO_CGV_V1 ? "v1" : "v2"));
+				    json_string(req->cgroup == ISO_CGV_V1 ? "v1" :
+						req->cgroup == ISO_CGV_V2 ? "v2" :
+									    "usable"));
 	if (req->controllers)
 		json_object_set_new(o, "controllers", json_string(req->controllers));
 	if (req->kconfig)

@@ -65,12 +65,14 @@ struct iso_env {
 	char userns_why[160];
 	/* Not root: a delegated cgroup v2 subtree (the start cgroup is the user's to write). */
 	bool cg_delegated;
+	/* Why cgroup_usable is false, where known (a case needing cgroups skips with it). */
+	char cgroup_why[400];
 };
 
 /* True if the start cgroup's v2 directory is the user's to write (delegated). */
 bool iso_cg_delegated(const struct iso_cg_layout *l);
 /* What a case runs as: root, root in a user namespace of its own, or not at all. */
-enum iso_priv { ISO_PRIV_ROOT = 0, ISO_PRIV_USERNS, ISO_PRIV_NONE };
+enum iso_priv { ISO_PRIV_ROOT = 0, ISO_PRIV_USERNS, ISO_PRIV_DELEGATED, ISO_PRIV_NONE };
 const char *iso_priv_name(enum iso_priv p);
 /* The privilege a case with req gets in env (ISO_PRIV_NONE: it cannot run). */
 enum iso_priv iso_req_priv(const struct iso_req *req, const struct iso_env *env);

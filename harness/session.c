@@ -89,6 +89,19 @@ static void make_cgroup(struct iso_session *s, const struct iso_session_opts *o)
 		iso_ledger_append(s->ledger, "cgroup", p);
 	}
 	r = iso_cg_create(l, NULL, name, NULL, &s->cg);
+	if (r == 0 && geteuid() != 0) {
+		/* The run's cgroups get controllers only once isobench has left the start one. */
+		r = iso_cg_step_aside(s->cg, "isobench-self", &s->aside, s->host.cgroup_why,
+				      sizeof(s->host.cgroup_why));
+		if (r < 0) {
+			iso_cg_destroy(s->cg);
+			s->cg = NULL;
+			s->host.cgroup_usable = false;
+			fprintf(stderr, "isobench %s: %s; cgroup cases and benchmarks skip\n",
+				o->cmd, s->host.cgroup_why);
+			return;
+		}
+	}
 	if (r < 0) {
 		s->cg = NULL;
 		s->host.cgroup_usable = false;
@@ -164,11 +177,24 @@ int iso_session_close(struct iso_session *s)
 	char left[ISO_REASON_MAX];
 	int n, r;
 
-	if (s->cg)
-		iso_cg_destroy(s->cg);
+	r = iso_cg_step_back(&s->aside);
+	if (s->aside.leaf) {
+		/* Still inside the run's cgroup: tearing it down would kill isobench itself. */
+		fprintf(stderr,
+			"isobench %s: cannot move back into the start cgroup %s (%s); "
+			"`isobench cleanup` removes the run's cgroup once this process has exited\n",
+			s->cmd, s->aside.start, strerror(-r));
+		iso_cg_free(s->cg);
+	} else {
+		if (r < 0)
+			fprintf(stderr, "isobench %s: restoring %s/cgroup.subtree_control: %s\n",
+				s->cmd, s->aside.start, strerror(-r));
+		if (s->cg)
+			iso_cg_destroy(s->cg);
+		iso_ledger_teardown(s->ledger, 0, NULL);
+		iso_rm_rf(s->state);
+	}
 	s->cg = NULL;
-	iso_ledger_teardown(s->ledger, 0, NULL);
-	iso_rm_rf(s->state);
 	n = iso_tag_leftovers(s->run.tag, left, sizeof(left));
 	{
 		char now[2][65] = { "", "" };

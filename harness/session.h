@@ -35,6 +35,7 @@ struct iso_session {
 	struct iso_env host; /* facts the requirement checks read */
 	struct iso_cg *cg; /* the run's cgroup (every hierarchy), or NULL */
 	struct iso_cg_layout v2only; /* rootless in a delegated subtree: its v2 hierarchy alone */
+	struct iso_cg_aside aside; /* rootless: isobench waits in a leaf of its cgroup */
 	char out[PATH_MAX];
 	char path[PATH_MAX + 16]; /* <out>/results.json */
 	char state[PATH_MAX];

@@ -20,6 +20,8 @@ const char *iso_priv_name(enum iso_priv p)
 		return "root";
 	case ISO_PRIV_USERNS:
 		return "userns";
+	case ISO_PRIV_DELEGATED:
+		return "delegated";
 	default:
 		return "none";
 	}

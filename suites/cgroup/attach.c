@@ -998,15 +998,11 @@ out:
 }
 
 static const struct iso_case cases[] = {
-	ISO_CASE(
-		procs_moves_thread_group,
-		.doc = "a pid written to cgroup.procs moves all its threads, in every hierarchy "
-		       "(cgroup-v2.rst Processes, cgroup-v1/cgroups.rst 2.2)",
-		.timeout_ms = 5000,
-		.req = { .root = true,
-			 .root_for =
-				 "a cgroup of the case's own, which isobench makes only as root or in a delegated cgroup v2 subtree (systemd-run --user --scope -p Delegate=yes)",
-			 .cgroup = ISO_CGV_ANY }),
+	ISO_CASE(procs_moves_thread_group,
+		 .doc = "a pid written to cgroup.procs moves all its threads, in every hierarchy "
+			"(cgroup-v2.rst Processes, cgroup-v1/cgroups.rst 2.2)",
+		 .timeout_ms = 5000,
+		 .req = { .root = true, .deleg_ok = true, .cgroup = ISO_CGV_USABLE }),
 	ISO_CASE(tasks_moves_one_thread,
 		 .doc = "v1: a tid written to tasks moves that thread only (cgroup-v1/cgroups.rst "
 			"2.2)",
@@ -1015,30 +1011,22 @@ static const struct iso_case cases[] = {
 		 .doc = "v2: in a threaded subtree a tid written to cgroup.threads moves that "
 			"thread only (cgroup-v2.rst Threads)",
 		 .timeout_ms = 5000,
-		 .req = { .root = true, .cgroup = ISO_CGV_V2, .kernel = "4.14" }),
-	ISO_CASE(
-		fork_inherits_cgroup,
-		.doc = "a forked child starts in its parent's cgroups (cgroup-v2.rst Processes, "
-		       "cgroup-v1/cgroups.rst 1.3)",
-		.timeout_ms = 5000,
-		.req = { .root = true,
-			 .root_for =
-				 "a cgroup of the case's own, which isobench makes only as root or in a delegated cgroup v2 subtree (systemd-run --user --scope -p Delegate=yes)",
-			 .cgroup = ISO_CGV_ANY }),
-	ISO_CASE(
-		moving_child_leaves_parent,
-		.doc = "moving a forked child leaves its parent where it was (cgroup-v2.rst "
-		       "Processes, cgroup-v1/cgroups.rst 2.2)",
-		.timeout_ms = 5000,
-		.req = { .root = true,
-			 .root_for =
-				 "a cgroup of the case's own, which isobench makes only as root or in a delegated cgroup v2 subtree (systemd-run --user --scope -p Delegate=yes)",
-			 .cgroup = ISO_CGV_ANY }),
+		 .req = { .root = true, .deleg_ok = true, .cgroup = ISO_CGV_V2, .kernel = "4.14" }),
+	ISO_CASE(fork_inherits_cgroup,
+		 .doc = "a forked child starts in its parent's cgroups (cgroup-v2.rst Processes, "
+			"cgroup-v1/cgroups.rst 1.3)",
+		 .timeout_ms = 5000,
+		 .req = { .root = true, .deleg_ok = true, .cgroup = ISO_CGV_USABLE }),
+	ISO_CASE(moving_child_leaves_parent,
+		 .doc = "moving a forked child leaves its parent where it was (cgroup-v2.rst "
+			"Processes, cgroup-v1/cgroups.rst 2.2)",
+		 .timeout_ms = 5000,
+		 .req = { .root = true, .deleg_ok = true, .cgroup = ISO_CGV_USABLE }),
 	ISO_CASE(clone_into_cgroup,
 		 .doc = "clone3 CLONE_INTO_CGROUP starts the child in the given v2 cgroup "
 			"(clone(2))",
 		 .timeout_ms = 5000,
-		 .req = { .root = true, .cgroup = ISO_CGV_V2, .kernel = "5.7" }),
+		 .req = { .root = true, .deleg_ok = true, .cgroup = ISO_CGV_V2, .kernel = "5.7" }),
 	ISO_CASE(one_cgroup_per_hierarchy,
 		 .doc = "a task is in one cgroup per hierarchy and in several hierarchies at once "
 			"(cgroup-v1/cgroups.rst 1.2, 2.2)",
@@ -1046,33 +1034,33 @@ static const struct iso_case cases[] = {
 	ISO_CASE(no_internal_processes,
 		 .doc = "v2: a cgroup with controllers in subtree_control refuses processes with "
 			"EBUSY (cgroup-v2.rst No Internal Process Constraint)",
-		 .timeout_ms = 5000, .req = { .root = true, .cgroup = ISO_CGV_V2 }),
+		 .timeout_ms = 5000,
+		 .req = { .root = true, .deleg_ok = true, .cgroup = ISO_CGV_V2 }),
 	ISO_CASE(controllers_top_down,
 		 .doc = "v2: a controller the parent does not enable cannot be enabled in the "
 			"child (ENOENT) (cgroup-v2.rst Top-down Constraint)",
-		 .timeout_ms = 5000, .req = { .root = true, .cgroup = ISO_CGV_V2 }),
+		 .timeout_ms = 5000,
+		 .req = { .root = true, .deleg_ok = true, .cgroup = ISO_CGV_V2 }),
 	ISO_CASE(events_populated,
 		 .doc = "v2: cgroup.events populated follows live processes in the subtree "
 			"(cgroup-v2.rst cgroup.events)",
-		 .timeout_ms = 5000, .req = { .root = true, .cgroup = ISO_CGV_V2 }),
-	ISO_CASE(
-		rmdir_nonempty_fails,
-		.doc = "rmdir of a cgroup with a live process fails with EBUSY (cgroup-v2.rst "
-		       "Processes, cgroup-v1/cgroups.rst 2.3)",
+		 .timeout_ms = 5000,
+		 .req = { .root = true, .deleg_ok = true, .cgroup = ISO_CGV_V2 }),
+	ISO_CASE(rmdir_nonempty_fails,
+		 .doc = "rmdir of a cgroup with a live process fails with EBUSY (cgroup-v2.rst "
+			"Processes, cgroup-v1/cgroups.rst 2.3)",
+		 .timeout_ms = 5000,
+		 .req = { .root = true, .deleg_ok = true, .cgroup = ISO_CGV_USABLE }),
+	ISO_VARIANT(
+		max_depth_enforced, limit_enforced, "cgroup.max.depth",
+		.doc = "v2: mkdir below cgroup.max.depth fails with EAGAIN (cgroup-v2.rst)",
 		.timeout_ms = 5000,
-		.req = { .root = true,
-			 .root_for =
-				 "a cgroup of the case's own, which isobench makes only as root or in a delegated cgroup v2 subtree (systemd-run --user --scope -p Delegate=yes)",
-			 .cgroup = ISO_CGV_ANY }),
-	ISO_VARIANT(max_depth_enforced, limit_enforced, "cgroup.max.depth",
-		    .doc = "v2: mkdir below cgroup.max.depth fails with EAGAIN (cgroup-v2.rst)",
-		    .timeout_ms = 5000,
-		    .req = { .root = true, .cgroup = ISO_CGV_V2, .kernel = "4.14" }),
+		.req = { .root = true, .deleg_ok = true, .cgroup = ISO_CGV_V2, .kernel = "4.14" }),
 	ISO_VARIANT(
 		max_descendants_enforced, limit_enforced, "cgroup.max.descendants",
 		.doc = "v2: mkdir beyond cgroup.max.descendants fails with EAGAIN (cgroup-v2.rst)",
 		.timeout_ms = 5000,
-		.req = { .root = true, .cgroup = ISO_CGV_V2, .kernel = "4.14" }),
+		.req = { .root = true, .deleg_ok = true, .cgroup = ISO_CGV_V2, .kernel = "4.14" }),
 };
 
 const struct iso_suite iso_suite_cgroup_attach = ISO_SUITE("cgroup.attach", cases);

@@ -282,17 +282,26 @@ static const struct iso_case cases[] = {
 		 .doc = "cpu.max 5000/50000 holds two busy tasks to 5-15% of one CPU over 1 s "
 			"(cgroup-v2.rst cpu.max, sched-bwc.rst)",
 		 .timeout_ms = 10000,
-		 .req = { .root = true, .controllers = "cpu", .kconfig = "CFS_BANDWIDTH" }),
+		 .req = { .root = true,
+			  .deleg_ok = true,
+			  .controllers = "cpu",
+			  .kconfig = "CFS_BANDWIDTH" }),
 	ISO_CASE(weight_splits_cpu,
 		 .doc = "cpu.weight 100 vs 300 (cpu.shares on v1) splits one CPU 1:3 within +-35% "
 			"(cgroup-v2.rst cpu.weight)",
 		 .timeout_ms = 10000,
-		 .req = { .root = true, .controllers = "cpu", .kconfig = "FAIR_GROUP_SCHED" }),
+		 .req = { .root = true,
+			  .deleg_ok = true,
+			  .controllers = "cpu",
+			  .kconfig = "FAIR_GROUP_SCHED" }),
 	ISO_CASE(stat_counts_throttling,
 		 .doc = "cpu.stat nr_throttled and throttled_usec grow under a cpu.max quota "
 			"(cgroup-v2.rst cpu.stat, sched-bwc.rst Statistics)",
 		 .timeout_ms = 10000,
-		 .req = { .root = true, .controllers = "cpu", .kconfig = "CFS_BANDWIDTH" }),
+		 .req = { .root = true,
+			  .deleg_ok = true,
+			  .controllers = "cpu",
+			  .kconfig = "CFS_BANDWIDTH" }),
 };
 
 const struct iso_suite iso_suite_cgroup_cpu = ISO_SUITE("cgroup.cpu", cases);

@@ -487,19 +487,23 @@ static const struct iso_case cases[] = {
 	ISO_CASE(cpus_narrow_members,
 		 .doc = "writing cpuset.cpus narrows the affinity of members and of children they "
 			"fork (cpusets.rst 1.7, cgroup-v2.rst cpuset.cpus)",
-		 .timeout_ms = 10000, .req = { .root = true, .controllers = "cpuset" }),
+		 .timeout_ms = 10000,
+		 .req = { .root = true, .deleg_ok = true, .controllers = "cpuset" }),
 	ISO_CASE(cpus_apply_on_migration,
 		 .doc = "a task moved into a cpuset gets its cpuset.cpus as affinity (cpusets.rst "
 			"1.7, cgroup-v2.rst cpuset.cpus)",
-		 .timeout_ms = 10000, .req = { .root = true, .controllers = "cpuset" }),
+		 .timeout_ms = 10000,
+		 .req = { .root = true, .deleg_ok = true, .controllers = "cpuset" }),
 	ISO_CASE(bad_lists_refused,
 		 .doc = "cpuset.cpus >= nr_cpu_ids and cpuset.mems >= nr_node_ids are refused "
 			"(EINVAL/ERANGE) and change nothing (cpusets.rst, kernel/cgroup/cpuset.c)",
-		 .timeout_ms = 10000, .req = { .root = true, .controllers = "cpuset" }),
+		 .timeout_ms = 10000,
+		 .req = { .root = true, .deleg_ok = true, .controllers = "cpuset" }),
 	ISO_CASE(effective_follows_parent,
 		 .doc = "a child's cpuset.cpus.effective stays within its parent's and follows it "
 			"on v2 (cgroup-v2.rst cpuset.cpus.effective, cpusets.rst 1.3)",
-		 .timeout_ms = 10000, .req = { .root = true, .controllers = "cpuset" }),
+		 .timeout_ms = 10000,
+		 .req = { .root = true, .deleg_ok = true, .controllers = "cpuset" }),
 	ISO_CASE(clone_children_copies_cpus,
 		 .doc = "v1 cgroup.clone_children makes a new cpuset child start with its parent's "
 			"cpuset.cpus (cgroup-v1/cgroups.rst 1.4, cpusets.rst)",

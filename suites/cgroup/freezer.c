@@ -401,18 +401,19 @@ static const struct iso_case cases[] = {
 		    .doc = "freezing a cgroup (v2 cgroup.freeze, v1 freezer.state) stops every "
 			   "member, children forked before included; thawing resumes them "
 			   "(cgroup-v2.rst, cgroup-v1/freezer-subsystem.rst)",
-		    .timeout_ms = 15000, .req = { .root = true, .cgroup = ISO_CGV_USABLE }),
-	ISO_VARIANT(v2_freeze_events_frozen_follows, freeze,
-		    ISO_ARG(enum freeze_via, FREEZE_V2_FILES),
-		    .doc = "v2 cgroup.freeze stops the cgroup's tasks and cgroup.events frozen "
-			   "follows freeze and thaw (cgroup-v2.rst cgroup.freeze, cgroup.events)",
 		    .timeout_ms = 15000,
-		    .req = { .root = true, .cgroup = ISO_CGV_V2, .kernel = "5.2" }),
+		    .req = { .root = true, .deleg_ok = true, .cgroup = ISO_CGV_USABLE }),
+	ISO_VARIANT(
+		v2_freeze_events_frozen_follows, freeze, ISO_ARG(enum freeze_via, FREEZE_V2_FILES),
+		.doc = "v2 cgroup.freeze stops the cgroup's tasks and cgroup.events frozen "
+		       "follows freeze and thaw (cgroup-v2.rst cgroup.freeze, cgroup.events)",
+		.timeout_ms = 15000,
+		.req = { .root = true, .deleg_ok = true, .cgroup = ISO_CGV_V2, .kernel = "5.2" }),
 	ISO_CASE(kill_reaches_forking_members,
 		 .doc = "cgroup.kill kills every member, including those forked during the kill "
 			"(cgroup-v2.rst cgroup.kill)",
 		 .timeout_ms = 15000,
-		 .req = { .root = true, .cgroup = ISO_CGV_V2, .kernel = "5.14" }),
+		 .req = { .root = true, .deleg_ok = true, .cgroup = ISO_CGV_V2, .kernel = "5.14" }),
 };
 
 const struct iso_suite iso_suite_cgroup_freezer = ISO_SUITE("cgroup.freezer", cases);

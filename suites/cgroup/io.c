@@ -380,25 +380,21 @@ out:
 }
 
 static const struct iso_case cases[] = {
-	ISO_CASE(
-		stat_accounts_direct_io,
-		.doc = "O_DIRECT I/O by a member shows in the cgroup's io.stat "
-		       "(blkio.throttle.io_service_bytes on v1) (cgroup-v2.rst io.stat, "
-		       "blkio-controller.rst)",
-		.timeout_ms = 15000,
-		.req = { .root = true,
-			 .root_for =
-				 "a cgroup of the case's own, which isobench makes only as root or in a delegated cgroup v2 subtree (systemd-run --user --scope -p Delegate=yes)",
-			 .kconfig = "BLK_DEV_LOOP BLK_CGROUP" }),
-	ISO_CASE(
-		max_caps_throughput,
-		.doc = "io.max rbps/wbps (blkio.throttle.*_bps_device on v1) caps O_DIRECT "
-		       "throughput (cgroup-v2.rst io.max, blkio-controller.rst)",
-		.timeout_ms = 20000,
-		.req = { .root = true,
-			 .root_for =
-				 "a cgroup of the case's own, which isobench makes only as root or in a delegated cgroup v2 subtree (systemd-run --user --scope -p Delegate=yes)",
-			 .kconfig = "BLK_DEV_LOOP BLK_DEV_THROTTLING" }),
+	ISO_CASE(stat_accounts_direct_io,
+		 .doc = "O_DIRECT I/O by a member shows in the cgroup's io.stat "
+			"(blkio.throttle.io_service_bytes on v1) (cgroup-v2.rst io.stat, "
+			"blkio-controller.rst)",
+		 .timeout_ms = 15000,
+		 .req = { .root = true,
+			  .root_for = "a loop device (/dev/loop-control) to do its I/O on",
+			  .kconfig = "BLK_DEV_LOOP BLK_CGROUP" }),
+	ISO_CASE(max_caps_throughput,
+		 .doc = "io.max rbps/wbps (blkio.throttle.*_bps_device on v1) caps O_DIRECT "
+			"throughput (cgroup-v2.rst io.max, blkio-controller.rst)",
+		 .timeout_ms = 20000,
+		 .req = { .root = true,
+			  .root_for = "a loop device (/dev/loop-control) to do its I/O on",
+			  .kconfig = "BLK_DEV_LOOP BLK_DEV_THROTTLING" }),
 };
 
 const struct iso_suite iso_suite_cgroup_io = ISO_SUITE("cgroup.io", cases);

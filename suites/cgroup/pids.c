@@ -486,28 +486,34 @@ static const struct iso_case cases[] = {
 	ISO_CASE(max_makes_fork_fail_with_eagain,
 		 .doc = "at pids.max tasks fork fails with EAGAIN (cgroup-v1/pids.rst, "
 			"cgroup-v2.rst pids.max)",
-		 .timeout_ms = 10000, .req = { .root = true, .controllers = "pids" }),
+		 .timeout_ms = 10000,
+		 .req = { .root = true, .deleg_ok = true, .controllers = "pids" }),
 	ISO_VARIANT(events_max_counted_at_limiting_ancestor, events_max,
 		    ISO_ARG(enum events_rule, EVENTS_AT_LIMITING),
 		    .doc = "a fork rejected by an ancestor's pids.max counts in that ancestor's "
 			   "pids.events max, not the child's (cgroup-v2.rst pids.events, 6.12+)",
-		    .timeout_ms = 10000, .req = { .root = true, .controllers = "pids@v2" }),
+		    .timeout_ms = 10000,
+		    .req = { .root = true, .deleg_ok = true, .controllers = "pids@v2" }),
 	ISO_VARIANT(events_max_counted_in_forking_cgroup, events_max,
 		    ISO_ARG(enum events_rule, EVENTS_IN_FORKING),
 		    .doc = "on v1 (and v2 before 6.12) a rejected fork counts in the forking "
 			   "cgroup's pids.events max, even when an ancestor's limit rejected it",
-		    .timeout_ms = 10000, .req = { .root = true, .controllers = "pids" }),
+		    .timeout_ms = 10000,
+		    .req = { .root = true, .deleg_ok = true, .controllers = "pids" }),
 	ISO_CASE(max_string_means_unlimited,
 		 .doc = "writing max to pids.max removes the limit (cgroup-v1/pids.rst)",
-		 .timeout_ms = 10000, .req = { .root = true, .controllers = "pids" }),
+		 .timeout_ms = 10000,
+		 .req = { .root = true, .deleg_ok = true, .controllers = "pids" }),
 	ISO_CASE(limit_below_current_blocks_only_forks,
 		 .doc = "pids.max below pids.current blocks forks but kills nothing "
 			"(cgroup-v1/pids.rst)",
-		 .timeout_ms = 10000, .req = { .root = true, .controllers = "pids" }),
+		 .timeout_ms = 10000,
+		 .req = { .root = true, .deleg_ok = true, .controllers = "pids" }),
 	ISO_CASE(migration_beyond_limit_allowed,
 		 .doc = "attaching a process may take pids.current above pids.max "
 			"(cgroup-v1/pids.rst)",
-		 .timeout_ms = 10000, .req = { .root = true, .controllers = "pids" }),
+		 .timeout_ms = 10000,
+		 .req = { .root = true, .deleg_ok = true, .controllers = "pids" }),
 };
 
 const struct iso_suite iso_suite_cgroup_pids = ISO_SUITE("cgroup.pids", cases);
