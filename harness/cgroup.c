@@ -1256,8 +1256,8 @@ static int subtree_write(const char *dir, const char *list, char sign)
 	return iso_write_file(path, "%s", cmd);
 }
 
-int iso_cg_step_aside(const struct iso_cg *run, const char *name, struct iso_cg_aside *a,
-		      char *why, size_t len)
+int iso_cg_step_aside(const struct iso_cg *run, const char *name, struct iso_cg_aside *a, char *why,
+		      size_t len)
 {
 	const struct iso_cg_layout *l = run->layout;
 	char path[ISO_CG_PATH + 32], avail[256] = "", before[256] = "";

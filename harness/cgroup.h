@@ -148,8 +148,8 @@ struct iso_cg_aside {
  * Steps aside on run's v2 hierarchy. Returns 0; -EBUSY when the start cgroup
  * holds other processes too (why says which and what to do), or -errno.
  */
-int iso_cg_step_aside(const struct iso_cg *run, const char *name, struct iso_cg_aside *a,
-		      char *why, size_t len);
+int iso_cg_step_aside(const struct iso_cg *run, const char *name, struct iso_cg_aside *a, char *why,
+		      size_t len);
 /* Undoes iso_cg_step_aside (nothing when not aside). Returns 0 or the first -errno. */
 int iso_cg_step_back(struct iso_cg_aside *a);
 
