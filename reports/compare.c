@@ -612,11 +612,24 @@ static const char *kind_of(json_t *doc)
 	return b && c ? "run and benchmarks" : b ? "benchmarks" : "conformance run";
 }
 
+/* A compared key as text: a string, an integer, or ABSENT when the document lacks it. */
+static void key_text(json_t *v, const char *absent, char *buf, size_t len)
+{
+	if (!v)
+		snprintf(buf, len, "%s", absent);
+	else if (json_is_string(v))
+		snprintf(buf, len, "%s", json_string_value(v));
+	else
+		snprintf(buf, len, "%lld", (long long)json_integer_value(v));
+}
+
 /* What differs between the documents' machines and settings: "kernel 6.1 / 6.12; ...". */
 static void differences(json_t *base, json_t *new, char *buf, size_t len)
 {
 	static const struct {
 		const char *name, *path[3];
+		/* the value of a missing key; NULL: compared only where both documents have it */
+		const char *absent;
 	} keys[] = {
 		{ "profile", { "bench", "profile" } },
 		{ "host", { "sysinfo", "hostname" } },
@@ -625,6 +638,8 @@ static void differences(json_t *base, json_t *new, char *buf, size_t len)
 		{ "CPU brand", { "sysinfo", "cpu", "brand" } },
 		{ "cgroup mode", { "sysinfo", "cgroup", "mode" } },
 		{ "mode", { "run", "mode" } },
+		/* Documents before rootless runs have no run.privilege: they ran as root. */
+		{ "privilege", { "run", "privilege" }, "root" },
 	};
 	size_t l = 0;
 
@@ -637,16 +652,10 @@ static void differences(json_t *base, json_t *new, char *buf, size_t len)
 			a = json_object_get(a, keys[k].path[i]);
 			b = json_object_get(b, keys[k].path[i]);
 		}
-		if (!a || !b)
+		if ((!a || !b) && !keys[k].absent)
 			continue;
-		if (json_is_string(a))
-			snprintf(sa, sizeof(sa), "%s", json_string_value(a));
-		else
-			snprintf(sa, sizeof(sa), "%lld", (long long)json_integer_value(a));
-		if (json_is_string(b))
-			snprintf(sb, sizeof(sb), "%s", json_string_value(b));
-		else
-			snprintf(sb, sizeof(sb), "%lld", (long long)json_integer_value(b));
+		key_text(a, keys[k].absent, sa, sizeof(sa));
+		key_text(b, keys[k].absent, sb, sizeof(sb));
 		if (strcmp(sa, sb) && l < len)
 			l += (size_t)snprintf(buf + l, len - l, "%s%s %s / %s", l ? "; " : "",
 					      keys[k].name, sa, sb);

@@ -270,6 +270,25 @@ static bool is_controls(json_t *doc)
 	return m && !strcmp(m, "controls");
 }
 
+/* run.privilege: "root" or "rootless"; "root" when absent (documents before rootless runs). */
+static const char *run_privilege(json_t *doc)
+{
+	const char *p = jstr(doc, "run.privilege");
+
+	return p ? p : "root";
+}
+
+/*
+ * How a case ran: "root", "userns" (root of a user namespace of its own), "delegated" (the
+ * user, in a delegated cgroup v2 subtree), "none" (not run); "root" when absent.
+ */
+static const char *case_privilege(json_t *c)
+{
+	const char *p = iso_report_str(c, "privilege");
+
+	return p ? p : "root";
+}
+
 /* Adds a loaded document: into an existing run of the same boot lacking its part, or new. */
 static int add_doc(struct iso_report *rp, json_t *doc, const char *path)
 {
@@ -324,6 +343,8 @@ static void finish_run(struct iso_report *rp, size_t idx, const char *label)
 
 	run->by_id = json_object();
 	run->getpid_ns = run->fork_ns = NAN;
+	run->rootless = (run->cases_doc && !strcmp(run_privilege(run->cases_doc), "rootless")) ||
+			(run->bench_doc && !strcmp(run_privilege(run->bench_doc), "rootless"));
 	if (run->bench) {
 		json_array_foreach(json_object_get(run->bench, "results"), i, res)
 		{
@@ -351,6 +372,12 @@ static void finish_run(struct iso_report *rp, size_t idx, const char *label)
 		size_t n = strlen(run->label);
 
 		snprintf(run->label + n, sizeof(run->label) - n, " (controls)");
+	}
+	/* A root and a rootless run of one kernel side by side: the labels tell them apart. */
+	if (run->rootless && !label && !strstr(run->label, "rootless")) {
+		size_t n = strlen(run->label);
+
+		snprintf(run->label + n, sizeof(run->label) - n, " (rootless)");
 	}
 	/* Keep labels printable and free of markup characters. */
 	for (char *p = run->label; *p; p++)
@@ -601,6 +628,44 @@ static void id_load(struct iso_report_run *run, char *b, size_t n)
 		snprintf(b, n, "unknown");
 }
 
+/* "root", or "rootless; cases: 150 userns (...), 12 delegated (...), 29 none (did not run)". */
+static void id_privilege(struct iso_report_run *run, char *b, size_t n)
+{
+	static const char *const kinds[] = { "userns", "delegated", "root", "none" };
+	size_t count[5] = { 0 }, i, l;
+	json_t *c;
+
+	if (run->cases_doc && run->bench_doc && run->cases_doc != run->bench_doc &&
+	    strcmp(run_privilege(run->cases_doc), run_privilege(run->bench_doc)))
+		snprintf(b, n, "conformance %s, benchmarks %s", run_privilege(run->cases_doc),
+			 run_privilege(run->bench_doc));
+	else
+		snprintf(b, n, "%s", run->rootless ? "rootless" : "root");
+	if (!run->rootless || !run->cases_doc || strcmp(run_privilege(run->cases_doc), "rootless"))
+		return;
+	json_array_foreach(run->cases, i, c)
+	{
+		const char *p = case_privilege(c);
+		size_t k = 0;
+
+		while (k < 4 && strcmp(p, kinds[k]))
+			k++;
+		count[k]++;
+	}
+	l = strlen(b);
+	snprintf(b + l, n - l, "; cases:");
+	for (size_t k = 0; k < 5; k++) {
+		l = strlen(b);
+		if (count[k])
+			snprintf(b + l, n - l, "%s %zu %s%s", b[l - 1] == ':' ? "" : ",", count[k],
+				 k < 4 ? kinds[k] : "other",
+				 k == 0 ? " (root of a user namespace of their own)" :
+				 k == 1 ? " (the user, in a delegated cgroup v2 subtree)" :
+				 k == 3 ? " (did not run)" :
+					  "");
+	}
+}
+
 static void id_date(struct iso_report_run *run, char *b, size_t n)
 {
 	const char *st = jstr(run->doc, "run.started");
@@ -700,6 +765,7 @@ static const struct {
 } identity[] = {
 	{ "Kernel", id_kernel },
 	{ "cgroups", id_cgroup },
+	{ "Privilege", id_privilege },
 	{ "CPU", id_cpu },
 	{ "Topology", id_topology },
 	{ "Mitigations", id_mitigations },
@@ -789,6 +855,44 @@ static bool any_cases(struct iso_report *rp)
 		if (rp->runs[r].cases_doc)
 			return true;
 	return false;
+}
+
+static bool any_rootless(struct iso_report *rp)
+{
+	for (size_t r = 0; r < rp->nruns; r++)
+		if (rp->runs[r].rootless)
+			return true;
+	return false;
+}
+
+/* After a run's label: what a rootless run is and what its case markers mean. */
+static const char rootless_note[] =
+	"ran rootless: each case ran as root of a user namespace of its own (userns) or as the "
+	"user in a delegated cgroup v2 subtree (delegated), or did not run (none); the marker "
+	"after a verdict says which.";
+
+/* The tooltip of a case's privilege marker. */
+static const char *privilege_meaning(const char *p)
+{
+	return !strcmp(p, "userns")    ? "ran as root of a user namespace of its own" :
+	       !strcmp(p, "delegated") ? "ran as the user, in a delegated cgroup v2 subtree" :
+	       !strcmp(p, "none")      ? "did not run (skipped)" :
+	       !strcmp(p, "root")      ? "ran as root" :
+					 "";
+}
+
+/* In a rootless run, how a case ran, after its verdict: <span class="priv">userns</span>. */
+static void html_privilege(FILE *f, struct iso_report_run *run, json_t *c)
+{
+	const char *p = case_privilege(c);
+
+	if (!run->rootless)
+		return;
+	fputs(" <span class=\"priv\" title=\"", f);
+	iso_markup_escape(f, privilege_meaning(p));
+	fputs("\">", f);
+	iso_markup_escape(f, p);
+	fputs("</span>", f);
 }
 
 static size_t plots_failed(struct iso_report *rp)
@@ -1149,7 +1253,9 @@ static const char css[] =
 	"figcaption{font-size:.9em;margin-bottom:.4em}\n"
 	".links{font-size:.85em;color:#555}code{font-size:.92em}\n"
 	"details{margin:.6em 0}summary{cursor:pointer;font-weight:bold}\n"
-	"nav a{margin-right:1em}\n";
+	"nav a{margin-right:1em}\n"
+	".priv{font-size:.8em;color:#444;border:1px solid #999;border-radius:3px;"
+	"padding:0 .25em;margin-left:.2em}\n";
 
 /* Inlines plots/<name>.svg: no XML prolog, no namespace URLs, ids made unique. */
 static void html_svg(FILE *f, struct iso_report *rp, struct iso_report_plot *p, size_t k)
@@ -1337,6 +1443,12 @@ static void html_conformance(FILE *f, struct iso_report *rp)
 		fputs("<p class=\"note\">A case missing from a run (\"not run\") was not in its "
 		      "build or filter.</p>\n",
 		      f);
+	if (any_rootless(rp))
+		fputs("<p class=\"note\">In a rootless run the marker after a verdict says how the "
+		      "case ran: <span class=\"priv\">userns</span> as root of a user namespace of "
+		      "its own, <span class=\"priv\">delegated</span> as the user in a delegated "
+		      "cgroup v2 subtree, <span class=\"priv\">none</span> not at all (skipped).</p>\n",
+		      f);
 	for (size_t k = 0; k < rp->nplots; k++)
 		if (!strcmp(rp->plots[k].section, "conformance"))
 			html_figure(f, rp, k);
@@ -1382,6 +1494,7 @@ static void html_conformance(FILE *f, struct iso_report *rp)
 			fprintf(f, "<td class=\"%s\" title=\"", v ? v : "error");
 			iso_markup_escape(f, why);
 			fprintf(f, "\"><b>%s</b>", v ? v : "?");
+			html_privilege(f, &rp->runs[r], c);
 			if (why && *why) {
 				fputs(": ", f);
 				iso_markup_escape(f, why);
@@ -1429,6 +1542,7 @@ static void html_conformance(FILE *f, struct iso_report *rp)
 			fprintf(f, "<td class=\"%s\" title=\"", v ? v : "error");
 			iso_markup_escape(f, why && *why ? why : v);
 			fprintf(f, "\">%s", v ? v : "?");
+			html_privilege(f, &rp->runs[r], c);
 			if (isfinite(ms))
 				fprintf(f, " <small>%.0f ms</small>", ms);
 			fputs("</td>", f);
@@ -1602,6 +1716,13 @@ static int write_html(struct iso_report *rp, const char *when)
 			      "verdicts are.</p>\n",
 			      f);
 		}
+		if (rp->runs[r].rootless) {
+			fputs("<p class=\"note\"><b>", f);
+			iso_markup_escape(f, rp->runs[r].label);
+			fputs("</b> ", f);
+			iso_markup_escape(f, rootless_note);
+			fputs("</p>\n", f);
+		}
 	}
 	fputs("<h2 id=\"runs\">Runs</h2>\n", f);
 	html_identity(f, rp);
@@ -1634,6 +1755,49 @@ static void md_figure(FILE *f, struct iso_report_plot *p)
 			p->error, p->name, p->name);
 }
 
+/* Every case, per run: its verdict and how it ran ("pass (userns)"); for rootless runs. */
+static void md_privileges(FILE *f, struct iso_report *rp, json_t *ids)
+{
+	json_t *id;
+	size_t i;
+
+	fputs("\n### How each case ran\n\nVerdict and privilege of every case: root, userns (root "
+	      "of a user namespace of its own), delegated (the user, in a delegated cgroup v2 "
+	      "subtree), none (did not run).\n\n| case |",
+	      f);
+	for (size_t r = 0; r < rp->nruns; r++) {
+		if (!rp->runs[r].cases_doc)
+			continue;
+		fputc(' ', f);
+		md_esc(f, rp->runs[r].label);
+		fputs(" |", f);
+	}
+	fputs("\n|---|", f);
+	for (size_t r = 0; r < rp->nruns; r++)
+		if (rp->runs[r].cases_doc)
+			fputs("---|", f);
+	fputc('\n', f);
+	json_array_foreach(ids, i, id)
+	{
+		fprintf(f, "| `%s` |", json_string_value(id));
+		for (size_t r = 0; r < rp->nruns; r++) {
+			json_t *c = case_of(&rp->runs[r], json_string_value(id));
+			const char *v = iso_report_str(c, "verdict");
+
+			if (!rp->runs[r].cases_doc)
+				continue;
+			if (!c) {
+				fputs(" not run |", f);
+				continue;
+			}
+			fprintf(f, " %s (", v ? v : "?");
+			md_esc(f, case_privilege(c));
+			fputs(") |", f);
+		}
+		fputc('\n', f);
+	}
+}
+
 static int write_md(struct iso_report *rp, const char *when)
 {
 	char path[PATH_MAX + 16], buf[ID_LEN];
@@ -1664,6 +1828,13 @@ static int write_md(struct iso_report *rp, const char *when)
 				"> **%s** ran emulated (%s): its timings are not comparable to "
 				"hardware.\n\n",
 				rp->runs[r].label, buf);
+	for (size_t r = 0; r < rp->nruns; r++) {
+		if (!rp->runs[r].rootless)
+			continue;
+		fputs("> **", f);
+		md_esc(f, rp->runs[r].label);
+		fprintf(f, "** %s\n\n", rootless_note);
+	}
 
 	fputs("## Runs\n\n| |", f);
 	for (size_t r = 0; r < rp->nruns; r++) {
@@ -1719,9 +1890,10 @@ static int write_md(struct iso_report *rp, const char *when)
 		for (size_t k = 0; k < rp->nplots; k++)
 			if (!strcmp(rp->plots[k].section, "conformance"))
 				md_figure(f, &rp->plots[k]);
-		fputs("### Failing, skipped, broken and errored cases\n\n| case | run | verdict | "
-		      "reason |\n|---|---|---|---|\n",
-		      f);
+		fprintf(f,
+			"### Failing, skipped, broken and errored cases\n\n| case | run | verdict "
+			"|%s reason |\n|---|---|---|%s---|\n",
+			any_rootless(rp) ? " ran as |" : "", any_rootless(rp) ? "---|" : "");
 		ids = all_case_ids(rp);
 		i = 0;
 		{
@@ -1739,13 +1911,20 @@ static int write_md(struct iso_report *rp, const char *when)
 					fprintf(f, "| `%s` | ", json_string_value(id));
 					md_esc(f, rp->runs[r].label);
 					fprintf(f, " | %s | ", v ? v : "?");
+					if (any_rootless(rp)) {
+						md_esc(f, case_privilege(c));
+						fputs(" | ", f);
+					}
 					md_esc(f, iso_report_str(c, "reason"));
 					fputs(" |\n", f);
 				}
 			}
 			if (!listed)
-				fputs("| none: every case passed | | | |\n", f);
+				fprintf(f, "| none: every case passed | | |%s |\n",
+					any_rootless(rp) ? " |" : "");
 		}
+		if (any_rootless(rp))
+			md_privileges(f, rp, ids);
 		json_decref(ids);
 	}
 

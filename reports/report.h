@@ -27,6 +27,7 @@ struct iso_report_run {
 	char src[512]; /* the input path(s) */
 	double getpid_ns, fork_ns; /* p50 of the baselines, NAN if missing */
 	bool controls; /* run.mode "controls": verdicts are those of the negative controls */
+	bool rootless; /* run.privilege "rootless" in either document (absent: root) */
 };
 
 /* One rendered (or attempted) plot. */

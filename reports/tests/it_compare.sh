@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # isobench compare against crafted documents: A/A gives no regression, a 20% slowdown is
-# caught, 3% noise is not flagged, a verdict flip is caught, bad inputs exit 2 with one line.
+# caught, 3% noise is not flagged, a verdict flip is caught, a root and a rootless run are
+# said to differ, bad inputs exit 2 with one line.
 source "$(dirname "$0")/../../harness/tests/lib.sh"
 python3 "$SRC/reports/tests/make_docs.py" "$TMP" || { bad "make_docs.py"; finish; }
 cmp() { "$ISOBENCH" compare "$@" >"$TMP/out" 2>"$TMP/err"; }
@@ -61,6 +62,25 @@ json.dump(d, open(sys.argv[1] + "/otherkernel.json", "w"))
 PY
 cmp "$TMP/base.json" "$TMP/otherkernel.json"; rc=$?
 check "another kernel and profile: one warning line naming both" [ $rc -eq 0 ] && [ "$(grep -c warning "$TMP/err")" -eq 1 ] && grep -q "kernel 6.1.0 / 6.12.0" "$TMP/err" && grep -q "profile quick / smoke" "$TMP/err"
+python3 - "$TMP" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1] + "/base.json"))
+d["run"]["privilege"] = "rootless"
+for c in d["cases"]:
+    c["privilege"] = "userns"
+json.dump(d, open(sys.argv[1] + "/rootless.json", "w"))
+d["run"]["privilege"] = "root"
+json.dump(d, open(sys.argv[1] + "/root.json", "w"))
+PY
+cmp "$TMP/base.json" "$TMP/rootless.json"; rc=$?
+check "a root run (no run.privilege) against a rootless one: one warning line naming it" \
+	[ $rc -eq 0 ] && [ "$(grep -c warning "$TMP/err")" -eq 1 ] && grep -q "privilege root / rootless" "$TMP/err"
+cmp "$TMP/rootless.json" "$TMP/otherkernel.json"; rc=$?
+check "rootless against root on another kernel: the warning names both" \
+	grep -q "kernel 6.1.0 / 6.12.0" "$TMP/err" && grep -q "privilege rootless / root" "$TMP/err"
+cmp "$TMP/base.json" "$TMP/root.json" --format json; rc=$?
+check "run.privilege root against a document without it: no difference" \
+	[ $rc -eq 0 ] && ! grep -q warning "$TMP/err" && [ "$(json "$TMP/out" 'd["differences"]')" = "" ]
 
 for f in truncated futureschema incomplete notours; do
 	cmp "$TMP/base.json" "$TMP/$f.json"; rc=$?

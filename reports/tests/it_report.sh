@@ -84,6 +84,87 @@ check "emulated run: exit 0, labelled by its matrix entry and as not comparable"
 	[ $rc -eq 0 ] && grep -q "debian-6.1-v2-tcg</b> ran emulated" "$TMP/tcg/index.html" &&
 	grep -q "not comparable to hardware" "$TMP/tcg/summary.md"
 
+# A rootless run of the same kernel beside the root one (run.privilege "rootless", each case
+# "userns", "delegated" or "none"): labelled, counted in the header, a marker after each of
+# its verdicts; the root run (an older document, without the keys) reads as root.
+python3 - "$A/run/results.json" "$TMP/rootless.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+d["run"]["privilege"] = "rootless"
+for i, c in enumerate(d["cases"]):
+    c["privilege"] = "none" if c["verdict"] == "skip" else "delegated" if i % 5 == 0 else "userns"
+json.dump(d, open(sys.argv[2], "w"))
+PY
+# same_cells HTML: every row of every table spans as many columns as the others (a cell of
+# rowspan N counts in the N rows it covers; a colspan="99" row fills any width).
+same_cells() {
+	python3 - "$1" <<'PY'
+import sys
+from html.parser import HTMLParser
+class Rows(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.open, self.bad = [], []  # per open table: [row widths, rowspans still to cover]
+    def handle_starttag(self, tag, attrs):
+        t = self.open[-1] if self.open else None
+        a = dict(attrs)
+        if tag == "table":
+            self.open.append([[], []])
+        elif tag == "tr" and t:
+            t[0].append(len(t[1]))
+            t[1] = [n - 1 for n in t[1] if n > 1]
+        elif tag in ("td", "th") and t and t[0] and t[0][-1] is not None:
+            # colspan="99": a row that fills the table whatever its width
+            span = int(a.get("colspan") or 1)
+            t[0][-1] = None if span == 99 else t[0][-1] + span
+            if int(a.get("rowspan") or 1) > 1:
+                t[1].append(int(a["rowspan"]) - 1)
+    def handle_endtag(self, tag):
+        if tag == "table" and self.open:
+            n = {w for w in self.open.pop()[0] if w is not None}
+            if len(n) > 1:
+                self.bad.append(sorted(n))
+p = Rows()
+p.feed(open(sys.argv[1], encoding="utf-8").read())
+sys.exit(1 if p.bad else 0)
+PY
+}
+rep "$A/run/results.json" "$TMP/rootless.json" --out "$TMP/rl"; rc=$?
+H="$TMP/rl/index.html"
+M="$TMP/rl/summary.md"
+check "root and rootless run: exit 0" [ $rc -eq 0 ] || cat "$TMP/err"
+check "rootless: the label says rootless, the root run's does not" \
+	grep -q "<th>vm 6.18.44-fc-v669</th><th>vm 6.18.44-fc-v669 (rootless)</th>" "$H"
+check "rootless: the header's privilege row (root; rootless with its cases counted)" \
+	grep -Eq "<tr><th>Privilege</th><td>root</td><td>rootless; cases: [0-9]+ userns .*[0-9]+ delegated .*12 none" "$H"
+check "rootless: a note says what the run and its markers are" \
+	grep -q "<b>vm 6.18.44-fc-v669 (rootless)</b> ran rootless" "$H"
+n=$(grep -o '">userns</span>' "$H" | wc -l)
+check "rootless: a userns marker after each verdict of a userns case ($n)" [ "$n" -gt 150 ]
+check "rootless: skipped cases are marked none, delegated ones delegated" \
+	grep -q '<b>skip</b> <span class="priv" title="did not run (skipped)">none</span>' "$H" &&
+	grep -q '">delegated</span>' "$H"
+check "rootless: every table row has as many cells as its table's others" same_cells "$H"
+check "rootless: summary.md says the run ran rootless, with a ran-as column" \
+	grep -q '^> \*\*vm 6.18.44-fc-v669 (rootless)\*\* ran rootless' "$M" &&
+	grep -q '^| case | run | verdict | ran as | reason |' "$M" &&
+	grep -q '(rootless) | skip | none | ' "$M"
+check "rootless: summary.md lists how each case ran, side by side" \
+	grep -q '^| `utsns.domainname_private_to_namespace` | pass (root) | pass (userns) |$' "$M"
+if command -v cmark-gfm >/dev/null; then
+	cmark-gfm -e table "$M" >"$TMP/rl.html"
+	check "rootless: cmark-gfm renders summary.md's tables, the ran-as column included" \
+		[ "$(grep -c '<table>' "$TMP/rl.html")" -ge 4 ] && grep -q '<th>ran as</th>' "$TMP/rl.html"
+	check "rootless: no ** left open in summary.md" [ "$(grep -c '\*\*' "$TMP/rl.html")" -eq 0 ]
+else
+	skip "rootless: cmark-gfm not installed (ci/install-deps installs it)"
+fi
+check "root run alone: privilege root, no markers, no ran-as column" \
+	grep -q '<tr><th>Privilege</th><td>root</td></tr>' "$TMP/one/index.html" &&
+	! grep -q 'class="priv"' "$TMP/one/index.html" && ! grep -q 'ran as' "$TMP/one/summary.md"
+check "root run alone: every table row has as many cells as its table's others" \
+	same_cells "$TMP/one/index.html"
+
 # No gnuplot: the documents are still written, say so, one line on stderr, exit 1.
 ISOBENCH_GNUPLOT=/nonexistent/gnuplot rep "$A" --out "$TMP/nogp"; rc=$?
 check "no gnuplot: exit 1 with one line" [ $rc -eq 1 ] && [ "$(wc -l <"$TMP/err")" -eq 1 ] &&
