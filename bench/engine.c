@@ -172,6 +172,11 @@ struct rep_in {
 	unsigned int warmup, nm, nw, per;
 	char tag[16];
 	char root[64]; /* the run's bench cgroup below the start cgroup; "" none */
+	/*
+	 * Rootless in a delegated subtree: the start cgroup's v2 directory (the worker
+	 * itself starts in the leaf the session stepped aside into, and uses v2 alone).
+	 */
+	char v2start[ISO_CG_PATH];
 	int npus;
 	int pus[256];
 	double slow_pct; /* --slow: 0 none */
@@ -605,6 +610,8 @@ static int run_rep(const struct iso_bench_env *env, const struct iso_bench *b,
 	in->per = rep->per;
 	snprintf(in->tag, sizeof(in->tag), "%s", env->tag ? env->tag : "");
 	snprintf(in->root, sizeof(in->root), "%s", env->root ? env->root_name : "");
+	if (env->root && geteuid() != 0 && env->layout->nhier == 1 && env->layout->v2 == 0)
+		snprintf(in->v2start, sizeof(in->v2start), "%s", env->layout->hier[0].self);
 	in->npus = env->npus;
 	memcpy(in->pus, env->pus, sizeof(in->pus));
 	in->slow_pct = rep->attribute ? 0 : slow_pct(env, b);
@@ -655,6 +662,7 @@ int iso_bench_worker_main(int argc, char **argv, const struct iso_bench *const *
 	struct iso_cg *root = NULL;
 	const struct iso_bench *b = NULL;
 	struct rep rep = { 0 };
+	static struct iso_cg_layout v2only;
 	struct stat st;
 	unsigned int fd;
 
@@ -688,6 +696,15 @@ int iso_bench_worker_main(int argc, char **argv, const struct iso_bench *const *
 	}
 	env.tag = rep.h->in.tag;
 	env.layout = iso_cg_layout_get();
+	if (rep.h->in.v2start[0] && env.layout && env.layout->v2 >= 0) {
+		/* As the session sees it: the v2 hierarchy alone, from the start cgroup. */
+		v2only.mode = ISO_CG_MODE_V2;
+		v2only.nhier = 1;
+		v2only.v2 = 0;
+		v2only.hier[0] = env.layout->hier[env.layout->v2];
+		snprintf(v2only.hier[0].self, sizeof(v2only.hier[0].self), "%s", rep.h->in.v2start);
+		env.layout = &v2only;
+	}
 	if (rep.h->in.root[0]) {
 		int r = iso_cg_open(env.layout, NULL, rep.h->in.root, &root);
 
@@ -1112,6 +1129,11 @@ static void unit_emit(const struct iso_bench_env *env, struct unit *u, json_t *r
 		json_object_set_new(o, "wall_ms", json_real(round(u->wall_ns / 1e5) / 10));
 		json_object_set_new(o, "status", json_string("ok"));
 		json_object_set_new(o, "reason", json_string(""));
+		/* How it ran: as root, as the user in a delegated subtree, or in a user ns. */
+		if (env->host)
+			json_object_set_new(
+				o, "privilege",
+				json_string(iso_priv_name(iso_req_priv(&b->req, env->host))));
 		if (u->ntput) {
 			iso_stats_sort(u->tput, u->ntput);
 			json_object_set_new(

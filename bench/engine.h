@@ -27,6 +27,7 @@ struct iso_bench_env {
 	const char *tag;
 	const struct iso_cg_layout *layout;
 	const struct iso_cg *root;
+	const struct iso_env *host; /* what an op's requirements are checked against */
 	int npus;
 	int pus[256]; /* allowed PUs (OS indexes) */
 	int nplacements;

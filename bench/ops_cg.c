@@ -394,52 +394,57 @@ static int spawn_op(struct iso_bench_ctx *b, void *arg)
 
 /* ---- the table ---- */
 
-#define ROOT                                                                                                 \
-	{                                                                                                    \
-		.root = true,                                                                                \
-		.root_for =                                                                                  \
-			"cgroups below the start cgroup (a delegated cgroup v2 subtree is not yet measured)" \
+/*
+ * Root, or (for ops on the v2 hierarchy) a rootless run started in a delegated cgroup
+ * v2 subtree: the op's cgroups are made below the session's, and they are the user's.
+ */
+#define ROOT_OR_DELEG(hier)                                                            \
+	{                                                                              \
+		.root = true, .deleg_ok = (hier)[0] == 'v' && (hier)[1] == '2',        \
+		.root_for = "cgroup v1 hierarchies below the start cgroup (only a v2 " \
+			    "subtree can be delegated to a user)"                      \
 	}
 #define MK(name, hier, prof)                                                                 \
 	{                                                                                    \
 		.id = "cgroup." name, .group = "cgroup_mkdir", .op = mkdir_rmdir_op,         \
 		.setup = mk_setup, .teardown = cg_teardown, .self_timed = true, .warmup = 3, \
 		.samples = 40, .hierarchy = (hier), .metrics = { "mkdir", "rmdir" },         \
-		.profiles = (prof), .req = ROOT                                              \
+		.profiles = (prof), .req = ROOT_OR_DELEG(hier)                               \
 	}
 #define GAP(h, hier, g, n, prof)                                                              \
 	{                                                                                     \
 		.id = "cgroup.attach." h ".gap" #g "ms", .group = "cgroup_attach",            \
 		.op = attach_op, .setup = attach_setup, .teardown = cg_teardown, .warmup = 2, \
 		.samples = (n), .gap_ms = (g), .hierarchy = (hier), .profiles = (prof),       \
-		.req = ROOT                                                                   \
+		.req = ROOT_OR_DELEG(hier)                                                    \
 	}
 #define SIB(h, hier, n, prof)                                                                 \
 	{                                                                                     \
 		.id = "cgroup.attach." h ".siblings" #n, .group = "cgroup_attach",            \
 		.op = attach_op, .setup = attach_setup, .teardown = cg_teardown, .warmup = 3, \
 		.samples = 60, .siblings = (n), .hierarchy = (hier), .profiles = (prof),      \
-		.req = ROOT                                                                   \
+		.req = ROOT_OR_DELEG(hier)                                                    \
 	}
 #define THR(h, hier, n, prof)                                                                      \
 	{                                                                                          \
 		.id = "cgroup.attach." h ".threads" #n, .group = "cgroup_attach", .op = attach_op, \
 		.setup = attach_setup, .teardown = cg_teardown, .warmup = 3, .samples = 60,        \
-		.threads = (n), .hierarchy = (hier), .profiles = (prof), .req = ROOT               \
+		.threads = (n), .hierarchy = (hier), .profiles = (prof),                           \
+		.req = ROOT_OR_DELEG(hier)                                                         \
 	}
-#define SCALE_MK(c)                                                                     \
-	{                                                                               \
-		.id = "scale.cgroup_mkdir_rmdir.v2.c" #c, .group = "cgroup_scaling",    \
-		.op = mkrm_op, .setup = mk_setup, .teardown = cg_teardown, .warmup = 3, \
-		.samples = 300, .concurrency = (c), .hierarchy = "v2",                  \
-		.profiles = ((c) <= 4 ? ISO_PROF_QF : ISO_PROF_FULL), .req = ROOT       \
+#define SCALE_MK(c)                                                                              \
+	{                                                                                        \
+		.id = "scale.cgroup_mkdir_rmdir.v2.c" #c, .group = "cgroup_scaling",             \
+		.op = mkrm_op, .setup = mk_setup, .teardown = cg_teardown, .warmup = 3,          \
+		.samples = 300, .concurrency = (c), .hierarchy = "v2",                           \
+		.profiles = ((c) <= 4 ? ISO_PROF_QF : ISO_PROF_FULL), .req = ROOT_OR_DELEG("v2") \
 	}
-#define SCALE_AT(h, hier, c)                                                                  \
-	{                                                                                     \
-		.id = "scale.cgroup_attach." h ".c" #c, .group = "cgroup_scaling",            \
-		.op = attach_op, .setup = attach_setup, .teardown = cg_teardown, .warmup = 3, \
-		.samples = 300, .concurrency = (c), .hierarchy = (hier),                      \
-		.profiles = ((c) <= 4 ? ISO_PROF_QF : ISO_PROF_FULL), .req = ROOT             \
+#define SCALE_AT(h, hier, c)                                                                     \
+	{                                                                                        \
+		.id = "scale.cgroup_attach." h ".c" #c, .group = "cgroup_scaling",               \
+		.op = attach_op, .setup = attach_setup, .teardown = cg_teardown, .warmup = 3,    \
+		.samples = 300, .concurrency = (c), .hierarchy = (hier),                         \
+		.profiles = ((c) <= 4 ? ISO_PROF_QF : ISO_PROF_FULL), .req = ROOT_OR_DELEG(hier) \
 	}
 #define SWEEP(M, ...)                                                                             \
 	M(__VA_ARGS__ 1), M(__VA_ARGS__ 2), M(__VA_ARGS__ 3), M(__VA_ARGS__ 4), M(__VA_ARGS__ 6), \
@@ -474,7 +479,7 @@ const struct iso_bench iso_bench_cg[] = {
 	  .hierarchy = "v2",
 	  .phase = "fork_write",
 	  .metrics = { "placed", "reaped" },
-	  .req = ROOT },
+	  .req = ROOT_OR_DELEG("v2") },
 	{ .id = "cgroup.spawn.clone_into.v2",
 	  .group = "cgroup_spawn",
 	  .op = spawn_op,
@@ -486,7 +491,7 @@ const struct iso_bench iso_bench_cg[] = {
 	  .hierarchy = "v2",
 	  .phase = "clone_into",
 	  .metrics = { "placed", "reaped" },
-	  .req = ROOT },
+	  .req = ROOT_OR_DELEG("v2") },
 	SIB("v2", "v2", 1, ISO_PROF_QF),
 	SIB("v2", "v2", 10, ISO_PROF_QF),
 	SIB("v2", "v2", 100, ISO_PROF_QF),

@@ -106,8 +106,10 @@ bool iso_cg_delegated(const struct iso_cg_layout *l)
 
 enum iso_priv iso_req_priv(const struct iso_req *req, const struct iso_env *env)
 {
-	if (env->euid == 0 || !req->root)
+	if (env->euid == 0)
 		return ISO_PRIV_ROOT;
+	if (!req->root)
+		return ISO_PRIV_USER;
 	if (req->deleg_ok && env->cg_delegated)
 		return ISO_PRIV_DELEGATED;
 	if (req->userns_ok && env->userns)

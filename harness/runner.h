@@ -72,7 +72,18 @@ struct iso_env {
 /* True if the start cgroup's v2 directory is the user's to write (delegated). */
 bool iso_cg_delegated(const struct iso_cg_layout *l);
 /* What a case runs as: root, root in a user namespace of its own, or not at all. */
-enum iso_priv { ISO_PRIV_ROOT = 0, ISO_PRIV_USERNS, ISO_PRIV_DELEGATED, ISO_PRIV_NONE };
+/*
+ * root: as root; user: as the user, needing no privilege; userns: as root of a user
+ * namespace of its own; delegated: as the user, in a delegated cgroup v2 subtree;
+ * none: it cannot run.
+ */
+enum iso_priv {
+	ISO_PRIV_ROOT = 0,
+	ISO_PRIV_USER,
+	ISO_PRIV_USERNS,
+	ISO_PRIV_DELEGATED,
+	ISO_PRIV_NONE
+};
 const char *iso_priv_name(enum iso_priv p);
 /* The privilege a case with req gets in env (ISO_PRIV_NONE: it cannot run). */
 enum iso_priv iso_req_priv(const struct iso_req *req, const struct iso_env *env);

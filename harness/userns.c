@@ -18,6 +18,8 @@ const char *iso_priv_name(enum iso_priv p)
 	switch (p) {
 	case ISO_PRIV_ROOT:
 		return "root";
+	case ISO_PRIV_USER:
+		return "user";
 	case ISO_PRIV_USERNS:
 		return "userns";
 	case ISO_PRIV_DELEGATED:

@@ -878,6 +878,7 @@ static const char *privilege_meaning(const char *p)
 	       !strcmp(p, "delegated") ? "ran as the user, in a delegated cgroup v2 subtree" :
 	       !strcmp(p, "none")      ? "did not run (skipped)" :
 	       !strcmp(p, "root")      ? "ran as root" :
+	       !strcmp(p, "user")      ? "ran as the user, needing no privilege" :
 					 "";
 }
 

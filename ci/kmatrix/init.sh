@@ -14,6 +14,9 @@
 #   isobench.filter=G1,G2           isobench run --filter G1 --filter G2
 #   isobench.controls=1             also run the negative controls (--controls)
 #   isobench.bench=smoke|quick|full also run isobench bench --profile ...
+#   isobench.rootless=1|G1,G2       then run --with-controls as nobody (all cases, or those
+#                                   filters), started in a delegated cgroup v2 subtree that
+#                                   root prepares as systemd's Delegate=yes does
 #   isobench.budget=SECONDS         stop isobench (SIGTERM) when the guest has been up this
 #                                   long (default 3000), so partial results still come back
 #   isobench.name=ENTRY             matrix entry name (hostname, log prefix)
@@ -66,7 +69,7 @@ mount --make-rshared / || log "mount --make-rshared / failed"
 ln -sf /proc/self/fd /dev/fd 2>/dev/null
 ln -sf /proc/mounts /etc/mtab 2>/dev/null
 
-cgroup=v2 tmul=10 filter='' controls=0 bench=0 budget=3000 name=guest crash='' disk=0 swap=0 stamps='' xfer=ttyS1
+as='' cgroup=v2 tmul=10 filter='' controls=0 bench=0 rootless=0 budget=3000 name=guest crash='' disk=0 swap=0 stamps='' xfer=ttyS1
 for w in $(cat /proc/cmdline); do
 	case "$w" in
 	isobench.cgroup=*) cgroup=${w#*=} ;;
@@ -74,6 +77,7 @@ for w in $(cat /proc/cmdline); do
 	isobench.filter=*) filter=${w#*=} ;;
 	isobench.controls=*) controls=${w#*=} ;;
 	isobench.bench=*) bench=${w#*=} ;;
+	isobench.rootless=*) rootless=${w#*=} ;;
 	isobench.budget=*) budget=${w#*=} ;;
 	isobench.name=*) name=${w#*=} ;;
 	isobench.env=ISOBENCH_*=*) export "${w#*=}" ;;
@@ -215,7 +219,7 @@ step() {
 	# The budget covers every step together: each gets what the earlier ones left.
 	left=$(awk "BEGIN { l = int($budget - $t0); print (l < 10 ? 10 : l) }")
 	(
-		timeout -s TERM -k 30 "$left" isobench "$@" 2>&1
+		timeout -s TERM -k 30 "$left" $as isobench "$@" 2>&1
 		echo $? >"/tmp/$s.rc"
 	) | tee "$s.log"
 	rc=$(cat "/tmp/$s.rc" 2>/dev/null || echo 255)
@@ -232,6 +236,45 @@ case "$bench" in
 # shellcheck disable=SC2086
 smoke | quick | full) step bench bench --profile "$bench" --out /results/bench $envs ;;
 esac
+
+# Rootless: nobody, started alone in a cgroup v2 directory root made and chowned to it
+# (the directory, cgroup.procs, cgroup.threads, cgroup.subtree_control: cgroup-v2.rst
+# "Delegation"), as `systemd-run --user --scope -p Delegate=yes` would start it.
+if [ "$rootless" != 0 ]; then
+	deleg=
+	case "$cgroup" in
+	v2) deleg=/sys/fs/cgroup/isobench-user ;;
+	hybrid) deleg=/sys/fs/cgroup/unified/isobench-user ;;
+	esac
+	if [ -n "$deleg" ] && mkdir -p "$deleg"; then
+		chown 65534:65534 "$deleg" "$deleg/cgroup.procs" "$deleg/cgroup.threads" "$deleg/cgroup.subtree_control"
+		log "delegated to nobody: $deleg (controllers: $(cat "$deleg/cgroup.controllers"))"
+	else
+		deleg=/nonexistent
+		log "no cgroup v2 hierarchy to delegate: the rootless run has no cgroup"
+	fi
+	# as-nobody CMD ARGS: CMD as uid 65534, alone in the delegated cgroup
+	cat >/tmp/as-nobody <<EOS
+#!/bin/sh
+[ -d $deleg ] && echo \$\$ >$deleg/cgroup.procs
+exec su -s /bin/sh -c 'exec "\$@"' -- nobody sh "\$@"
+EOS
+	chmod 755 /tmp/as-nobody
+	mkdir -p /results/rootless
+	chown 65534:65534 /results/rootless
+	set --
+	if [ "$rootless" != 1 ]; then
+		IFS_SAVE=$IFS
+		IFS=,
+		for g in $rootless; do set -- "$@" --filter "$g"; done
+		IFS=$IFS_SAVE
+	fi
+	as=/tmp/as-nobody
+	# shellcheck disable=SC2086
+	step rootless run --with-controls --timeout-mul "$tmul" --out /results/rootless $envs "$@"
+	as=
+	[ -d "$deleg" ] && log "after the rootless run: $deleg holds $(find "$deleg" -mindepth 1 -type d | wc -l) cgroups, subtree_control '$(cat "$deleg/cgroup.subtree_control")'"
+fi
 
 dmesg >dmesg.txt 2>&1
 cat /proc/self/mountinfo >mountinfo.txt

@@ -68,6 +68,27 @@ if [ -s "$r" ]; then
 	check "every negative control fails as expected in the guest" [ ! -s "$TMP/cbad" ]
 	sed 's/^/#   /' "$TMP/cbad"
 	echo "# guest: $(json "$r" 'd["summary"]'), entry $(json "$r" 'd["run"]["environment"]["matrix_entry"]')"
+	# Rootless (issue 17): the cgroup suites as nobody, started in a cgroup v2 subtree that
+	# the guest's init delegated to it (chowned as systemd's Delegate=yes does).
+	g="$TMP/ci/ci-6.1-v2/rootless.json"
+	check "rootless results came back" [ -s "$g" ]
+	if [ -s "$g" ]; then
+		check "rootless: run.privilege is rootless, the run had a cgroup of its own" \
+			[ "$(json "$g" 'd["run"]["privilege"] == "rootless" and d["sysinfo"]["containment"] == "cgroup"')" = True ]
+		for s in memory pids cpu; do
+			n=$(json "$g" "sum(c['verdict'] == 'pass' and c['privilege'] == 'delegated' for c in d['cases'] if c['suite'] == 'cgroup.$s')")
+			check "rootless: cgroup.$s cases pass as nobody in the delegated subtree ($n)" [ "$n" -ge 3 ]
+		done
+		check "rootless: no cgroup.memory/pids/cpu case that allows delegation failed or skipped" \
+			[ "$(json "$g" "[c['id'] for c in d['cases'] if c['suite'] in ('cgroup.memory', 'cgroup.pids', 'cgroup.cpu') and c['requirements'].get('deleg_ok') and c['verdict'] != 'pass' and not c['reason'].startswith('pids.events here counts')]")" = "[]" ]
+		check "rootless: every control of a passing case failed as expected" \
+			[ "$(json "$g" "[c['id'] for c in d['cases'] if c['verdict'] == 'pass' and c['control']['verdict'] != 'pass']")" = "[]" ]
+		check "rootless: the cases that need real root say what for" \
+			[ "$(json "$g" "[c['id'] for c in d['cases'] if c['privilege'] == 'none' and not c['reason'].startswith('needs CAP_SYS_ADMIN in the initial user namespace: ')]")" = "[]" ]
+		check "rootless: the delegated subtree is as it was after the run" \
+			grep -q "isobench-user holds 0 cgroups, subtree_control ''" "$TMP/ci/ci-6.1-v2/console.log"
+		echo "# rootless: $(json "$g" 'd["summary"]')"
+	fi
 fi
 
 # ---- the runner fails loudly ----

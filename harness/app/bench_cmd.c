@@ -311,6 +311,7 @@ int iso_cmd_bench(int argc, char **argv, const struct iso_bench *const *tables)
 	env.tag = ss.run.tag;
 	snprintf(env.root_name, sizeof(env.root_name), "isobench-%s-bench", env.tag);
 	env.root = ss.cg;
+	env.host = &ss.host;
 	env.progress = isatty(STDERR_FILENO) ? stderr : NULL;
 	bench = json_object();
 	results = json_array();

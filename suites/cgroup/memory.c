@@ -67,6 +67,18 @@ struct hog {
 	bool lock; /* mlock everything, so no page of the task can go to swap */
 };
 
+/*
+ * Whether the hog must mlock to stay out of swap. Run as a user (a delegated
+ * subtree) mlock is capped by RLIMIT_MEMLOCK, so on v2 memory.swap.max 0 on the
+ * hog's cgroup does it instead (cgroup-v2.rst "memory.swap.max").
+ */
+static bool hog_needs_lock(struct iso_cg *cg)
+{
+	if (!swap_active())
+		return false;
+	return geteuid() == 0 || iso_cg_write(cg, "memory.swap.max", "0") < 0;
+}
+
 #ifndef MCL_ONFAULT
 #define MCL_ONFAULT 4
 #endif
@@ -204,7 +216,7 @@ static enum iso_verdict max_triggers_oom_kill(struct iso_ctx *ctx)
 	unsigned int wait_ms = iso_ctx_ms(ctx, 8000);
 	struct iso_cg *cg = NULL;
 	struct shm *sh = iso_cgu_shared(sizeof(*sh));
-	struct hog h = { .mib = 4 * LIMIT_MIB, .lock = swap_active() };
+	struct hog h = { .mib = 4 * LIMIT_MIB };
 	enum iso_verdict v = ISO_PASS;
 	int64_t ooms = -1, maxev = -1;
 	char st[96];
@@ -219,6 +231,7 @@ static enum iso_verdict max_triggers_oom_kill(struct iso_ctx *ctx)
 		v = iso_broken(ctx, r, "create a memory cgroup");
 		goto out;
 	}
+	h.lock = hog_needs_lock(cg);
 	if (limit && (r = iso_cg_write(cg, "memory.max", "%lld", LIMIT_MIB * MIB)) < 0) {
 		v = iso_cgu_knob_verdict(ctx, "memory.max", r);
 		goto out;
@@ -704,7 +717,7 @@ static enum iso_verdict oom_group(struct iso_ctx *ctx)
 	unsigned int wait_ms = iso_ctx_ms(ctx, 8000);
 	struct iso_cg *cg = NULL;
 	struct shm *sh = iso_cgu_shared(sizeof(*sh));
-	struct hog h = { .mib = 4 * LIMIT_MIB, .lock = swap_active() };
+	struct hog h = { .mib = 4 * LIMIT_MIB };
 	struct member m[NMEMBERS];
 	pid_t mp[NMEMBERS] = { -1, -1 }, pid = -1;
 	enum iso_verdict v = ISO_PASS;
@@ -720,6 +733,7 @@ static enum iso_verdict oom_group(struct iso_ctx *ctx)
 		v = iso_broken(ctx, r, "create a memory cgroup");
 		goto out;
 	}
+	h.lock = hog_needs_lock(cg);
 	if ((r = iso_cg_write(cg, "memory.max", "%lld", LIMIT_MIB * MIB)) < 0) {
 		v = iso_cgu_knob_verdict(ctx, "memory.max", r);
 		goto out;
@@ -1053,14 +1067,16 @@ static const struct iso_case cases[] = {
 			     .deleg_ok = true,
 			     .controllers = "memory@v2",
 			     .kernel = "4.19" }),
-	ISO_VARIANT(oom_group_spares_oom_score_adj_min, oom_group, ISO_ARG(bool, true),
-		    .doc = "a task with oom_score_adj -1000 survives a memory.oom.group kill "
-			   "(cgroup-v2.rst memory.oom.group)",
-		    .timeout_ms = 15000,
-		    .req = { .root = true,
-			     .deleg_ok = true,
-			     .controllers = "memory@v2",
-			     .kernel = "4.19" }),
+	ISO_VARIANT(
+		oom_group_spares_oom_score_adj_min, oom_group, ISO_ARG(bool, true),
+		.doc = "a task with oom_score_adj -1000 survives a memory.oom.group kill "
+		       "(cgroup-v2.rst memory.oom.group)",
+		.timeout_ms = 15000,
+		.req = { .root = true,
+			 .root_for =
+				 "oom_score_adj -1000 (lowering it needs CAP_SYS_RESOURCE, proc(5))",
+			 .controllers = "memory@v2",
+			 .kernel = "4.19" }),
 	ISO_VARIANT(min_protects_page_cache, protection, "memory.min",
 		    .doc = "memory within memory.min is not reclaimed under a sibling's pressure "
 			   "(cgroup-v2.rst memory.min)",
