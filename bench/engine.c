@@ -610,8 +610,7 @@ static int run_rep(const struct iso_bench_env *env, const struct iso_bench *b,
 	in->per = rep->per;
 	snprintf(in->tag, sizeof(in->tag), "%s", env->tag ? env->tag : "");
 	snprintf(in->root, sizeof(in->root), "%s", env->root ? env->root_name : "");
-	if (env->root && geteuid() != 0 && env->layout->nhier == 1 && env->layout->v2 == 0)
-		snprintf(in->v2start, sizeof(in->v2start), "%s", env->layout->hier[0].self);
+	snprintf(in->v2start, sizeof(in->v2start), "%s", env->v2start ? env->v2start : "");
 	in->npus = env->npus;
 	memcpy(in->pus, env->pus, sizeof(in->pus));
 	in->slow_pct = rep->attribute ? 0 : slow_pct(env, b);
@@ -696,15 +695,10 @@ int iso_bench_worker_main(int argc, char **argv, const struct iso_bench *const *
 	}
 	env.tag = rep.h->in.tag;
 	env.layout = iso_cg_layout_get();
-	if (rep.h->in.v2start[0] && env.layout && env.layout->v2 >= 0) {
-		/* As the session sees it: the v2 hierarchy alone, from the start cgroup. */
-		v2only.mode = ISO_CG_MODE_V2;
-		v2only.nhier = 1;
-		v2only.v2 = 0;
-		v2only.hier[0] = env.layout->hier[env.layout->v2];
-		snprintf(v2only.hier[0].self, sizeof(v2only.hier[0].self), "%s", rep.h->in.v2start);
+	/* As the session sees it: the v2 hierarchy alone, from the start cgroup. */
+	if (rep.h->in.v2start[0] &&
+	    iso_cg_layout_v2only(env.layout, rep.h->in.v2start, &v2only) == 0)
 		env.layout = &v2only;
-	}
 	if (rep.h->in.root[0]) {
 		int r = iso_cg_open(env.layout, NULL, rep.h->in.root, &root);
 

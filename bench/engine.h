@@ -28,6 +28,7 @@ struct iso_bench_env {
 	const struct iso_cg_layout *layout;
 	const struct iso_cg *root;
 	const struct iso_env *host; /* what an op's requirements are checked against */
+	const char *v2start; /* the session stepped aside: its start cgroup's v2 dir, else NULL */
 	int npus;
 	int pus[256]; /* allowed PUs (OS indexes) */
 	int nplacements;

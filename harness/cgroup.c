@@ -831,32 +831,63 @@ static bool hier_wanted(const struct iso_cg_hier *h, const char *controllers)
 	return false;
 }
 
-/* Enables every v2 controller in `want` (NULL: all available) in dir's subtree_control. */
-static int v2_enable(const char *dir, const char *want)
+/*
+ * The words of list (space/newline separated) that are (in_set) or are not
+ * (!in_set) in set (separated by any of seps), space-separated into out.
+ */
+static void list_select(const char *list, const char *set, const char *seps, bool in_set, char *out,
+			size_t len)
 {
-	char path[ISO_CG_PATH + 64], avail[256], cmd[512] = "";
-	size_t off = 0;
-	const char *p;
+	const char *p = list;
 
-	snprintf(path, sizeof(path), "%s/cgroup.controllers", dir);
-	if (iso_read_file(path, avail, sizeof(avail)) < 0)
-		return 0;
-	p = avail;
+	out[0] = '\0';
 	while (*p) {
-		size_t n = strcspn(p, " ");
+		size_t n = strcspn(p, " \n"), off = strlen(out);
 		char word[64];
 
 		snprintf(word, sizeof(word), "%.*s", (int)(n < 63 ? n : 63), p);
-		if (n && (!want || !*want || list_has(want, word, " ,")))
-			off += snprintf(cmd + off, sizeof(cmd) - off, "%s+%s", off ? " " : "",
-					word);
+		if (n && list_has(set, word, seps) == in_set)
+			snprintf(out + off, len - off, "%s%s", off ? " " : "", word);
 		p += n;
-		p += strspn(p, " ");
+		p += strspn(p, " \n");
+	}
+}
+
+/* Writes "+c" or "-c" for each word of list into dir's cgroup.subtree_control. */
+static int subtree_write(const char *dir, const char *list, char sign)
+{
+	char path[ISO_CG_PATH + 32], cmd[512] = "";
+	size_t off = 0;
+	const char *p = list;
+
+	while (*p) {
+		size_t n = strcspn(p, " \n");
+
+		if (n && off < sizeof(cmd))
+			off += snprintf(cmd + off, sizeof(cmd) - off, "%s%c%.*s", off ? " " : "",
+					sign, (int)n, p);
+		p += n;
+		p += strspn(p, " \n");
 	}
 	if (!off)
 		return 0;
 	snprintf(path, sizeof(path), "%s/cgroup.subtree_control", dir);
 	return iso_write_file(path, "%s", cmd);
+}
+
+/* Enables every v2 controller in `want` (NULL: all available) in dir's subtree_control. */
+static int v2_enable(const char *dir, const char *want)
+{
+	char path[ISO_CG_PATH + 64], avail[256], list[256];
+
+	snprintf(path, sizeof(path), "%s/cgroup.controllers", dir);
+	if (iso_read_file(path, avail, sizeof(avail)) < 0)
+		return 0;
+	if (want && *want)
+		list_select(avail, want, " ,", true, list, sizeof(list));
+	else
+		snprintf(list, sizeof(list), "%s", avail);
+	return subtree_write(dir, list, '+');
 }
 
 /* Copies cpuset.cpus and cpuset.mems from the parent (v1 starts them empty). */
@@ -1232,29 +1263,21 @@ int iso_cg_destroy(struct iso_cg *cg)
 	return ret;
 }
 
-/* ---- stepping aside for cgroup v2's "no internal processes" rule ---- */
-
-/* Writes "+c" or "-c" for each word of list into dir's cgroup.subtree_control. */
-static int subtree_write(const char *dir, const char *list, char sign)
+int iso_cg_layout_v2only(const struct iso_cg_layout *l, const char *self, struct iso_cg_layout *out)
 {
-	char path[ISO_CG_PATH + 32], cmd[512] = "";
-	size_t off = 0;
-	const char *p = list;
-
-	while (*p) {
-		size_t n = strcspn(p, " \n");
-
-		if (n && off < sizeof(cmd))
-			off += snprintf(cmd + off, sizeof(cmd) - off, "%s%c%.*s", off ? " " : "",
-					sign, (int)n, p);
-		p += n;
-		p += strspn(p, " \n");
-	}
-	if (!off)
-		return 0;
-	snprintf(path, sizeof(path), "%s/cgroup.subtree_control", dir);
-	return iso_write_file(path, "%s", cmd);
+	if (!l || l->v2 < 0)
+		return -ENOENT;
+	memset(out, 0, sizeof(*out));
+	out->mode = ISO_CG_MODE_V2;
+	out->nhier = 1;
+	out->v2 = 0;
+	out->hier[0] = l->hier[l->v2];
+	if (self)
+		snprintf(out->hier[0].self, sizeof(out->hier[0].self), "%s", self);
+	return 0;
 }
+
+/* ---- stepping aside for cgroup v2's "no internal processes" rule ---- */
 
 int iso_cg_step_aside(const struct iso_cg *run, const char *name, struct iso_cg_aside *a, char *why,
 		      size_t len)
@@ -1264,7 +1287,6 @@ int iso_cg_step_aside(const struct iso_cg *run, const char *name, struct iso_cg_
 	_cleanup_free_ char *procs = NULL;
 	char *line, *save = NULL;
 	int others = 0, r;
-	const char *p;
 
 	memset(a, 0, sizeof(*a));
 	a->run = run;
@@ -1294,17 +1316,7 @@ int iso_cg_step_aside(const struct iso_cg *run, const char *name, struct iso_cg_
 	iso_read_file(path, avail, sizeof(avail));
 	snprintf(path, sizeof(path), "%s/cgroup.subtree_control", a->start);
 	iso_read_file(path, before, sizeof(before));
-	for (p = avail; *p;) {
-		size_t n = strcspn(p, " \n"), off = strlen(a->enabled);
-		char word[64];
-
-		snprintf(word, sizeof(word), "%.*s", (int)(n < 63 ? n : 63), p);
-		if (n && !list_has(before, word, " \n"))
-			snprintf(a->enabled + off, sizeof(a->enabled) - off, "%s%s", off ? " " : "",
-				 word);
-		p += n;
-		p += strspn(p, " \n");
-	}
+	list_select(avail, before, " \n", false, a->enabled, sizeof(a->enabled));
 	r = iso_cg_create(l, run, name, NULL, &a->leaf);
 	if (r == 0) {
 		r = iso_cg_attach(a->leaf, getpid());

@@ -57,6 +57,13 @@ int iso_cg_layout_parse(struct iso_cg_layout *l, const char *mountinfo, const ch
 /* The real host's layout, detected once per process (statfs + /proc/self). */
 const struct iso_cg_layout *iso_cg_layout_get(void);
 
+/*
+ * Into out: l's cgroup2 hierarchy alone (what a rootless run in a delegated subtree
+ * uses), its start cgroup self instead of l's where self is not NULL. Returns 0, or
+ * -ENOENT when l has no cgroup2 hierarchy.
+ */
+int iso_cg_layout_v2only(const struct iso_cg_layout *l, const char *self,
+			 struct iso_cg_layout *out);
 /* Index of the hierarchy that has controller ctrl ("memory"), or -ENOENT. */
 int iso_cg_find_controller(const struct iso_cg_layout *l, const char *ctrl);
 /* 1 or 2: the version of the hierarchy ctrl is on, or -ENOENT. */

@@ -239,8 +239,7 @@ bool iso_req_check(const struct iso_req *req, const struct iso_env *env, char *w
 			return false;
 		}
 	}
-	if ((req->cgroup != ISO_CGV_ANY || (req->controllers && *req->controllers)) &&
-	    !env->cgroup_usable) {
+	if (needs_cgroup(req) && !env->cgroup_usable) {
 		snprintf(why, len, "needs cgroups, but isobench cannot create cgroups here%s%s",
 			 env->cgroup_why[0] ? ": " : "", env->cgroup_why);
 		return false;

@@ -73,10 +73,7 @@ static void make_cgroup(struct iso_session *s, const struct iso_session_opts *o)
 	}
 	if (geteuid() != 0) {
 		/* Delegated: the v2 hierarchy only (the v1 ones are root's). */
-		s->v2only.mode = ISO_CG_MODE_V2;
-		s->v2only.nhier = 1;
-		s->v2only.hier[0] = l->hier[l->v2];
-		s->v2only.v2 = 0;
+		iso_cg_layout_v2only(l, NULL, &s->v2only);
 		s->host.layout = &s->v2only;
 		l = &s->v2only;
 	}

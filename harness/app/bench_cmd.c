@@ -312,6 +312,7 @@ int iso_cmd_bench(int argc, char **argv, const struct iso_bench *const *tables)
 	snprintf(env.root_name, sizeof(env.root_name), "isobench-%s-bench", env.tag);
 	env.root = ss.cg;
 	env.host = &ss.host;
+	env.v2start = ss.aside.leaf ? ss.aside.start : NULL;
 	env.progress = isatty(STDERR_FILENO) ? stderr : NULL;
 	bench = json_object();
 	results = json_array();
