@@ -1263,6 +1263,12 @@ int iso_cg_destroy(struct iso_cg *cg)
 	return ret;
 }
 
+void iso_cg_destroyp(struct iso_cg **cg)
+{
+	iso_cg_destroy(*cg);
+	*cg = NULL;
+}
+
 int iso_cg_layout_v2only(const struct iso_cg_layout *l, const char *self, struct iso_cg_layout *out)
 {
 	if (!l || l->v2 < 0)

@@ -97,6 +97,9 @@ int iso_cg_open(const struct iso_cg_layout *l, const struct iso_cg *parent, cons
 int iso_cg_destroy(struct iso_cg *cg);
 /* Frees the handle without touching the kernel. */
 void iso_cg_free(struct iso_cg *cg);
+/* iso_cg_destroy for a cleanup attribute (a cgroup a case made below its own; NULL is fine). */
+void iso_cg_destroyp(struct iso_cg **cg);
+#define _cleanup_cg_ __attribute__((cleanup(iso_cg_destroyp)))
 
 /* The directory of cg in the hierarchy of controller ctrl (NULL/"": v2 or first), or NULL. */
 const char *iso_cg_dir(const struct iso_cg *cg, const char *ctrl);

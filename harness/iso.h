@@ -160,6 +160,14 @@ enum iso_verdict iso_skip(struct iso_ctx *ctx, const char *fmt, ...)
 enum iso_verdict iso_broken(struct iso_ctx *ctx, int err, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 /*
+ * The verdict of a call that must fail with err (a positive errno): ISO_PASS when
+ * r is -err; else a fail saying "<what> succeeded, expected EPERM" (r >= 0) or
+ * "<what> failed with <strerror>, expected EPERM". r is the call's result as our
+ * helpers return it: >= 0, or a negative errno.
+ */
+enum iso_verdict iso_expect_errno(struct iso_ctx *ctx, long r, int err, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+/*
  * Error context, recorded once where an error happens and carried upward (as
  * crun's libcrun_error_t): iso_err() stores "what: strerror(err)", or wraps a
  * context already stored as "what: <that>", and returns err, so a helper ends

@@ -76,6 +76,23 @@ enum iso_verdict iso_broken(struct iso_ctx *ctx, int err, const char *fmt, ...)
 	return ISO_BROKEN;
 }
 
+enum iso_verdict iso_expect_errno(struct iso_ctx *ctx, long r, int err, const char *fmt, ...)
+{
+	char what[ISO_REASON_MAX / 2];
+	const char *name = strerrorname_np(err);
+	va_list ap;
+
+	if (r == -err)
+		return ISO_PASS;
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof(what), fmt, ap);
+	va_end(ap);
+	if (r >= 0)
+		return iso_fail(ctx, "%s succeeded, expected %s", what, name ? name : "an error");
+	return iso_fail(ctx, "%s failed with %s, expected %s", what, strerror((int)-r),
+			name ? name : strerror(err));
+}
+
 static void append(char *buf, size_t *len, size_t cap, const char *fmt, va_list ap)
 {
 	int n;
