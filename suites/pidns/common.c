@@ -219,10 +219,13 @@ int pidns_wait_or_kill(struct iso_ctx *ctx, pid_t pid, int *status, unsigned int
 int pidns_spawn_report(struct iso_ctx *ctx, unsigned long flags, int (*fn)(void *), void *arg,
 		       struct pidns_chan *ch, void *rep, size_t len)
 {
-	pid_t pid = iso_spawn(flags, fn, arg);
+	pid_t pid;
 	ssize_t r;
 	int w;
 
+	if ((w = pidns_case_setup()) < 0 || (w = pidns_chan_open(ch)) < 0)
+		return w;
+	pid = iso_spawn(flags, fn, arg);
 	if (pid < 0)
 		return pid;
 	pidns_chan_parent(ch);
@@ -234,6 +237,27 @@ int pidns_spawn_report(struct iso_ctx *ctx, unsigned long flags, int (*fn)(void 
 	if (r != (ssize_t)len)
 		return -EPROTO;
 	return w < 0 ? w : 0;
+}
+
+/* Returns the pid, -EPROTO or -errno. */
+pid_t pidns_start(struct iso_ctx *ctx, unsigned long flags, int (*fn)(void *), void *arg,
+		  struct pidns_chan *ch, void *rep, size_t len)
+{
+	pid_t pid;
+	ssize_t r;
+	int e;
+
+	if ((e = pidns_case_setup()) < 0 || (e = pidns_chan_open(ch)) < 0)
+		return e;
+	pid = iso_spawn(flags, fn, arg);
+	if (pid < 0)
+		return pid;
+	pidns_chan_parent(ch);
+	r = pidns_recv(ch->rep[0], rep, len, iso_ctx_ms(ctx, 3000));
+	if (r == (ssize_t)len)
+		return pid;
+	iso_kill_wait(pid);
+	return r < 0 ? (int)r : -EPROTO;
 }
 
 int pidns_idle(void *p)
@@ -357,6 +381,11 @@ bool pidns_uid_in_use(uid_t uid)
 	}
 	closedir(d);
 	return used;
+}
+
+const char *pidns_errstr(int err)
+{
+	return err ? strerror(err) : "0";
 }
 
 const char *pidns_sig_name(int sig)

@@ -71,26 +71,19 @@ static int orphan_init(void *p)
 }
 
 /*
- * A process orphaned in a PID namespace is reparented to that namespace's init
- * (pid_namespaces(7), "The namespace init process" and "Adoption of orphaned
- * children"), even when a process outside (the case) is a child subreaper: the
- * reaper search stops at the namespace. Control: no CLONE_NEWPID, the orphan goes
- * to the case (subreaper), not to the process standing in for init.
+ * A process orphaned in a PID namespace is reparented to that namespace's init, even when a
+ * process outside (the case) is a child subreaper: the reaper search stops at the namespace
+ * (pid_namespaces(7), "The namespace init process", "Adoption of orphaned children"). Control:
+ * no CLONE_NEWPID, the orphan goes to the case (subreaper), not to the stand-in for init.
  */
 static enum iso_verdict orphan_reparented_to_namespace_init(struct iso_ctx *ctx)
 {
-	_cleanup_reap_ struct iso_ctx *reap = ctx;
-	unsigned long flags = iso_ctx_is_control(ctx) ? 0 : CLONE_NEWPID;
+	_cleanup_reap_ struct iso_ctx *reap = ctx; /* without CLONE_NEWPID the orphan comes to us */
 	_cleanup_chan_ struct pidns_chan ch = PIDNS_CHAN_INIT;
 	struct orphan_arg a = { &ch, ctx };
 	struct orphan_rep r;
-	int e;
+	int e = pidns_spawn_report(ctx, pidns_flags(ctx), orphan_init, &a, &ch, &r, sizeof(r));
 
-	if ((e = pidns_case_setup()) < 0 || (e = pidns_chan_open(&ch)) < 0)
-		return iso_broken(ctx, e, "set up the case");
-	e = pidns_spawn_report(ctx, flags, orphan_init, &a, &ch, &r, sizeof(r));
-	/* Without CLONE_NEWPID the orphan came to us. */
-	pidns_reap_all(ctx);
 	if (e < 0)
 		return iso_broken(ctx, e, "clone an init whose grandchild is orphaned");
 	iso_note(ctx, "init_pid", "%d", r.init_pid);
@@ -140,28 +133,25 @@ static int init_then_exit(void *p)
 static enum iso_verdict init_exit_kills_namespace(struct iso_ctx *ctx)
 {
 	_cleanup_reap_ struct iso_ctx *reap = ctx;
-	unsigned long flags = iso_ctx_is_control(ctx) ? 0 : CLONE_NEWPID;
 	_cleanup_chan_ struct pidns_chan ch = PIDNS_CHAN_INIT;
 	struct exit_arg a = { &ch, { -1, -1 } };
-	_cleanup_close_ int life_rd = -1;
+	_cleanup_close_ int life_rd = -1, life_wr = -1;
 	_cleanup_pid_ pid_t init = -1;
 	struct pollfd p;
 	pid_t c_inside, c_host;
 	char st[64];
 	int e, status;
 
-	if ((e = pidns_case_setup()) < 0 || (e = pidns_chan_open(&ch)) < 0 ||
-	    (pipe2(a.life, O_CLOEXEC) < 0 && (e = -errno)))
-		return iso_broken(ctx, e, "set up the case");
+	if (pipe2(a.life, O_CLOEXEC) < 0)
+		return iso_broken(ctx, -errno, "set up the case");
 	life_rd = a.life[0];
-	init = iso_spawn(flags, init_then_exit, &a);
-	close(a.life[1]);
+	life_wr = a.life[1];
+	init = pidns_start(ctx, pidns_flags(ctx), init_then_exit, &a, &ch, &c_inside,
+			   sizeof(c_inside));
+	close(life_wr);
+	life_wr = -1;
 	if (init < 0)
-		return iso_broken(ctx, init, "clone");
-	pidns_chan_parent(&ch);
-	e = pidns_recv(ch.rep[0], &c_inside, sizeof(c_inside), iso_ctx_ms(ctx, 3000));
-	if (e != sizeof(c_inside))
-		return iso_broken(ctx, e < 0 ? e : -EPROTO, "read init's report");
+		return iso_broken(ctx, init, "clone an init with a child and read its report");
 	c_host = pidns_find_child(init);
 	if (c_host < 0)
 		return iso_broken(ctx, c_host, "find init's child in /proc");
@@ -227,26 +217,18 @@ static int join_then_fork(void *p)
 static enum iso_verdict fork_into_dead_namespace_fails_enomem(struct iso_ctx *ctx)
 {
 	_cleanup_reap_ struct iso_ctx *reap = ctx;
-	unsigned long flags = iso_ctx_is_control(ctx) ? 0 : CLONE_NEWPID;
 	_cleanup_chan_ struct pidns_chan ch = PIDNS_CHAN_INIT, ch2 = PIDNS_CHAN_INIT;
 	struct join_fork_arg ja = { &ch2, -1 };
 	_cleanup_close_ int nsfd = -1;
-	_cleanup_pid_ pid_t init = -1;
 	struct join_fork_rep jr;
 	struct pidns_ready rr;
+	_cleanup_pid_ pid_t init =
+		pidns_start(ctx, pidns_flags(ctx), pidns_idle, &ch, &ch, &rr, sizeof(rr));
 	char path[64];
 	int e;
 
-	if ((e = pidns_case_setup()) < 0 || (e = pidns_chan_open(&ch)) < 0 ||
-	    (e = pidns_chan_open(&ch2)) < 0)
-		return iso_broken(ctx, e, "set up the case");
-	init = iso_spawn(flags, pidns_idle, &ch);
 	if (init < 0)
-		return iso_broken(ctx, init, "clone");
-	pidns_chan_parent(&ch);
-	e = pidns_recv(ch.rep[0], &rr, sizeof(rr), iso_ctx_ms(ctx, 3000));
-	if (e != sizeof(rr))
-		return iso_broken(ctx, e < 0 ? e : -EPROTO, "read init's report");
+		return iso_broken(ctx, init, "clone an init and read its report");
 	snprintf(path, sizeof(path), "/proc/%d/ns/pid", (int)init);
 	nsfd = open(path, O_RDONLY | O_CLOEXEC);
 	if (nsfd < 0)
@@ -259,17 +241,13 @@ static enum iso_verdict fork_into_dead_namespace_fails_enomem(struct iso_ctx *ct
 	e = pidns_spawn_report(ctx, 0, join_then_fork, &ja, &ch2, &jr, sizeof(jr));
 	if (e < 0)
 		return iso_broken(ctx, e, "fork a process that joins the namespace and forks");
-	iso_note(ctx, "setns", "%s", jr.setns_err ? strerror(jr.setns_err) : "0");
+	iso_note(ctx, "setns", "%s", pidns_errstr(jr.setns_err));
 	if (jr.setns_err)
 		return iso_fail(ctx, "setns into the namespace of an exited init failed: %s",
 				strerror(jr.setns_err));
-	iso_note(ctx, "fork", "%s", jr.fork_err ? strerror(jr.fork_err) : "0");
-	if (jr.fork_err != ENOMEM)
-		return iso_fail(ctx,
-				"fork into the namespace of an exited init gave %s (pid %d), "
-				"expected ENOMEM",
-				jr.fork_err ? strerror(jr.fork_err) : "success", jr.child);
-	return ISO_PASS;
+	iso_note(ctx, "fork", "%s", pidns_errstr(jr.fork_err));
+	return iso_expect_errno(ctx, jr.fork_err ? -jr.fork_err : jr.child, ENOMEM,
+				"fork into the namespace of an exited init");
 }
 
 /* ---- unshare(CLONE_NEWPID) ---- */
@@ -338,11 +316,8 @@ static enum iso_verdict unshare_moves_children_not_caller(struct iso_ctx *ctx)
 	_cleanup_chan_ struct pidns_chan ch = PIDNS_CHAN_INIT;
 	struct unshare_arg a = { &ch, !iso_ctx_is_control(ctx), iso_ctx_ms(ctx, 3000) };
 	struct unshare_rep r;
-	int e;
+	int e = pidns_spawn_report(ctx, 0, unshare_then_fork, &a, &ch, &r, sizeof(r));
 
-	if ((e = pidns_case_setup()) < 0 || (e = pidns_chan_open(&ch)) < 0)
-		return iso_broken(ctx, e, "set up the case");
-	e = pidns_spawn_report(ctx, 0, unshare_then_fork, &a, &ch, &r, sizeof(r));
 	if (e < 0)
 		return iso_broken(ctx, e, "fork a process that unshares and forks");
 	if (r.unshare_err)
@@ -409,11 +384,8 @@ static enum iso_verdict unshare_fork_after_first_child_exits_fails_enomem(struct
 	_cleanup_chan_ struct pidns_chan ch = PIDNS_CHAN_INIT;
 	struct unshare_arg a = { &ch, !iso_ctx_is_control(ctx) };
 	struct second_fork_rep r;
-	int e;
+	int e = pidns_spawn_report(ctx, 0, fork_twice, &a, &ch, &r, sizeof(r));
 
-	if ((e = pidns_case_setup()) < 0 || (e = pidns_chan_open(&ch)) < 0)
-		return iso_broken(ctx, e, "set up the case");
-	e = pidns_spawn_report(ctx, 0, fork_twice, &a, &ch, &r, sizeof(r));
 	if (e < 0)
 		return iso_broken(ctx, e, "fork a process that unshares and forks twice");
 	if (r.unshare_err)
@@ -422,12 +394,7 @@ static enum iso_verdict unshare_fork_after_first_child_exits_fails_enomem(struct
 		return iso_broken(ctx, r.first, "the first fork after unshare");
 	iso_note(ctx, "first_fork", "%d", r.first);
 	iso_note(ctx, "second_fork", "%s", r.second < 0 ? strerror(-r.second) : "succeeded");
-	if (r.second != -ENOMEM)
-		return iso_fail(ctx,
-				"a fork after the namespace's first child exited gave %s, "
-				"expected ENOMEM",
-				r.second < 0 ? strerror(-r.second) : "success");
-	return ISO_PASS;
+	return iso_expect_errno(ctx, r.second, ENOMEM, "a fork after the first child exited");
 }
 
 struct twice_rep {
@@ -458,58 +425,45 @@ static enum iso_verdict unshare_newpid_only_once(struct iso_ctx *ctx)
 	_cleanup_chan_ struct pidns_chan ch = PIDNS_CHAN_INIT;
 	struct unshare_arg a = { &ch, !iso_ctx_is_control(ctx) };
 	struct twice_rep r;
-	int e;
+	int e = pidns_spawn_report(ctx, 0, unshare_twice, &a, &ch, &r, sizeof(r));
 
-	if ((e = pidns_case_setup()) < 0 || (e = pidns_chan_open(&ch)) < 0)
-		return iso_broken(ctx, e, "set up the case");
-	e = pidns_spawn_report(ctx, 0, unshare_twice, &a, &ch, &r, sizeof(r));
 	if (e < 0)
 		return iso_broken(ctx, e, "fork a process that unshares twice");
 	if (r.first)
 		return iso_broken(ctx, -r.first, "the first unshare(CLONE_NEWPID)");
 	iso_note(ctx, "second_unshare", "%s", r.second ? strerror(r.second) : "succeeded");
-	if (r.second != EINVAL)
-		return iso_fail(ctx, "a second unshare(CLONE_NEWPID) gave %s, expected EINVAL",
-				r.second ? strerror(r.second) : "success");
-	return ISO_PASS;
+	return iso_expect_errno(ctx, -r.second, EINVAL, "a second unshare(CLONE_NEWPID)");
 }
 
 static const struct iso_case cases[] = {
-	ISO_CASE(
-		orphan_reparented_to_namespace_init,
-		.doc = "an orphan in a PID namespace is reparented to the namespace's init, not to "
-		       "a subreaper outside (pid_namespaces(7))",
-		.timeout_ms = 5000, .req = { .root = true, .userns_ok = true, .ns = CLONE_NEWPID }),
+	ISO_CASE(orphan_reparented_to_namespace_init,
+		 .doc = "an orphan in a PID namespace is reparented to the namespace's init, not to "
+			"a subreaper outside (pid_namespaces(7))",
+		 .timeout_ms = 5000, .req = PIDNS_REQ),
 	ISO_CASE(init_exit_kills_namespace,
 		 .doc = "when the init of a PID namespace exits the kernel SIGKILLs every other "
 			"process of the namespace (pid_namespaces(7))",
-		 .timeout_ms = 5000,
-		 .req = { .root = true, .userns_ok = true, .ns = CLONE_NEWPID }),
+		 .timeout_ms = 5000, .req = PIDNS_REQ),
 	ISO_CASE(
 		fork_into_dead_namespace_fails_enomem,
 		.doc = "after its init exits, fork after setns into the namespace fails with ENOMEM "
 		       "(pid_namespaces(7))",
 		.timeout_ms = 5000,
-		.req = { .root = true,
-			 .root_for =
-				 "the control setns(2)es into a PID namespace the initial user namespace owns",
-			 .ns = CLONE_NEWPID,
-			 .kernel = "3.8" }),
-	ISO_CASE(
-		unshare_moves_children_not_caller,
-		.doc = "unshare(CLONE_NEWPID) leaves the caller's pid and namespace alone; its next "
-		       "child is PID 1 of the new namespace (pid_namespaces(7), unshare(2))",
-		.timeout_ms = 5000, .req = { .root = true, .userns_ok = true, .ns = CLONE_NEWPID }),
-	ISO_CASE(
-		unshare_fork_after_first_child_exits_fails_enomem,
-		.doc = "after unshare(CLONE_NEWPID), once the first child (the init) exits, further "
-		       "forks fail with ENOMEM (pid_namespaces(7))",
-		.timeout_ms = 5000, .req = { .root = true, .userns_ok = true, .ns = CLONE_NEWPID }),
+		.req = PIDNS_REQ_ROOT(
+			"the control setns(2)es into a PID namespace the initial user namespace owns",
+			.ns = CLONE_NEWPID, .kernel = "3.8")),
+	ISO_CASE(unshare_moves_children_not_caller,
+		 .doc = "unshare(CLONE_NEWPID) leaves the caller's pid and namespace alone; its next "
+			"child is PID 1 of the new namespace (pid_namespaces(7), unshare(2))",
+		 .timeout_ms = 5000, .req = PIDNS_REQ),
+	ISO_CASE(unshare_fork_after_first_child_exits_fails_enomem,
+		 .doc = "after unshare(CLONE_NEWPID), once the first child (the init) exits, further "
+			"forks fail with ENOMEM (pid_namespaces(7))",
+		 .timeout_ms = 5000, .req = PIDNS_REQ),
 	ISO_CASE(unshare_newpid_only_once,
 		 .doc = "a second unshare(CLONE_NEWPID) by the same process fails with EINVAL "
 			"(pid_namespaces(7), unshare(2))",
-		 .timeout_ms = 5000,
-		 .req = { .root = true, .userns_ok = true, .ns = CLONE_NEWPID }),
+		 .timeout_ms = 5000, .req = PIDNS_REQ),
 };
 
 const struct iso_cases pidns_lifecycle_cases = ISO_CASES(cases);

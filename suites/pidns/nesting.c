@@ -132,39 +132,28 @@ static enum iso_verdict nesting_stops_at_32_levels(struct iso_ctx *ctx)
 static enum iso_verdict ns_get_parent_is_creator_namespace(struct iso_ctx *ctx)
 {
 	_cleanup_reap_ struct iso_ctx *reap = ctx;
-	unsigned long flags = iso_ctx_is_control(ctx) ? 0 : CLONE_NEWPID;
 	_cleanup_chan_ struct pidns_chan ch = PIDNS_CHAN_INIT;
 	_cleanup_close_ int nsfd = -1, parent = -1;
-	_cleanup_pid_ pid_t init = -1;
 	struct pidns_ready rr;
+	_cleanup_pid_ pid_t init =
+		pidns_start(ctx, pidns_flags(ctx), pidns_idle, &ch, &ch, &rr, sizeof(rr));
 	int64_t own = iso_ns_ino(0, "pid");
 	struct stat st;
 	char path[64];
 	int e;
 
-	if ((e = pidns_case_setup()) < 0 || (e = pidns_chan_open(&ch)) < 0)
-		return iso_broken(ctx, e, "set up the case");
-	init = iso_spawn(flags, pidns_idle, &ch);
 	if (init < 0)
-		return iso_broken(ctx, init, "clone");
-	pidns_chan_parent(&ch);
-	e = pidns_recv(ch.rep[0], &rr, sizeof(rr), iso_ctx_ms(ctx, 3000));
-	if (e != sizeof(rr))
-		return iso_broken(ctx, e < 0 ? e : -EPROTO, "read the child's report");
+		return iso_broken(ctx, init, "clone a child and read its report");
 	snprintf(path, sizeof(path), "/proc/%d/ns/pid", (int)init);
 	nsfd = open(path, O_RDONLY | O_CLOEXEC);
 	if (nsfd < 0)
 		return iso_broken(ctx, -errno, "open %s", path);
 	parent = ioctl(nsfd, NS_GET_PARENT);
 	e = parent < 0 ? errno : 0;
-	pidns_chan_close(&ch);
-	pidns_wait_or_kill(ctx, init, NULL, iso_ctx_ms(ctx, 3000));
-	init = -1;
-	pidns_reap_all(ctx);
 	if (e == ENOTTY || e == EINVAL)
 		return iso_skip(ctx, "ioctl(NS_GET_PARENT) is missing (Linux 4.9+): %s",
 				strerror(e));
-	iso_note(ctx, "ns_get_parent", "%s", e ? strerror(e) : "0");
+	iso_note(ctx, "ns_get_parent", "%s", pidns_errstr(e));
 	if (e)
 		return iso_fail(ctx,
 				"NS_GET_PARENT on the child's PID namespace gave %s: no parent "
@@ -250,14 +239,12 @@ static enum iso_verdict check_join(struct iso_ctx *ctx, const char *path)
 	int e;
 
 	snprintf(a.path, sizeof(a.path), "%s", path);
-	if ((e = pidns_chan_open(&ch)) < 0)
-		return iso_broken(ctx, e, "pipe");
 	e = pidns_spawn_report(ctx, 0, join_and_fork, &a, &ch, &r, sizeof(r));
 	if (e < 0)
 		return iso_broken(ctx, e, "fork a process that joins %s and forks", path);
 	if (r.open_err)
 		return iso_broken(ctx, -r.open_err, "open %s", path);
-	iso_note(ctx, "setns", "%s", r.setns_err ? strerror(r.setns_err) : "0");
+	iso_note(ctx, "setns", "%s", pidns_errstr(r.setns_err));
 	if (r.setns_err)
 		return iso_fail(ctx, "setns(%s, CLONE_NEWPID) failed: %s", path,
 				strerror(r.setns_err));
@@ -298,30 +285,16 @@ static enum iso_verdict check_join(struct iso_ctx *ctx, const char *path)
 static enum iso_verdict setns_pid_places_next_child(struct iso_ctx *ctx)
 {
 	_cleanup_reap_ struct iso_ctx *reap = ctx;
-	unsigned long flags = iso_ctx_is_control(ctx) ? 0 : CLONE_NEWPID;
 	_cleanup_chan_ struct pidns_chan ch = PIDNS_CHAN_INIT;
-	_cleanup_pid_ pid_t init = -1;
 	struct pidns_ready rr;
-	enum iso_verdict v;
+	_cleanup_pid_ pid_t init =
+		pidns_start(ctx, pidns_flags(ctx), pidns_idle, &ch, &ch, &rr, sizeof(rr));
 	char path[64];
-	int e;
 
-	if ((e = pidns_case_setup()) < 0 || (e = pidns_chan_open(&ch)) < 0)
-		return iso_broken(ctx, e, "set up the case");
-	init = iso_spawn(flags, pidns_idle, &ch);
 	if (init < 0)
-		return iso_broken(ctx, init, "clone");
-	pidns_chan_parent(&ch);
-	e = pidns_recv(ch.rep[0], &rr, sizeof(rr), iso_ctx_ms(ctx, 3000));
-	if (e != sizeof(rr))
-		return iso_broken(ctx, e < 0 ? e : -EPROTO, "read the child's report");
+		return iso_broken(ctx, init, "clone a child and read its report");
 	snprintf(path, sizeof(path), "/proc/%d/ns/pid", (int)init);
-	v = check_join(ctx, path);
-	pidns_chan_close(&ch);
-	pidns_wait_or_kill(ctx, init, NULL, iso_ctx_ms(ctx, 3000));
-	init = -1;
-	pidns_reap_all(ctx);
-	return v;
+	return check_join(ctx, path);
 }
 
 struct unshared_arg {
@@ -368,32 +341,19 @@ static enum iso_verdict setns_pid_for_children_places_next_child(struct iso_ctx 
 	_cleanup_reap_ struct iso_ctx *reap = ctx;
 	_cleanup_chan_ struct pidns_chan ch = PIDNS_CHAN_INIT;
 	struct unshared_arg a = { &ch, !iso_ctx_is_control(ctx) };
-	_cleanup_pid_ pid_t holder = -1;
 	struct pidns_ready rr;
-	enum iso_verdict v;
+	_cleanup_pid_ pid_t holder =
+		pidns_start(ctx, 0, unshare_and_hold, &a, &ch, &rr, sizeof(rr));
 	char path[64];
-	int e;
 
-	if ((e = pidns_case_setup()) < 0 || (e = pidns_chan_open(&ch)) < 0)
-		return iso_broken(ctx, e, "set up the case");
-	holder = iso_spawn(0, unshare_and_hold, &a);
 	if (holder < 0)
-		return iso_broken(ctx, holder, "fork");
-	pidns_chan_parent(&ch);
-	e = pidns_recv(ch.rep[0], &rr, sizeof(rr), iso_ctx_ms(ctx, 3000));
-	if (e != sizeof(rr))
-		return iso_broken(ctx, e < 0 ? e : -EPROTO, "read the holder's report");
+		return iso_broken(ctx, holder, "fork the holder and read its report");
 	if (rr.err)
 		return iso_broken(ctx, -rr.err, "unshare(CLONE_NEWPID) and fork in the holder");
 	snprintf(path, sizeof(path), "/proc/%d/ns/pid_for_children", (int)holder);
 	if (access(path, F_OK) < 0 && errno == ENOENT)
 		return iso_skip(ctx, "%s is missing (Linux 4.12+)", path);
-	v = check_join(ctx, path);
-	pidns_chan_close(&ch);
-	pidns_wait_or_kill(ctx, holder, NULL, iso_ctx_ms(ctx, 3000));
-	holder = -1;
-	pidns_reap_all(ctx);
-	return v;
+	return check_join(ctx, path);
 }
 
 struct ancestor_arg {
@@ -421,7 +381,6 @@ static int join_ancestor(void *p)
 static enum iso_verdict setns_cannot_enter_ancestor(struct iso_ctx *ctx)
 {
 	_cleanup_reap_ struct iso_ctx *reap = ctx;
-	unsigned long flags = iso_ctx_is_control(ctx) ? 0 : CLONE_NEWPID;
 	_cleanup_chan_ struct pidns_chan ch = PIDNS_CHAN_INIT;
 	_cleanup_close_ int nsfd = open("/proc/self/ns/pid", O_RDONLY | O_CLOEXEC);
 	struct ancestor_arg a = { &ch, nsfd };
@@ -429,17 +388,11 @@ static enum iso_verdict setns_cannot_enter_ancestor(struct iso_ctx *ctx)
 
 	if (nsfd < 0)
 		return iso_broken(ctx, -errno, "open /proc/self/ns/pid");
-	if ((e = pidns_case_setup()) < 0 || (e = pidns_chan_open(&ch)) < 0)
-		return iso_broken(ctx, e, "set up the case");
-	e = pidns_spawn_report(ctx, flags, join_ancestor, &a, &ch, &err, sizeof(err));
+	e = pidns_spawn_report(ctx, pidns_flags(ctx), join_ancestor, &a, &ch, &err, sizeof(err));
 	if (e < 0)
 		return iso_broken(ctx, e, "clone a child that joins the case's namespace");
-	iso_note(ctx, "setns_into_parent_ns", "%s", err ? strerror(err) : "0");
-	if (err != EINVAL)
-		return iso_fail(ctx,
-				"setns into the creator's PID namespace gave %s, expected EINVAL",
-				err ? strerror(err) : "success");
-	return ISO_PASS;
+	iso_note(ctx, "setns_into_parent_ns", "%s", pidns_errstr(err));
+	return iso_expect_errno(ctx, -err, EINVAL, "setns into the creator's PID namespace");
 }
 
 static const struct iso_case cases[] = {
@@ -458,28 +411,22 @@ static const struct iso_case cases[] = {
 			"next child joins that namespace with getppid() 0 (setns(2), "
 			"pid_namespaces(7))",
 		 .timeout_ms = 5000,
-		 .req = { .root = true,
-			  .root_for = "the control setns(2)es into the host's PID namespace",
-			  .ns = CLONE_NEWPID,
-			  .kernel = "3.8" }),
+		 .req = PIDNS_REQ_ROOT("the control setns(2)es into the host's PID namespace",
+				       .ns = CLONE_NEWPID, .kernel = "3.8")),
 	ISO_CASE(setns_pid_for_children_places_next_child,
 		 .doc = "setns through /proc/PID/ns/pid_for_children makes the caller's next child "
 			"join that namespace (namespaces(7), pid_namespaces(7))",
 		 .timeout_ms = 5000,
-		 .req = { .root = true,
-			  .root_for = "the control setns(2)es into the host's PID namespace",
-			  .ns = CLONE_NEWPID,
-			  .kernel = "4.12" }),
+		 .req = PIDNS_REQ_ROOT("the control setns(2)es into the host's PID namespace",
+				       .ns = CLONE_NEWPID, .kernel = "4.12")),
 	ISO_CASE(
 		setns_cannot_enter_ancestor,
 		.doc = "a process cannot setns into an ancestor PID namespace: EINVAL "
 		       "(pid_namespaces(7), setns(2))",
 		.timeout_ms = 5000,
-		.req = { .root = true,
-			 .root_for =
-				 "setns(2) into the host's PID namespace (in a user namespace EPERM comes before the ancestor rule's EINVAL)",
-			 .ns = CLONE_NEWPID,
-			 .kernel = "3.8" }),
+		.req = PIDNS_REQ_ROOT(
+			"setns(2) into the host's PID namespace (in a user namespace EPERM comes before the ancestor rule's EINVAL)",
+			.ns = CLONE_NEWPID, .kernel = "3.8")),
 };
 
 const struct iso_cases pidns_nesting_cases = ISO_CASES(cases);

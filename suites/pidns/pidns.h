@@ -11,10 +11,26 @@
 #ifndef PIDNS_H
 #define PIDNS_H
 
+#include <sched.h>
 #include <stdbool.h>
 #include <sys/types.h>
 
 #include "iso.h"
+
+/*
+ * What most cases need, for their table entry: root, or root of a user namespace of
+ * its own, and PID namespaces.
+ */
+#define PIDNS_REQ                                                   \
+	{                                                           \
+		.root = true, .userns_ok = true, .ns = CLONE_NEWPID \
+	}
+
+/* The same where the case needs the initial user namespace: why, then its .ns and more. */
+#define PIDNS_REQ_ROOT(why, ...)                             \
+	{                                                    \
+		.root = true, .root_for = (why), __VA_ARGS__ \
+	}
 
 /* Each case file's table, in the order of the suite (suite.c). */
 extern const struct iso_cases pidns_signals_cases;
@@ -84,14 +100,28 @@ void pidns_reap_at_exit(struct iso_ctx **ctx);
  */
 int pidns_wait_or_kill(struct iso_ctx *ctx, pid_t pid, int *status, unsigned int timeout_ms);
 /*
- * The common shape of a case: spawns fn(arg) with clone flags (arg holds ch, opened
- * by the caller), reads one report of len bytes from ch->rep, closes ch->cmd (the
- * child may wait for that EOF) and waits for the child (orphans it left are the
- * caller's to reap). Returns 0, -EPROTO if the child exited without a full report,
- * or -errno.
+ * The common shape of a case: pidns_case_setup(), opens ch (closed, as
+ * PIDNS_CHAN_INIT leaves it), spawns fn(arg) with clone flags (arg holds ch), reads
+ * one report of len bytes from ch->rep, closes ch->cmd (the child may wait for that
+ * EOF) and waits for the child (orphans it left are the caller's to reap). Returns
+ * 0, -EPROTO if the child exited without a full report, or -errno.
  */
 int pidns_spawn_report(struct iso_ctx *ctx, unsigned long flags, int (*fn)(void *), void *arg,
 		       struct pidns_chan *ch, void *rep, size_t len);
+/*
+ * The same for a process that stays (an init, a holder): pidns_case_setup(), opens
+ * ch, spawns fn(arg) and reads its first report of len bytes within
+ * iso_ctx_ms(ctx, 3000). Returns its pid (the caller's to end: closing ch->cmd, or
+ * _cleanup_pid_), or -EPROTO (no full report) or -errno, the process killed and reaped.
+ */
+pid_t pidns_start(struct iso_ctx *ctx, unsigned long flags, int (*fn)(void *), void *arg,
+		  struct pidns_chan *ch, void *rep, size_t len);
+
+/* The clone flags of most cases: CLONE_NEWPID for the case, 0 for its control. */
+static inline unsigned long pidns_flags(const struct iso_ctx *ctx)
+{
+	return iso_ctx_is_control(ctx) ? 0 : CLONE_NEWPID;
+}
 
 /* What pidns_idle reports. */
 struct pidns_ready {
@@ -124,6 +154,8 @@ bool pidns_uid_in_use(uid_t uid);
 
 /* Describes a wait status: "exited 0", "killed by SIGKILL", "stopped by SIGSTOP". */
 const char *pidns_status_str(int status, char *buf, size_t len);
+/* For notes: strerror(err), or "0" when err (a positive errno) is 0. */
+const char *pidns_errstr(int err);
 /* "SIGTERM" for SIGTERM. */
 const char *pidns_sig_name(int sig);
 

@@ -34,29 +34,23 @@ static int report_ids(void *p)
 }
 
 /*
- * The first process of a new PID namespace (clone(2) with CLONE_NEWPID) has PID 1
- * there, and getppid() returns 0: its parent is in another namespace
- * (pid_namespaces(7), "The namespace init process" and "Nesting PID namespaces").
- * Control: no CLONE_NEWPID, the child keeps an ordinary pid and a visible parent.
+ * The first process of a new PID namespace (clone(2) with CLONE_NEWPID) has PID 1 there and
+ * getppid() 0: its parent is in another namespace (pid_namespaces(7), "The namespace init
+ * process", "Nesting PID namespaces"). Control: no CLONE_NEWPID, an ordinary pid and parent.
  */
 static enum iso_verdict first_child_is_pid1(struct iso_ctx *ctx)
 {
 	_cleanup_reap_ struct iso_ctx *reap = ctx;
-	unsigned long flags = iso_ctx_is_control(ctx) ? 0 : CLONE_NEWPID;
 	_cleanup_chan_ struct pidns_chan ch = PIDNS_CHAN_INIT;
 	struct ids_rep r;
-	int e;
+	int e = pidns_spawn_report(ctx, pidns_flags(ctx), report_ids, &ch, &ch, &r, sizeof(r));
 
-	if ((e = pidns_case_setup()) < 0 || (e = pidns_chan_open(&ch)) < 0)
-		return iso_broken(ctx, e, "set up the case");
-	e = pidns_spawn_report(ctx, flags, report_ids, &ch, &ch, &r, sizeof(r));
 	if (e < 0)
 		return iso_broken(ctx, e, "clone a child and read its getpid()/getppid()");
 	iso_note(ctx, "getpid", "%d", r.pid);
 	iso_note(ctx, "getppid", "%d", r.ppid);
 	if (r.pid != 1 || r.ppid != 0)
-		return iso_fail(ctx,
-				"the first child has getpid()=%d getppid()=%d, expected 1 and 0",
+		return iso_fail(ctx, "the first child has getpid() %d, getppid() %d, not 1 and 0",
 				r.pid, r.ppid);
 	return ISO_PASS;
 }
@@ -113,7 +107,10 @@ static int list_proc(void *p)
 	return pidns_send(a->ch->rep[1], &r, sizeof(r)) < 0;
 }
 
-/* Runs list_proc in a child with flags; a fresh proc goes on <case dir>/proc. */
+/*
+ * Runs list_proc in a child with flags; a fresh proc goes on <case dir>/proc. Returns 0 or
+ * -errno, its context recorded (iso_err): the mkdir, the child, or the child's mount.
+ */
 static int proc_view(struct iso_ctx *ctx, unsigned long flags, bool fresh, struct proc_rep *r)
 {
 	_cleanup_chan_ struct pidns_chan ch = PIDNS_CHAN_INIT;
@@ -122,10 +119,14 @@ static int proc_view(struct iso_ctx *ctx, unsigned long flags, bool fresh, struc
 
 	snprintf(a.dir, sizeof(a.dir), "%s/proc", iso_ctx_dir(ctx));
 	if (mkdir(a.dir, 0755) < 0 && errno != EEXIST)
-		return -errno;
-	if ((e = pidns_chan_open(&ch)) < 0)
-		return e;
-	return pidns_spawn_report(ctx, flags, list_proc, &a, &ch, r, sizeof(*r));
+		return iso_err(ctx, -errno, "mkdir %s", a.dir);
+	e = pidns_spawn_report(ctx, flags, list_proc, &a, &ch, r, sizeof(*r));
+	if (e < 0)
+		return iso_err(ctx, e, "clone a child that lists %s",
+			       fresh ? "a fresh proc" : "/proc");
+	if (r->err)
+		return iso_err(ctx, -r->err, "mount -t proc in the child");
+	return 0;
 }
 
 static void note_pids(struct iso_ctx *ctx, const struct proc_rep *r)
@@ -143,66 +144,48 @@ static void note_pids(struct iso_ctx *ctx, const struct proc_rep *r)
 }
 
 /*
- * A proc filesystem shows the processes of the PID namespace of whoever mounted it:
- * mounted fresh inside a new PID namespace (in a new mount namespace) it lists only
- * that namespace's processes, with /proc/self = 1 for its init (pid_namespaces(7),
- * "/proc and PID namespaces"). Control: no CLONE_NEWPID, the fresh proc lists the
- * host's processes.
+ * A proc shows the PID namespace of whoever mounted it: mounted fresh inside a new PID namespace
+ * (and mount namespace) it lists only that namespace's processes, /proc/self = 1 for its init
+ * (pid_namespaces(7), "/proc and PID namespaces"). Control: no CLONE_NEWPID, the fresh proc
+ * lists the host's processes.
  */
 static enum iso_verdict fresh_proc_shows_only_namespace_pids(struct iso_ctx *ctx)
 {
 	_cleanup_reap_ struct iso_ctx *reap = ctx;
-	unsigned long flags = CLONE_NEWNS | (iso_ctx_is_control(ctx) ? 0 : CLONE_NEWPID);
 	struct proc_rep r;
-	int e;
+	int e = proc_view(ctx, CLONE_NEWNS | pidns_flags(ctx), true, &r);
 
-	if ((e = pidns_case_setup()) < 0)
-		return iso_broken(ctx, e, "set up the case");
-	e = proc_view(ctx, flags, true, &r);
 	if (e < 0)
-		return iso_broken(ctx, e, "clone a child that mounts a fresh proc");
-	if (r.err)
-		return iso_broken(ctx, -r.err, "mount -t proc in the child");
+		return iso_broken_err(ctx, e);
 	note_pids(ctx, &r);
 	if (r.n != 2 || r.outsider_visible || strcmp(r.self, "1") ||
 	    !((r.pids[0] == 1 && r.pids[1] == r.g) || (r.pids[1] == 1 && r.pids[0] == r.g)))
 		return iso_fail(ctx,
-				"a fresh proc mounted by the child lists %d processes (expected 2: "
-				"1 and %d), /proc/self is '%s'%s",
+				"a fresh proc lists %d processes (not 1 and %d), /proc/self '%s'%s",
 				r.n, r.g, r.self,
-				r.outsider_visible ? ", and the parent namespace's processes" : "");
+				r.outsider_visible ? ", the parent's among them" : "");
 	return ISO_PASS;
 }
 
 /*
- * Without a fresh mount, a process in a new PID namespace still reads the /proc
- * instance of the parent namespace: it lists the host's processes (what ps and top
- * would show), and /proc/self resolves to the process's pid out there, not 1
- * (pid_namespaces(7), "/proc and PID namespaces": the /proc instance, not the
- * reader, decides what is visible). Control: the same check on a freshly mounted
- * proc, which must not show the parent namespace's processes.
+ * Without a fresh mount, a process in a new PID namespace still reads the parent's /proc: it
+ * lists the host's processes (what ps shows), /proc/self is its pid there, not 1
+ * (pid_namespaces(7), "/proc and PID namespaces": the /proc instance, not the reader, decides).
+ * Control: a freshly mounted proc, which must not show the parent namespace's processes.
  */
 static enum iso_verdict inherited_proc_shows_host_pids(struct iso_ctx *ctx)
 {
 	_cleanup_reap_ struct iso_ctx *reap = ctx;
-	bool inherited = !iso_ctx_is_control(ctx);
 	struct proc_rep r;
-	int e;
+	int e = proc_view(ctx, CLONE_NEWNS | CLONE_NEWPID, iso_ctx_is_control(ctx), &r);
 
-	if ((e = pidns_case_setup()) < 0)
-		return iso_broken(ctx, e, "set up the case");
-	e = proc_view(ctx, CLONE_NEWNS | CLONE_NEWPID, !inherited, &r);
 	if (e < 0)
-		return iso_broken(ctx, e, "clone a child into a new PID namespace");
-	if (r.err)
-		return iso_broken(ctx, -r.err, "mount -t proc in the child");
+		return iso_broken_err(ctx, e);
 	note_pids(ctx, &r);
 	iso_note(ctx, "parent_visible", "%s", r.outsider_visible ? "yes" : "no");
 	if (!r.outsider_visible || !strcmp(r.self, "1"))
-		return iso_fail(ctx,
-				"%s /proc, the new namespace's init sees %d processes, not the "
-				"parent namespace's process %d, and /proc/self is '%s'",
-				inherited ? "through the inherited" : "through a fresh", r.n,
+		return iso_fail(ctx, "%s /proc lists %d processes, not %d; /proc/self '%s'",
+				iso_ctx_is_control(ctx) ? "a fresh" : "the inherited", r.n,
 				(int)getpid(), r.self);
 	return ISO_PASS;
 }
@@ -258,25 +241,18 @@ static void nspid_str(const long *ids, int n, char *buf, size_t len)
 static enum iso_verdict parent_sees_child_pids_under_other_numbers(struct iso_ctx *ctx)
 {
 	_cleanup_reap_ struct iso_ctx *reap = ctx;
-	unsigned long flags = iso_ctx_is_control(ctx) ? 0 : CLONE_NEWPID;
 	_cleanup_chan_ struct pidns_chan ch = PIDNS_CHAN_INIT;
 	struct hold_arg a = { &ch };
-	_cleanup_pid_ pid_t init = -1;
 	long ids_i[40], ids_g[40];
 	char s_i[200], s_g[200];
 	struct hold_rep r;
-	int e, n_i, n_g;
+	_cleanup_pid_ pid_t init =
+		pidns_start(ctx, pidns_flags(ctx), init_with_child, &a, &ch, &r, sizeof(r));
+	int n_i, n_g;
 	pid_t g_host;
 
-	if ((e = pidns_case_setup()) < 0 || (e = pidns_chan_open(&ch)) < 0)
-		return iso_broken(ctx, e, "set up the case");
-	init = iso_spawn(flags, init_with_child, &a);
 	if (init < 0)
-		return iso_broken(ctx, init, "clone");
-	pidns_chan_parent(&ch);
-	e = pidns_recv(ch.rep[0], &r, sizeof(r), iso_ctx_ms(ctx, 3000));
-	if (e != sizeof(r))
-		return iso_broken(ctx, e < 0 ? e : -EPROTO, "read the child's report");
+		return iso_broken(ctx, init, "clone an init with a child and read its report");
 	g_host = pidns_find_child(init);
 	if (g_host < 0)
 		return iso_broken(ctx, g_host, "find the child's child in /proc");
@@ -305,11 +281,6 @@ static enum iso_verdict parent_sees_child_pids_under_other_numbers(struct iso_ct
 			"NSpid does not map outer to inner pids: init %d is '%s' (inside %d), "
 			"its child %d is '%s' (inside %d)",
 			(int)init, s_i, r.self, (int)g_host, s_g, r.g);
-	close(ch.cmd[1]);
-	ch.cmd[1] = -1;
-	pidns_wait_or_kill(ctx, init, NULL, iso_ctx_ms(ctx, 3000));
-	init = -1;
-	pidns_reap_all(ctx);
 	return ISO_PASS;
 }
 
@@ -336,36 +307,27 @@ static int probe_outside(void *p)
 }
 
 /*
- * Processes in a child PID namespace cannot see (signal, name by pid) processes of
- * the parent or further ancestors: kill(pid, 0) for the parent namespace's pids
- * fails with ESRCH (pid_namespaces(7), "Nesting PID namespaces"). Control: no
- * CLONE_NEWPID, the same pids are there.
+ * A child PID namespace cannot see (signal, name by pid) processes of its parent or further
+ * ancestors: kill(pid, 0) for the parent namespace's pids fails with ESRCH (pid_namespaces(7),
+ * "Nesting PID namespaces"). Control: no CLONE_NEWPID, the same pids are there.
  */
 static enum iso_verdict child_sees_nothing_of_parent(struct iso_ctx *ctx)
 {
 	_cleanup_reap_ struct iso_ctx *reap = ctx;
-	unsigned long flags = iso_ctx_is_control(ctx) ? 0 : CLONE_NEWPID;
 	_cleanup_chan_ struct pidns_chan ch = PIDNS_CHAN_INIT;
 	struct blind_arg a = { &ch, { getpid(), getppid() } };
-	static const char *const who[] = { "the case's own process", "the runner" };
+	enum iso_verdict v = ISO_PASS;
 	struct blind_rep r;
-	int e;
+	int e = pidns_spawn_report(ctx, pidns_flags(ctx), probe_outside, &a, &ch, &r, sizeof(r));
 
-	if ((e = pidns_case_setup()) < 0 || (e = pidns_chan_open(&ch)) < 0)
-		return iso_broken(ctx, e, "set up the case");
-	e = pidns_spawn_report(ctx, flags, probe_outside, &a, &ch, &r, sizeof(r));
 	if (e < 0)
 		return iso_broken(ctx, e, "clone a child that probes the parent's pids");
-	for (int i = 0; i < 2; i++) {
-		iso_note(ctx, i ? "kill_runner" : "kill_case", "%s",
-			 r.err[i] ? strerror(r.err[i]) : "0");
-		if (r.err[i] != ESRCH)
-			return iso_fail(ctx,
-					"from inside, kill(%d, 0) (%s, parent namespace) gave %s",
-					(int)a.outside[i], who[i],
-					r.err[i] ? strerror(r.err[i]) : "success");
+	for (int i = 0; i < 2 && v == ISO_PASS; i++) {
+		iso_note(ctx, i ? "kill_runner" : "kill_case", "%s", pidns_errstr(r.err[i]));
+		v = iso_expect_errno(ctx, -r.err[i], ESRCH, "kill(%d, 0) of %s from inside",
+				     (int)a.outside[i], i ? "the runner" : "the case");
 	}
-	return ISO_PASS;
+	return v;
 }
 
 /* ---- kill(-1) from inside reaches only the namespace ---- */
@@ -572,16 +534,14 @@ static const struct iso_case cases[] = {
 	ISO_CASE(first_child_is_pid1,
 		 .doc = "the first process of a new PID namespace has getpid() 1 and getppid() 0 "
 			"(pid_namespaces(7))",
-		 .timeout_ms = 5000,
-		 .req = { .root = true, .userns_ok = true, .ns = CLONE_NEWPID }),
+		 .timeout_ms = 5000, .req = PIDNS_REQ),
 	ISO_CASE(
 		fresh_proc_shows_only_namespace_pids,
 		.doc = "a proc mounted inside a new PID namespace lists only that namespace's "
 		       "processes and /proc/self is 1 (pid_namespaces(7), /proc and PID namespaces)",
 		.timeout_ms = 5000,
-		.req = { .root = true,
-			 .root_for = "the control mounts the host PID namespace's /proc",
-			 .ns = CLONE_NEWPID | CLONE_NEWNS }),
+		.req = PIDNS_REQ_ROOT("the control mounts the host PID namespace's /proc",
+				      .ns = CLONE_NEWPID | CLONE_NEWNS)),
 	ISO_CASE(inherited_proc_shows_host_pids,
 		 .doc = "without a fresh proc mount a new PID namespace still sees the host's "
 			"processes in /proc: the /proc instance decides (pid_namespaces(7))",
@@ -595,15 +555,14 @@ static const struct iso_case cases[] = {
 	ISO_CASE(child_sees_nothing_of_parent,
 		 .doc = "from inside a PID namespace the parent namespace's pids do not exist: "
 			"kill(pid, 0) gives ESRCH (pid_namespaces(7))",
-		 .timeout_ms = 5000,
-		 .req = { .root = true, .userns_ok = true, .ns = CLONE_NEWPID }),
-	ISO_CASE(kill_all_from_inside_stays_inside,
-		 .doc = "kill(-1) from inside a PID namespace reaches the namespace's processes and "
-			"nothing outside it (kill(2), pid_namespaces(7))",
-		 .timeout_ms = 5000,
-		 .req = { .root = true,
-			  .root_for = "its outside probe (not yet made to run in a user namespace)",
-			  .ns = CLONE_NEWPID }),
+		 .timeout_ms = 5000, .req = PIDNS_REQ),
+	ISO_CASE(
+		kill_all_from_inside_stays_inside,
+		.doc = "kill(-1) from inside a PID namespace reaches the namespace's processes and "
+		       "nothing outside it (kill(2), pid_namespaces(7))",
+		.timeout_ms = 5000,
+		.req = PIDNS_REQ_ROOT("its outside probe (not yet made to run in a user namespace)",
+				      .ns = CLONE_NEWPID)),
 };
 
 const struct iso_cases pidns_visibility_cases = ISO_CASES(cases);
