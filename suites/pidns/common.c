@@ -6,6 +6,7 @@
 #include <limits.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -270,6 +271,26 @@ int pidns_idle(void *p)
 		return 1;
 	pidns_wait_cmd(ch->cmd[0]);
 	return 0;
+}
+
+pid_t pidns_start_idle(struct iso_ctx *ctx, unsigned long flags, struct pidns_chan *ch)
+{
+	struct pidns_ready rr;
+
+	return pidns_start(ctx, flags, pidns_idle, ch, ch, &rr, sizeof(rr));
+}
+
+enum iso_verdict pidns_expect_noted(struct iso_ctx *ctx, const char *key, int err, int want,
+				    const char *fmt, ...)
+{
+	char what[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof(what), fmt, ap);
+	va_end(ap);
+	iso_note(ctx, key, "%s", pidns_errstr(err));
+	return iso_expect_errno(ctx, -err, want, "%s", what);
 }
 
 /* Returns the count, -ENOENT (no NSpid line) or -errno. */

@@ -71,10 +71,10 @@ static int orphan_init(void *p)
 }
 
 /*
- * A process orphaned in a PID namespace is reparented to that namespace's init, even when a
- * process outside (the case) is a child subreaper: the reaper search stops at the namespace
- * (pid_namespaces(7), "The namespace init process", "Adoption of orphaned children"). Control:
- * no CLONE_NEWPID, the orphan goes to the case (subreaper), not to the stand-in for init.
+ * A process orphaned in a PID namespace is reparented to that namespace's init, even when a process
+ * outside (the case) is a child subreaper: the reaper search stops at the namespace
+ * (pid_namespaces(7), "The namespace init process", "Adoption of orphaned children"). Control: no
+ * CLONE_NEWPID, the orphan goes to the case (subreaper), not to the stand-in for init.
  */
 static enum iso_verdict orphan_reparented_to_namespace_init(struct iso_ctx *ctx)
 {
@@ -125,10 +125,10 @@ static int init_then_exit(void *p)
 }
 
 /*
- * When the init of a PID namespace terminates, the kernel kills every other process
- * of the namespace with SIGKILL (pid_namespaces(7), "The namespace init process").
- * Init's child holds the only write end of a pipe; the pipe reports EOF once that
- * child is gone. Control: no CLONE_NEWPID, the child outlives its parent.
+ * When the init of a PID namespace terminates, the kernel kills every other process of the
+ * namespace with SIGKILL (pid_namespaces(7), "The namespace init process"). Init's child holds the
+ * only write end of a pipe; the pipe reports EOF once that child is gone. Control: no CLONE_NEWPID,
+ * the child outlives its parent.
  */
 static enum iso_verdict init_exit_kills_namespace(struct iso_ctx *ctx)
 {
@@ -208,11 +208,10 @@ static int join_then_fork(void *p)
 }
 
 /*
- * Once the init of a PID namespace has terminated, no process can be created in it:
- * a fork(2) after setns(2) into the namespace (through an fd kept open on
- * /proc/PID/ns/pid) fails with ENOMEM (pid_namespaces(7), "The namespace init
- * process"). Control: no CLONE_NEWPID, the fd names the case's own namespace and
- * the fork succeeds.
+ * Once the init of a PID namespace has terminated, no process can be created in it: a fork(2) after
+ * setns(2) into the namespace (through an fd kept open on /proc/PID/ns/pid) fails with ENOMEM
+ * (pid_namespaces(7), "The namespace init process"). Control: no CLONE_NEWPID, the fd names the
+ * case's own namespace and the fork succeeds.
  */
 static enum iso_verdict fork_into_dead_namespace_fails_enomem(struct iso_ctx *ctx)
 {
@@ -221,9 +220,7 @@ static enum iso_verdict fork_into_dead_namespace_fails_enomem(struct iso_ctx *ct
 	struct join_fork_arg ja = { &ch2, -1 };
 	_cleanup_close_ int nsfd = -1;
 	struct join_fork_rep jr;
-	struct pidns_ready rr;
-	_cleanup_pid_ pid_t init =
-		pidns_start(ctx, pidns_flags(ctx), pidns_idle, &ch, &ch, &rr, sizeof(rr));
+	_cleanup_pid_ pid_t init = pidns_start_idle(ctx, pidns_flags(ctx), &ch);
 	char path[64];
 	int e;
 
@@ -245,9 +242,8 @@ static enum iso_verdict fork_into_dead_namespace_fails_enomem(struct iso_ctx *ct
 	if (jr.setns_err)
 		return iso_fail(ctx, "setns into the namespace of an exited init failed: %s",
 				strerror(jr.setns_err));
-	iso_note(ctx, "fork", "%s", pidns_errstr(jr.fork_err));
-	return iso_expect_errno(ctx, jr.fork_err ? -jr.fork_err : jr.child, ENOMEM,
-				"fork into the namespace of an exited init");
+	return pidns_expect_noted(ctx, "fork", jr.fork_err, ENOMEM,
+				  "fork into the namespace of an exited init (pid %d)", jr.child);
 }
 
 /* ---- unshare(CLONE_NEWPID) ---- */
@@ -258,8 +254,27 @@ struct unshare_arg {
 	unsigned int ms; /* how long to wait for the child's report */
 };
 
+/*
+ * Forks fn(struct unshare_arg), which calls unshare(CLONE_NEWPID) unless this is the control,
+ * and reads its report (len bytes), whose first int is the errno of that unshare. Returns 0 or
+ * -errno, its context recorded (iso_err): the child, or its unshare.
+ */
+static int run_unsharer(struct iso_ctx *ctx, int (*fn)(void *), void *rep, size_t len,
+			const char *what)
+{
+	_cleanup_chan_ struct pidns_chan ch = PIDNS_CHAN_INIT;
+	struct unshare_arg a = { &ch, !iso_ctx_is_control(ctx), iso_ctx_ms(ctx, 3000) };
+	int e = pidns_spawn_report(ctx, 0, fn, &a, &ch, rep, len);
+
+	if (e < 0)
+		return iso_err(ctx, e, "fork a process that %s", what);
+	if (*(const int *)rep)
+		return iso_err(ctx, -*(const int *)rep, "the first unshare(CLONE_NEWPID)");
+	return 0;
+}
+
 struct unshare_rep {
-	int unshare_err;
+	int unshare_err; /* first: run_unsharer reads it */
 	int pid_before, pid_after;
 	int64_t ns_before, ns_after, child_ns;
 	int pfc_err; /* readlink of pid_for_children before the first child */
@@ -303,25 +318,20 @@ static int unshare_then_fork(void *p)
 }
 
 /*
- * unshare(CLONE_NEWPID) does not move the caller: its getpid() and
- * /proc/self/ns/pid stay the same, and only its next child is created in the new
- * namespace, as its PID 1 (pid_namespaces(7), "setns(2) and unshare(2) semantics";
- * unshare(2)). Whether pid_for_children reads before that child exists is noted.
- * Control: no unshare, the child stays in the caller's namespace with an ordinary
- * pid.
+ * unshare(CLONE_NEWPID) does not move the caller: its getpid() and /proc/self/ns/pid stay the same,
+ * and only its next child is created in the new namespace, as its PID 1 (pid_namespaces(7),
+ * "setns(2) and unshare(2) semantics"; unshare(2)). Whether pid_for_children reads before that
+ * child exists is noted. Control: no unshare, the child stays in the caller's namespace with an
+ * ordinary pid.
  */
 static enum iso_verdict unshare_moves_children_not_caller(struct iso_ctx *ctx)
 {
 	_cleanup_reap_ struct iso_ctx *reap = ctx;
-	_cleanup_chan_ struct pidns_chan ch = PIDNS_CHAN_INIT;
-	struct unshare_arg a = { &ch, !iso_ctx_is_control(ctx), iso_ctx_ms(ctx, 3000) };
 	struct unshare_rep r;
-	int e = pidns_spawn_report(ctx, 0, unshare_then_fork, &a, &ch, &r, sizeof(r));
+	int e = run_unsharer(ctx, unshare_then_fork, &r, sizeof(r), "unshares and forks");
 
 	if (e < 0)
-		return iso_broken(ctx, e, "fork a process that unshares and forks");
-	if (r.unshare_err)
-		return iso_broken(ctx, -r.unshare_err, "unshare(CLONE_NEWPID)");
+		return iso_broken_err(ctx, e);
 	iso_note(ctx, "caller_pid", "%d before, %d after", r.pid_before, r.pid_after);
 	iso_note(ctx, "caller_ns", "%lld before, %lld after", (long long)r.ns_before,
 		 (long long)r.ns_after);
@@ -342,7 +352,7 @@ static enum iso_verdict unshare_moves_children_not_caller(struct iso_ctx *ctx)
 }
 
 struct second_fork_rep {
-	int unshare_err;
+	int unshare_err; /* first: run_unsharer reads it */
 	int first, second; /* pids returned by fork(), or -errno */
 };
 
@@ -372,24 +382,18 @@ static int fork_twice(void *p)
 }
 
 /*
- * After unshare(CLONE_NEWPID), the caller's first child is the new namespace's
- * init; once it has terminated, every later fork(2) of the caller fails with ENOMEM,
- * since no process can be created in a namespace whose init is gone
- * (pid_namespaces(7), "The namespace init process"). Control: no unshare, the
- * second fork succeeds.
+ * After unshare(CLONE_NEWPID) the caller's first child is the new namespace's init; once it has
+ * exited no process can be created there, so every later fork(2) of the caller fails with ENOMEM
+ * (pid_namespaces(7), "The namespace init process"). Control: no unshare, the second fork works.
  */
 static enum iso_verdict unshare_fork_after_first_child_exits_fails_enomem(struct iso_ctx *ctx)
 {
 	_cleanup_reap_ struct iso_ctx *reap = ctx;
-	_cleanup_chan_ struct pidns_chan ch = PIDNS_CHAN_INIT;
-	struct unshare_arg a = { &ch, !iso_ctx_is_control(ctx) };
 	struct second_fork_rep r;
-	int e = pidns_spawn_report(ctx, 0, fork_twice, &a, &ch, &r, sizeof(r));
+	int e = run_unsharer(ctx, fork_twice, &r, sizeof(r), "unshares and forks twice");
 
 	if (e < 0)
-		return iso_broken(ctx, e, "fork a process that unshares and forks twice");
-	if (r.unshare_err)
-		return iso_broken(ctx, -r.unshare_err, "unshare(CLONE_NEWPID)");
+		return iso_broken_err(ctx, e);
 	if (r.first < 0)
 		return iso_broken(ctx, r.first, "the first fork after unshare");
 	iso_note(ctx, "first_fork", "%d", r.first);
@@ -398,7 +402,7 @@ static enum iso_verdict unshare_fork_after_first_child_exits_fails_enomem(struct
 }
 
 struct twice_rep {
-	int first, second; /* errno of each unshare(CLONE_NEWPID) */
+	int first, second; /* errno of each unshare(CLONE_NEWPID); first: run_unsharer reads it */
 };
 
 static int unshare_twice(void *p)
@@ -415,22 +419,18 @@ static int unshare_twice(void *p)
 }
 
 /*
- * A process may call unshare(CLONE_NEWPID) only once: a second call fails with
- * EINVAL (pid_namespaces(7), "setns(2) and unshare(2) semantics"; unshare(2),
- * ERRORS). Control: no first unshare, the "second" one succeeds.
+ * A process may call unshare(CLONE_NEWPID) only once: a second call fails with EINVAL
+ * (pid_namespaces(7), "setns(2) and unshare(2) semantics"; unshare(2), ERRORS). Control: no first
+ * unshare, the "second" one succeeds.
  */
 static enum iso_verdict unshare_newpid_only_once(struct iso_ctx *ctx)
 {
 	_cleanup_reap_ struct iso_ctx *reap = ctx;
-	_cleanup_chan_ struct pidns_chan ch = PIDNS_CHAN_INIT;
-	struct unshare_arg a = { &ch, !iso_ctx_is_control(ctx) };
 	struct twice_rep r;
-	int e = pidns_spawn_report(ctx, 0, unshare_twice, &a, &ch, &r, sizeof(r));
+	int e = run_unsharer(ctx, unshare_twice, &r, sizeof(r), "unshares twice");
 
 	if (e < 0)
-		return iso_broken(ctx, e, "fork a process that unshares twice");
-	if (r.first)
-		return iso_broken(ctx, -r.first, "the first unshare(CLONE_NEWPID)");
+		return iso_broken_err(ctx, e);
 	iso_note(ctx, "second_unshare", "%s", r.second ? strerror(r.second) : "succeeded");
 	return iso_expect_errno(ctx, -r.second, EINVAL, "a second unshare(CLONE_NEWPID)");
 }

@@ -58,12 +58,11 @@ static int nest_level(void *p)
 }
 
 /*
- * PID namespaces nest, at most 32 levels below the initial one (since Linux 3.7):
- * creating one more fails with ENOSPC (EUSERS before Linux 4.9) (pid_namespaces(7),
- * "Nesting PID namespaces"; clone(2), ERRORS). The case clones a chain of new
- * namespaces, each the child of the last, up to the limit minus the level it runs
- * at, and expects the next clone to fail. Control: no CLONE_NEWPID, the chain goes
- * one level past the limit without an error.
+ * PID namespaces nest, at most 32 levels below the initial one (since Linux 3.7): creating one more
+ * fails with ENOSPC (EUSERS before Linux 4.9) (pid_namespaces(7), "Nesting PID namespaces";
+ * clone(2), ERRORS). The case clones a chain of new namespaces, each the child of the last, up to
+ * the limit minus the level it runs at, and expects the next clone to fail. Control: no
+ * CLONE_NEWPID, the chain goes one level past the limit without an error.
  */
 static enum iso_verdict nesting_stops_at_32_levels(struct iso_ctx *ctx)
 {
@@ -123,20 +122,17 @@ static enum iso_verdict nesting_stops_at_32_levels(struct iso_ctx *ctx)
 /* ---- NS_GET_PARENT ---- */
 
 /*
- * The parent of a PID namespace is the PID namespace of the process that created
- * it; ioctl(NS_GET_PARENT) on a /proc/PID/ns/pid fd returns an fd for it, and fails
- * with EPERM when the parent is outside the caller's view (ioctl_ns(2); Linux 4.9+).
- * Control: no CLONE_NEWPID, the child's namespace is the case's own, whose parent
- * (if any) the case cannot see.
+ * The parent of a PID namespace is the PID namespace of the process that created it;
+ * ioctl(NS_GET_PARENT) on a /proc/PID/ns/pid fd returns an fd for it, and fails with EPERM when the
+ * parent is outside the caller's view (ioctl_ns(2); Linux 4.9+). Control: no CLONE_NEWPID, the
+ * child's namespace is the case's own, whose parent (if any) the case cannot see.
  */
 static enum iso_verdict ns_get_parent_is_creator_namespace(struct iso_ctx *ctx)
 {
 	_cleanup_reap_ struct iso_ctx *reap = ctx;
 	_cleanup_chan_ struct pidns_chan ch = PIDNS_CHAN_INIT;
 	_cleanup_close_ int nsfd = -1, parent = -1;
-	struct pidns_ready rr;
-	_cleanup_pid_ pid_t init =
-		pidns_start(ctx, pidns_flags(ctx), pidns_idle, &ch, &ch, &rr, sizeof(rr));
+	_cleanup_pid_ pid_t init = pidns_start_idle(ctx, pidns_flags(ctx), &ch);
 	int64_t own = iso_ns_ino(0, "pid");
 	struct stat st;
 	char path[64];
@@ -276,19 +272,17 @@ static enum iso_verdict check_join(struct iso_ctx *ctx, const char *path)
 }
 
 /*
- * setns(2) with a /proc/PID/ns/pid fd of another process does not move the caller;
- * its next child is created in that namespace (as a new pid there, with getppid()
- * 0 because its parent is outside) and /proc/self/ns/pid_for_children names it
- * (pid_namespaces(7), "setns(2) and unshare(2) semantics"; setns(2)). Control: no
- * CLONE_NEWPID, the target is the caller's own namespace and the child stays there.
+ * setns(2) with a /proc/PID/ns/pid fd of another process does not move the caller; its next child
+ * is created in that namespace (as a new pid there, with getppid() 0 because its parent is outside)
+ * and /proc/self/ns/pid_for_children names it (pid_namespaces(7), "setns(2) and unshare(2)
+ * semantics"; setns(2)). Control: no CLONE_NEWPID, the target is the caller's own namespace and the
+ * child stays there.
  */
 static enum iso_verdict setns_pid_places_next_child(struct iso_ctx *ctx)
 {
 	_cleanup_reap_ struct iso_ctx *reap = ctx;
 	_cleanup_chan_ struct pidns_chan ch = PIDNS_CHAN_INIT;
-	struct pidns_ready rr;
-	_cleanup_pid_ pid_t init =
-		pidns_start(ctx, pidns_flags(ctx), pidns_idle, &ch, &ch, &rr, sizeof(rr));
+	_cleanup_pid_ pid_t init = pidns_start_idle(ctx, pidns_flags(ctx), &ch);
 	char path[64];
 
 	if (init < 0)
@@ -330,11 +324,11 @@ static int unshare_and_hold(void *p)
 }
 
 /*
- * /proc/PID/ns/pid_for_children of a process that called unshare(CLONE_NEWPID)
- * names the namespace its children go to (namespaces(7), Linux 4.12+); setns(2)
- * with that fd makes the caller's next child join the namespace too, after its
- * init (pid_namespaces(7), "setns(2) and unshare(2) semantics"). Control: no
- * unshare, pid_for_children is the caller's own namespace and the child stays there.
+ * /proc/PID/ns/pid_for_children of a process that called unshare(CLONE_NEWPID) names the namespace
+ * its children go to (namespaces(7), Linux 4.12+); setns(2) with that fd makes the caller's next
+ * child join the namespace too, after its init (pid_namespaces(7), "setns(2) and unshare(2)
+ * semantics"). Control: no unshare, pid_for_children is the caller's own namespace and the child
+ * stays there.
  */
 static enum iso_verdict setns_pid_for_children_places_next_child(struct iso_ctx *ctx)
 {
@@ -373,10 +367,10 @@ static int join_ancestor(void *p)
 }
 
 /*
- * Changing PID namespaces is one-way: a process may setns(2) into a descendant of
- * its namespace (or its own), never into an ancestor; that fails with EINVAL
- * (pid_namespaces(7), "Nesting PID namespaces"; setns(2), ERRORS). Control: no
- * CLONE_NEWPID, the case's namespace is the child's own and setns succeeds.
+ * Changing PID namespaces is one-way: a process may setns(2) into a descendant of its namespace (or
+ * its own), never into an ancestor; that fails with EINVAL (pid_namespaces(7), "Nesting PID
+ * namespaces"; setns(2), ERRORS). Control: no CLONE_NEWPID, the case's namespace is the child's own
+ * and setns succeeds.
  */
 static enum iso_verdict setns_cannot_enter_ancestor(struct iso_ctx *ctx)
 {
@@ -391,8 +385,8 @@ static enum iso_verdict setns_cannot_enter_ancestor(struct iso_ctx *ctx)
 	e = pidns_spawn_report(ctx, pidns_flags(ctx), join_ancestor, &a, &ch, &err, sizeof(err));
 	if (e < 0)
 		return iso_broken(ctx, e, "clone a child that joins the case's namespace");
-	iso_note(ctx, "setns_into_parent_ns", "%s", pidns_errstr(err));
-	return iso_expect_errno(ctx, -err, EINVAL, "setns into the creator's PID namespace");
+	return pidns_expect_noted(ctx, "setns_into_parent_ns", err, EINVAL,
+				  "setns into the creator's PID namespace");
 }
 
 static const struct iso_case cases[] = {
@@ -408,8 +402,7 @@ static const struct iso_case cases[] = {
 		 .req = { .root = true, .userns_ok = true, .ns = CLONE_NEWPID, .kernel = "4.9" }),
 	ISO_CASE(setns_pid_places_next_child,
 		 .doc = "setns into another process's PID namespace leaves the caller in place; its "
-			"next child joins that namespace with getppid() 0 (setns(2), "
-			"pid_namespaces(7))",
+			"next child joins it with getppid() 0 (setns(2), pid_namespaces(7))",
 		 .timeout_ms = 5000,
 		 .req = PIDNS_REQ_ROOT("the control setns(2)es into the host's PID namespace",
 				       .ns = CLONE_NEWPID, .kernel = "3.8")),

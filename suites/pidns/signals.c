@@ -277,10 +277,9 @@ struct sig_row {
 };
 
 /*
- * One body for the six rows (the variant names the sender and the handler): every
- * signal of the row against a fresh init, its outcome as pid_namespaces(7) states
- * it (see the top of this file). Control: no CLONE_NEWPID, "init" is an ordinary
- * process.
+ * One body for the six rows (the variant names the sender and the handler): every signal of the row
+ * against a fresh init, its outcome as pid_namespaces(7) states it (see the top of this file).
+ * Control: no CLONE_NEWPID, "init" is an ordinary process.
  */
 static enum iso_verdict init_signal_row(struct iso_ctx *ctx)
 {

@@ -35,8 +35,8 @@ static int report_ids(void *p)
 
 /*
  * The first process of a new PID namespace (clone(2) with CLONE_NEWPID) has PID 1 there and
- * getppid() 0: its parent is in another namespace (pid_namespaces(7), "The namespace init
- * process", "Nesting PID namespaces"). Control: no CLONE_NEWPID, an ordinary pid and parent.
+ * getppid() 0: its parent is in another namespace (pid_namespaces(7), "The namespace init process",
+ * "Nesting PID namespaces"). Control: no CLONE_NEWPID, an ordinary pid and parent.
  */
 static enum iso_verdict first_child_is_pid1(struct iso_ctx *ctx)
 {
@@ -141,13 +141,14 @@ static void note_pids(struct iso_ctx *ctx, const struct proc_rep *r)
 		 r->n				     ? ")" :
 						       "");
 	iso_note(ctx, "proc_self", "%s", r->self);
+	iso_note(ctx, "parent_visible", "%s", r->outsider_visible ? "yes" : "no");
 }
 
 /*
  * A proc shows the PID namespace of whoever mounted it: mounted fresh inside a new PID namespace
  * (and mount namespace) it lists only that namespace's processes, /proc/self = 1 for its init
- * (pid_namespaces(7), "/proc and PID namespaces"). Control: no CLONE_NEWPID, the fresh proc
- * lists the host's processes.
+ * (pid_namespaces(7), "/proc and PID namespaces"). Control: no CLONE_NEWPID, the fresh proc lists
+ * the host's processes.
  */
 static enum iso_verdict fresh_proc_shows_only_namespace_pids(struct iso_ctx *ctx)
 {
@@ -168,10 +169,9 @@ static enum iso_verdict fresh_proc_shows_only_namespace_pids(struct iso_ctx *ctx
 }
 
 /*
- * Without a fresh mount, a process in a new PID namespace still reads the parent's /proc: it
- * lists the host's processes (what ps shows), /proc/self is its pid there, not 1
- * (pid_namespaces(7), "/proc and PID namespaces": the /proc instance, not the reader, decides).
- * Control: a freshly mounted proc, which must not show the parent namespace's processes.
+ * A new PID namespace without a fresh mount still reads the parent's /proc: the host's processes
+ * (what ps shows), /proc/self its pid there, not 1 (pid_namespaces(7), "/proc and PID namespaces":
+ * the /proc instance, not the reader, decides). Control: a fresh proc, without the parent's.
  */
 static enum iso_verdict inherited_proc_shows_host_pids(struct iso_ctx *ctx)
 {
@@ -182,11 +182,10 @@ static enum iso_verdict inherited_proc_shows_host_pids(struct iso_ctx *ctx)
 	if (e < 0)
 		return iso_broken_err(ctx, e);
 	note_pids(ctx, &r);
-	iso_note(ctx, "parent_visible", "%s", r.outsider_visible ? "yes" : "no");
 	if (!r.outsider_visible || !strcmp(r.self, "1"))
-		return iso_fail(ctx, "%s /proc lists %d processes, not %d; /proc/self '%s'",
-				iso_ctx_is_control(ctx) ? "a fresh" : "the inherited", r.n,
-				(int)getpid(), r.self);
+		return iso_fail(ctx, "the %s /proc lists %d processes, not %d; /proc/self '%s'",
+				iso_ctx_is_control(ctx) ? "fresh" : "inherited", r.n, getpid(),
+				r.self);
 	return ISO_PASS;
 }
 
@@ -232,11 +231,11 @@ static void nspid_str(const long *ids, int n, char *buf, size_t len)
 }
 
 /*
- * A process is visible in its own PID namespace and in every ancestor, with one pid
- * in each: the parent namespace sees each process of the child namespace under
- * another number, listed in the NSpid line of /proc/PID/status from the outermost
- * namespace in to the process's own (pid_namespaces(7), "Nesting PID namespaces";
- * proc(5), NSpid). Control: no CLONE_NEWPID, NSpid has one level.
+ * A process is visible in its own PID namespace and in every ancestor, with one pid in each: the
+ * parent namespace sees each process of the child namespace under another number, listed in the
+ * NSpid line of /proc/PID/status from the outermost namespace in to the process's own
+ * (pid_namespaces(7), "Nesting PID namespaces"; proc(5), NSpid). Control: no CLONE_NEWPID, NSpid
+ * has one level.
  */
 static enum iso_verdict parent_sees_child_pids_under_other_numbers(struct iso_ctx *ctx)
 {
@@ -322,11 +321,9 @@ static enum iso_verdict child_sees_nothing_of_parent(struct iso_ctx *ctx)
 
 	if (e < 0)
 		return iso_broken(ctx, e, "clone a child that probes the parent's pids");
-	for (int i = 0; i < 2 && v == ISO_PASS; i++) {
-		iso_note(ctx, i ? "kill_runner" : "kill_case", "%s", pidns_errstr(r.err[i]));
-		v = iso_expect_errno(ctx, -r.err[i], ESRCH, "kill(%d, 0) of %s from inside",
-				     (int)a.outside[i], i ? "the runner" : "the case");
-	}
+	for (int i = 0; i < 2 && v == ISO_PASS; i++)
+		v = pidns_expect_noted(ctx, i ? "kill_runner" : "kill_case", r.err[i], ESRCH,
+				       "kill(%d, 0) from inside", a.outside[i]);
 	return v;
 }
 
@@ -453,13 +450,12 @@ static int64_t unused_uid(struct iso_ctx *ctx)
 }
 
 /*
- * kill(-1, sig) sends to every process the caller may signal, except itself and
- * PID 1 of its namespace (kill(2)); inside a PID namespace that is only the
- * namespace's own processes: nothing outside is visible to it (pid_namespaces(7),
- * "Nesting PID namespaces"). The sender and two probes, one inside and one in the
- * parent namespace, run as an otherwise unused uid, so that kill(-1) can reach no
- * other process of the host in either mode. Control: no CLONE_NEWPID, the outside
- * probe is hit too.
+ * kill(-1, sig) sends to every process the caller may signal, except itself and PID 1 of its
+ * namespace (kill(2)); inside a PID namespace that is only the namespace's own processes: nothing
+ * outside is visible to it (pid_namespaces(7), "Nesting PID namespaces"). The sender and two
+ * probes, one inside and one in the parent namespace, run as an otherwise unused uid, so that
+ * kill(-1) can reach no other process of the host in either mode. Control: no CLONE_NEWPID, the
+ * outside probe is hit too.
  */
 static enum iso_verdict kill_all_from_inside_stays_inside(struct iso_ctx *ctx)
 {
