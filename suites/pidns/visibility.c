@@ -161,10 +161,10 @@ static enum iso_verdict fresh_proc_shows_only_namespace_pids(struct iso_ctx *ctx
 	note_pids(ctx, &r);
 	if (r.n != 2 || r.outsider_visible || strcmp(r.self, "1") ||
 	    !((r.pids[0] == 1 && r.pids[1] == r.g) || (r.pids[1] == 1 && r.pids[0] == r.g)))
-		return iso_fail(ctx,
-				"a fresh proc lists %d processes (not 1 and %d), /proc/self '%s'%s",
-				r.n, r.g, r.self,
-				r.outsider_visible ? ", the parent's among them" : "");
+		return iso_fail(
+			ctx,
+			"a fresh proc lists %d processes (expected 1 and %d), /proc/self '%s'%s",
+			r.n, r.g, r.self, r.outsider_visible ? ", the parent's among them" : "");
 	return ISO_PASS;
 }
 
@@ -183,7 +183,7 @@ static enum iso_verdict inherited_proc_shows_host_pids(struct iso_ctx *ctx)
 		return iso_broken_err(ctx, e);
 	note_pids(ctx, &r);
 	if (!r.outsider_visible || !strcmp(r.self, "1"))
-		return iso_fail(ctx, "the %s /proc lists %d processes, not %d; /proc/self '%s'",
+		return iso_fail(ctx, "the %s /proc lists %d processes, without %d; /proc/self '%s'",
 				iso_ctx_is_control(ctx) ? "fresh" : "inherited", r.n, getpid(),
 				r.self);
 	return ISO_PASS;
