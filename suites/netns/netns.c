@@ -137,8 +137,9 @@ enum pair_links {
 };
 
 /*
- * Opens the two namespaces: b is a second one, or in the negative control a
- * second fd to a. With a veth pair, leaves the caller in a.
+ * Opens the two namespaces: b is a second one, or in the negative control
+ * (iso_ctx_is_control) a second fd to a; then makes the veth pair that links
+ * asks for. With a veth pair, leaves the caller in a.
  */
 static enum iso_verdict pair_open(struct iso_ctx *ctx, struct pair *p, enum pair_links links)
 {
@@ -591,9 +592,8 @@ static enum iso_verdict veth_traffic(struct iso_ctx *ctx)
 }
 
 /*
- * A network device belongs to exactly one network namespace; a netlink dump
- * in another namespace does not list it, nor does a name lookup find it
- * (network_namespaces(7)). Control: "another" namespace is the same one.
+ * A device is in exactly one network namespace: a netlink dump in another neither lists it nor
+ * finds it by name (network_namespaces(7)). Control: "another" namespace is the same one.
  */
 static enum iso_verdict link_invisible_to_netlink_in_other_netns(struct iso_ctx *ctx)
 {
@@ -602,12 +602,11 @@ static enum iso_verdict link_invisible_to_netlink_in_other_netns(struct iso_ctx 
 	int r;
 
 	if ((v = pair_open(ctx, &p, VETH_IN_A)) != ISO_PASS ||
-	    (v = link_check(ctx, &p, false, p.na, true, "%s is missing from a, where it was made",
-			    p.na)) != ISO_PASS ||
-	    (v = link_check(ctx, &p, true, p.na, false, "%s of a is listed by a dump in b",
-			    p.na)) != ISO_PASS ||
-	    (v = link_check(ctx, &p, true, p.nb, false, "%s of a is listed by a dump in b",
-			    p.nb)) != ISO_PASS)
+	    (v = link_check(ctx, &p, false, p.na, true, "%s is absent from a", p.na)) != ISO_PASS ||
+	    (v = link_check(ctx, &p, true, p.na, false,
+			    "link %s of namespace a is listed by a dump in b", p.na)) != ISO_PASS ||
+	    (v = link_check(ctx, &p, true, p.nb, false,
+			    "link %s of namespace a is listed by a dump in b", p.nb)) != ISO_PASS)
 		return v;
 	if ((r = iso_nl_ifindex(p.na)) != -ENODEV)
 		return r < 0 ? iso_broken(ctx, r, "look up %s in b", p.na) :
@@ -616,11 +615,10 @@ static enum iso_verdict link_invisible_to_netlink_in_other_netns(struct iso_ctx 
 }
 
 /*
- * /sys/class/net lists the devices of the network namespace of the process
- * that mounted that sysfs instance, not of the reader (sysfs(5);
- * network_namespaces(7): "/sys/class/net" is per namespace). A sysfs mounted,
- * in the case's own mount namespace, after setns into b does not show a link of
- * a; one mounted in a does. Control: b is a.
+ * /sys/class/net lists the devices of the network namespace of the process that mounted that
+ * sysfs instance, not of the reader (sysfs(5); network_namespaces(7): "/sys/class/net" is per
+ * namespace). A sysfs mounted (in the case's own mount namespace) after setns into b does not
+ * show a link of a; one mounted in a does. Control: b is a.
  */
 static enum iso_verdict sysfs_shows_links_of_mounting_netns(struct iso_ctx *ctx)
 {
@@ -770,7 +768,10 @@ static enum iso_verdict netns_teardown_destroys_veth_pair(struct iso_ctx *ctx)
 	return ISO_PASS;
 }
 
-/* ISO_PASS if name is in b (in_b) or a, and not in the other; else fail or broken. Leaves the caller in b. */
+/*
+ * ISO_PASS if name is in b (in_b) or a, and not in the other; else fail or
+ * broken. Leaves the caller in b.
+ */
 static enum iso_verdict where_is(struct iso_ctx *ctx, const struct pair *p, const char *name,
 				 bool in_b, const char *step)
 {
@@ -886,8 +887,7 @@ static const struct iso_case cases[] = {
 		       "between two namespaces (veth(4))",
 		.timeout_ms = 15000, .req = VETH_REQ),
 	ISO_CASE(link_invisible_to_netlink_in_other_netns,
-		 .doc = "a link is listed and found by name only in its own network namespace "
-			"(network_namespaces(7))",
+		 .doc = "a link is listed and found only in its own netns (network_namespaces(7))",
 		 .timeout_ms = 5000, .req = VETH_REQ),
 	ISO_CASE(sysfs_shows_links_of_mounting_netns,
 		 .doc = "/sys/class/net shows the links of the namespace that mounted sysfs "
