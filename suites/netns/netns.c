@@ -19,6 +19,7 @@
 #include <poll.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -93,6 +94,7 @@ struct pair {
 	int a, b;
 	pid_t holder; /* a process in a */
 	char na[ISO_NL_IFNAMSIZ], nb[ISO_NL_IFNAMSIZ]; /* veth ends, made in a */
+	bool by_sysfs; /* link_check looks in sysfs, not by netlink */
 };
 
 #define PAIR_INIT                                          \
@@ -112,23 +114,6 @@ static void pair_close(struct pair *p)
 
 #define _cleanup_pair_ __attribute__((cleanup(pair_close)))
 
-static enum iso_verdict pair_open(struct iso_ctx *ctx, struct pair *p, bool split)
-{
-	p->self = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
-	if (p->self < 0)
-		return iso_broken(ctx, -errno, "open /proc/self/ns/net");
-	p->a = netns_make(true, &p->holder);
-	if (p->a < 0)
-		return iso_broken(ctx, p->a, "clone(CLONE_NEWNET) for namespace a");
-	p->b = split ? netns_make(true, NULL) : fcntl(p->a, F_DUPFD_CLOEXEC, 0);
-	if (p->b < 0)
-		return iso_broken(ctx, split ? p->b : -errno, "namespace b");
-	if (iso_ctx_name(ctx, p->na, sizeof(p->na), "a") < 0 ||
-	    iso_ctx_name(ctx, p->nb, sizeof(p->nb), "b") < 0)
-		return iso_broken(ctx, -ENAMETOOLONG, "link names");
-	return ISO_PASS;
-}
-
 /* Makes the veth pair na <-> nb in a; leaves the caller in a. */
 static enum iso_verdict veth_in_a(struct iso_ctx *ctx, struct pair *p)
 {
@@ -144,18 +129,92 @@ static enum iso_verdict veth_in_a(struct iso_ctx *ctx, struct pair *p)
 	return ISO_PASS;
 }
 
-/* Makes the veth pair in a and moves nb into b (by fd); leaves the caller in a. */
-static enum iso_verdict veth_between(struct iso_ctx *ctx, struct pair *p)
+/* What pair_open sets up in the two namespaces. */
+enum pair_links {
+	NO_VETH,
+	VETH_IN_A, /* the veth pair na <-> nb, both ends in a */
+	VETH_BETWEEN, /* the same, with nb moved into b by fd (IFLA_NET_NS_FD) */
+};
+
+/*
+ * Opens the two namespaces: b is a second one, or in the negative control
+ * (iso_ctx_is_control) a second fd to a; then makes the veth pair that links
+ * asks for. With a veth pair, leaves the caller in a.
+ */
+static enum iso_verdict pair_open(struct iso_ctx *ctx, struct pair *p, enum pair_links links)
 {
-	enum iso_verdict v = veth_in_a(ctx, p);
+	const bool split = !iso_ctx_is_control(ctx);
+	enum iso_verdict v;
 	int r;
 
-	if (v != ISO_PASS)
+	p->self = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+	if (p->self < 0)
+		return iso_broken(ctx, -errno, "open /proc/self/ns/net");
+	p->a = netns_make(true, &p->holder);
+	if (p->a < 0)
+		return iso_broken(ctx, p->a, "clone(CLONE_NEWNET) for namespace a");
+	p->b = split ? netns_make(true, NULL) : fcntl(p->a, F_DUPFD_CLOEXEC, 0);
+	if (p->b < 0)
+		return iso_broken(ctx, split ? p->b : -errno, "namespace b");
+	if (iso_ctx_name(ctx, p->na, sizeof(p->na), "a") < 0 ||
+	    iso_ctx_name(ctx, p->nb, sizeof(p->nb), "b") < 0)
+		return iso_broken(ctx, -ENAMETOOLONG, "link names");
+	if (links == NO_VETH)
+		return ISO_PASS;
+	if ((v = veth_in_a(ctx, p)) != ISO_PASS || links == VETH_IN_A)
 		return v;
 	r = iso_nl_link_set_netns_fd(p->nb, p->b);
 	if (r < 0)
 		return iso_broken(ctx, r, "move %s into namespace b", p->nb);
 	return ISO_PASS;
+}
+
+/* Mounts a sysfs in dir (made here) and tells whether class/net/NAME exists: 1, 0 or -errno. */
+static int sysfs_has_link(const char *dir, const char *name)
+{
+	char path[PATH_MAX];
+	struct stat st;
+	int r;
+
+	if (mkdir(dir, 0755) < 0 && errno != EEXIST)
+		return -errno;
+	if (mount("sysfs", dir, "sysfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
+		return -errno;
+	snprintf(path, sizeof(path), "%s/class/net/%s", dir, name);
+	r = lstat(path, &st) == 0 ? 1 : errno == ENOENT ? 0 : -errno;
+	umount2(dir, MNT_DETACH);
+	return r;
+}
+
+/*
+ * Enters namespace a or b (in_b) and looks for the link name there: by netlink
+ * (a dump), or with p->by_sysfs in class/net of a sysfs mounted there (in the
+ * case's own mount namespace, at sys-a or sys-b). ISO_PASS if it is there
+ * exactly when want; else a fail with the reason given, or broken.
+ */
+static enum iso_verdict link_check(struct iso_ctx *ctx, const struct pair *p, bool in_b,
+				   const char *name, bool want, const char *fmt, ...)
+	__attribute__((format(printf, 6, 7)));
+static enum iso_verdict link_check(struct iso_ctx *ctx, const struct pair *p, bool in_b,
+				   const char *name, bool want, const char *fmt, ...)
+{
+	const char *label = in_b ? "b" : "a";
+	char why[256];
+	va_list ap;
+	int r = enter(in_b ? p->b : p->a);
+
+	if (r < 0)
+		return iso_broken(ctx, r, "setns into namespace %s", label);
+	r = p->by_sysfs ? sysfs_has_link(in_b ? "sys-b" : "sys-a", name) : link_present(name);
+	if (r < 0)
+		return iso_broken(ctx, r, "%s in namespace %s",
+				  p->by_sysfs ? "mount sysfs" : "dump links", label);
+	if (r == want)
+		return ISO_PASS;
+	va_start(ap, fmt);
+	vsnprintf(why, sizeof(why), fmt, ap);
+	va_end(ap);
+	return iso_fail(ctx, "%s", why);
 }
 
 /* ---- sockets ---- */
@@ -485,7 +544,6 @@ static enum iso_verdict new_netns_has_only_lo_down(struct iso_ctx *ctx)
 static enum iso_verdict veth_traffic(struct iso_ctx *ctx)
 {
 	const int family = *(const int *)iso_ctx_arg(ctx);
-	const bool split = !iso_ctx_is_control(ctx);
 	_cleanup_pair_ struct pair p = PAIR_INIT;
 	const unsigned int ms = iso_ctx_ms(ctx, 2000);
 	static const int types[] = { SOCK_DGRAM, SOCK_STREAM };
@@ -494,7 +552,7 @@ static enum iso_verdict veth_traffic(struct iso_ctx *ctx)
 	enum iso_verdict v;
 	int r;
 
-	if ((v = pair_open(ctx, &p, split)) != ISO_PASS || (v = veth_between(ctx, &p)) != ISO_PASS)
+	if ((v = pair_open(ctx, &p, VETH_BETWEEN)) != ISO_PASS)
 		return v;
 	if (v6) {
 		int s = socket(AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0);
@@ -525,100 +583,57 @@ static enum iso_verdict veth_traffic(struct iso_ctx *ctx)
 			return v;
 	}
 	/* A veth pair is a wire: traffic crosses it inside one namespace too. The split is the point. */
-	if ((r = enter(p.a)) < 0 || (r = link_present(p.nb)) < 0)
-		return iso_broken(ctx, r, "dump links in a");
-	if (r)
-		return iso_fail(ctx, "traffic passed, but both veth ends are in one namespace");
+	v = link_check(ctx, &p, false, p.nb, false,
+		       "traffic passed, but both veth ends are in one namespace");
+	if (v != ISO_PASS)
+		return v;
 	iso_note(ctx, "exchanges", "UDP and TCP, a->b and b->a, %s", v6 ? "IPv6" : "IPv4");
 	return ISO_PASS;
 }
 
 /*
- * A network device belongs to exactly one network namespace; a netlink dump
- * in another namespace does not list it, nor does a name lookup find it
- * (network_namespaces(7)). Control: "another" namespace is the same one.
+ * A device is in exactly one network namespace: a netlink dump in another neither lists it nor
+ * finds it by name (network_namespaces(7)). Control: "another" namespace is the same one.
  */
 static enum iso_verdict link_invisible_to_netlink_in_other_netns(struct iso_ctx *ctx)
 {
-	const bool split = !iso_ctx_is_control(ctx);
 	_cleanup_pair_ struct pair p = PAIR_INIT;
 	enum iso_verdict v;
 	int r;
 
-	if ((v = pair_open(ctx, &p, split)) != ISO_PASS || (v = veth_in_a(ctx, &p)) != ISO_PASS)
+	if ((v = pair_open(ctx, &p, VETH_IN_A)) != ISO_PASS ||
+	    (v = link_check(ctx, &p, false, p.na, true, "%s is absent from a", p.na)) != ISO_PASS ||
+	    (v = link_check(ctx, &p, true, p.na, false,
+			    "link %s of namespace a is listed by a dump in b", p.na)) != ISO_PASS ||
+	    (v = link_check(ctx, &p, true, p.nb, false,
+			    "link %s of namespace a is listed by a dump in b", p.nb)) != ISO_PASS)
 		return v;
-	if ((r = link_present(p.na)) <= 0)
-		return r < 0 ? iso_broken(ctx, r, "dump links in a") :
-			       iso_fail(ctx, "%s is missing from the namespace it was made in",
-					p.na);
-	if ((r = enter(p.b)) < 0)
-		return iso_broken(ctx, r, "setns into namespace b");
-	for (int i = 0; i < 2; i++) {
-		const char *name = i ? p.nb : p.na;
-
-		if ((r = link_present(name)) < 0)
-			return iso_broken(ctx, r, "dump links in b");
-		if (r)
-			return iso_fail(ctx, "link %s of namespace a is listed by a dump in b",
-					name);
-	}
 	if ((r = iso_nl_ifindex(p.na)) != -ENODEV)
 		return r < 0 ? iso_broken(ctx, r, "look up %s in b", p.na) :
 			       iso_fail(ctx, "%s of namespace a has ifindex %d in b", p.na, r);
 	return ISO_PASS;
 }
 
-/* Mounts a sysfs in dir (made here) and tells whether class/net/NAME exists: 1, 0 or -errno. */
-static int sysfs_has_link(const char *dir, const char *name)
-{
-	char path[PATH_MAX];
-	struct stat st;
-	int r;
-
-	if (mkdir(dir, 0755) < 0 && errno != EEXIST)
-		return -errno;
-	if (mount("sysfs", dir, "sysfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
-		return -errno;
-	snprintf(path, sizeof(path), "%s/class/net/%s", dir, name);
-	r = lstat(path, &st) == 0 ? 1 : errno == ENOENT ? 0 : -errno;
-	umount2(dir, MNT_DETACH);
-	return r;
-}
-
 /*
- * /sys/class/net lists the devices of the network namespace of the process
- * that mounted that sysfs instance, not of the reader (sysfs(5);
- * network_namespaces(7): "/sys/class/net" is per namespace). A sysfs mounted,
- * in the case's own mount namespace, after setns into b does not show a link of
- * a; one mounted in a does. Control: b is a.
+ * /sys/class/net lists the devices of the network namespace of the process that mounted that
+ * sysfs instance, not of the reader (sysfs(5); network_namespaces(7): "/sys/class/net" is per
+ * namespace). A sysfs mounted (in the case's own mount namespace) after setns into b does not
+ * show a link of a; one mounted in a does. Control: b is a.
  */
 static enum iso_verdict sysfs_shows_links_of_mounting_netns(struct iso_ctx *ctx)
 {
-	const bool split = !iso_ctx_is_control(ctx);
 	_cleanup_pair_ struct pair p = PAIR_INIT;
 	enum iso_verdict v;
-	int r;
 
-	if ((v = pair_open(ctx, &p, split)) != ISO_PASS || (v = veth_in_a(ctx, &p)) != ISO_PASS)
+	p.by_sysfs = true;
+	if ((v = pair_open(ctx, &p, VETH_IN_A)) != ISO_PASS ||
+	    (v = link_check(ctx, &p, false, p.na, true, "sysfs mounted in a lacks a's link %s",
+			    p.na)) != ISO_PASS ||
+	    (v = link_check(ctx, &p, true, p.na, false,
+			    "sysfs mounted in b shows class/net/%s of namespace a", p.na)) !=
+		    ISO_PASS)
 		return v;
-	r = sysfs_has_link("sys-a", p.na);
-	if (r < 0)
-		return iso_broken(ctx, r, "mount sysfs in namespace a");
-	if (!r)
-		return iso_fail(ctx, "sysfs mounted in a lacks a's link %s", p.na);
-	if ((r = enter(p.b)) < 0)
-		return iso_broken(ctx, r, "setns into namespace b");
-	r = sysfs_has_link("sys-b", p.na);
-	if (r < 0)
-		return iso_broken(ctx, r, "mount sysfs in namespace b");
-	if (r)
-		return iso_fail(ctx, "sysfs mounted in b shows class/net/%s of namespace a", p.na);
-	r = sysfs_has_link("sys-b", "lo");
-	if (r < 0)
-		return iso_broken(ctx, r, "mount sysfs in namespace b");
-	if (!r)
-		return iso_fail(ctx, "sysfs mounted in b lacks b's own lo");
-	return ISO_PASS;
+	return link_check(ctx, &p, true, "lo", true, "sysfs mounted in b lacks b's own lo");
 }
 
 /*
@@ -629,12 +644,11 @@ static enum iso_verdict sysfs_shows_links_of_mounting_netns(struct iso_ctx *ctx)
  */
 static enum iso_verdict same_port_binds_in_two_netns(struct iso_ctx *ctx)
 {
-	const bool split = !iso_ctx_is_control(ctx);
 	_cleanup_pair_ struct pair p = PAIR_INIT;
 	static const int types[] = { SOCK_STREAM, SOCK_DGRAM };
 	enum iso_verdict v;
 
-	if ((v = pair_open(ctx, &p, split)) != ISO_PASS)
+	if ((v = pair_open(ctx, &p, NO_VETH)) != ISO_PASS)
 		return v;
 	for (size_t i = 0; i < ISO_ARRAY_SIZE(types); i++) {
 		const char *proto = types[i] == SOCK_DGRAM ? "UDP" : "TCP";
@@ -674,7 +688,6 @@ static enum iso_verdict same_port_binds_in_two_netns(struct iso_ctx *ctx)
  */
 static enum iso_verdict loopback_server_unreachable_from_other_netns(struct iso_ctx *ctx)
 {
-	const bool split = !iso_ctx_is_control(ctx);
 	_cleanup_pair_ struct pair p = PAIR_INIT;
 	const unsigned int ms = iso_ctx_ms(ctx, 1000);
 	struct sockaddr_in sa = { .sin_family = AF_INET,
@@ -684,7 +697,7 @@ static enum iso_verdict loopback_server_unreachable_from_other_netns(struct iso_
 	enum iso_verdict v;
 	int r, err = 0;
 
-	if ((v = pair_open(ctx, &p, split)) != ISO_PASS)
+	if ((v = pair_open(ctx, &p, NO_VETH)) != ISO_PASS)
 		return v;
 	if ((r = enter(p.b)) < 0 || (r = iso_nl_link_set_up("lo", true)) < 0 ||
 	    (r = enter(p.a)) < 0 || (r = iso_nl_link_set_up("lo", true)) < 0)
@@ -731,14 +744,13 @@ static enum iso_verdict loopback_server_unreachable_from_other_netns(struct iso_
  */
 static enum iso_verdict netns_teardown_destroys_veth_pair(struct iso_ctx *ctx)
 {
-	const bool split = !iso_ctx_is_control(ctx);
 	_cleanup_pair_ struct pair p = PAIR_INIT;
 	const unsigned int ms = iso_ctx_ms(ctx, 2000);
 	enum iso_verdict v;
 	uint64_t t0;
 	int r;
 
-	if ((v = pair_open(ctx, &p, split)) != ISO_PASS || (v = veth_between(ctx, &p)) != ISO_PASS)
+	if ((v = pair_open(ctx, &p, VETH_BETWEEN)) != ISO_PASS)
 		return v;
 	if ((r = link_present(p.na)) <= 0)
 		return iso_broken(ctx, r ? r : -ENODEV, "%s in namespace a", p.na);
@@ -756,21 +768,22 @@ static enum iso_verdict netns_teardown_destroys_veth_pair(struct iso_ctx *ctx)
 	return ISO_PASS;
 }
 
-/* ISO_PASS if name is in b (in_b) or a, and not in the other; else fail or broken. */
+/*
+ * ISO_PASS if name is in b (in_b) or a, and not in the other; else fail or
+ * broken. Leaves the caller in b.
+ */
 static enum iso_verdict where_is(struct iso_ctx *ctx, const struct pair *p, const char *name,
 				 bool in_b, const char *step)
 {
 	for (int i = 0; i < 2; i++) {
-		bool is_b = i == 1;
-		int r = enter(is_b ? p->b : p->a);
+		const bool is_b = i == 1, there = is_b == in_b;
+		enum iso_verdict v = link_check(ctx, p, is_b, name, there,
+						"after %s, %s is %s namespace %s", step, name,
+						there ? "missing from" : "still in",
+						is_b ? "b" : "a");
 
-		if (r < 0)
-			return iso_broken(ctx, r, "setns");
-		if ((r = link_present(name)) < 0)
-			return iso_broken(ctx, r, "dump links");
-		if (r != (is_b == in_b))
-			return iso_fail(ctx, "after %s, %s is %s namespace %s", step, name,
-					r ? "still in" : "missing from", is_b ? "b" : "a");
+		if (v != ISO_PASS)
+			return v;
 	}
 	return ISO_PASS;
 }
@@ -783,21 +796,15 @@ static enum iso_verdict where_is(struct iso_ctx *ctx, const struct pair *p, cons
  */
 static enum iso_verdict link_moves_to_netns_and_back(struct iso_ctx *ctx)
 {
-	const bool split = !iso_ctx_is_control(ctx);
 	_cleanup_pair_ struct pair p = PAIR_INIT;
 	enum iso_verdict v;
 	int r;
 
-	if ((v = pair_open(ctx, &p, split)) != ISO_PASS || (v = veth_in_a(ctx, &p)) != ISO_PASS)
+	if ((v = pair_open(ctx, &p, VETH_BETWEEN)) != ISO_PASS ||
+	    (v = where_is(ctx, &p, p.nb, true, "the move to b")) != ISO_PASS)
 		return v;
-	if ((r = iso_nl_link_set_netns_fd(p.nb, p.b)) < 0)
-		return iso_broken(ctx, r, "move %s into b by fd", p.nb);
-	if ((v = where_is(ctx, &p, p.nb, true, "the move to b")) != ISO_PASS)
-		return v;
-	if ((r = enter(p.b)) < 0)
-		return iso_broken(ctx, r, "setns into namespace b");
-	if ((r = iso_nl_link_set_netns_pid(p.nb, p.holder)) < 0)
-		return iso_broken(ctx, r, "move %s back into a by pid", p.nb);
+	if ((r = enter(p.b)) < 0 || (r = iso_nl_link_set_netns_pid(p.nb, p.holder)) < 0)
+		return iso_broken(ctx, r, "move %s back into a by pid (from b)", p.nb);
 	return where_is(ctx, &p, p.nb, false, "the move back to a");
 }
 
@@ -824,13 +831,12 @@ static int lo_flags(int fd)
  */
 static enum iso_verdict socket_keeps_netns_across_setns(struct iso_ctx *ctx)
 {
-	const bool split = !iso_ctx_is_control(ctx);
 	_cleanup_pair_ struct pair p = PAIR_INIT;
 	_cleanup_close_ int old = -1;
 	enum iso_verdict v;
 	int r, f;
 
-	if ((v = pair_open(ctx, &p, split)) != ISO_PASS)
+	if ((v = pair_open(ctx, &p, NO_VETH)) != ISO_PASS)
 		return v;
 	if ((r = enter(p.a)) < 0 || (r = iso_nl_link_set_up("lo", true)) < 0)
 		return iso_broken(ctx, r, "bring lo up in a");
@@ -881,8 +887,7 @@ static const struct iso_case cases[] = {
 		       "between two namespaces (veth(4))",
 		.timeout_ms = 15000, .req = VETH_REQ),
 	ISO_CASE(link_invisible_to_netlink_in_other_netns,
-		 .doc = "a link is listed and found by name only in its own network namespace "
-			"(network_namespaces(7))",
+		 .doc = "a link is listed and found only in its own netns (network_namespaces(7))",
 		 .timeout_ms = 5000, .req = VETH_REQ),
 	ISO_CASE(sysfs_shows_links_of_mounting_netns,
 		 .doc = "/sys/class/net shows the links of the namespace that mounted sysfs "
