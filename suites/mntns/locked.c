@@ -463,17 +463,13 @@ static enum iso_verdict inherited_read_only_flag_is_locked(struct iso_ctx *ctx)
 	char src[PATH_MAX], ro[PATH_MAX];
 	struct lk l = { 0 };
 	enum iso_verdict v;
-	int r = 0;
 
 	if ((v = lk_scratch(ctx, &l, "src ro")) != ISO_PASS)
 		return v;
-	mntns_path(src, l.root, "src");
-	mntns_path(ro, l.root, "ro");
-	if (mount(src, ro, NULL, MS_BIND, NULL) < 0 ||
+	if (mount(mntns_path(src, l.root, "src"), mntns_path(ro, l.root, "ro"), NULL, MS_BIND,
+		  NULL) < 0 ||
 	    mount(NULL, ro, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_RELATIME, NULL) < 0)
-		r = -errno;
-	if (r < 0)
-		return iso_broken(ctx, r, "setup: read-only bind mount");
+		return iso_broken(ctx, -errno, "setup: read-only bind mount");
 	return lk_run(ctx, flags_body, NULL, &l);
 }
 
