@@ -310,9 +310,8 @@ static enum iso_verdict move_from_shared_parent_fails_einval(struct iso_ctx *ctx
 
 	if ((v = mntns_scratch_with(ctx, r_, "x")) != ISO_PASS)
 		return v;
-	if ((r = mntns_tmpfs_with_copy(r_, "d", "dp", "", control ? MS_PRIVATE : MS_SHARED, d)) <
-		    0 ||
-	    (r = mntns_tmpfs_at(d, "mp", "", mp)) < 0)
+	r = mntns_tmpfs_with_copy(r_, "d", "dp", "", control ? MS_PRIVATE : MS_SHARED, d);
+	if (r < 0 || (r = mntns_tmpfs_at(d, "mp", "", mp)) < 0)
 		return iso_broken(ctx, r, "setup: D with a peer and a mount at D/mp");
 	if (mntns_mi_find(0, d, &m) == 1)
 		mntns_note_fields(ctx, "parent_fields", &m);
