@@ -298,6 +298,42 @@ int mntns_scratch(struct iso_ctx *ctx, char *root, size_t len)
 	return mntns_prop(root, MS_PRIVATE);
 }
 
+/* Returns ISO_PASS, or the skip or broken verdict. */
+enum iso_verdict mntns_scratch_with(struct iso_ctx *ctx, char *root, const char *dirs)
+{
+	int r = mntns_scratch(ctx, root, PATH_MAX);
+
+	if (r == -ENODEV)
+		return iso_skip(ctx, "tmpfs is not available (CONFIG_TMPFS)");
+	if (r < 0 || (r = mntns_mkdirs(root, dirs)) < 0)
+		return iso_broken(ctx, r, "mount a scratch tmpfs at %s", root);
+	return ISO_PASS;
+}
+
+/* Returns 0 or -errno. */
+int mntns_tmpfs_at(const char *base, const char *name, const char *dirs, char *out)
+{
+	int r = mntns_mkdirs(base, name);
+
+	mntns_path(out, base, name);
+	if (r < 0 || (r = mntns_tmpfs(out)) < 0)
+		return r;
+	return mntns_mkdirs(out, dirs);
+}
+
+/* Returns 0 or -errno. */
+int mntns_tmpfs_with_copy(const char *base, const char *name, const char *peer, const char *dirs,
+			  unsigned long flag, char *out)
+{
+	char p[PATH_MAX];
+	int r = mntns_tmpfs_at(base, name, dirs, out);
+
+	if (r < 0 || (flag && (r = mntns_prop(out, flag)) < 0) ||
+	    (r = mntns_mkdirs(base, peer)) < 0)
+		return r;
+	return mntns_rbind(out, mntns_path(p, base, peer));
+}
+
 static int holder_main(void *arg)
 {
 	(void)arg;

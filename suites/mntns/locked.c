@@ -197,17 +197,6 @@ out:
 	return v;
 }
 
-static enum iso_verdict lk_scratch(struct iso_ctx *ctx, struct lk *l, const char *dirs)
-{
-	int r = mntns_scratch(ctx, l->root, sizeof(l->root));
-
-	if (r == -ENODEV)
-		return iso_skip(ctx, "tmpfs is not available (CONFIG_TMPFS)");
-	if (r < 0 || (r = mntns_mkdirs(l->root, dirs)) < 0)
-		return iso_broken(ctx, r, "mount a scratch tmpfs at %s", l->root);
-	return ISO_PASS;
-}
-
 /* Mounts a tmpfs at root/rel. Returns 0 or -errno. */
 static int lk_tmpfs(struct lk *l, const char *rel)
 {
@@ -292,7 +281,7 @@ static enum iso_verdict less_privileged_copy_turns_shared_into_slave(struct iso_
 	enum iso_verdict v;
 	int r;
 
-	if ((v = lk_scratch(ctx, &l, "s")) != ISO_PASS)
+	if ((v = mntns_scratch_with(ctx, l.root, "s")) != ISO_PASS)
 		return v;
 	if ((r = lk_tmpfs(&l, "s")) < 0 || (r = mkdirs_at(&l, "s", "ev1 ev2")) < 0 ||
 	    (r = mntns_prop(mntns_path((char[PATH_MAX]){ 0 }, l.root, "s"), MS_SHARED)) < 0)
@@ -350,7 +339,7 @@ static enum iso_verdict inherited_mount_is_locked_umount_fails_einval(struct iso
 	enum iso_verdict v;
 	int r;
 
-	if ((v = lk_scratch(ctx, &l, "a")) != ISO_PASS)
+	if ((v = mntns_scratch_with(ctx, l.root, "a")) != ISO_PASS)
 		return v;
 	if ((r = lk_tmpfs(&l, "a")) < 0 || (r = mkdirs_at(&l, "a", "s")) < 0 ||
 	    (r = lk_tmpfs(&l, "a/s")) < 0)
@@ -417,7 +406,7 @@ static enum iso_verdict propagated_subtree_umounts_only_as_a_whole(struct iso_ct
 	enum iso_verdict v;
 	int r;
 
-	if ((v = lk_scratch(ctx, &l, "s x")) != ISO_PASS)
+	if ((v = mntns_scratch_with(ctx, l.root, "s x")) != ISO_PASS)
 		return v;
 	if ((r = lk_tmpfs(&l, "s")) < 0 || (r = mkdirs_at(&l, "s", "ppp")) < 0 ||
 	    (r = mntns_prop(mntns_path((char[PATH_MAX]){ 0 }, l.root, "s"), MS_SHARED)) < 0 ||
@@ -463,17 +452,13 @@ static enum iso_verdict inherited_read_only_flag_is_locked(struct iso_ctx *ctx)
 	char src[PATH_MAX], ro[PATH_MAX];
 	struct lk l = { 0 };
 	enum iso_verdict v;
-	int r = 0;
 
-	if ((v = lk_scratch(ctx, &l, "src ro")) != ISO_PASS)
+	if ((v = mntns_scratch_with(ctx, l.root, "src ro")) != ISO_PASS)
 		return v;
-	mntns_path(src, l.root, "src");
-	mntns_path(ro, l.root, "ro");
-	if (mount(src, ro, NULL, MS_BIND, NULL) < 0 ||
+	if (mount(mntns_path(src, l.root, "src"), mntns_path(ro, l.root, "ro"), NULL, MS_BIND,
+		  NULL) < 0 ||
 	    mount(NULL, ro, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_RELATIME, NULL) < 0)
-		r = -errno;
-	if (r < 0)
-		return iso_broken(ctx, r, "setup: read-only bind mount");
+		return iso_broken(ctx, -errno, "setup: read-only bind mount");
 	return lk_run(ctx, flags_body, NULL, &l);
 }
 
@@ -514,7 +499,7 @@ static enum iso_verdict nonrecursive_bind_of_locked_tree_fails_einval(struct iso
 	enum iso_verdict v;
 	int r;
 
-	if ((v = lk_scratch(ctx, &l, "a o")) != ISO_PASS)
+	if ((v = mntns_scratch_with(ctx, l.root, "a o")) != ISO_PASS)
 		return v;
 	if ((r = lk_tmpfs(&l, "a")) < 0 || (r = mkdirs_at(&l, "a", "s")) < 0 ||
 	    (r = lk_tmpfs(&l, "a/s")) < 0)

@@ -63,6 +63,23 @@ bool mntns_fields_are(const struct mntns_mi *m, enum mntns_type t);
  * root. Every case builds its tree below it, inside the case's own mount namespace.
  */
 int mntns_scratch(struct iso_ctx *ctx, char *root, size_t len);
+/*
+ * The scratch tmpfs of mntns_scratch (root is PATH_MAX) with the directories dirs in
+ * it, as a verdict: ISO_PASS, a skip where tmpfs is missing, or broken.
+ */
+enum iso_verdict mntns_scratch_with(struct iso_ctx *ctx, char *root, const char *dirs);
+/*
+ * Creates base/name, mounts a tmpfs there and creates the directories dirs in it;
+ * its path goes to out (PATH_MAX).
+ */
+int mntns_tmpfs_at(const char *base, const char *name, const char *dirs, char *out);
+/*
+ * A tree A and its copy P: mntns_tmpfs_at(base, name, dirs, out), then A gets the
+ * propagation flag (0: it keeps the type it was mounted with) and is rbound to
+ * base/peer (created here). With MS_SHARED, P is A's peer.
+ */
+int mntns_tmpfs_with_copy(const char *base, const char *name, const char *peer, const char *dirs,
+			  unsigned long flag, char *out);
 /* Creates the space-separated directories names below base (existing ones are fine). */
 int mntns_mkdirs(const char *base, const char *names);
 /* Mounts a small tmpfs at path. */

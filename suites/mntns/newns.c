@@ -15,17 +15,6 @@
 
 #include "mntns.h"
 
-static enum iso_verdict scratch(struct iso_ctx *ctx, char *root)
-{
-	int r = mntns_scratch(ctx, root, PATH_MAX);
-
-	if (r == -ENODEV)
-		return iso_skip(ctx, "tmpfs is not available (CONFIG_TMPFS)");
-	if (r < 0)
-		return iso_broken(ctx, r, "mount a scratch tmpfs at %s", root);
-	return ISO_PASS;
-}
-
 /* A holder in a new mount namespace, or (the control) in ours. */
 static enum iso_verdict spawn_holder(struct iso_ctx *ctx, pid_t *holder)
 {
@@ -95,7 +84,7 @@ static enum iso_verdict clone_newns_copies_mount_table(struct iso_ctx *ctx)
 	enum iso_verdict v;
 	int r, same_id = 0;
 
-	if ((v = scratch(ctx, r_)) != ISO_PASS)
+	if ((v = mntns_scratch_with(ctx, r_, "")) != ISO_PASS)
 		return v;
 	if ((r = mntns_mkdirs(r_, "a")) < 0 || (r = mntns_tmpfs(mntns_path(a, r_, "a"))) < 0 ||
 	    (r = mntns_mkdirs(a, "b")) < 0 || (r = mntns_tmpfs(mntns_path(b, a, "b"))) < 0)
@@ -156,7 +145,7 @@ static enum iso_verdict later_mounts_affect_one_side(struct iso_ctx *ctx)
 	enum iso_verdict v;
 	int r;
 
-	if ((v = scratch(ctx, r_)) != ISO_PASS)
+	if ((v = mntns_scratch_with(ctx, r_, "")) != ISO_PASS)
 		return v;
 	mntns_path(x, r_, "x");
 	mntns_path(y, r_, "y");
@@ -212,7 +201,7 @@ static enum iso_verdict proc_mount_files_are_per_namespace(struct iso_ctx *ctx)
 	enum iso_verdict v;
 	int r;
 
-	if ((v = scratch(ctx, r_)) != ISO_PASS)
+	if ((v = mntns_scratch_with(ctx, r_, "")) != ISO_PASS)
 		return v;
 	mntns_path(x, r_, "x");
 	mntns_path(y, r_, "y");
@@ -277,7 +266,7 @@ static enum iso_verdict clone_newns_copy_of_unbindable_is_unbindable(struct iso_
 	enum iso_verdict v;
 	int r;
 
-	if ((v = scratch(ctx, r_)) != ISO_PASS)
+	if ((v = mntns_scratch_with(ctx, r_, "")) != ISO_PASS)
 		return v;
 	mntns_path(a, r_, "a");
 	mntns_path(o, r_, "o");

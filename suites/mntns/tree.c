@@ -36,16 +36,6 @@ static int setattr_propagation(const char *path, unsigned int flags, unsigned lo
 	return syscall(SYS_mount_setattr, AT_FDCWD, path, flags, &attr, sizeof(attr)) ? -errno : 0;
 }
 
-/* Mounts a tmpfs at base/name and creates the directories dirs in it. Returns 0 or -errno. */
-static int tmpfs_at(const char *base, const char *name, const char *dirs, char *out)
-{
-	int r;
-
-	mntns_path(out, base, name);
-	r = mntns_tmpfs(out);
-	return r < 0 ? r : mntns_mkdirs(out, dirs);
-}
-
 /* Does an event mounted at from/name show up at to/name? Returns 1, 0 or -errno. */
 static int event_reaches(const char *from, const char *to, const char *name)
 {
@@ -53,17 +43,6 @@ static int event_reaches(const char *from, const char *to, const char *name)
 	int r = mntns_tmpfs(mntns_path(a, from, name));
 
 	return r < 0 ? r : mntns_mi_find(0, mntns_path(b, to, name), NULL);
-}
-
-static enum iso_verdict scratch(struct iso_ctx *ctx, char *root)
-{
-	int r = mntns_scratch(ctx, root, PATH_MAX);
-
-	if (r == -ENODEV)
-		return iso_skip(ctx, "tmpfs is not available (CONFIG_TMPFS)");
-	if (r < 0)
-		return iso_broken(ctx, r, "mount a scratch tmpfs at %s", root);
-	return ISO_PASS;
 }
 
 /* ---- recursive propagation changes ---- */
@@ -93,13 +72,13 @@ static enum iso_verdict rec_case(struct iso_ctx *ctx)
 	enum iso_verdict v;
 	int r;
 
-	if ((v = scratch(ctx, r_)) != ISO_PASS)
+	if ((v = mntns_scratch_with(ctx, r_, "p q")) != ISO_PASS)
 		return v;
 	mntns_path(p, r_, "p");
 	mntns_path(q, r_, "q");
-	if ((r = mntns_mkdirs(r_, "a p q")) < 0 || (r = tmpfs_at(r_, "a", "s1 ev ev2", a)) < 0 ||
-	    (r = tmpfs_at(a, "s1", "s2 ev ev2", s1)) < 0 ||
-	    (r = tmpfs_at(s1, "s2", "ev ev2", s2)) < 0)
+	if ((r = mntns_tmpfs_at(r_, "a", "s1 ev ev2", a)) < 0 ||
+	    (r = mntns_tmpfs_at(a, "s1", "s2 ev ev2", s1)) < 0 ||
+	    (r = mntns_tmpfs_at(s1, "s2", "ev ev2", s2)) < 0)
 		return iso_broken(ctx, r, "setup: build the tree A/s1/s2");
 	if (row->type != MNS_SHARED &&
 	    ((r = mntns_prop(a, MS_REC | MS_SHARED)) < 0 || (r = mntns_rbind(a, p)) < 0))
@@ -207,22 +186,23 @@ static enum iso_verdict move_case(struct iso_ctx *ctx)
 		dest_shared = false;
 	if (control && row->ctl == CTL_DEST_SHARED)
 		dest_shared = true;
-	if ((v = scratch(ctx, r_)) != ISO_PASS)
+	if ((v = mntns_scratch_with(ctx, r_, "a p")) != ISO_PASS)
 		return v;
 	mntns_path(dp, r_, "dp");
 	mntns_path(a, r_, "a");
 	mntns_path(p, r_, "p");
-	if ((r = mntns_mkdirs(r_, "d dp a p z")) < 0 || (r = tmpfs_at(r_, "d", "mp", d)) < 0 ||
-	    (dest_shared && (r = mntns_prop(d, MS_SHARED)) < 0) || (r = mntns_rbind(d, dp)) < 0)
+	r = mntns_tmpfs_with_copy(r_, "d", "dp", "mp", dest_shared ? MS_SHARED : 0, d);
+	if (r < 0)
 		return iso_broken(ctx, r, "setup: destination D and its copy");
 	mntns_path(mp, d, "mp");
 	mntns_path(dpmp, dp, "mp");
 	if (src == MNS_SLAVE) {
-		if ((r = tmpfs_at(r_, "z", "ev", z)) < 0 || (r = mntns_prop(z, MS_SHARED)) < 0 ||
-		    (r = mntns_rbind(z, a)) < 0 || (r = mntns_prop(a, MS_SLAVE)) < 0)
+		if ((r = mntns_tmpfs_at(r_, "z", "ev", z)) < 0 ||
+		    (r = mntns_prop(z, MS_SHARED)) < 0 || (r = mntns_rbind(z, a)) < 0 ||
+		    (r = mntns_prop(a, MS_SLAVE)) < 0)
 			return iso_broken(ctx, r, "setup: slave A of master Z");
 	} else {
-		if ((r = tmpfs_at(r_, "a", "ev", a)) < 0)
+		if ((r = mntns_tmpfs_at(r_, "a", "ev", a)) < 0)
 			return iso_broken(ctx, r, "setup: mount A");
 		if (src == MNS_SHARED &&
 		    ((r = mntns_prop(a, MS_SHARED)) < 0 || (r = mntns_rbind(a, p)) < 0))
@@ -323,28 +303,21 @@ static enum iso_verdict move_case(struct iso_ctx *ctx)
 static enum iso_verdict move_from_shared_parent_fails_einval(struct iso_ctx *ctx)
 {
 	bool control = iso_ctx_is_control(ctx);
-	char r_[PATH_MAX], d[PATH_MAX], mp[PATH_MAX], x[PATH_MAX], dp[PATH_MAX];
+	char r_[PATH_MAX], d[PATH_MAX], mp[PATH_MAX], x[PATH_MAX];
 	struct mntns_mi m;
 	enum iso_verdict v;
 	int r;
 
-	if ((v = scratch(ctx, r_)) != ISO_PASS)
+	if ((v = mntns_scratch_with(ctx, r_, "x")) != ISO_PASS)
 		return v;
-	if ((r = mntns_mkdirs(r_, "d dp x")) < 0 || (r = tmpfs_at(r_, "d", "mp", d)) < 0 ||
-	    (r = mntns_prop(d, control ? MS_PRIVATE : MS_SHARED)) < 0 ||
-	    (r = mntns_rbind(d, mntns_path(dp, r_, "dp"))) < 0 ||
-	    (r = mntns_tmpfs(mntns_path(mp, d, "mp"))) < 0)
+	r = mntns_tmpfs_with_copy(r_, "d", "dp", "", control ? MS_PRIVATE : MS_SHARED, d);
+	if (r < 0 || (r = mntns_tmpfs_at(d, "mp", "", mp)) < 0)
 		return iso_broken(ctx, r, "setup: D with a peer and a mount at D/mp");
 	if (mntns_mi_find(0, d, &m) == 1)
 		mntns_note_fields(ctx, "parent_fields", &m);
 	r = mount(mp, mntns_path(x, r_, "x"), NULL, MS_MOVE, NULL) ? -errno : 0;
-	if (r == 0)
-		return iso_fail(ctx, "MS_MOVE of a mount residing under a %s mount succeeded",
+	return iso_expect_errno(ctx, r, EINVAL, "MS_MOVE of a mount residing under a %s mount",
 				control ? "private" : "shared");
-	if (r != -EINVAL)
-		return iso_fail(ctx, "MS_MOVE from under a shared mount failed with %s, not EINVAL",
-				strerror(-r));
-	return ISO_PASS;
 }
 
 /* ---- unbindable ---- */
@@ -362,9 +335,9 @@ static enum iso_verdict bind_of_unbindable_fails_einval(struct iso_ctx *ctx)
 	enum iso_verdict v;
 	int r;
 
-	if ((v = scratch(ctx, r_)) != ISO_PASS)
+	if ((v = mntns_scratch_with(ctx, r_, "o")) != ISO_PASS)
 		return v;
-	if ((r = mntns_mkdirs(r_, "a o")) < 0 || (r = tmpfs_at(r_, "a", "", a)) < 0 ||
+	if ((r = mntns_tmpfs_at(r_, "a", "", a)) < 0 ||
 	    (r = mntns_prop(a, control ? MS_PRIVATE : MS_UNBINDABLE)) < 0)
 		return iso_broken(ctx, r, "setup: unbindable A");
 	if (mntns_mi_find(0, a, &m) != 1)
@@ -372,14 +345,11 @@ static enum iso_verdict bind_of_unbindable_fails_einval(struct iso_ctx *ctx)
 	mntns_note_fields(ctx, "fields", &m);
 	mntns_path(o, r_, "o");
 	for (size_t i = 0; i < ISO_ARRAY_SIZE(how); i++) {
-		const char *name = how[i] & MS_REC ? "MS_BIND|MS_REC" : "MS_BIND";
-
 		r = mount(a, o, NULL, how[i], NULL) ? -errno : 0;
-		if (r == 0)
-			return iso_fail(ctx, "%s of an unbindable mount succeeded", name);
-		if (r != -EINVAL)
-			return iso_fail(ctx, "%s of an unbindable mount failed with %s, not EINVAL",
-					name, strerror(-r));
+		v = iso_expect_errno(ctx, r, EINVAL, "%s of an unbindable mount",
+				     how[i] & MS_REC ? "MS_BIND|MS_REC" : "MS_BIND");
+		if (v != ISO_PASS)
+			return v;
 	}
 	if (!mntns_fields_are(&m, MNS_UNBINDABLE))
 		return iso_fail(ctx, "bind was refused, but mountinfo does not say unbindable");
@@ -401,11 +371,11 @@ static enum iso_verdict rbind_prunes_unbindable_submounts(struct iso_ctx *ctx)
 	enum iso_verdict v;
 	int r;
 
-	if ((v = scratch(ctx, r_)) != ISO_PASS)
+	if ((v = mntns_scratch_with(ctx, r_, "z")) != ISO_PASS)
 		return v;
-	if ((r = mntns_mkdirs(r_, "a z")) < 0 || (r = tmpfs_at(r_, "a", "b c", a)) < 0 ||
-	    (r = tmpfs_at(a, "b", "d", b)) < 0 || (r = tmpfs_at(b, "d", "", x)) < 0 ||
-	    (r = tmpfs_at(a, "c", "g", c)) < 0 || (r = tmpfs_at(c, "g", "", x)) < 0 ||
+	if ((r = mntns_tmpfs_at(r_, "a", "", a)) < 0 || (r = mntns_tmpfs_at(a, "b", "", b)) < 0 ||
+	    (r = mntns_tmpfs_at(b, "d", "", x)) < 0 || (r = mntns_tmpfs_at(a, "c", "", c)) < 0 ||
+	    (r = mntns_tmpfs_at(c, "g", "", x)) < 0 ||
 	    (r = mntns_prop(c, control ? MS_PRIVATE : MS_UNBINDABLE)) < 0)
 		return iso_broken(ctx, r, "setup: tree A/{b/d,c/g} with c unbindable");
 	r = mntns_rbind(a, mntns_path(z, r_, "z"));
@@ -437,22 +407,20 @@ static enum iso_verdict rbind_prunes_unbindable_submounts(struct iso_ctx *ctx)
 static enum iso_verdict umount_spares_peer_copy_with_submounts(struct iso_ctx *ctx)
 {
 	bool control = iso_ctx_is_control(ctx);
-	char r_[PATH_MAX], a[PATH_MAX], p[PATH_MAX], au[PATH_MAX], pu[PATH_MAX], pux[PATH_MAX];
+	char r_[PATH_MAX], a[PATH_MAX], au[PATH_MAX], pu[PATH_MAX], pux[PATH_MAX];
 	enum iso_verdict v;
 	int r;
 
-	if ((v = scratch(ctx, r_)) != ISO_PASS)
+	if ((v = mntns_scratch_with(ctx, r_, "")) != ISO_PASS)
 		return v;
-	mntns_path(p, r_, "p");
-	mntns_path(pu, p, "u");
-	if ((r = mntns_mkdirs(r_, "a p")) < 0 || (r = tmpfs_at(r_, "a", "u", a)) < 0 ||
-	    (r = mntns_prop(a, MS_SHARED)) < 0 || (r = mntns_rbind(a, p)) < 0 ||
-	    (r = tmpfs_at(a, "u", "x", au)) < 0)
+	mntns_path(pu, r_, "p/u");
+	if ((r = mntns_tmpfs_with_copy(r_, "a", "p", "", MS_SHARED, a)) < 0 ||
+	    (r = mntns_tmpfs_at(a, "u", "x", au)) < 0)
 		return iso_broken(ctx, r, "setup: shared A with peer P and A/u");
 	if (mntns_mi_find(0, pu, NULL) != 1)
 		return iso_fail(ctx, "the mount at A/u did not propagate to peer P");
 	if ((r = mntns_prop(pu, MS_PRIVATE)) < 0 ||
-	    (!control && (r = mntns_tmpfs(mntns_path(pux, pu, "x"))) < 0))
+	    (!control && (r = mntns_tmpfs_at(pu, "x", "", pux)) < 0))
 		return iso_broken(ctx, r, "setup: a submount under P/u only");
 	r = mntns_umount(au);
 	if (r < 0)
@@ -472,29 +440,21 @@ static enum iso_verdict umount_spares_peer_copy_with_submounts(struct iso_ctx *c
  */
 static enum iso_verdict umount_with_submounts_fails_ebusy(struct iso_ctx *ctx)
 {
-	bool control = iso_ctx_is_control(ctx);
-	char r_[PATH_MAX], a[PATH_MAX], p[PATH_MAX], au[PATH_MAX], x[PATH_MAX], pu[PATH_MAX];
+	char r_[PATH_MAX], a[PATH_MAX], au[PATH_MAX], x[PATH_MAX], pu[PATH_MAX];
 	enum iso_verdict v;
 	int r;
 
-	if ((v = scratch(ctx, r_)) != ISO_PASS)
+	if ((v = mntns_scratch_with(ctx, r_, "")) != ISO_PASS)
 		return v;
-	if ((r = mntns_mkdirs(r_, "a p")) < 0 || (r = tmpfs_at(r_, "a", "u", a)) < 0 ||
-	    (r = mntns_prop(a, MS_SHARED)) < 0 ||
-	    (r = mntns_rbind(a, mntns_path(p, r_, "p"))) < 0 ||
-	    (r = tmpfs_at(a, "u", "x", au)) < 0 ||
-	    (!control && (r = mntns_tmpfs(mntns_path(x, au, "x"))) < 0))
+	if ((r = mntns_tmpfs_with_copy(r_, "a", "p", "", MS_SHARED, a)) < 0 ||
+	    (r = mntns_tmpfs_at(a, "u", "", au)) < 0 ||
+	    (!iso_ctx_is_control(ctx) && (r = mntns_tmpfs_at(au, "x", "", x)) < 0))
 		return iso_broken(ctx, r, "setup: shared A, peer P, A/u with a submount");
-	r = mntns_umount(au);
-	if (r == 0)
-		return iso_fail(ctx, "umount of A/u succeeded%s",
-				control ? "" : " although it has a submount");
-	if (r != -EBUSY)
-		return iso_fail(ctx, "umount of A/u with a submount failed with %s, not EBUSY",
-				strerror(-r));
-	if (mntns_mi_find(0, au, NULL) != 1 || mntns_mi_find(0, mntns_path(pu, p, "u"), NULL) != 1)
+	v = iso_expect_errno(ctx, mntns_umount(au), EBUSY, "umount of A/u with a submount");
+	if (v == ISO_PASS && (mntns_mi_find(0, au, NULL) != 1 ||
+			      mntns_mi_find(0, mntns_path(pu, r_, "p/u"), NULL) != 1))
 		return iso_fail(ctx, "the failed umount still removed A/u or its copy in P");
-	return ISO_PASS;
+	return v;
 }
 
 /*

@@ -302,14 +302,9 @@ static enum iso_verdict noexec_refuses_execve_eacces(struct iso_ctx *ctx)
 	r = ctr_copy_file("/bin/true", ctr_path(bin, t, "true"), 0755);
 	if (r < 0)
 		return iso_broken(ctx, r, "copy /bin/true");
-	r = ctr_run(&ex, out, sizeof(out), &st);
-	if (r == -EACCES)
-		return ISO_PASS;
-	if (r < 0)
-		return iso_fail(ctx, "execve on the noexec mount failed with %s, not EACCES",
-				strerror(-r));
-	return iso_fail(ctx, "execve of a binary on the %s mount succeeded (exit %d)",
-			flag ? "noexec" : "exec-allowed", WIFEXITED(st) ? WEXITSTATUS(st) : -1);
+	return iso_expect_errno(ctx, ctr_run(&ex, out, sizeof(out), &st), EACCES,
+				"execve of a binary on the %s mount",
+				flag ? "noexec" : "exec-allowed");
 }
 
 /*
@@ -321,22 +316,16 @@ static enum iso_verdict nodev_refuses_device_open_eacces(struct iso_ctx *ctx)
 {
 	bool flag = !iso_ctx_is_control(ctx);
 	char t[PATH_MAX], node[PATH_MAX];
-	int r = ctr_tmpfs(ctx, "d", flag ? MS_NODEV : 0, t), fd;
+	int r = ctr_tmpfs(ctx, "d", flag ? MS_NODEV : 0, t);
+	_cleanup_close_ int fd = -1;
 
 	if (r < 0)
 		return iso_broken(ctx, r, "mount the scratch tmpfs");
 	if (mknod(ctr_path(node, t, "null"), S_IFCHR | 0666, makedev(1, 3)) < 0)
 		return iso_broken(ctx, -errno, "mknod a 1:3 (null) device node");
 	fd = open(node, O_RDWR | O_CLOEXEC);
-	if (fd >= 0) {
-		close(fd);
-		return iso_fail(ctx, "the device node on the %s mount opened",
-				flag ? "nodev" : "dev");
-	}
-	if (errno != EACCES)
-		return iso_fail(ctx, "opening the device node failed with %s, not EACCES",
-				strerror(errno));
-	return ISO_PASS;
+	return iso_expect_errno(ctx, fd < 0 ? -errno : fd, EACCES,
+				"opening the device node on the %s mount", flag ? "nodev" : "dev");
 }
 
 /*
