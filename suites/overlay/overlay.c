@@ -77,11 +77,6 @@ static enum iso_verdict bind_lower(struct iso_ctx *ctx, const struct ovl *o)
 	return ISO_PASS;
 }
 
-static enum iso_verdict mount_or_bind(struct iso_ctx *ctx, const struct ovl *o, bool overlay)
-{
-	return overlay ? ovl_mount(ctx, o, NULL, NULL) : bind_lower(ctx, o);
-}
-
 /* Reads a small file into buf. Returns the length or -errno. */
 static ssize_t slurp(const char *dir, const char *name, char *buf, size_t len)
 {
@@ -98,6 +93,31 @@ static int put(const char *dir, const char *name, const char *s)
 	return ctr_write_new(ctr_path(p, dir, name), s);
 }
 
+/*
+ * The fixture of most cases: the layers (ovl_prepare), one lower file holding text
+ * (file: "f", or "d/a" in a new lower directory d, made first), and merged: the overlay with
+ * extra options (as ovl_mount), or, where overlay is false, the controls' stand-in
+ * (bind_lower). Returns ISO_PASS or the verdict to return.
+ */
+static enum iso_verdict ovl_setup(struct iso_ctx *ctx, struct ovl *o, const char *file,
+				  const char *text, bool overlay, const char *extra)
+{
+	enum iso_verdict v = ovl_prepare(ctx, o);
+	const char *slash = strchr(file, '/');
+	char p[PATH_MAX];
+
+	if (v != ISO_PASS)
+		return v;
+	if (slash) {
+		snprintf(p, sizeof(p), "%s/%.*s", o->lower, (int)(slash - file), file);
+		if (mkdir(p, 0755) < 0)
+			return iso_broken(ctx, -errno, "make lower/%s", file);
+	}
+	if (put(o->lower, file, text) < 0)
+		return iso_broken(ctx, -errno, "%s lower/%s", slash ? "make" : "write", file);
+	return overlay ? ovl_mount(ctx, o, NULL, extra) : bind_lower(ctx, o);
+}
+
 /* ---- copy up ---- */
 
 /*
@@ -108,26 +128,19 @@ static int put(const char *dir, const char *name, const char *s)
  */
 static enum iso_verdict write_copies_up_leaving_lower_unchanged(struct iso_ctx *ctx)
 {
-	bool overlay = !iso_ctx_is_control(ctx);
 	struct ovl o;
-	enum iso_verdict v = ovl_prepare(ctx, &o);
+	enum iso_verdict v = ovl_setup(ctx, &o, "f", "lower", !iso_ctx_is_control(ctx), NULL);
 	char p[PATH_MAX], buf[64];
-	_cleanup_close_ int fd = -1;
+	int r;
 
 	if (v != ISO_PASS)
 		return v;
-	if (put(o.lower, "f", "lower") < 0)
-		return iso_broken(ctx, -errno, "write lower/f");
-	v = mount_or_bind(ctx, &o, overlay);
-	if (v != ISO_PASS)
-		return v;
-	fd = open(ctr_path(p, o.merged, "f"), O_WRONLY | O_TRUNC | O_CLOEXEC);
-	if (fd < 0 || write(fd, "upper", 5) != 5)
-		return iso_broken(ctx, -errno, "write merged/f");
+	r = iso_write_file(ctr_path(p, o.merged, "f"), "upper");
+	if (r < 0)
+		return iso_broken(ctx, r, "write merged/f");
 	if (slurp(o.lower, "f", buf, sizeof(buf)) < 0 || strcmp(buf, "lower"))
 		return iso_fail(ctx,
-				"the write to merged/f changed the lower layer (it reads "
-				"\"%s\")",
+				"the write to merged/f changed the lower layer (it reads \"%s\")",
 				buf);
 	if (slurp(o.upper, "f", buf, sizeof(buf)) < 0)
 		return iso_fail(ctx, "no copy of f in the upper layer after the write");
@@ -148,17 +161,11 @@ static enum iso_verdict write_copies_up_leaving_lower_unchanged(struct iso_ctx *
  */
 static enum iso_verdict unlink_leaves_whiteout_in_upper(struct iso_ctx *ctx)
 {
-	bool overlay = !iso_ctx_is_control(ctx);
 	struct ovl o;
-	enum iso_verdict v = ovl_prepare(ctx, &o);
+	enum iso_verdict v = ovl_setup(ctx, &o, "f", "lower", !iso_ctx_is_control(ctx), NULL);
 	char p[PATH_MAX], x[8];
 	struct stat st;
 
-	if (v != ISO_PASS)
-		return v;
-	if (put(o.lower, "f", "lower") < 0)
-		return iso_broken(ctx, -errno, "write lower/f");
-	v = mount_or_bind(ctx, &o, overlay);
 	if (v != ISO_PASS)
 		return v;
 	if (unlink(ctr_path(p, o.merged, "f")) < 0)
@@ -250,18 +257,12 @@ static enum iso_verdict opaque_dir_hides_lower_entries(struct iso_ctx *ctx)
  */
 static enum iso_verdict recreated_dir_is_opaque(struct iso_ctx *ctx)
 {
-	bool overlay = !iso_ctx_is_control(ctx);
 	struct ovl o;
-	enum iso_verdict v = ovl_prepare(ctx, &o);
+	enum iso_verdict v = ovl_setup(ctx, &o, "d/a", "a", !iso_ctx_is_control(ctx), NULL);
 	char p[PATH_MAX], d[PATH_MAX], names[256], x[8] = "";
 	ssize_t xl;
 	int n;
 
-	if (v != ISO_PASS)
-		return v;
-	if (mkdir(ctr_path(p, o.lower, "d"), 0755) < 0 || put(p, "a", "a") < 0)
-		return iso_broken(ctx, -errno, "make lower/d/a");
-	v = mount_or_bind(ctx, &o, overlay);
 	if (v != ISO_PASS)
 		return v;
 	ctr_path(d, o.merged, "d");
@@ -284,51 +285,38 @@ static enum iso_verdict recreated_dir_is_opaque(struct iso_ctx *ctx)
 
 /* ---- renaming directories ---- */
 
-/* expect_rename: the assertion (the rename works); redirect: the mount option. */
 /*
- * rename_lower_dir_fails_exdev_without_redirect_dir: rename(2) of a directory
- * that comes from a lower layer fails with EXDEV when redirect_dir is off
- * ("Renaming directories": applications fall back to copy and unlink).
- * Control: redirect_dir=on, where it succeeds.
+ * rename_lower_dir_fails_exdev_without_redirect_dir: rename(2) of a directory from a
+ * lower layer fails with EXDEV when redirect_dir is off ("Renaming directories":
+ * applications fall back to copy and unlink). Control: redirect_dir=on, where it works.
  *
- * rename_lower_dir_works_with_redirect_dir: with redirect_dir=on the rename of a
- * lower directory succeeds: the upper directory records the lower path in
- * trusted.overlay.redirect and the lower layer is unchanged ("Redirect dir").
- * Control: redirect_dir=off (EXDEV).
- *
- * The variant is whether the rename is expected to work; the control flips
- * redirect_dir.
+ * rename_lower_dir_works_with_redirect_dir: with redirect_dir=on it succeeds, the upper
+ * directory records the lower path in trusted.overlay.redirect and the lower layer is
+ * unchanged ("Redirect dir"). Control: redirect_dir=off (EXDEV).
  */
 static enum iso_verdict rename_dir(struct iso_ctx *ctx)
 {
-	bool expect_rename = *(const bool *)iso_ctx_arg(ctx);
-	bool redirect = expect_rename != iso_ctx_is_control(ctx);
+	bool expect_rename = *(const bool *)iso_ctx_arg(ctx); /* the variant */
+	bool redirect = expect_rename != iso_ctx_is_control(ctx); /* the control flips it */
+	const char *opt = redirect ? ",redirect_dir=on" : ",redirect_dir=off";
 	struct ovl o;
-	enum iso_verdict v = ovl_prepare(ctx, &o);
+	enum iso_verdict v = ovl_setup(ctx, &o, "dir/x", "x", true, opt);
 	char p[PATH_MAX], from[PATH_MAX], to[PATH_MAX], x[PATH_MAX];
 	ssize_t xl;
 
 	if (v != ISO_PASS)
 		return v;
-	if (mkdir(ctr_path(p, o.lower, "dir"), 0755) < 0 || put(p, "x", "x") < 0)
-		return iso_broken(ctx, -errno, "make lower/dir/x");
-	v = ovl_mount(ctx, &o, NULL, redirect ? ",redirect_dir=on" : ",redirect_dir=off");
-	if (v != ISO_PASS)
-		return v;
-	ctr_path(from, o.merged, "dir");
-	ctr_path(to, o.merged, "dir2");
-	if (rename(from, to) < 0) {
+	if (rename(ctr_path(from, o.merged, "dir"), ctr_path(to, o.merged, "dir2")) < 0) {
 		if (errno == EXDEV && !expect_rename)
 			return ISO_PASS;
-		return iso_fail(ctx, "rename of a lower directory failed with %s (redirect_dir=%s)",
-				strerror(errno), redirect ? "on" : "off");
+		return iso_fail(ctx, "rename of a lower directory failed with %s (%s)",
+				strerror(errno), opt + 1);
 	}
 	if (!expect_rename)
-		return iso_fail(ctx, "rename of a lower directory succeeded (redirect_dir=%s)",
-				redirect ? "on" : "off");
+		return iso_fail(ctx, "rename of a lower directory succeeded (%s)", opt + 1);
 	if (access(ctr_path(p, to, "x"), F_OK) < 0 || access(from, F_OK) == 0)
-		return iso_fail(ctx, "after the rename merged/dir2/x is missing or merged/dir "
-				     "remains");
+		return iso_fail(ctx,
+				"after the rename merged/dir2/x is missing or merged/dir remains");
 	if (access(ctr_path(p, o.lower, "dir/x"), F_OK) < 0)
 		return iso_fail(ctx, "the rename changed the lower layer");
 	xl = getxattr(ctr_path(p, o.upper, "dir2"), "trusted.overlay.redirect", x, sizeof(x) - 1);
@@ -399,6 +387,10 @@ static enum iso_verdict lower_layers_stack_leftmost_first(struct iso_ctx *ctx)
 	{                                                                 \
 		.root = true, .kconfig = "OVERLAY_FS", .root_for = (what) \
 	}
+/* The redirect_dir cases: the mount option is refused in a user namespace. */
+#define OVL_REQ_REDIRECT OVL_REQ_ROOT("the redirect_dir mount option (refused in a user namespace)")
+/* The variants of rename_dir: whether the rename of a lower directory is expected to work. */
+static const bool rename_fails = false, rename_works = true;
 
 static const struct iso_case cases[] = {
 	ISO_CASE(write_copies_up_leaving_lower_unchanged,
@@ -419,18 +411,14 @@ static const struct iso_case cases[] = {
 			"(overlayfs.rst)",
 		 .timeout_ms = 10000,
 		 .req = OVL_REQ_ROOT("reads trusted.overlay.* xattrs of the upper layer")),
-	ISO_VARIANT(
-		rename_lower_dir_fails_exdev_without_redirect_dir, rename_dir, ISO_ARG(bool, false),
-		.doc = "rename of a lower directory fails with EXDEV when redirect_dir is off "
-		       "(overlayfs.rst)",
-		.timeout_ms = 10000,
-		.req = OVL_REQ_ROOT("the redirect_dir mount option (refused in a user namespace)")),
-	ISO_VARIANT(
-		rename_lower_dir_works_with_redirect_dir, rename_dir, ISO_ARG(bool, true),
-		.doc = "rename of a lower directory succeeds with redirect_dir=on, recorded in "
-		       "trusted.overlay.redirect (overlayfs.rst)",
-		.timeout_ms = 10000,
-		.req = OVL_REQ_ROOT("the redirect_dir mount option (refused in a user namespace)")),
+	ISO_VARIANT(rename_lower_dir_fails_exdev_without_redirect_dir, rename_dir, &rename_fails,
+		    .doc = "rename of a lower directory fails with EXDEV when redirect_dir is off "
+			   "(overlayfs.rst)",
+		    .timeout_ms = 10000, .req = OVL_REQ_REDIRECT),
+	ISO_VARIANT(rename_lower_dir_works_with_redirect_dir, rename_dir, &rename_works,
+		    .doc = "rename of a lower directory succeeds with redirect_dir=on, recorded in "
+			   "trusted.overlay.redirect (overlayfs.rst)",
+		    .timeout_ms = 10000, .req = OVL_REQ_REDIRECT),
 	ISO_CASE(lower_layers_stack_leftmost_first,
 		 .doc = "lowerdir=a:b:c stacks a on top: each name comes from the leftmost layer that has it "
 			"(overlayfs.rst)",

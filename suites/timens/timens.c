@@ -382,6 +382,12 @@ out:
 	{                                                                             \
 		.root = true, .userns_ok = true, .ns = CLONE_NEWTIME, .kernel = "5.6" \
 	}
+/* TIME_REQ and a shell to exec. */
+#define TIME_REQ_SH                                                                    \
+	{                                                                              \
+		.root = true, .userns_ok = true, .ns = CLONE_NEWTIME, .kernel = "5.6", \
+		.files = "/bin/sh"                                                     \
+	}
 
 static const struct iso_case cases[] = {
 	ISO_CASE(offsets_apply_to_children,
@@ -392,8 +398,7 @@ static const struct iso_case cases[] = {
 		    .doc = "a CLOCK_REALTIME offset is refused with EINVAL (time_namespaces(7))",
 		    .timeout_ms = 8000, .req = TIME_REQ),
 	ISO_VARIANT(offsets_frozen_after_first_member, offset_write_refused, &late_write,
-		    .doc = "offsets cannot be written after a process entered the ns: EACCES "
-			   "(time_namespaces(7))",
+		    .doc = "offsets are frozen (EACCES) once a process entered (time_namespaces(7))",
 		    .timeout_ms = 8000, .req = TIME_REQ),
 	ISO_VARIANT(proc_uptime_follows_offset, uptime_includes_boottime_offset,
 		    ISO_ARG(enum step, STEP_CLOCKS),
@@ -402,12 +407,7 @@ static const struct iso_case cases[] = {
 	ISO_VARIANT(offsets_survive_execve, uptime_includes_boottime_offset,
 		    ISO_ARG(enum step, STEP_EXEC),
 		    .doc = "a member keeps its offsets across execve (time_namespaces(7))",
-		    .timeout_ms = 8000,
-		    .req = { .root = true,
-			     .userns_ok = true,
-			     .ns = CLONE_NEWTIME,
-			     .kernel = "5.6",
-			     .files = "/bin/sh" }),
+		    .timeout_ms = 8000, .req = TIME_REQ_SH),
 };
 
 const struct iso_suite iso_suite_timens = ISO_SUITE("timens", cases);

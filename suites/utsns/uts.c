@@ -75,7 +75,7 @@ static int child_b(void *arg)
 	return read_names(&s->sibling) < 0 ? 1 : 0;
 }
 
-enum uts_check { UTS_HOST, UTS_DOMAIN, UTS_SETNS };
+enum uts_check { UTS_HOST, UTS_DOMAIN, UTS_BOTH };
 
 static bool names_eq(const struct uts_names *a, const struct uts_names *b, enum uts_check what)
 {
@@ -91,145 +91,158 @@ static const char *shown(const struct uts_names *n, enum uts_check what)
 	return what == UTS_DOMAIN ? n->domain : n->host;
 }
 
-/*
- * One body for the three cases (the variant says which names it checks): child A
- * sets its names in a new UTS namespace, or, as the negative control, in the
- * parent's own.
- */
-static enum iso_verdict uts_case(struct iso_ctx *ctx)
-{
-	enum uts_check what = *(const enum uts_check *)iso_ctx_arg(ctx);
-	bool isolate = !iso_ctx_is_control(ctx);
-	const char *tag = iso_ctx_tag(ctx);
-	unsigned int ms = iso_ctx_ms(ctx, 3000);
-	_cleanup_nsm_proc_ struct nsm_proc a = NSM_PROC_INIT;
-	_cleanup_close_ int self_fd = -1, a_fd = -1;
-	struct uts_names mine, now, joined;
+/* The fixture of every case: the scratch parent, child A, and what they saw. */
+struct uts_fix {
+	struct uts_names mine; /* the parent's names */
+	struct uts_names now; /* what the parent reads after A set its names */
 	struct uts_seen *s;
-	enum iso_verdict v = ISO_PASS;
+	struct nsm_proc a;
+	unsigned int ms; /* budget of each wait for a child */
+};
+
+/* Stops child A and frees the shared memory; for _cleanup_uts_fix_. */
+static void uts_fix_end(struct uts_fix *f)
+{
+	nsm_proc_stop(&f->a);
+	if (f->s)
+		nsm_shared_free(f->s, sizeof(*f->s));
+}
+#define _cleanup_uts_fix_ __attribute__((cleanup(uts_fix_end)))
+#define UTS_FIX_INIT               \
+	{                          \
+		.a = NSM_PROC_INIT \
+	}
+
+/*
+ * Moves the case process into a scratch UTS namespace with names of its own (the
+ * parent), starts child A, which sets its names in a new UTS namespace or, as the
+ * negative control, in the parent's, checks that A reads them back, and notes the
+ * parent's names afterwards. Returns ISO_PASS or the verdict to return.
+ */
+static enum iso_verdict uts_fix_start(struct iso_ctx *ctx, struct uts_fix *f)
+{
+	unsigned long flags = iso_ctx_is_control(ctx) ? 0 : CLONE_NEWUTS;
+	const char *tag = iso_ctx_tag(ctx);
 	int r, res;
 
+	f->ms = iso_ctx_ms(ctx, 3000);
 	if (unshare(CLONE_NEWUTS) < 0)
 		return iso_broken(ctx, -errno,
 				  "unshare(CLONE_NEWUTS) for the case's scratch parent");
-	snprintf(mine.host, sizeof(mine.host), "isb%sparent", tag);
-	snprintf(mine.domain, sizeof(mine.domain), "isb%sparent.dom", tag);
-	r = set_names(&mine);
+	snprintf(f->mine.host, sizeof(f->mine.host), "isb%sparent", tag);
+	snprintf(f->mine.domain, sizeof(f->mine.domain), "isb%sparent.dom", tag);
+	r = set_names(&f->mine);
 	if (r < 0)
 		return iso_broken(ctx, r, "set the parent's names");
-	s = nsm_shared_alloc(sizeof(*s));
-	if (!s)
+	f->s = nsm_shared_alloc(sizeof(*f->s));
+	if (!f->s)
 		return iso_broken(ctx, -ENOMEM, "shared memory");
-	s->linger_ms = iso_ctx_ms(ctx, 10000);
-	snprintf(s->want_a.host, sizeof(s->want_a.host), "isb%schild", tag);
-	snprintf(s->want_a.domain, sizeof(s->want_a.domain), "isb%schild.dom", tag);
+	f->s->linger_ms = iso_ctx_ms(ctx, 10000);
+	snprintf(f->s->want_a.host, sizeof(f->s->want_a.host), "isb%schild", tag);
+	snprintf(f->s->want_a.domain, sizeof(f->s->want_a.domain), "isb%schild.dom", tag);
 
-	r = nsm_proc_start(&a, isolate ? CLONE_NEWUTS : 0, child_a, s);
-	if (r < 0) {
-		v = iso_broken(ctx, r, "clone child A");
-		goto out;
-	}
-	r = nsm_recv(&a, &res, ms);
-	if (r < 0 || res < 0) {
-		v = iso_broken(ctx, r < 0 ? r : res, "child A sets its names");
-		goto out;
-	}
-	if (!names_eq(&s->a, &s->want_a, UTS_SETNS)) {
-		v = iso_fail(ctx, "child A set %s/%s but reads %s/%s", s->want_a.host,
-			     s->want_a.domain, s->a.host, s->a.domain);
-		goto out;
-	}
-	r = read_names(&now);
-	if (r < 0) {
-		v = iso_broken(ctx, r, "uname in the parent");
-		goto out;
-	}
-	iso_note(ctx, "parent_after_child_set", "%s/%s", now.host, now.domain);
-
-	if (what != UTS_SETNS) {
-		if (!names_eq(&now, &mine, what)) {
-			v = iso_fail(ctx,
-				     "the child's change reached the parent: it reads %s, not %s",
-				     shown(&now, what), shown(&mine, what));
-			goto out;
-		}
-		r = nsm_call(CLONE_NEWUTS, child_b, s, ms);
-		if (r != 0) {
-			v = iso_broken(ctx, r < 0 ? r : -EIO, "sibling B reads its names");
-			goto out;
-		}
-		iso_note(ctx, "sibling", "%s/%s", s->sibling.host, s->sibling.domain);
-		if (!names_eq(&s->sibling, &mine, what)) {
-			v = iso_fail(ctx,
-				     "a sibling namespace created after the child's change starts "
-				     "with %s, not the parent's %s",
-				     shown(&s->sibling, what), shown(&mine, what));
-			goto out;
-		}
-		goto out;
-	}
-
-	/* setns(2) into A's namespace shows A's names; setns back shows the parent's again. */
-	self_fd = nsm_ns_open(0, "uts");
-	a_fd = nsm_ns_open(a.pid, "uts");
-	if (self_fd < 0 || a_fd < 0) {
-		v = iso_broken(ctx, self_fd < 0 ? self_fd : a_fd, "open the namespace files");
-		goto out;
-	}
-	if (setns(a_fd, CLONE_NEWUTS) < 0) {
-		v = iso_broken(ctx, -errno, "setns into child A's UTS namespace");
-		goto out;
-	}
-	read_names(&joined);
-	if (setns(self_fd, CLONE_NEWUTS) < 0) {
-		v = iso_broken(ctx, -errno, "setns back into the parent's UTS namespace");
-		goto out;
-	}
-	read_names(&now);
-	iso_note(ctx, "after_setns_to_child", "%s/%s", joined.host, joined.domain);
-	iso_note(ctx, "after_setns_back", "%s/%s", now.host, now.domain);
-	if (!names_eq(&joined, &s->want_a, UTS_SETNS))
-		v = iso_fail(ctx, "after setns into the child's namespace the names are %s/%s",
-			     joined.host, joined.domain);
-	else if (!names_eq(&now, &mine, UTS_SETNS))
-		v = iso_fail(ctx, "after setns back the names are %s/%s, not the parent's %s/%s",
-			     now.host, now.domain, mine.host, mine.domain);
-out:
-	nsm_proc_stop(&a);
-	nsm_shared_free(s, sizeof(*s));
-	return v;
+	r = nsm_proc_start(&f->a, flags, child_a, f->s);
+	if (r < 0)
+		return iso_broken(ctx, r, "clone child A");
+	r = nsm_recv(&f->a, &res, f->ms);
+	if (r < 0 || res < 0)
+		return iso_broken(ctx, r < 0 ? r : res, "child A sets its names");
+	if (!names_eq(&f->s->a, &f->s->want_a, UTS_BOTH))
+		return iso_fail(ctx, "child A set %s/%s but reads %s/%s", f->s->want_a.host,
+				f->s->want_a.domain, f->s->a.host, f->s->a.domain);
+	r = read_names(&f->now);
+	if (r < 0)
+		return iso_broken(ctx, r, "uname in the parent");
+	iso_note(ctx, "parent_after_child_set", "%s/%s", f->now.host, f->now.domain);
+	return ISO_PASS;
 }
 
 /*
- * hostname_private_to_namespace: sethostname(2) in a new UTS namespace changes
- * the hostname of that namespace only: the parent and a sibling namespace created
- * afterwards (which starts as a copy of the parent's) keep the parent's hostname
- * (uts_namespaces(7)). Control: the child stays in the parent's namespace.
- *
- * domainname_private_to_namespace: setdomainname(2) likewise changes the NIS
- * domain name of the caller's UTS namespace only (uts_namespaces(7)).
- *
- * setns_switches_view: setns(2) into another process's UTS namespace shows that
- * namespace's names; setns back through a saved fd of the original namespace
- * restores the original view (setns(2), uts_namespaces(7)). Control: the child
- * changed the names in the parent's own namespace, so "back" shows the child's.
+ * hostname_private_to_namespace, domainname_private_to_namespace (the variant names
+ * which): sethostname(2) or setdomainname(2) in a new UTS namespace changes that name
+ * of that namespace only: the parent and a sibling namespace created afterwards
+ * (which starts as a copy of the parent's) keep the parent's (uts_namespaces(7)).
+ * Control: the child stays in the parent's namespace.
  */
+static enum iso_verdict name_private(struct iso_ctx *ctx)
+{
+	enum uts_check what = *(const enum uts_check *)iso_ctx_arg(ctx);
+	_cleanup_uts_fix_ struct uts_fix f = UTS_FIX_INIT;
+	enum iso_verdict v = uts_fix_start(ctx, &f);
+	int r;
+
+	if (v != ISO_PASS)
+		return v;
+	if (!names_eq(&f.now, &f.mine, what))
+		return iso_fail(ctx, "the child's change reached the parent: it reads %s, not %s",
+				shown(&f.now, what), shown(&f.mine, what));
+	r = nsm_call(CLONE_NEWUTS, child_b, f.s, f.ms);
+	if (r != 0)
+		return iso_broken(ctx, r < 0 ? r : -EIO, "sibling B reads its names");
+	iso_note(ctx, "sibling", "%s/%s", f.s->sibling.host, f.s->sibling.domain);
+	if (!names_eq(&f.s->sibling, &f.mine, what))
+		return iso_fail(ctx,
+				"a sibling namespace created after the child's change starts "
+				"with %s, not the parent's %s",
+				shown(&f.s->sibling, what), shown(&f.mine, what));
+	return ISO_PASS;
+}
+
+/*
+ * setns(2) into another process's UTS namespace shows that namespace's names; setns
+ * back through a saved fd of the original namespace restores the original view
+ * (setns(2), uts_namespaces(7)). Control: the child changed the names in the
+ * parent's own namespace, so "back" shows the child's.
+ */
+static enum iso_verdict setns_switches_view(struct iso_ctx *ctx)
+{
+	_cleanup_uts_fix_ struct uts_fix f = UTS_FIX_INIT;
+	enum iso_verdict v = uts_fix_start(ctx, &f);
+	_cleanup_close_ int self_fd = -1, a_fd = -1;
+	struct uts_names joined, back;
+
+	if (v != ISO_PASS)
+		return v;
+	self_fd = nsm_ns_open(0, "uts");
+	a_fd = nsm_ns_open(f.a.pid, "uts");
+	if (self_fd < 0 || a_fd < 0)
+		return iso_broken(ctx, self_fd < 0 ? self_fd : a_fd, "open the namespace files");
+	if (setns(a_fd, CLONE_NEWUTS) < 0)
+		return iso_broken(ctx, -errno, "setns into child A's UTS namespace");
+	read_names(&joined);
+	if (setns(self_fd, CLONE_NEWUTS) < 0)
+		return iso_broken(ctx, -errno, "setns back into the parent's UTS namespace");
+	read_names(&back);
+	iso_note(ctx, "after_setns_to_child", "%s/%s", joined.host, joined.domain);
+	iso_note(ctx, "after_setns_back", "%s/%s", back.host, back.domain);
+	if (!names_eq(&joined, &f.s->want_a, UTS_BOTH))
+		return iso_fail(ctx, "after setns into the child's namespace the names are %s/%s",
+				joined.host, joined.domain);
+	if (!names_eq(&back, &f.mine, UTS_BOTH))
+		return iso_fail(ctx, "after setns back the names are %s/%s, not the parent's %s/%s",
+				back.host, back.domain, f.mine.host, f.mine.domain);
+	return ISO_PASS;
+}
+
+#define UTS_REQ                                                     \
+	{                                                           \
+		.root = true, .userns_ok = true, .ns = CLONE_NEWUTS \
+	}
+
 static const struct iso_case cases[] = {
-	ISO_VARIANT(hostname_private_to_namespace, uts_case, ISO_ARG(enum uts_check, UTS_HOST),
+	ISO_VARIANT(hostname_private_to_namespace, name_private, ISO_ARG(enum uts_check, UTS_HOST),
 		    .doc = "sethostname in a new UTS ns leaves the parent and a sibling ns "
 			   "unchanged (uts_namespaces(7))",
-		    .timeout_ms = 5000,
-		    .req = { .root = true, .userns_ok = true, .ns = CLONE_NEWUTS }),
-	ISO_VARIANT(domainname_private_to_namespace, uts_case, ISO_ARG(enum uts_check, UTS_DOMAIN),
+		    .timeout_ms = 5000, .req = UTS_REQ),
+	ISO_VARIANT(domainname_private_to_namespace, name_private,
+		    ISO_ARG(enum uts_check, UTS_DOMAIN),
 		    .doc = "setdomainname in a new UTS ns leaves the parent and a sibling ns "
 			   "unchanged (uts_namespaces(7))",
-		    .timeout_ms = 5000,
-		    .req = { .root = true, .userns_ok = true, .ns = CLONE_NEWUTS }),
-	ISO_VARIANT(setns_switches_view, uts_case, ISO_ARG(enum uts_check, UTS_SETNS),
-		    .doc = "setns into a UTS ns shows its names, setns back restores the original "
-			   "view (setns(2))",
-		    .timeout_ms = 5000,
-		    .req = { .root = true, .userns_ok = true, .ns = CLONE_NEWUTS }),
+		    .timeout_ms = 5000, .req = UTS_REQ),
+	ISO_CASE(setns_switches_view,
+		 .doc = "setns into a UTS ns shows its names, setns back restores the original "
+			"view (setns(2))",
+		 .timeout_ms = 5000, .req = UTS_REQ),
 };
 
 const struct iso_suite iso_suite_utsns = ISO_SUITE("utsns", cases);
