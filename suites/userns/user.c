@@ -40,11 +40,13 @@ static enum iso_verdict unpriv_userns_skip(struct iso_ctx *ctx, int err)
 	{                                                            \
 		.root = true, .userns_ok = true, .ns = CLONE_NEWUSER \
 	}
-/* Root, for what (root_for) needs the initial user namespace. */
+/* Root, for what (root_for) needs the initial user namespace; AS_NOBODY: to act as 65534. */
 #define USER_REQ_ROOT(what, ...)                                                   \
 	{                                                                          \
 		.root = true, .root_for = (what), .ns = CLONE_NEWUSER, __VA_ARGS__ \
 	}
+#define USER_REQ_AS_NOBODY(...) \
+	USER_REQ_ROOT("acts as uid 65534 (unmapped in a one-uid user namespace)", __VA_ARGS__)
 
 /* ---- map write rules ---- */
 
@@ -60,11 +62,10 @@ static enum iso_verdict uid_map_written_once(struct iso_ctx *ctx)
 
 	if (r == 0 && iso_ctx_is_control(ctx))
 		r = nsm_hold(ctx, &b, CLONE_NEWUSER);
+	if (r == 0)
+		r = nsm_proc_write(a.pid, "uid_map", "0 100000 1\n");
 	if (r < 0)
-		return iso_broken(ctx, r, "clone(CLONE_NEWUSER)");
-	r = nsm_proc_write(a.pid, "uid_map", "0 100000 1\n");
-	if (r < 0)
-		return iso_broken(ctx, r, "first write to uid_map");
+		return iso_broken(ctx, r, "clone(CLONE_NEWUSER), or the first write to uid_map");
 	r = nsm_proc_write(b.pid ? b.pid : a.pid, "uid_map", "1 100001 1\n");
 	return nsm_expect_errno(ctx, "second_write", r, EPERM, "a second write to uid_map");
 }
@@ -125,38 +126,31 @@ static int unpriv_child(struct nsm_proc *self, void *arg)
 }
 
 /*
- * gid_map_needs_setgroups_deny: a writer without CAP_SETGID in the parent user
- * namespace may write gid_map only after writing "deny" to /proc/PID/setgroups
- * (user_namespaces(7), "Interaction with system calls that change process UIDs
- * or GIDs").
- *
- * unprivileged_maps_only_own_uid: a writer without CAP_SETUID in the parent
- * user namespace can map only its own effective uid, as a single line
- * (user_namespaces(7), rule 4 of "Defining user and group ID mappings").
- *
- * The writer is an unprivileged (uid 65534) process writing its own maps.
- * Control: the privileged parent writes them.
+ * A writer without CAP_SETGID in the parent user namespace may write gid_map
+ * only after writing "deny" to /proc/PID/setgroups (gid_map_needs_setgroups_deny;
+ * user_namespaces(7), "Interaction with system calls that change process UIDs or
+ * GIDs"); one without CAP_SETUID there can map only its own effective uid, as a
+ * single line (unprivileged_maps_only_own_uid; user_namespaces(7), rule 4 of
+ * "Defining user and group ID mappings"). The writer is an unprivileged (uid
+ * 65534) process writing its own maps. Control: the privileged parent writes them.
  */
 static enum iso_verdict map_rule_case(struct iso_ctx *ctx)
 {
 	enum map_rule rule = *(const enum map_rule *)iso_ctx_arg(ctx);
-	unsigned int ms = iso_ctx_ms(ctx, USER_MS);
 	_cleanup_nsm_proc_ struct nsm_proc c = NSM_PROC_INIT;
 	_cleanup_shared_ struct map_res *res = nsm_shared_alloc(sizeof(*res));
 	struct rule_arg a = { rule, res, iso_ctx_ms(ctx, 10000) };
+	int r = res ? nsm_proc_start_wait(&c, 0, unpriv_child, &a, iso_ctx_ms(ctx, USER_MS)) :
+		      -ENOMEM;
 	enum iso_verdict v;
-	int r;
 
-	if (!res)
-		return iso_broken(ctx, -ENOMEM, "shared memory");
-	r = nsm_proc_start_wait(&c, 0, unpriv_child, &a, ms);
-	if (res->unshare_err)
+	if (res && res->unshare_err)
 		return unpriv_userns_skip(ctx, res->unshare_err);
 	/* The writer: the unprivileged child itself, or (control) the privileged parent. */
 	if (r == 0 && iso_ctx_is_control(ctx))
 		rule_writes(rule, c.pid, res);
 	else if (r == 0)
-		r = nsm_ask(&c, 1, ms);
+		r = nsm_ask(&c, 1, iso_ctx_ms(ctx, USER_MS));
 	if (r < 0)
 		return iso_broken(ctx, r, "start the unprivileged child, which writes its maps");
 	v = nsm_expect_errno(ctx, "refused_write", res->refused, EPERM,
@@ -189,9 +183,8 @@ static int read_ids(void *arg)
 }
 
 /*
- * In a user namespace with no maps, the process's own ids and the owners of
- * files whose ids are unmapped show as the overflow ids
- * (/proc/sys/kernel/overflowuid and overflowgid, 65534 by default)
+ * In a user namespace with no maps, the process's own ids and the owners of all
+ * files show as the overflow ids, /proc/sys/kernel/overflowuid and overflowgid
  * (user_namespaces(7), "Unmapped user and group IDs"). Control: the child is
  * not in a new user namespace.
  */
@@ -209,8 +202,7 @@ static enum iso_verdict unmapped_ids_show_as_overflow(struct iso_ctx *ctx)
 	iso_note(ctx, "ids", "uid %u gid %u owner_of_root %u (overflow %d/%d)", s->uid, s->gid,
 		 s->root_owner, (int)ouid, (int)ogid);
 	if (s->uid != ouid || s->gid != ogid || s->root_owner != ouid)
-		return iso_fail(ctx,
-				"with no maps written the child does not see the overflow ids");
+		return iso_fail(ctx, "with no maps the child does not see the overflow ids");
 	return ISO_PASS;
 }
 
@@ -649,15 +641,12 @@ static const struct iso_case cases[] = {
 		gid_map_needs_setgroups_deny, map_rule_case, ISO_ARG(enum map_rule, RULE_SETGROUPS),
 		.doc = "without CAP_SETGID in the parent ns, gid_map needs setgroups \"deny\" first "
 		       "(user_namespaces(7))",
-		.timeout_ms = 5000,
-		.req = USER_REQ_ROOT("acts as uid 65534 (unmapped in a one-uid user namespace)",
-				     .kernel = "3.19")),
-	ISO_VARIANT(
-		unprivileged_maps_only_own_uid, map_rule_case, ISO_ARG(enum map_rule, RULE_OWN_UID),
-		.doc = "without CAP_SETUID in the parent ns, a writer maps only its own uid "
-		       "(user_namespaces(7))",
-		.timeout_ms = 5000,
-		.req = USER_REQ_ROOT("acts as uid 65534 (unmapped in a one-uid user namespace)")),
+		.timeout_ms = 5000, .req = USER_REQ_AS_NOBODY(.kernel = "3.19")),
+	ISO_VARIANT(unprivileged_maps_only_own_uid, map_rule_case,
+		    ISO_ARG(enum map_rule, RULE_OWN_UID),
+		    .doc = "without CAP_SETUID in the parent ns, a writer maps only its own uid "
+			   "(user_namespaces(7))",
+		    .timeout_ms = 5000, .req = USER_REQ_AS_NOBODY()),
 	ISO_CASE(unmapped_ids_show_as_overflow,
 		 .doc = "unmapped ids show as overflowuid/overflowgid (user_namespaces(7))",
 		 .timeout_ms = 5000, .req = USER_REQ_USERNS),
