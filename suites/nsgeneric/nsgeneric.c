@@ -388,17 +388,15 @@ static enum iso_verdict setns_pidfd_joins_several(struct iso_ctx *ctx)
 }
 
 /*
- * setns(2) with a pidfd is all or nothing: if one of the requested namespaces
- * cannot be joined (here the target's user namespace, which is the caller's
- * own: EINVAL), the call fails and the caller stays in all of its namespaces.
- * Control: the target has a user namespace of its own, which root may join, so
- * the call succeeds.
+ * setns(2) with a pidfd is all or nothing: if one requested namespace cannot be
+ * joined (here the target's user namespace, which is the caller's own: EINVAL),
+ * the call fails and the caller stays in all its namespaces. Control: the target
+ * has a user namespace of its own, which root may join, so the call succeeds.
  */
 static enum iso_verdict setns_pidfd_all_or_nothing(struct iso_ctx *ctx)
 {
 	unsigned long own = CLONE_NEWUTS | CLONE_NEWIPC;
 	_cleanup_shared_ struct pidfd_seen *s = NULL;
-	/* The target shares our user namespace, which we cannot "join" (EINVAL). */
 	enum iso_verdict v = pidfd_join(ctx, iso_ctx_is_control(ctx) ? own | CLONE_NEWUSER : own,
 					own | CLONE_NEWUSER, &s);
 
@@ -453,15 +451,11 @@ static enum iso_verdict clone_rejects_invalid_combinations(struct iso_ctx *ctx)
 					    bad_clones[i].flags & ~bad_clones[i].conflict;
 		pid_t pid = clone(exit_now, stack + CHILD_STACK, (int)f | SIGCHLD, NULL);
 
-		if (pid > 0) {
-			if (!(f & CLONE_THREAD))
-				iso_kill_wait(pid);
-			v = iso_fail(ctx, "clone(%s) was accepted%s", bad_clones[i].name,
-				     invalid ? "" : " (without its conflicting flag)");
-		} else if (errno != EINVAL) {
-			v = iso_fail(ctx, "clone(%s) failed with %s, not EINVAL",
-				     bad_clones[i].name, strerror(errno));
-		}
+		if (pid > 0 && !(f & CLONE_THREAD))
+			iso_kill_wait(pid);
+		v = iso_expect_errno(ctx, pid > 0 ? 0 : -errno, EINVAL, "clone(%s)%s",
+				     bad_clones[i].name,
+				     invalid ? "" : " without its conflicting flag");
 	}
 	if (!(v == ISO_FAIL && invalid))
 		munmap(stack, CHILD_STACK); /* a wrongly created thread may still run on it */

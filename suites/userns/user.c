@@ -183,10 +183,9 @@ static int read_ids(void *arg)
 }
 
 /*
- * In a user namespace with no maps, the process's own ids and the owners of all
- * files show as the overflow ids, /proc/sys/kernel/overflowuid and overflowgid
- * (user_namespaces(7), "Unmapped user and group IDs"). Control: the child is
- * not in a new user namespace.
+ * In a user namespace with no maps, the process's own ids and the owners of all files
+ * show as the overflow ids, /proc/sys/kernel/overflowuid and overflowgid
+ * (user_namespaces(7), "Unmapped user and group IDs"). Control: no new user namespace.
  */
 static enum iso_verdict unmapped_ids_show_as_overflow(struct iso_ctx *ctx)
 {
