@@ -258,13 +258,18 @@ static int unpriv_root_child(void *arg)
 }
 
 /*
- * Runs the unprivileged child. Returns ISO_PASS when it ran (s filled), or the
- * skip/broken verdict to return.
+ * Runs the unprivileged child; *out (shared memory, the caller frees it) holds
+ * what it saw. Returns ISO_PASS when it ran, or the skip/broken verdict to return.
  */
-static enum iso_verdict run_unpriv(struct iso_ctx *ctx, struct unpriv_arg *a)
+static enum iso_verdict run_unpriv(struct iso_ctx *ctx, struct unpriv_arg *a,
+				   struct unpriv_seen **out)
 {
-	int r = nsm_call(0, unpriv_root_child, a, iso_ctx_ms(ctx, USER_MS));
+	int r;
 
+	a->s = *out = nsm_shared_alloc(sizeof(**out));
+	if (!a->s)
+		return iso_broken(ctx, -ENOMEM, "shared memory");
+	r = nsm_call(0, unpriv_root_child, a, iso_ctx_ms(ctx, USER_MS));
 	if (r != 0)
 		return iso_broken(ctx, r < 0 ? r : -EIO, "run the unprivileged child");
 	if (a->s->setup_err)
@@ -284,16 +289,14 @@ static enum iso_verdict run_unpriv(struct iso_ctx *ctx, struct unpriv_arg *a)
  */
 static enum iso_verdict unprivileged_creator_is_root_inside(struct iso_ctx *ctx)
 {
-	_cleanup_shared_ struct unpriv_seen *s = nsm_shared_alloc(sizeof(*s));
-	struct unpriv_arg a = { .s = s, .isolate = !iso_ctx_is_control(ctx), .drop = true };
+	_cleanup_shared_ struct unpriv_seen *s = NULL;
+	struct unpriv_arg a = { .isolate = !iso_ctx_is_control(ctx), .drop = true };
 	enum iso_verdict v;
 	uint64_t all = 0;
-	int r;
+	int r = nsm_caps_all(&all);
 
-	if (!s)
-		return iso_broken(ctx, -ENOMEM, "shared memory");
-	r = nsm_caps_all(&all);
-	v = r < 0 ? iso_broken(ctx, r, "read /proc/sys/kernel/cap_last_cap") : run_unpriv(ctx, &a);
+	v = r < 0 ? iso_broken(ctx, r, "read /proc/sys/kernel/cap_last_cap") :
+		    run_unpriv(ctx, &a, &s);
 	if (v != ISO_PASS)
 		return v;
 	iso_note(ctx, "caps_before", "%016llx", (unsigned long long)s->caps_before);
@@ -337,8 +340,7 @@ static enum iso_verdict unprivileged_root_gains_nothing_outside(struct iso_ctx *
 	if (fd < 0 || fchmod(fd, 0600) < 0)
 		return iso_broken(ctx, -errno, "create a root-only file");
 	close(fd);
-	a.s = s = nsm_shared_alloc(sizeof(*s));
-	v = s ? run_unpriv(ctx, &a) : iso_broken(ctx, -ENOMEM, "shared memory");
+	v = run_unpriv(ctx, &a, &s);
 	if (v != ISO_PASS)
 		return v;
 	iso_note(ctx, "open_root_only_file", "%s", s->open_err ? strerror(-s->open_err) : "opened");
