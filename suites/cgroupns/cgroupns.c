@@ -84,16 +84,6 @@ static int helper(struct nsm_proc *self, void *arg)
 	return 0;
 }
 
-/* Sends cmd to the helper and returns its answer (0 or -errno). */
-static int helper_do(struct nsm_proc *p, int cmd, unsigned int ms)
-{
-	int r = nsm_send(p, cmd), v;
-
-	if (r == 0)
-		r = nsm_recv(p, &v, ms);
-	return r < 0 ? r : v;
-}
-
 /* Starts a helper and moves it into cg. Returns 0 or -errno. */
 static int helper_in(struct nsm_proc *p, const struct iso_cg *cg, struct helper_arg *h)
 {
@@ -274,11 +264,11 @@ static enum iso_verdict proc_cgroup_relative_to_ns_root(struct iso_ctx *ctx)
 			goto out;
 		}
 	}
-	if (isolate && (r = helper_do(&obs, 1, ms)) < 0) {
+	if (isolate && (r = nsm_ask(&obs, 1, ms)) < 0) {
 		v = iso_broken(ctx, r, "unshare(CLONE_NEWCGROUP)");
 		goto out;
 	}
-	r = helper_do(&obs, 3, ms);
+	r = nsm_ask(&obs, 3, ms);
 	if (r < 0) {
 		v = iso_broken(ctx, r, "the observer reads /proc/PID/cgroup");
 		goto out;
@@ -389,11 +379,11 @@ static enum iso_verdict cgroup2_mount_shows_only_subtree(struct iso_ctx *ctx)
 		v = iso_broken(ctx, r, "create X/a, X/b, X/a/sub and move the child into X/a");
 		goto out;
 	}
-	if (isolate && (r = helper_do(&c, 1, ms)) < 0) {
+	if (isolate && (r = nsm_ask(&c, 1, ms)) < 0) {
 		v = iso_broken(ctx, r, "unshare(CLONE_NEWCGROUP)");
 		goto out;
 	}
-	r = helper_do(&c, 3, ms);
+	r = nsm_ask(&c, 3, ms);
 	if (r < 0) {
 		v = iso_broken(ctx, r, "the child mounts cgroup2 (options \"%s\")", m.opts);
 		goto out;
@@ -500,15 +490,15 @@ static enum iso_verdict procs_write_case(struct iso_ctx *ctx)
 			v = iso_broken(ctx, -errno, "chown %s", oa->path);
 			goto out;
 		}
-		if (isolate && (r = helper_do(&o, 2, ms)) < 0) {
+		if (isolate && (r = nsm_ask(&o, 2, ms)) < 0) {
 			v = iso_broken(ctx, r, "the opener drops to uid %d", NSM_NOBODY);
 			goto out;
 		}
-	} else if (isolate && (r = helper_do(&o, 1, ms)) < 0) {
+	} else if (isolate && (r = nsm_ask(&o, 1, ms)) < 0) {
 		v = iso_broken(ctx, r, "unshare(CLONE_NEWCGROUP) in X/a");
 		goto out;
 	}
-	r = helper_do(&o, 3, ms);
+	r = nsm_ask(&o, 3, ms);
 	if (r < 0) {
 		v = iso_broken(ctx, r, "the opener opens %s", oa->path);
 		goto out;

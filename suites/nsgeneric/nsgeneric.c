@@ -54,6 +54,12 @@ static const struct {
 
 #define NLINKS ISO_ARRAY_SIZE(links)
 
+/* Root, or root in a user namespace of its own, and namespace types ns_ (and more). */
+#define NSG_REQ_USERNS(ns_, ...)                                          \
+	{                                                                 \
+		.root = true, .userns_ok = true, .ns = (ns_), __VA_ARGS__ \
+	}
+
 static bool have_link(const char *link)
 {
 	char path[64];
@@ -92,16 +98,6 @@ static int unsharer(struct nsm_proc *self, void *arg)
 	}
 	iso_kill_wait(kid);
 	return 0;
-}
-
-/* Sends v to p and returns its answer (or -errno). */
-static int ask(struct nsm_proc *p, int v, unsigned int ms)
-{
-	int r = nsm_send(p, v), a;
-
-	if (r == 0)
-		r = nsm_recv(p, &a, ms);
-	return r < 0 ? r : a;
 }
 
 /* readlink of /proc/PID/ns/LINK into buf. Returns 0 or -errno. */
@@ -143,7 +139,7 @@ static enum iso_verdict ns_links_identify_namespaces(struct iso_ctx *ctx)
 			continue;
 		r = nsm_proc_start(&a, 0, unsharer, &linger_ms);
 		if (r >= 0 && isolate)
-			r = ask(&a, (int)types[t].flag, ms);
+			r = nsm_ask(&a, (int)types[t].flag, ms);
 		if (r < 0)
 			return iso_broken(ctx, r, "a child that unshares %s", types[t].name);
 		for (size_t l = 0; l < NLINKS; l++) {
@@ -198,16 +194,6 @@ struct join_seen {
 	char fail[256]; /* empty: every check held */
 	int err;
 };
-
-/* A holder that only keeps its namespaces, for arg (unsigned int) ms at most. */
-static int hold(struct nsm_proc *self, void *arg)
-{
-	int v;
-
-	nsm_send(self, 0);
-	nsm_recv(self, &v, *(const unsigned int *)arg);
-	return 0;
-}
 
 /* Joins each namespace of the target through its /proc/PID/ns fd, checking membership. */
 static int join_each(void *arg)
@@ -275,12 +261,9 @@ static int join_each(void *arg)
  */
 static enum iso_verdict one_namespace_per_type(struct iso_ctx *ctx)
 {
-	bool isolate = !iso_ctx_is_control(ctx);
-	unsigned int ms = iso_ctx_ms(ctx, 3000), linger_ms = iso_ctx_ms(ctx, 10000);
 	_cleanup_nsm_proc_ struct nsm_proc h = NSM_PROC_INIT;
-	struct join_seen *s;
-	enum iso_verdict v = ISO_PASS;
-	int r, x;
+	_cleanup_shared_ struct join_seen *s = NULL;
+	int r;
 
 	/* The ns directory holds one link per type (two for pid and time), each of its type. */
 	for (size_t l = 0; l < NLINKS; l++) {
@@ -297,24 +280,17 @@ static enum iso_verdict one_namespace_per_type(struct iso_ctx *ctx)
 	s = nsm_shared_alloc(sizeof(*s));
 	if (!s)
 		return iso_broken(ctx, -ENOMEM, "shared memory");
-	r = nsm_proc_start(&h, isolate ? JOIN_FLAGS : 0, hold, &linger_ms);
-	if (r >= 0)
-		r = nsm_recv(&h, &x, ms);
-	if (r < 0) {
-		v = iso_broken(ctx, r, "clone the target");
-		goto out;
-	}
+	r = nsm_hold(ctx, &h, iso_ctx_is_control(ctx) ? 0 : JOIN_FLAGS);
+	if (r < 0)
+		return iso_broken(ctx, r, "clone the target");
 	s->target = h.pid;
-	r = nsm_call(0, join_each, s, ms);
+	r = nsm_call(0, join_each, s, iso_ctx_ms(ctx, 3000));
 	if (r != 0)
-		v = iso_broken(ctx, r < 0 ? r : s->err, "join the target's namespaces: %s",
-			       s->fail);
-	else if (s->fail[0])
-		v = iso_fail(ctx, "%s", s->fail);
-out:
-	nsm_proc_stop(&h);
-	nsm_shared_free(s, sizeof(*s));
-	return v;
+		return iso_broken(ctx, r < 0 ? r : s->err, "join the target's namespaces: %s",
+				  s->fail);
+	if (s->fail[0])
+		return iso_fail(ctx, "%s", s->fail);
+	return ISO_PASS;
 }
 
 /* ---- setns with a pidfd ---- */
@@ -358,21 +334,26 @@ static int join_pidfd(void *arg)
 	return 0;
 }
 
-/* Runs the joiner against a target cloned with target_flags. Fills s; returns ISO_PASS or a verdict. */
-static enum iso_verdict pidfd_join(struct iso_ctx *ctx, unsigned long target_flags,
-				   struct pidfd_seen *s)
+/*
+ * Runs a joiner that setns(2)es with a pidfd and flags into a target cloned with
+ * target_flags; *out (shared memory, the caller frees it) holds what it saw.
+ * Returns ISO_PASS when it ran, or the broken verdict.
+ */
+static enum iso_verdict pidfd_join(struct iso_ctx *ctx, unsigned long target_flags, int flags,
+				   struct pidfd_seen **out)
 {
-	unsigned int ms = iso_ctx_ms(ctx, 3000), linger_ms = iso_ctx_ms(ctx, 10000);
 	_cleanup_nsm_proc_ struct nsm_proc h = NSM_PROC_INIT;
-	int r, x;
+	struct pidfd_seen *s = *out = nsm_shared_alloc(sizeof(*s));
+	int r;
 
-	r = nsm_proc_start(&h, target_flags, hold, &linger_ms);
-	if (r >= 0)
-		r = nsm_recv(&h, &x, ms);
+	if (!s)
+		return iso_broken(ctx, -ENOMEM, "shared memory");
+	s->flags = flags;
+	r = nsm_hold(ctx, &h, target_flags);
 	if (r < 0)
 		return iso_broken(ctx, r, "clone the target");
 	s->target = h.pid;
-	r = nsm_call(0, join_pidfd, s, ms);
+	r = nsm_call(0, join_pidfd, s, iso_ctx_ms(ctx, 3000));
 	if (r != 0)
 		return iso_broken(ctx, r < 0 ? r : s->err, "pidfd_open the target");
 	iso_note(ctx, "setns_pidfd", "%s; changed 0x%lx, match target 0x%lx",
@@ -387,70 +368,44 @@ static enum iso_verdict pidfd_join(struct iso_ctx *ctx, unsigned long target_fla
  */
 static enum iso_verdict setns_pidfd_joins_several(struct iso_ctx *ctx)
 {
-	bool isolate = !iso_ctx_is_control(ctx);
-	struct pidfd_seen *s = nsm_shared_alloc(sizeof(*s));
-	enum iso_verdict v;
+	unsigned long target = iso_ctx_is_control(ctx) ? 0 : PIDFD_FLAGS;
+	_cleanup_shared_ struct pidfd_seen *s = NULL;
+	enum iso_verdict v = pidfd_join(ctx, target, PIDFD_FLAGS, &s);
 
-	if (!s)
-		return iso_broken(ctx, -ENOMEM, "shared memory");
-	s->flags = PIDFD_FLAGS;
-	v = pidfd_join(ctx, isolate ? PIDFD_FLAGS : 0, s);
 	if (v != ISO_PASS)
-		goto out;
+		return v;
 	if (s->err == -EINVAL)
-		v = iso_skip(ctx, "setns(2) does not take a pidfd (Linux 5.8+)");
-	else if (s->err)
-		v = iso_fail(ctx, "setns(pidfd, uts|ipc|net) failed: %s", strerror(-s->err));
-	else if ((s->matched & PIDFD_FLAGS) != PIDFD_FLAGS)
-		v = iso_fail(ctx,
-			     "after setns(pidfd, uts|ipc|net) the links of 0x%lx do not match "
-			     "the target's",
-			     PIDFD_FLAGS & ~s->matched);
-	else if (s->changed != PIDFD_FLAGS)
-		v = iso_fail(ctx,
-			     "setns(pidfd, uts|ipc|net) changed the links 0x%lx, not exactly "
-			     "0x%x",
-			     s->changed, PIDFD_FLAGS);
-out:
-	nsm_shared_free(s, sizeof(*s));
-	return v;
+		return iso_skip(ctx, "setns(2) does not take a pidfd (Linux 5.8+)");
+	if (s->err)
+		return iso_fail(ctx, "setns(pidfd, uts|ipc|net) failed: %s", strerror(-s->err));
+	if ((s->matched & PIDFD_FLAGS) != PIDFD_FLAGS)
+		return iso_fail(ctx, "after setns(pidfd, uts|ipc|net) 0x%lx differ from the target",
+				PIDFD_FLAGS & ~s->matched);
+	if (s->changed != PIDFD_FLAGS)
+		return iso_fail(ctx, "setns(pidfd, uts|ipc|net) changed 0x%lx, not exactly 0x%x",
+				s->changed, PIDFD_FLAGS);
+	return ISO_PASS;
 }
 
 /*
- * setns(2) with a pidfd is all or nothing: if one of the requested namespaces
- * cannot be joined (here the target's user namespace, which is the caller's
- * own: EINVAL), the call fails and the caller stays in all of its namespaces.
- * Control: the target has a user namespace of its own, which root may join, so
- * the call succeeds.
+ * setns(2) with a pidfd is all or nothing: if one requested namespace cannot be
+ * joined (here the target's user namespace, which is the caller's own: EINVAL),
+ * the call fails and the caller stays in all its namespaces. Control: the target
+ * has a user namespace of its own, which root may join, so the call succeeds.
  */
 static enum iso_verdict setns_pidfd_all_or_nothing(struct iso_ctx *ctx)
 {
-	bool isolate = !iso_ctx_is_control(ctx);
-	struct pidfd_seen *s = nsm_shared_alloc(sizeof(*s));
 	unsigned long own = CLONE_NEWUTS | CLONE_NEWIPC;
-	enum iso_verdict v;
+	_cleanup_shared_ struct pidfd_seen *s = NULL;
+	enum iso_verdict v = pidfd_join(ctx, iso_ctx_is_control(ctx) ? own | CLONE_NEWUSER : own,
+					own | CLONE_NEWUSER, &s);
 
-	if (!s)
-		return iso_broken(ctx, -ENOMEM, "shared memory");
-	s->flags = own | CLONE_NEWUSER;
-	/* The target shares our user namespace, which we cannot "join" (EINVAL). */
-	v = pidfd_join(ctx, isolate ? own : own | CLONE_NEWUSER, s);
 	if (v != ISO_PASS)
-		goto out;
-	if (s->err == 0)
-		v = iso_fail(ctx, "setns(pidfd, uts|ipc|user) succeeded%s",
-			     s->changed ? "" : " without changing anything");
-	else if (s->changed)
-		v = iso_fail(ctx,
-			     "setns(pidfd, uts|ipc|user) failed (%s) but changed the links "
-			     "0x%lx",
-			     strerror(-s->err), s->changed);
-	else if (s->err != -EINVAL)
-		v = iso_fail(ctx, "setns(pidfd, uts|ipc|user) failed with %s, not EINVAL",
-			     strerror(-s->err));
-out:
-	nsm_shared_free(s, sizeof(*s));
-	return v;
+		return v;
+	if (s->err && s->changed)
+		return iso_fail(ctx, "setns(pidfd, uts|ipc|user) failed (%s) but changed 0x%lx",
+				strerror(-s->err), s->changed);
+	return iso_expect_errno(ctx, s->err, EINVAL, "setns(pidfd, uts|ipc|user)");
 }
 
 /* ---- invalid combinations ---- */
@@ -496,15 +451,11 @@ static enum iso_verdict clone_rejects_invalid_combinations(struct iso_ctx *ctx)
 					    bad_clones[i].flags & ~bad_clones[i].conflict;
 		pid_t pid = clone(exit_now, stack + CHILD_STACK, (int)f | SIGCHLD, NULL);
 
-		if (pid > 0) {
-			if (!(f & CLONE_THREAD))
-				iso_kill_wait(pid);
-			v = iso_fail(ctx, "clone(%s) was accepted%s", bad_clones[i].name,
-				     invalid ? "" : " (without its conflicting flag)");
-		} else if (errno != EINVAL) {
-			v = iso_fail(ctx, "clone(%s) failed with %s, not EINVAL",
-				     bad_clones[i].name, strerror(errno));
-		}
+		if (pid > 0 && !(f & CLONE_THREAD))
+			iso_kill_wait(pid);
+		v = iso_expect_errno(ctx, pid > 0 ? 0 : -errno, EINVAL, "clone(%s)%s",
+				     bad_clones[i].name,
+				     invalid ? "" : " without its conflicting flag");
 	}
 	if (!(v == ISO_FAIL && invalid))
 		munmap(stack, CHILD_STACK); /* a wrongly created thread may still run on it */
@@ -548,16 +499,9 @@ static enum iso_verdict unshare_newuser_rejects_multithreaded(struct iso_ctx *ct
 
 	if (r < 0 || r == 120)
 		return iso_broken(ctx, r < 0 ? r : -EAGAIN, "start a second thread");
-	iso_note(ctx, "unshare", "%s", r ? strerror(r) : "accepted");
-	if (r == 0)
-		return iso_fail(ctx, "unshare(CLONE_NEWUSER) succeeded in a %s process",
+	return nsm_expect_errno(ctx, "unshare", -r, EINVAL,
+				"unshare(CLONE_NEWUSER) in a %s process",
 				threaded ? "multithreaded" : "single-threaded");
-	if (r != EINVAL)
-		return iso_fail(ctx,
-				"unshare(CLONE_NEWUSER) with two threads failed with %s, not "
-				"EINVAL",
-				strerror(r));
-	return ISO_PASS;
 }
 
 /* ---- lifetime ---- */
@@ -683,16 +627,16 @@ static enum iso_verdict namespace_outlives_its_processes(struct iso_ctx *ctx)
 	if (r >= 0)
 		r = nsm_map_ids(u.pid, 0, 0, false);
 	if (r >= 0)
-		r = ask(&u, LIFE_LIMIT, ms);
+		r = nsm_ask(&u, LIFE_LIMIT, ms);
 	if (r < 0)
 		return iso_broken(ctx, r,
 				  "a helper in a user namespace with "
 				  "user.max_uts_namespaces=1");
-	tpid = ask(&u, LIFE_SPAWN, ms);
+	tpid = nsm_ask(&u, LIFE_SPAWN, ms);
 	if (tpid < 0)
 		return iso_broken(ctx, tpid, "create the observed UTS namespace");
 	/* Count check: with it alive no second one fits. */
-	r = ask(&u, LIFE_PROBE, ms);
+	r = nsm_ask(&u, LIFE_PROBE, ms);
 	if (r != ENOSPC)
 		return iso_broken(
 			ctx, r < 0 ? r : -r,
@@ -717,10 +661,10 @@ static enum iso_verdict namespace_outlives_its_processes(struct iso_ctx *ctx)
 			return iso_broken(ctx, j.fd, "open /proc/PID/ns/uts");
 	}
 	/* The only process in the namespace exits. */
-	r = ask(&u, LIFE_KILL, ms);
+	r = nsm_ask(&u, LIFE_KILL, ms);
 	if (r < 0)
 		return iso_broken(ctx, r, "stop the namespace's process");
-	r = ask(&u, LIFE_PROBE, ms);
+	r = nsm_ask(&u, LIFE_PROBE, ms);
 	iso_note(ctx, "unshare_while_referenced", "%s", r ? strerror(r) : "accepted");
 	if (ref == REF_NONE)
 		return r == 0 ? iso_fail(ctx, "with nothing referring to it, the namespace was "
@@ -753,7 +697,7 @@ static enum iso_verdict namespace_outlives_its_processes(struct iso_ctx *ctx)
 		close(j.fd);
 	deadline = iso_now_ms() + iso_ctx_ms(ctx, 1000);
 	do {
-		r = ask(&u, LIFE_PROBE, ms);
+		r = nsm_ask(&u, LIFE_PROBE, ms);
 		if (r != ENOSPC)
 			break;
 		iso_sleep_ms(10);
@@ -795,40 +739,29 @@ static const struct iso_case cases[] = {
 	ISO_CASE(setns_pidfd_all_or_nothing,
 		 .doc = "setns(pidfd) that cannot join one namespace joins none (setns(2), 5.8)",
 		 .timeout_ms = 5000,
-		 .req = { .root = true,
-			  .userns_ok = true,
-			  .ns = CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWUSER,
-			  .kernel = "5.8" }),
+		 .req = NSG_REQ_USERNS(CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWUSER,
+				       .kernel = "5.8")),
 	ISO_CASE(clone_rejects_invalid_combinations,
 		 .doc = "clone refuses documented invalid namespace flag combinations with EINVAL "
 			"(clone(2))",
 		 .timeout_ms = 5000,
-		 .req = { .root = true,
-			  .userns_ok = true,
-			  .ns = CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWIPC }),
+		 .req = NSG_REQ_USERNS(CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWIPC)),
 	ISO_CASE(unshare_newuser_rejects_multithreaded,
 		 .doc = "unshare(CLONE_NEWUSER) in a multithreaded process fails with EINVAL "
 			"(unshare(2))",
-		 .timeout_ms = 5000,
-		 .req = { .root = true, .userns_ok = true, .ns = CLONE_NEWUSER }),
+		 .timeout_ms = 5000, .req = NSG_REQ_USERNS(CLONE_NEWUSER)),
 	ISO_VARIANT(bind_mount_keeps_namespace_alive, namespace_outlives_its_processes,
 		    ISO_ARG(enum life_ref, REF_BIND),
 		    .doc = "a bind mount of /proc/PID/ns/uts keeps the ns alive and joinable; "
 			   "unmounted, it is freed (namespaces(7))",
 		    .timeout_ms = 5000,
-		    .req = { .root = true,
-			     .userns_ok = true,
-			     .ns = CLONE_NEWUSER | CLONE_NEWUTS,
-			     .kernel = "4.9" }),
+		    .req = NSG_REQ_USERNS(CLONE_NEWUSER | CLONE_NEWUTS, .kernel = "4.9")),
 	ISO_VARIANT(open_fd_keeps_namespace_alive, namespace_outlives_its_processes,
 		    ISO_ARG(enum life_ref, REF_FD),
 		    .doc = "an open fd of /proc/PID/ns/uts keeps the ns alive and joinable; closed, "
 			   "it is freed (namespaces(7))",
 		    .timeout_ms = 5000,
-		    .req = { .root = true,
-			     .userns_ok = true,
-			     .ns = CLONE_NEWUSER | CLONE_NEWUTS,
-			     .kernel = "4.9" }),
+		    .req = NSG_REQ_USERNS(CLONE_NEWUSER | CLONE_NEWUTS, .kernel = "4.9")),
 };
 
 const struct iso_suite iso_suite_nsgeneric = ISO_SUITE("nsgeneric", cases);

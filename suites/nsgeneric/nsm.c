@@ -161,6 +161,58 @@ int nsm_call(unsigned long flags, int (*fn)(void *arg), void *arg, unsigned int 
 	return nsm_proc_wait(&p, ms);
 }
 
+/* Returns the child's first int (>= 0 or -errno), or -errno. */
+int nsm_proc_start_wait(struct nsm_proc *p, unsigned long flags, nsm_proc_fn fn, void *arg,
+			unsigned int ms)
+{
+	int r = nsm_proc_start(p, flags, fn, arg), v;
+
+	if (r >= 0)
+		r = nsm_recv(p, &v, ms);
+	return r < 0 ? r : v;
+}
+
+/* Returns the answer (>= 0 or -errno) or -errno. */
+int nsm_ask(struct nsm_proc *p, int v, unsigned int ms)
+{
+	int r = nsm_send(p, v), a;
+
+	if (r == 0)
+		r = nsm_recv(p, &a, ms);
+	return r < 0 ? r : a;
+}
+
+static int hold(struct nsm_proc *self, void *arg)
+{
+	int v;
+
+	nsm_send(self, 0);
+	nsm_recv(self, &v, *(const unsigned int *)arg);
+	return 0;
+}
+
+/* Returns 0 or -errno. */
+int nsm_hold(struct iso_ctx *ctx, struct nsm_proc *p, unsigned long flags)
+{
+	unsigned int linger_ms = iso_ctx_ms(ctx, 10000);
+
+	return nsm_proc_start_wait(p, flags, hold, &linger_ms, iso_ctx_ms(ctx, 3000));
+}
+
+/* Returns the verdict. */
+enum iso_verdict nsm_expect_errno(struct iso_ctx *ctx, const char *key, long r, int err,
+				  const char *fmt, ...)
+{
+	char what[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof(what), fmt, ap);
+	va_end(ap);
+	iso_note(ctx, key, "%s", r ? strerror((int)-r) : "accepted");
+	return iso_expect_errno(ctx, r, err, "%s", what);
+}
+
 /* Returns the length or -errno. */
 ssize_t nsm_read_fd(int fd, char *buf, size_t len, unsigned int ms)
 {
@@ -192,17 +244,30 @@ ssize_t nsm_read_fd(int fd, char *buf, size_t len, unsigned int ms)
 	return got;
 }
 
+/* The mapping starts with a header that keeps its length, so that freeing needs only p. */
+#define SHARED_HDR 64
+
 void *nsm_shared_alloc(size_t len)
 {
-	void *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	char *p = mmap(NULL, len + SHARED_HDR, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
+		       -1, 0);
 
-	return p == MAP_FAILED ? NULL : p;
+	if (p == MAP_FAILED)
+		return NULL;
+	*(size_t *)p = len + SHARED_HDR;
+	return p + SHARED_HDR;
 }
 
 void nsm_shared_free(void *p, size_t len)
 {
+	(void)len; /* the header knows it */
 	if (p)
-		munmap(p, len);
+		munmap((char *)p - SHARED_HDR, *(size_t *)((char *)p - SHARED_HDR));
+}
+
+void nsm_shared_freep(void *pp)
+{
+	nsm_shared_free(*(void **)pp, 0);
 }
 
 static void ns_path(char *buf, size_t len, pid_t pid, const char *name)

@@ -57,6 +57,20 @@ int nsm_recv(struct nsm_proc *p, int *v, unsigned int ms);
  * was killed).
  */
 int nsm_proc_wait(struct nsm_proc *p, unsigned int ms);
+/*
+ * nsm_proc_start, then waits up to ms for the first int the child sends.
+ * Returns that int (the child's own 0 or -errno), or -errno.
+ */
+int nsm_proc_start_wait(struct nsm_proc *p, unsigned long flags, nsm_proc_fn fn, void *arg,
+			unsigned int ms);
+/* Sends v to the child and waits up to ms for its answer. Returns it, or -errno. */
+int nsm_ask(struct nsm_proc *p, int v, unsigned int ms);
+/*
+ * Starts a holder: a child in new namespaces flags that only keeps them, until
+ * stopped or for iso_ctx_ms(ctx, 10 s) at most; waits (iso_ctx_ms(ctx, 3 s))
+ * until it runs. Returns 0 or -errno.
+ */
+int nsm_hold(struct iso_ctx *ctx, struct nsm_proc *p, unsigned long flags);
 /* Kills (SIGKILL), reaps and closes the channel; a no-op on a stopped one. */
 void nsm_proc_stop(struct nsm_proc *p);
 #define _cleanup_nsm_proc_ __attribute__((cleanup(nsm_proc_stop)))
@@ -73,9 +87,22 @@ int nsm_call(unsigned long flags, int (*fn)(void *arg), void *arg, unsigned int 
  */
 ssize_t nsm_read_fd(int fd, char *buf, size_t len, unsigned int ms);
 
-/* Shared anonymous memory (zeroed) a forked child writes its results into; NULL on failure. */
+/*
+ * Shared anonymous memory (zeroed) a forked child writes its results into; NULL
+ * on failure. The mapping keeps its length: nsm_shared_free ignores len, and
+ * _cleanup_shared_ frees it at the end of a scope.
+ */
 void *nsm_shared_alloc(size_t len);
 void nsm_shared_free(void *p, size_t len);
+void nsm_shared_freep(void *pp);
+#define _cleanup_shared_ __attribute__((cleanup(nsm_shared_freep)))
+
+/*
+ * The verdict of a call that must fail with err (a positive errno), as
+ * iso_expect_errno, after noting r under key: "accepted", or its errno text.
+ */
+enum iso_verdict nsm_expect_errno(struct iso_ctx *ctx, const char *key, long r, int err,
+				  const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
 /* Identity of a namespace: the nsfs device and inode of its file. */
 struct nsm_id {

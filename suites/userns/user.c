@@ -21,39 +21,32 @@
 
 #define USER_MS 3000
 
-/* A helper that keeps its namespaces alive until stopped, for arg (unsigned int) ms at most. */
-static int hold(struct nsm_proc *self, void *arg)
+/* The skip verdict for an unprivileged unshare(CLONE_NEWUSER) that failed with err. */
+static enum iso_verdict unpriv_userns_skip(struct iso_ctx *ctx, int err)
 {
-	int v;
+	const char *why = "unshare(CLONE_NEWUSER) as an unprivileged user failed";
 
-	nsm_send(self, 0);
-	nsm_recv(self, &v, *(const unsigned int *)arg);
-	return 0;
-}
-
-/* Starts a holder in new namespaces flags and waits until it runs. Returns 0 or -errno. */
-static int start_holder(struct iso_ctx *ctx, struct nsm_proc *p, unsigned long flags)
-{
-	unsigned int linger_ms = iso_ctx_ms(ctx, 10000);
-	int r = nsm_proc_start(p, flags, hold, &linger_ms), v;
-
-	if (r < 0)
-		return r;
-	r = nsm_recv(p, &v, iso_ctx_ms(ctx, USER_MS));
-	return r < 0 ? r : v;
-}
-
-/* Why an unprivileged unshare(CLONE_NEWUSER) failed, for a skip reason. */
-static const char *unpriv_userns_reason(int err)
-{
 	if (err == -EPERM || err == -EACCES)
-		return "unprivileged user namespaces are disabled here "
-		       "(kernel.unprivileged_userns_clone=0, or an LSM such as AppArmor's "
-		       "restrict_unprivileged_userns)";
-	if (err == -ENOSPC)
-		return "user.max_user_namespaces is exhausted or 0";
-	return "unshare(CLONE_NEWUSER) as an unprivileged user failed";
+		why = "unprivileged user namespaces are disabled here "
+		      "(kernel.unprivileged_userns_clone=0, or an LSM such as AppArmor's "
+		      "restrict_unprivileged_userns)";
+	else if (err == -ENOSPC)
+		why = "user.max_user_namespaces is exhausted or 0";
+	return iso_skip(ctx, "%s: %s", why, strerror(-err));
 }
+
+/* Root, or root in a user namespace of its own. */
+#define USER_REQ_USERNS                                              \
+	{                                                            \
+		.root = true, .userns_ok = true, .ns = CLONE_NEWUSER \
+	}
+/* Root, for what (root_for) needs the initial user namespace; AS_NOBODY: to act as 65534. */
+#define USER_REQ_ROOT(what, ...)                                                   \
+	{                                                                          \
+		.root = true, .root_for = (what), .ns = CLONE_NEWUSER, __VA_ARGS__ \
+	}
+#define USER_REQ_AS_NOBODY(...) \
+	USER_REQ_ROOT("acts as uid 65534 (unmapped in a one-uid user namespace)", __VA_ARGS__)
 
 /* ---- map write rules ---- */
 
@@ -64,26 +57,17 @@ static const char *unpriv_userns_reason(int err)
  */
 static enum iso_verdict uid_map_written_once(struct iso_ctx *ctx)
 {
-	bool isolate = !iso_ctx_is_control(ctx);
 	_cleanup_nsm_proc_ struct nsm_proc a = NSM_PROC_INIT, b = NSM_PROC_INIT;
-	int r;
+	int r = nsm_hold(ctx, &a, CLONE_NEWUSER);
 
-	r = start_holder(ctx, &a, CLONE_NEWUSER);
-	if (r == 0 && !isolate)
-		r = start_holder(ctx, &b, CLONE_NEWUSER);
-	if (r < 0)
-		return iso_broken(ctx, r, "clone(CLONE_NEWUSER)");
-	r = nsm_proc_write(a.pid, "uid_map", "0 100000 1\n");
-	if (r < 0)
-		return iso_broken(ctx, r, "first write to uid_map");
-	r = nsm_proc_write(isolate ? a.pid : b.pid, "uid_map", "1 100001 1\n");
-	iso_note(ctx, "second_write", "%s", r ? strerror(-r) : "accepted");
+	if (r == 0 && iso_ctx_is_control(ctx))
+		r = nsm_hold(ctx, &b, CLONE_NEWUSER);
 	if (r == 0)
-		return iso_fail(ctx, "a second write to uid_map was accepted");
-	if (r != -EPERM)
-		return iso_fail(ctx, "a second write to uid_map failed with %s, not EPERM",
-				strerror(-r));
-	return ISO_PASS;
+		r = nsm_proc_write(a.pid, "uid_map", "0 100000 1\n");
+	if (r < 0)
+		return iso_broken(ctx, r, "clone(CLONE_NEWUSER), or the first write to uid_map");
+	r = nsm_proc_write(b.pid ? b.pid : a.pid, "uid_map", "1 100001 1\n");
+	return nsm_expect_errno(ctx, "second_write", r, EPERM, "a second write to uid_map");
 }
 
 enum map_rule { RULE_SETGROUPS, RULE_OWN_UID };
@@ -142,72 +126,40 @@ static int unpriv_child(struct nsm_proc *self, void *arg)
 }
 
 /*
- * gid_map_needs_setgroups_deny: a writer without CAP_SETGID in the parent user
- * namespace may write gid_map only after writing "deny" to /proc/PID/setgroups
- * (user_namespaces(7), "Interaction with system calls that change process UIDs
- * or GIDs"). The writer is an unprivileged (uid 65534) process writing its own
- * maps. Control: the privileged parent writes them.
- *
- * unprivileged_maps_only_own_uid: a writer without CAP_SETUID in the parent
- * user namespace can map only its own effective uid, as a single line
- * (user_namespaces(7), rule 4 of "Defining user and group ID mappings").
- * Control: the privileged parent writes the map.
- *
- * One body for both; the variant says which rule.
+ * A writer without CAP_SETGID in the parent user namespace may write gid_map
+ * only after writing "deny" to /proc/PID/setgroups (gid_map_needs_setgroups_deny;
+ * user_namespaces(7), "Interaction with system calls that change process UIDs or
+ * GIDs"); one without CAP_SETUID there can map only its own effective uid, as a
+ * single line (unprivileged_maps_only_own_uid; user_namespaces(7), rule 4 of
+ * "Defining user and group ID mappings"). The writer is an unprivileged (uid
+ * 65534) process writing its own maps. Control: the privileged parent writes them.
  */
 static enum iso_verdict map_rule_case(struct iso_ctx *ctx)
 {
 	enum map_rule rule = *(const enum map_rule *)iso_ctx_arg(ctx);
-	bool isolate = !iso_ctx_is_control(ctx);
-	unsigned int ms = iso_ctx_ms(ctx, USER_MS);
 	_cleanup_nsm_proc_ struct nsm_proc c = NSM_PROC_INIT;
-	struct map_res *res = nsm_shared_alloc(sizeof(*res));
+	_cleanup_shared_ struct map_res *res = nsm_shared_alloc(sizeof(*res));
 	struct rule_arg a = { rule, res, iso_ctx_ms(ctx, 10000) };
-	enum iso_verdict v = ISO_PASS;
-	const char *what = rule == RULE_SETGROUPS ?
-				   "gid_map written while setgroups is still \"allow\"" :
-				   "uid_map mapping uid 0 instead of the writer's own uid";
-	int r, x;
+	int r = res ? nsm_proc_start_wait(&c, 0, unpriv_child, &a, iso_ctx_ms(ctx, USER_MS)) :
+		      -ENOMEM;
+	enum iso_verdict v;
 
-	if (!res)
-		return iso_broken(ctx, -ENOMEM, "shared memory");
-	r = nsm_proc_start(&c, 0, unpriv_child, &a);
-	if (r >= 0)
-		r = nsm_recv(&c, &x, ms);
-	if (r < 0) {
-		v = iso_broken(ctx, r, "start the unprivileged child");
-		goto out;
-	}
-	if (res->unshare_err) {
-		v = iso_skip(ctx, "%s: %s", unpriv_userns_reason(res->unshare_err),
-			     strerror(-res->unshare_err));
-		goto out;
-	}
+	if (res && res->unshare_err)
+		return unpriv_userns_skip(ctx, res->unshare_err);
 	/* The writer: the unprivileged child itself, or (control) the privileged parent. */
-	if (isolate) {
-		nsm_send(&c, 1);
-		r = nsm_recv(&c, &x, ms);
-	} else {
+	if (r == 0 && iso_ctx_is_control(ctx))
 		rule_writes(rule, c.pid, res);
-	}
-	if (r < 0) {
-		v = iso_broken(ctx, r, "the child writes its maps");
-		goto out;
-	}
-	iso_note(ctx, "refused_write", "%s", res->refused ? strerror(-res->refused) : "accepted");
-	if (res->refused == 0)
-		v = iso_fail(ctx,
-			     "%s by a writer without CAP_SET%cID in the parent namespace "
-			     "was accepted",
-			     what, rule == RULE_SETGROUPS ? 'G' : 'U');
-	else if (res->refused != -EPERM)
-		v = iso_fail(ctx, "%s failed with %s, not EPERM", what, strerror(-res->refused));
-	else if (res->allowed)
+	else if (r == 0)
+		r = nsm_ask(&c, 1, iso_ctx_ms(ctx, USER_MS));
+	if (r < 0)
+		return iso_broken(ctx, r, "start the unprivileged child, which writes its maps");
+	v = nsm_expect_errno(ctx, "refused_write", res->refused, EPERM,
+			     rule == RULE_SETGROUPS ?
+				     "gid_map written while setgroups is still \"allow\"" :
+				     "uid_map mapping uid 0 instead of the writer's own uid");
+	if (v == ISO_PASS && res->allowed)
 		v = iso_fail(ctx, "the permitted map write then failed too: %s",
 			     strerror(-res->allowed));
-out:
-	nsm_proc_stop(&c);
-	nsm_shared_free(res, sizeof(*res));
 	return v;
 }
 
@@ -231,39 +183,26 @@ static int read_ids(void *arg)
 }
 
 /*
- * In a user namespace with no maps, the process's own ids and the owners of
- * files whose ids are unmapped show as the overflow ids
- * (/proc/sys/kernel/overflowuid and overflowgid, 65534 by default)
- * (user_namespaces(7), "Unmapped user and group IDs"). Control: the child is
- * not in a new user namespace.
+ * In a user namespace with no maps, the process's own ids and the owners of all files
+ * show as the overflow ids, /proc/sys/kernel/overflowuid and overflowgid
+ * (user_namespaces(7), "Unmapped user and group IDs"). Control: no new user namespace.
  */
 static enum iso_verdict unmapped_ids_show_as_overflow(struct iso_ctx *ctx)
 {
-	bool isolate = !iso_ctx_is_control(ctx);
-	struct ids_seen *s = nsm_shared_alloc(sizeof(*s));
+	unsigned long flags = iso_ctx_is_control(ctx) ? 0 : CLONE_NEWUSER;
+	_cleanup_shared_ struct ids_seen *s = nsm_shared_alloc(sizeof(*s));
 	int64_t ouid = 65534, ogid = 65534;
-	enum iso_verdict v = ISO_PASS;
-	int r;
+	int r = s ? nsm_call(flags, read_ids, s, iso_ctx_ms(ctx, USER_MS)) : -ENOMEM;
 
-	if (!s)
-		return iso_broken(ctx, -ENOMEM, "shared memory");
+	if (r != 0)
+		return iso_broken(ctx, r < 0 ? r : -EIO, "the child reads its ids");
 	iso_read_i64("/proc/sys/kernel/overflowuid", &ouid);
 	iso_read_i64("/proc/sys/kernel/overflowgid", &ogid);
-	r = nsm_call(isolate ? CLONE_NEWUSER : 0, read_ids, s, iso_ctx_ms(ctx, USER_MS));
-	if (r != 0) {
-		v = iso_broken(ctx, r < 0 ? r : -EIO, "the child reads its ids");
-		goto out;
-	}
 	iso_note(ctx, "ids", "uid %u gid %u owner_of_root %u (overflow %d/%d)", s->uid, s->gid,
 		 s->root_owner, (int)ouid, (int)ogid);
 	if (s->uid != ouid || s->gid != ogid || s->root_owner != ouid)
-		v = iso_fail(ctx,
-			     "with no maps written the child sees uid %u, gid %u and / owned by "
-			     "%u, not the overflow ids %d/%d",
-			     s->uid, s->gid, s->root_owner, (int)ouid, (int)ogid);
-out:
-	nsm_shared_free(s, sizeof(*s));
-	return v;
+		return iso_fail(ctx, "with no maps the child does not see the overflow ids");
+	return ISO_PASS;
 }
 
 /* ---- an unprivileged user's user namespace ---- */
@@ -319,20 +258,24 @@ static int unpriv_root_child(void *arg)
 }
 
 /*
- * Runs the unprivileged child. Returns ISO_PASS when it ran (s filled), or the
- * skip/broken verdict to return.
+ * Runs the unprivileged child; *out (shared memory, the caller frees it) holds
+ * what it saw. Returns ISO_PASS when it ran, or the skip/broken verdict to return.
  */
-static enum iso_verdict run_unpriv(struct iso_ctx *ctx, struct unpriv_arg *a)
+static enum iso_verdict run_unpriv(struct iso_ctx *ctx, struct unpriv_arg *a,
+				   struct unpriv_seen **out)
 {
-	int r = nsm_call(0, unpriv_root_child, a, iso_ctx_ms(ctx, USER_MS));
+	int r;
 
+	a->s = *out = nsm_shared_alloc(sizeof(**out));
+	if (!a->s)
+		return iso_broken(ctx, -ENOMEM, "shared memory");
+	r = nsm_call(0, unpriv_root_child, a, iso_ctx_ms(ctx, USER_MS));
 	if (r != 0)
 		return iso_broken(ctx, r < 0 ? r : -EIO, "run the unprivileged child");
 	if (a->s->setup_err)
 		return iso_broken(ctx, a->s->setup_err, "setuid/setgid to %d", NSM_NOBODY);
 	if (a->s->unshare_err)
-		return iso_skip(ctx, "%s: %s", unpriv_userns_reason(a->s->unshare_err),
-				strerror(-a->s->unshare_err));
+		return unpriv_userns_skip(ctx, a->s->unshare_err);
 	if (a->s->map_err)
 		return iso_broken(ctx, a->s->map_err, "the child maps its own ids");
 	return ISO_PASS;
@@ -346,36 +289,29 @@ static enum iso_verdict run_unpriv(struct iso_ctx *ctx, struct unpriv_arg *a)
  */
 static enum iso_verdict unprivileged_creator_is_root_inside(struct iso_ctx *ctx)
 {
-	bool isolate = !iso_ctx_is_control(ctx);
-	struct unpriv_seen *s = nsm_shared_alloc(sizeof(*s));
-	struct unpriv_arg a = { .s = s, .isolate = isolate, .drop = true };
+	_cleanup_shared_ struct unpriv_seen *s = NULL;
+	struct unpriv_arg a = { .isolate = !iso_ctx_is_control(ctx), .drop = true };
 	enum iso_verdict v;
 	uint64_t all = 0;
-	int r;
+	int r = nsm_caps_all(&all);
 
-	if (!s)
-		return iso_broken(ctx, -ENOMEM, "shared memory");
-	r = nsm_caps_all(&all);
-	v = r < 0 ? iso_broken(ctx, r, "read /proc/sys/kernel/cap_last_cap") : run_unpriv(ctx, &a);
+	v = r < 0 ? iso_broken(ctx, r, "read /proc/sys/kernel/cap_last_cap") :
+		    run_unpriv(ctx, &a, &s);
 	if (v != ISO_PASS)
-		goto out;
+		return v;
 	iso_note(ctx, "caps_before", "%016llx", (unsigned long long)s->caps_before);
 	iso_note(ctx, "inside", "uid %u CapEff %016llx", s->uid_inside,
 		 (unsigned long long)s->caps_inside);
 	if (s->caps_before != 0)
-		v = iso_broken(ctx, 0, "uid %d still has capabilities %llx", NSM_NOBODY,
-			       (unsigned long long)s->caps_before);
-	else if (s->uid_inside != 0)
-		v = iso_fail(ctx, "the unprivileged creator is uid %u in its namespace, not 0",
-			     s->uid_inside);
-	else if (s->caps_inside != all)
-		v = iso_fail(ctx,
-			     "the unprivileged creator has CapEff %llx inside, not the full "
-			     "set %llx",
-			     (unsigned long long)s->caps_inside, (unsigned long long)all);
-out:
-	nsm_shared_free(s, sizeof(*s));
-	return v;
+		return iso_broken(ctx, 0, "uid %d still has capabilities %llx", NSM_NOBODY,
+				  (unsigned long long)s->caps_before);
+	if (s->uid_inside != 0)
+		return iso_fail(ctx, "the unprivileged creator is uid %u in its namespace, not 0",
+				s->uid_inside);
+	if (s->caps_inside != all)
+		return iso_fail(ctx, "the unprivileged creator has CapEff %llx inside, not %llx",
+				(unsigned long long)s->caps_inside, (unsigned long long)all);
+	return ISO_PASS;
 }
 
 /*
@@ -391,7 +327,7 @@ out:
 static enum iso_verdict unprivileged_root_gains_nothing_outside(struct iso_ctx *ctx)
 {
 	bool unprivileged = !iso_ctx_is_control(ctx);
-	struct unpriv_seen *s;
+	_cleanup_shared_ struct unpriv_seen *s = NULL;
 	struct unpriv_arg a = { .isolate = unprivileged,
 				.drop = unprivileged,
 				.probe_outside = true };
@@ -404,32 +340,23 @@ static enum iso_verdict unprivileged_root_gains_nothing_outside(struct iso_ctx *
 	if (fd < 0 || fchmod(fd, 0600) < 0)
 		return iso_broken(ctx, -errno, "create a root-only file");
 	close(fd);
-	s = nsm_shared_alloc(sizeof(*s));
-	if (!s)
-		return iso_broken(ctx, -ENOMEM, "shared memory");
-	a.s = s;
-	v = run_unpriv(ctx, &a);
+	v = run_unpriv(ctx, &a, &s);
 	if (v != ISO_PASS)
-		goto out;
+		return v;
 	iso_note(ctx, "open_root_only_file", "%s", s->open_err ? strerror(-s->open_err) : "opened");
 	iso_note(ctx, "sethostname", "%s",
 		 s->sethostname_err ? strerror(-s->sethostname_err) : "accepted");
 	if (unprivileged && (s->uid_inside != 0 || s->caps_inside == 0))
-		v = iso_broken(ctx, 0, "the child is not root with capabilities in its namespace");
-	else if (s->open_err == 0)
-		v = iso_fail(ctx,
-			     "root of the user namespace opened a 0600 file of uid 0 outside it");
-	else if (s->open_err != -EACCES)
-		v = iso_broken(ctx, s->open_err, "open the root-only file");
-	else if (s->sethostname_err == 0)
-		v = iso_fail(ctx, "root of the user namespace changed the hostname of a UTS "
-				  "namespace owned by the initial user namespace");
-	else if (s->sethostname_err != -EPERM)
-		v = iso_fail(ctx, "sethostname failed with %s, not EPERM",
-			     strerror(-s->sethostname_err));
-out:
-	nsm_shared_free(s, sizeof(*s));
-	return v;
+		return iso_broken(ctx, 0,
+				  "the child is not root with capabilities in its namespace");
+	if (s->open_err == 0)
+		return iso_fail(
+			ctx, "root of the user namespace opened a 0600 file of uid 0 outside it");
+	if (s->open_err != -EACCES)
+		return iso_broken(ctx, s->open_err, "open the root-only file");
+	return iso_expect_errno(
+		ctx, s->sethostname_err, EPERM,
+		"sethostname in a UTS namespace owned by the initial user namespace");
 }
 
 /* ---- execve ---- */
@@ -480,65 +407,50 @@ static enum iso_verdict caps_lost_on_execve_as_nonzero_uid(struct iso_ctx *ctx)
 	bool nonzero = !iso_ctx_is_control(ctx);
 	unsigned int ms = iso_ctx_ms(ctx, USER_MS);
 	_cleanup_nsm_proc_ struct nsm_proc c = NSM_PROC_INIT;
-	struct exec_seen *s = nsm_shared_alloc(sizeof(*s));
+	_cleanup_shared_ struct exec_seen *s = nsm_shared_alloc(sizeof(*s));
 	struct exec_arg a = { .s = s, .linger_ms = iso_ctx_ms(ctx, 10000) };
-	enum iso_verdict v = ISO_PASS;
-	int pfd[2] = { -1, -1 }, r;
+	_cleanup_close_ int rd = -1, wr = -1;
+	int pfd[2], r;
 	char out[64] = "";
 	uint64_t all, after;
 
 	if (!s)
 		return iso_broken(ctx, -ENOMEM, "shared memory");
-	if (nsm_caps_all(&all) < 0 || pipe2(pfd, O_CLOEXEC) < 0) {
-		v = iso_broken(ctx, -errno, "cap_last_cap or pipe");
-		goto out;
-	}
-	a.out = pfd[1];
+	if (nsm_caps_all(&all) < 0 || pipe2(pfd, O_CLOEXEC) < 0)
+		return iso_broken(ctx, -errno, "cap_last_cap or pipe");
+	rd = pfd[0];
+	a.out = wr = pfd[1];
 	r = nsm_proc_start(&c, CLONE_NEWUSER, exec_child, &a);
-	if (r < 0) {
-		v = iso_broken(ctx, r, "clone(CLONE_NEWUSER)");
-		goto out;
-	}
-	close(pfd[1]);
-	pfd[1] = -1;
+	if (r < 0)
+		return iso_broken(ctx, r, "clone(CLONE_NEWUSER)");
+	close(wr);
+	wr = -1;
 	/* Inside, the child is uid 1000 (case) or uid 0 (control); both map to our uid 0. */
 	r = nsm_proc_write(c.pid, "uid_map", "%d 0 1\n", nonzero ? 1000 : 0);
 	if (r == 0)
 		r = nsm_proc_write(c.pid, "gid_map", "0 0 1\n");
-	if (r < 0) {
-		v = iso_broken(ctx, r, "write the child's maps");
-		goto out;
-	}
+	if (r < 0)
+		return iso_broken(ctx, r, "write the child's maps");
 	nsm_send(&c, 1);
-	nsm_read_fd(pfd[0], out, sizeof(out), ms);
+	nsm_read_fd(rd, out, sizeof(out), ms);
 	r = nsm_proc_wait(&c, ms);
-	if (r != 0) {
-		v = iso_broken(ctx, r < 0 ? r : -EIO,
-			       "exec /bin/sh in the user namespace (exit %d)", r);
-		goto out;
-	}
+	if (r != 0)
+		return iso_broken(ctx, r < 0 ? r : -EIO,
+				  "exec /bin/sh in the user namespace (exit %d)", r);
 	after = strtoull(out, NULL, 16);
 	iso_note(ctx, "before_execve", "uid %u CapEff %016llx", s->uid_inside,
 		 (unsigned long long)s->caps_before);
 	iso_note(ctx, "after_execve", "CapEff %016llx", (unsigned long long)after);
 	if (s->caps_before != all)
-		v = iso_broken(ctx, 0, "the child lacks full capabilities before execve (%llx)",
-			       (unsigned long long)s->caps_before);
-	else if (!out[0])
-		v = iso_broken(ctx, 0, "the shell printed no CapEff");
-	else if (after != 0)
-		v = iso_fail(ctx,
-			     "uid %u in its user namespace kept capabilities %llx across "
-			     "execve",
-			     s->uid_inside, (unsigned long long)after);
-out:
-	if (pfd[0] >= 0)
-		close(pfd[0]);
-	if (pfd[1] >= 0)
-		close(pfd[1]);
-	nsm_proc_stop(&c);
-	nsm_shared_free(s, sizeof(*s));
-	return v;
+		return iso_broken(ctx, 0, "the child lacks full capabilities before execve (%llx)",
+				  (unsigned long long)s->caps_before);
+	if (!out[0])
+		return iso_broken(ctx, 0, "the shell printed no CapEff");
+	if (after != 0)
+		return iso_fail(ctx,
+				"uid %u in its user namespace kept capabilities %llx across execve",
+				s->uid_inside, (unsigned long long)after);
+	return ISO_PASS;
 }
 
 /* ---- nesting ---- */
@@ -584,9 +496,8 @@ static enum iso_verdict nesting_depth_limited(struct iso_ctx *ctx)
 {
 	/* The control nests UTS namespaces instead. */
 	unsigned long flag = iso_ctx_is_control(ctx) ? CLONE_NEWUTS : CLONE_NEWUSER;
-	struct nest_seen *s;
+	_cleanup_shared_ struct nest_seen *s = NULL;
 	struct nest_arg a = { .flag = flag };
-	enum iso_verdict v = ISO_PASS;
 	unsigned int first, lower, count;
 	char map[128];
 	int r;
@@ -597,33 +508,28 @@ static enum iso_verdict nesting_depth_limited(struct iso_ctx *ctx)
 	    count != 4294967295u || strchr(map, '\n'))
 		return iso_skip(ctx, "isobench does not run in the initial user namespace, so the "
 				     "absolute nesting depth is unknown");
-	s = nsm_shared_alloc(sizeof(*s));
+	a.s = s = nsm_shared_alloc(sizeof(*s));
 	if (!s)
 		return iso_broken(ctx, -ENOMEM, "shared memory");
-	a.s = s;
 	r = nsm_call(0, nest_child, &a, iso_ctx_ms(ctx, USER_MS));
-	if (r != 0) {
-		v = iso_broken(ctx, r < 0 ? r : -EIO, "the nesting child (maps at level %d)",
-			       s->ok);
-		goto out;
-	}
+	if (r != 0)
+		return iso_broken(ctx, r < 0 ? r : -EIO, "the nesting child (maps at level %d)",
+				  s->ok);
 	iso_note(ctx, "nested_levels", "%d", s->ok);
 	iso_note(ctx, "refused_with", "%s", s->err ? strerror(s->err) : "-");
+	if (s->ok < 32 && s->err != ENOSPC && s->err != EUSERS)
+		return iso_broken(ctx, -s->err, "unshare at nesting level %d", s->ok + 1);
 	if (s->ok < 32)
-		v = s->err == ENOSPC || s->err == EUSERS ?
-			    iso_fail(ctx, "only %d nested user namespaces could be created",
-				     s->ok) :
-			    iso_broken(ctx, -s->err, "unshare at nesting level %d", s->ok + 1);
-	else if (s->ok == NEST_TRIES)
-		v = iso_fail(ctx, "%d nested namespaces were created: no nesting limit", s->ok);
-	else if (s->ok > 33)
-		v = iso_fail(ctx, "%d nested user namespaces were created, more than 33", s->ok);
-	else if (s->err != ENOSPC && s->err != EUSERS)
-		v = iso_fail(ctx, "nesting level %d failed with %s, not ENOSPC (EUSERS before 4.9)",
-			     s->ok + 1, strerror(s->err));
-out:
-	nsm_shared_free(s, sizeof(*s));
-	return v;
+		return iso_fail(ctx, "only %d nested user namespaces could be created", s->ok);
+	if (s->ok == NEST_TRIES)
+		return iso_fail(ctx, "%d nested namespaces were created: no nesting limit", s->ok);
+	if (s->ok > 33)
+		return iso_fail(ctx, "%d nested user namespaces were created, more than 33", s->ok);
+	if (s->err != ENOSPC && s->err != EUSERS)
+		return iso_fail(ctx,
+				"nesting level %d failed with %s, not ENOSPC (EUSERS before 4.9)",
+				s->ok + 1, strerror(s->err));
+	return ISO_PASS;
 }
 
 /* ---- setns ---- */
@@ -644,28 +550,18 @@ static int join_user(void *arg)
  */
 static enum iso_verdict setns_to_sibling_userns_refused(struct iso_ctx *ctx)
 {
-	bool isolate = !iso_ctx_is_control(ctx);
+	unsigned long flags = iso_ctx_is_control(ctx) ? 0 : CLONE_NEWUSER;
 	_cleanup_nsm_proc_ struct nsm_proc b = NSM_PROC_INIT;
 	_cleanup_close_ int fd = -1;
-	int r;
+	int r = nsm_hold(ctx, &b, CLONE_NEWUSER);
 
-	r = start_holder(ctx, &b, CLONE_NEWUSER);
-	if (r < 0)
-		return iso_broken(ctx, r, "clone the sibling (CLONE_NEWUSER)");
-	fd = nsm_ns_open(b.pid, "user");
+	fd = r < 0 ? r : nsm_ns_open(b.pid, "user");
 	if (fd < 0)
-		return iso_broken(ctx, fd, "open the sibling's /proc/PID/ns/user");
-	r = nsm_call(isolate ? CLONE_NEWUSER : 0, join_user, &fd, iso_ctx_ms(ctx, USER_MS));
+		return iso_broken(ctx, fd, "clone the sibling (CLONE_NEWUSER), open its ns/user");
+	r = nsm_call(flags, join_user, &fd, iso_ctx_ms(ctx, USER_MS));
 	if (r < 0)
 		return iso_broken(ctx, r, "run the joining child");
-	iso_note(ctx, "setns", "%s", r ? strerror(r) : "accepted");
-	if (r == 0)
-		return iso_fail(ctx, "setns into a sibling user namespace was accepted");
-	if (r != EPERM)
-		return iso_fail(ctx,
-				"setns into a sibling user namespace failed with %s, not EPERM",
-				strerror(r));
-	return ISO_PASS;
+	return nsm_expect_errno(ctx, "setns", -r, EPERM, "setns into a sibling user namespace");
 }
 
 /* ---- nsfs ioctls ---- */
@@ -698,7 +594,7 @@ static enum iso_verdict nsfs_ioctls_name_owner_and_parent(struct iso_ctx *ctx)
 	struct nsm_id self_user, c_user, owner, parent;
 	int r, type;
 
-	r = start_holder(ctx, &c, CLONE_NEWUTS | (isolate ? CLONE_NEWUSER : 0));
+	r = nsm_hold(ctx, &c, CLONE_NEWUTS | (isolate ? CLONE_NEWUSER : 0));
 	if (r < 0)
 		return iso_broken(ctx, r, "clone the child");
 	uts_fd = nsm_ns_open(c.pid, "uts");
@@ -740,40 +636,28 @@ static const struct iso_case cases[] = {
 		uid_map_written_once,
 		.doc = "a second write to /proc/PID/uid_map fails with EPERM (user_namespaces(7))",
 		.timeout_ms = 5000,
-		.req = { .root = true,
-			 .root_for =
-				 "acts as uid 65534 writing its own maps (unmapped in a one-uid user namespace)",
-			 .ns = CLONE_NEWUSER }),
+		.req = USER_REQ_ROOT(
+			"acts as uid 65534 writing its own maps (unmapped in a one-uid user namespace)")),
 	ISO_VARIANT(
 		gid_map_needs_setgroups_deny, map_rule_case, ISO_ARG(enum map_rule, RULE_SETGROUPS),
 		.doc = "without CAP_SETGID in the parent ns, gid_map needs setgroups \"deny\" first "
 		       "(user_namespaces(7))",
-		.timeout_ms = 5000,
-		.req = { .root = true,
-			 .root_for = "acts as uid 65534 (unmapped in a one-uid user namespace)",
-			 .ns = CLONE_NEWUSER,
-			 .kernel = "3.19" }),
+		.timeout_ms = 5000, .req = USER_REQ_AS_NOBODY(.kernel = "3.19")),
 	ISO_VARIANT(unprivileged_maps_only_own_uid, map_rule_case,
 		    ISO_ARG(enum map_rule, RULE_OWN_UID),
 		    .doc = "without CAP_SETUID in the parent ns, a writer maps only its own uid "
 			   "(user_namespaces(7))",
-		    .timeout_ms = 5000,
-		    .req = { .root = true,
-			     .root_for = "acts as uid 65534 (unmapped in a one-uid user namespace)",
-			     .ns = CLONE_NEWUSER }),
+		    .timeout_ms = 5000, .req = USER_REQ_AS_NOBODY()),
 	ISO_CASE(unmapped_ids_show_as_overflow,
 		 .doc = "unmapped ids show as overflowuid/overflowgid (user_namespaces(7))",
-		 .timeout_ms = 5000,
-		 .req = { .root = true, .userns_ok = true, .ns = CLONE_NEWUSER }),
+		 .timeout_ms = 5000, .req = USER_REQ_USERNS),
 	ISO_CASE(unprivileged_creator_is_root_inside,
 		 .doc = "an unprivileged user's new user ns makes it uid 0 with full CapEff "
 			"(user_namespaces(7))",
 		 .timeout_ms = 5000,
-		 .req = { .root = true,
-			  .root_for =
-				  "setuid(2) to uid 65534 (unmapped in a one-uid user namespace)",
-			  .ns = CLONE_NEWUSER,
-			  .sysctl = "user.max_user_namespaces>=2" }),
+		 .req = USER_REQ_ROOT(
+			 "setuid(2) to uid 65534 (unmapped in a one-uid user namespace)",
+			 .sysctl = "user.max_user_namespaces>=2")),
 	ISO_CASE(
 		unprivileged_root_gains_nothing_outside,
 		.doc = "root of an unprivileged user ns cannot open a root-only file or sethostname "
@@ -795,16 +679,12 @@ static const struct iso_case cases[] = {
 		.doc = "user namespaces nest 32 deep, then unshare fails with ENOSPC "
 		       "(user_namespaces(7), clone(2))",
 		.timeout_ms = 5000,
-		.req = { .root = true,
-			 .root_for =
-				 "the absolute user namespace depth, known only from the initial user namespace",
-			 .ns = CLONE_NEWUSER,
-			 .kernel = "3.11",
-			 .sysctl = "user.max_user_namespaces>=40" }),
+		.req = USER_REQ_ROOT(
+			"the absolute user namespace depth, known only from the initial user namespace",
+			.kernel = "3.11", .sysctl = "user.max_user_namespaces>=40")),
 	ISO_CASE(setns_to_sibling_userns_refused,
 		 .doc = "setns into a sibling user ns fails with EPERM (setns(2))",
-		 .timeout_ms = 5000,
-		 .req = { .root = true, .userns_ok = true, .ns = CLONE_NEWUSER }),
+		 .timeout_ms = 5000, .req = USER_REQ_USERNS),
 	ISO_CASE(nsfs_ioctls_name_owner_and_parent,
 		 .doc = "NS_GET_USERNS and NS_GET_PARENT return the owning and parent user ns "
 			"(ioctl_ns(2))",
