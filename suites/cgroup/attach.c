@@ -198,10 +198,12 @@ out:
 
 /*
  * Checks that of tids[3], only tids[1] is listed in dir/file and (when rest is
- * not NULL) the other two are listed in rest/file. Returns the verdict.
+ * not NULL) the other two are listed in rest/file, after tids[1] was written to the
+ * file named written. Returns the verdict.
  */
 static enum iso_verdict only_second_thread(struct iso_ctx *ctx, const char *dir, const char *rest,
-					   const char *file, const pid_t tids[3], const char *how)
+					   const char *file, const pid_t tids[3],
+					   const char *written)
 {
 	for (int t = 0; t < 3; t++) {
 		int in = cgcpu_lists(dir, file, tids[t]);
@@ -210,17 +212,17 @@ static enum iso_verdict only_second_thread(struct iso_ctx *ctx, const char *dir,
 		if (in < 0 || left < 0)
 			return iso_broken(ctx, in < 0 ? in : left, "read %s", file);
 		if (t == 1 && !in)
-			return iso_fail(ctx, "thread %d is not in %s/%s after %s", tids[t], dir,
-					file, how);
+			return iso_fail(ctx, "thread %d is not in %s/%s after writing it to %s",
+					tids[t], dir, file, written);
 		if (t != 1 && in)
 			return iso_fail(
 				ctx,
 				"thread %d of the same process moved too when thread %d was "
-				"moved by %s",
-				tids[t], tids[1], how);
+				"written to %s",
+				tids[t], tids[1], written);
 		if (t != 1 && rest && !left)
-			return iso_fail(ctx, "thread %d left %s when thread %d was moved by %s",
-					tids[t], rest, tids[1], how);
+			return iso_fail(ctx, "thread %d left %s when thread %d was written to %s",
+					tids[t], rest, tids[1], written);
 	}
 	return ISO_PASS;
 }
@@ -232,12 +234,11 @@ static enum iso_verdict only_second_thread(struct iso_ctx *ctx, const char *dir,
  */
 static enum iso_verdict tasks_moves_one_thread(struct iso_ctx *ctx)
 {
-	bool tasks = !iso_ctx_is_control(ctx);
-	struct iso_cg *cg = NULL;
+	const char *file = iso_ctx_is_control(ctx) ? "cgroup.procs" : "tasks";
+	_cleanup_cg_ struct iso_cg *cg = NULL;
 	_cleanup_pid_ pid_t pid = -1;
 	const char *dir = NULL;
 	pid_t tids[3];
-	enum iso_verdict v;
 	int r = cgcpu_create(ctx, NULL, "target", NULL, &cg);
 
 	if (r < 0)
@@ -245,26 +246,16 @@ static enum iso_verdict tasks_moves_one_thread(struct iso_ctx *ctx)
 	for (int i = 0; i < cg->ndirs && !dir; i++)
 		if (cgcpu_dir_version(cg, i) == 1)
 			dir = cg->dir[i].path;
-	if (!dir) {
-		v = iso_skip(ctx, "no cgroup v1 hierarchy to test the tasks file on");
-		goto out;
-	}
+	if (!dir)
+		return iso_skip(ctx, "no cgroup v1 hierarchy to test the tasks file on");
 	pid = trio_start(ctx, tids);
-	if (pid < 0) {
-		v = iso_broken(ctx, pid, "start a process with three threads");
-		goto out;
-	}
-	r = write_id(dir, tasks ? "tasks" : "cgroup.procs", tids[1]);
-	if (r < 0) {
-		v = iso_broken(ctx, r, "write tid %d to %s", tids[1], tasks ? "tasks" : "procs");
-		goto out;
-	}
+	if (pid < 0)
+		return iso_broken(ctx, pid, "start a process with three threads");
+	r = write_id(dir, file, tids[1]);
+	if (r < 0)
+		return iso_broken(ctx, r, "write tid %d to %s", tids[1], file);
 	iso_note(ctx, "hierarchy", "%s", dir);
-	v = only_second_thread(ctx, dir, NULL, "tasks", tids,
-			       tasks ? "writing it to tasks" : "writing it to cgroup.procs");
-out:
-	iso_cg_free(cg);
-	return v;
+	return only_second_thread(ctx, dir, NULL, "tasks", tids, file);
 }
 
 /*
@@ -330,8 +321,7 @@ static enum iso_verdict threads_moves_one_thread(struct iso_ctx *ctx)
 		goto out;
 	}
 	v = only_second_thread(ctx, thr, ddir, "cgroup.threads", tids,
-			       threads ? "writing it to cgroup.threads" :
-					 "writing it to cgroup.procs");
+			       threads ? "cgroup.threads" : "cgroup.procs");
 out:
 	iso_cg_free(dom);
 	return v;
@@ -683,6 +673,12 @@ struct v2pair {
 	char ctrl[64];
 };
 
+static void v2pair_free(struct v2pair *vp)
+{
+	iso_cg_free(vp->p);
+}
+#define _cleanup_v2pair_ __attribute__((cleanup(v2pair_free)))
+
 static enum iso_verdict v2pair_make(struct iso_ctx *ctx, struct v2pair *vp, bool domain)
 {
 	char path[ISO_CG_PATH + 64], avail[512], words[512];
@@ -745,73 +741,52 @@ static int enable_in(const char *dir, const char *ctrl)
 static enum iso_verdict no_internal_processes(struct iso_ctx *ctx)
 {
 	bool enable = !iso_ctx_is_control(ctx);
-	struct v2pair vp = { 0 };
+	_cleanup_v2pair_ struct v2pair vp = { 0 };
 	_cleanup_pid_ pid_t pid = -1;
 	enum iso_verdict v = v2pair_make(ctx, &vp, true);
 	int r;
 
 	if (v != ISO_PASS)
-		goto out;
-	if (enable) {
-		r = enable_in(vp.pdir, vp.ctrl);
-		if (r < 0) {
-			v = iso_broken(ctx, r, "enable %s in %s", vp.ctrl, vp.pdir);
-			goto out;
-		}
-	}
+		return v;
+	r = enable ? enable_in(vp.pdir, vp.ctrl) : 0;
+	if (r < 0)
+		return iso_broken(ctx, r, "enable %s in %s", vp.ctrl, vp.pdir);
 	pid = cgcpu_spawn_in(ctx, NULL, cgcpu_sleep, NULL);
-	if (pid < 0) {
-		v = iso_broken(ctx, pid, "start a task");
-		goto out;
-	}
+	if (pid < 0)
+		return iso_broken(ctx, pid, "start a task");
 	r = write_id(vp.pdir, "cgroup.procs", pid);
 	iso_note(ctx, "attach", "%s", r ? strerror(-r) : "accepted");
-	if (r == 0)
-		v = iso_fail(ctx,
-			     "a process was admitted into a cgroup with %s in its "
-			     "subtree_control%s and a child cgroup",
-			     enable ? vp.ctrl : "nothing", enable ? "" : " (control)");
-	else if (r != -EBUSY)
-		v = iso_fail(ctx, "the move was refused with %s, expected EBUSY", strerror(-r));
-out:
-	iso_cg_free(vp.p);
-	return v;
+	return iso_expect_errno(ctx, r, EBUSY,
+				"moving a process into a cgroup with %s in its subtree_control%s "
+				"and a child cgroup",
+				enable ? vp.ctrl : "nothing", enable ? "" : " (control)");
 }
 
 /*
- * v2 "top-down constraint": a controller can be enabled in a cgroup's
- * subtree_control only if its parent enabled it (it is listed in the cgroup's
- * cgroup.controllers); otherwise the write fails with ENOENT (cgroup-v2.rst
- * "Top-down Constraint", "Enabling and Disabling"; EINVAL is accepted and noted).
- * Control: the parent enables it first; the child's write succeeds.
+ * v2 "top-down constraint": a controller can be enabled in a cgroup's subtree_control only if
+ * its parent enabled it (it is listed in the cgroup's cgroup.controllers); otherwise the write
+ * fails with ENOENT (cgroup-v2.rst "Top-down Constraint", "Enabling and Disabling"; EINVAL is
+ * accepted and noted). Control: the parent enables it first; the child's write succeeds.
  */
 static enum iso_verdict controllers_top_down(struct iso_ctx *ctx)
 {
 	bool skip_parent = !iso_ctx_is_control(ctx);
-	struct v2pair vp = { 0 };
+	_cleanup_v2pair_ struct v2pair vp = { 0 };
 	enum iso_verdict v = v2pair_make(ctx, &vp, false);
 	int r;
 
 	if (v != ISO_PASS)
-		goto out;
-	if (!skip_parent) {
-		r = enable_in(vp.pdir, vp.ctrl);
-		if (r < 0) {
-			v = iso_broken(ctx, r, "enable %s in the parent", vp.ctrl);
-			goto out;
-		}
-	}
+		return v;
+	r = skip_parent ? 0 : enable_in(vp.pdir, vp.ctrl);
+	if (r < 0)
+		return iso_broken(ctx, r, "enable %s in the parent", vp.ctrl);
 	r = enable_in(vp.cdir, vp.ctrl);
 	iso_note(ctx, "child_enable", "%s", r ? strerror(-r) : "accepted");
-	if (r == 0)
-		v = iso_fail(ctx, "+%s in a child's subtree_control succeeded while its parent %s",
-			     vp.ctrl, skip_parent ? "does not enable it" : "enables it (control)");
-	else if (r != -ENOENT && r != -EINVAL)
-		v = iso_fail(ctx, "+%s in the child was refused with %s, expected ENOENT", vp.ctrl,
-			     strerror(-r));
-out:
-	iso_cg_free(vp.p);
-	return v;
+	if (r == -EINVAL)
+		return ISO_PASS; /* accepted, and noted */
+	return iso_expect_errno(ctx, r, ENOENT,
+				"+%s in a child's subtree_control while its parent %s", vp.ctrl,
+				skip_parent ? "does not enable it" : "enables it (control)");
 }
 
 /* Reads "populated" of cg's cgroup.events into *pop. Returns 0 or -errno. */
@@ -895,114 +870,92 @@ out:
 static enum iso_verdict rmdir_nonempty_fails(struct iso_ctx *ctx)
 {
 	bool busy = !iso_ctx_is_control(ctx);
-	struct iso_cg *cg = NULL;
+	_cleanup_cg_ struct iso_cg *cg = NULL;
 	_cleanup_pid_ pid_t pid = -1;
-	enum iso_verdict v = ISO_PASS;
 	int r = cgcpu_create(ctx, NULL, "busy", NULL, &cg);
 
 	if (r < 0)
 		return cgcpu_create_failed(ctx, r, "create cgroup");
 	pid = cgcpu_spawn_in(ctx, cg, cgcpu_sleep, NULL);
-	if (pid < 0) {
-		v = iso_broken(ctx, pid, "start a task in the cgroup");
-		goto out;
-	}
+	if (pid < 0)
+		return iso_broken(ctx, pid, "start a task in the cgroup");
 	if (!busy) {
 		iso_kill_wait(pid);
 		pid = -1;
 	}
-	for (int i = 0; i < cg->ndirs && v == ISO_PASS; i++) {
-		const char *d = cg->dir[i].path;
-
-		if (rmdir(d) == 0)
-			v = iso_fail(ctx, "rmdir of %s (v%d) %s succeeded", d,
-				     cgcpu_dir_version(cg, i),
-				     busy ? "with a live member" : "after its member exited");
-		else if (errno != EBUSY)
-			v = iso_fail(ctx, "rmdir of %s (v%d) failed with %s, expected EBUSY", d,
-				     cgcpu_dir_version(cg, i), strerror(errno));
+	for (int i = 0; i < cg->ndirs; i++) {
+		r = rmdir(cg->dir[i].path) < 0 ? -errno : 0;
+		if (r != -EBUSY)
+			return iso_expect_errno(ctx, r, EBUSY, "rmdir of %s (v%d) %s",
+						cg->dir[i].path, cgcpu_dir_version(cg, i),
+						busy ? "with a live member" :
+						       "after its member exited");
 	}
-	if (v == ISO_PASS)
-		iso_note(ctx, "hierarchies_checked", "%d", cg->ndirs);
-out:
-	iso_cg_free(cg);
-	return v;
+	iso_note(ctx, "hierarchies_checked", "%d", cg->ndirs);
+	return ISO_PASS;
 }
+
+/* A limit on what can be made below a v2 cgroup: the knob, its value, what fits, what not. */
+struct limit_row {
+	const char *knob;
+	int max;
+	const char *fits[2]; /* the max directories that may be made, in order */
+	const char *over; /* the one past the limit */
+};
 
 /*
  * cgroup.max.depth and cgroup.max.descendants limit what can be created below a v2
  * cgroup: with max.depth 1, mkdir two levels down fails with EAGAIN; with
  * max.descendants 2, the third mkdir fails with EAGAIN (cgroup-v2.rst "Core
- * Interface Files"). The variant's arg is the knob.
+ * Interface Files"). The variant's arg is the knob, its limit and the mkdirs to try.
  * Control: the limit is left at "max"; every mkdir succeeds.
  */
 static enum iso_verdict limit_enforced(struct iso_ctx *ctx)
 {
-	const char *knob = iso_ctx_arg(ctx);
+	const struct limit_row *l = iso_ctx_arg(ctx);
 	bool limit = !iso_ctx_is_control(ctx);
-	struct iso_cg *p = NULL;
-	bool depth = !strcmp(knob, "cgroup.max.depth");
-	const char *pdir;
-	char path[3][ISO_CG_PATH + 16];
-	enum iso_verdict v = ISO_PASS;
+	_cleanup_cg_ struct iso_cg *p = NULL;
+	char path[ISO_CG_PATH + 16];
 	int r = cgcpu_create(ctx, NULL, "limited", NULL, &p);
 
 	if (r < 0)
 		return cgcpu_create_failed(ctx, r, "create cgroup");
-	pdir = v2_dir(p);
-	if (!pdir) {
-		v = iso_skip(ctx, "no cgroup v2 hierarchy");
-		goto out;
-	}
-	if (limit) {
-		r = iso_cg_write(p, knob, "%d", depth ? 1 : 2);
-		if (r == -ENOENT || r == -EOPNOTSUPP) {
-			v = iso_skip(ctx, "%s is not available (needs Linux 4.14)", knob);
-			goto out;
-		}
-		if (r < 0) {
-			v = iso_broken(ctx, r, "write %s", knob);
-			goto out;
-		}
-	}
-	if (depth) {
-		snprintf(path[0], sizeof(path[0]), "%s/a", pdir);
-		snprintf(path[1], sizeof(path[1]), "%s/a/b", pdir);
-	} else {
-		snprintf(path[0], sizeof(path[0]), "%s/a", pdir);
-		snprintf(path[1], sizeof(path[1]), "%s/b", pdir);
-		snprintf(path[2], sizeof(path[2]), "%s/c", pdir);
-	}
+	if (!v2_dir(p))
+		return iso_skip(ctx, "no cgroup v2 hierarchy");
+	r = limit ? iso_cg_write(p, l->knob, "%d", l->max) : 0;
+	if (r == -ENOENT || r == -EOPNOTSUPP)
+		return iso_skip(ctx, "%s is not available (needs Linux 4.14)", l->knob);
+	if (r < 0)
+		return iso_broken(ctx, r, "write %s", l->knob);
 	/* The allowed ones first: mkdir must work up to the limit. */
-	for (int i = 0; i < (depth ? 1 : 2); i++)
-		if (mkdir(path[i], 0755) < 0) {
-			v = iso_fail(ctx, "mkdir %s within %s %d failed: %s", path[i], knob,
-				     depth ? 1 : 2, strerror(errno));
-			goto out;
-		}
-	{
-		const char *over = path[depth ? 1 : 2];
-
-		r = mkdir(over, 0755) < 0 ? -errno : 0;
-		iso_note(ctx, "over_limit_mkdir", "%s", r ? strerror(-r) : "created");
-		if (r == 0)
-			v = iso_fail(ctx, "mkdir %s succeeded with %s %s", over, knob,
-				     limit ? (depth ? "1" : "2") : "max (control)");
-		else if (r != -EAGAIN)
-			v = iso_fail(ctx, "mkdir %s failed with %s, expected EAGAIN", over,
-				     strerror(-r));
+	for (int i = 0; i < l->max; i++) {
+		snprintf(path, sizeof(path), "%s/%s", v2_dir(p), l->fits[i]);
+		if (mkdir(path, 0755) < 0)
+			return iso_fail(ctx, "mkdir %s within %s %d failed: %s", path, l->knob,
+					l->max, strerror(errno));
 	}
-out:
-	iso_cg_free(p);
-	return v;
+	snprintf(path, sizeof(path), "%s/%s", v2_dir(p), l->over);
+	r = mkdir(path, 0755) < 0 ? -errno : 0;
+	iso_note(ctx, "over_limit_mkdir", "%s", r ? strerror(-r) : "created");
+	return iso_expect_errno(ctx, r, EAGAIN, "mkdir %s with %s %s", path, l->knob,
+				limit ? "at its limit" : "max (control)");
 }
+
+/* What most cases need: root, or a cgroup of their own in a delegated v2 subtree. */
+#define ATTACH_ANY                                                       \
+	{                                                                \
+		.root = true, .deleg_ok = true, .cgroup = ISO_CGV_USABLE \
+	}
+#define ATTACH_V2                                                    \
+	{                                                            \
+		.root = true, .deleg_ok = true, .cgroup = ISO_CGV_V2 \
+	}
 
 static const struct iso_case cases[] = {
 	ISO_CASE(procs_moves_thread_group,
 		 .doc = "a pid written to cgroup.procs moves all its threads, in every hierarchy "
 			"(cgroup-v2.rst Processes, cgroup-v1/cgroups.rst 2.2)",
-		 .timeout_ms = 5000,
-		 .req = { .root = true, .deleg_ok = true, .cgroup = ISO_CGV_USABLE }),
+		 .timeout_ms = 5000, .req = ATTACH_ANY),
 	ISO_CASE(tasks_moves_one_thread,
 		 .doc = "v1: a tid written to tasks moves that thread only (cgroup-v1/cgroups.rst "
 			"2.2)",
@@ -1015,13 +968,11 @@ static const struct iso_case cases[] = {
 	ISO_CASE(fork_inherits_cgroup,
 		 .doc = "a forked child starts in its parent's cgroups (cgroup-v2.rst Processes, "
 			"cgroup-v1/cgroups.rst 1.3)",
-		 .timeout_ms = 5000,
-		 .req = { .root = true, .deleg_ok = true, .cgroup = ISO_CGV_USABLE }),
+		 .timeout_ms = 5000, .req = ATTACH_ANY),
 	ISO_CASE(moving_child_leaves_parent,
 		 .doc = "moving a forked child leaves its parent where it was (cgroup-v2.rst "
 			"Processes, cgroup-v1/cgroups.rst 2.2)",
-		 .timeout_ms = 5000,
-		 .req = { .root = true, .deleg_ok = true, .cgroup = ISO_CGV_USABLE }),
+		 .timeout_ms = 5000, .req = ATTACH_ANY),
 	ISO_CASE(clone_into_cgroup,
 		 .doc = "clone3 CLONE_INTO_CGROUP starts the child in the given v2 cgroup "
 			"(clone(2))",
@@ -1034,30 +985,28 @@ static const struct iso_case cases[] = {
 	ISO_CASE(no_internal_processes,
 		 .doc = "v2: a cgroup with controllers in subtree_control refuses processes with "
 			"EBUSY (cgroup-v2.rst No Internal Process Constraint)",
-		 .timeout_ms = 5000,
-		 .req = { .root = true, .deleg_ok = true, .cgroup = ISO_CGV_V2 }),
+		 .timeout_ms = 5000, .req = ATTACH_V2),
 	ISO_CASE(controllers_top_down,
 		 .doc = "v2: a controller the parent does not enable cannot be enabled in the "
 			"child (ENOENT) (cgroup-v2.rst Top-down Constraint)",
-		 .timeout_ms = 5000,
-		 .req = { .root = true, .deleg_ok = true, .cgroup = ISO_CGV_V2 }),
+		 .timeout_ms = 5000, .req = ATTACH_V2),
 	ISO_CASE(events_populated,
 		 .doc = "v2: cgroup.events populated follows live processes in the subtree "
 			"(cgroup-v2.rst cgroup.events)",
-		 .timeout_ms = 5000,
-		 .req = { .root = true, .deleg_ok = true, .cgroup = ISO_CGV_V2 }),
+		 .timeout_ms = 5000, .req = ATTACH_V2),
 	ISO_CASE(rmdir_nonempty_fails,
 		 .doc = "rmdir of a cgroup with a live process fails with EBUSY (cgroup-v2.rst "
 			"Processes, cgroup-v1/cgroups.rst 2.3)",
-		 .timeout_ms = 5000,
-		 .req = { .root = true, .deleg_ok = true, .cgroup = ISO_CGV_USABLE }),
+		 .timeout_ms = 5000, .req = ATTACH_ANY),
 	ISO_VARIANT(
-		max_depth_enforced, limit_enforced, "cgroup.max.depth",
+		max_depth_enforced, limit_enforced,
+		ISO_ARG(struct limit_row, "cgroup.max.depth", 1, { "a" }, "a/b"),
 		.doc = "v2: mkdir below cgroup.max.depth fails with EAGAIN (cgroup-v2.rst)",
 		.timeout_ms = 5000,
 		.req = { .root = true, .deleg_ok = true, .cgroup = ISO_CGV_V2, .kernel = "4.14" }),
 	ISO_VARIANT(
-		max_descendants_enforced, limit_enforced, "cgroup.max.descendants",
+		max_descendants_enforced, limit_enforced,
+		ISO_ARG(struct limit_row, "cgroup.max.descendants", 2, { "a", "b" }, "c"),
 		.doc = "v2: mkdir beyond cgroup.max.descendants fails with EAGAIN (cgroup-v2.rst)",
 		.timeout_ms = 5000,
 		.req = { .root = true, .deleg_ok = true, .cgroup = ISO_CGV_V2, .kernel = "4.14" }),

@@ -158,6 +158,22 @@ static int cgroup_of(pid_t pid, const char *name, char *out, size_t len)
 	return 0;
 }
 
+#define CG_WHERE 512
+/*
+ * Whether pid's cgroup in h is want ("/a"), from /proc/PID/cgroup; where (CG_WHERE bytes,
+ * may be NULL) gets the cgroup found, "" if none.
+ */
+static bool in_cg(const struct hier *h, pid_t pid, const char *want, char *where)
+{
+	char buf[CG_WHERE] = "";
+
+	cgroup_of(pid, h->name, buf, sizeof(buf));
+	if (where)
+		snprintf(where, CG_WHERE, "%s", buf);
+	return !strcmp(buf, want);
+}
+
+/* Returns 0 or -errno. */
 static int mkcg(const struct hier *h, const char *sub)
 {
 	char path[600];
@@ -172,6 +188,36 @@ static int move_to(const struct hier *h, const char *sub, const char *file, pid_
 
 	snprintf(path, sizeof(path), "%s/%s/%s", h->mnt, sub, file);
 	return iso_write_file(path, "%d", (int)pid);
+}
+
+/* Whether pid is listed in file of h's cgroup sub ("" for the root). */
+static bool listed_in(const struct hier *h, const char *sub, const char *file, pid_t pid)
+{
+	char dir[600];
+
+	snprintf(dir, sizeof(dir), "%s/%s", h->mnt, sub);
+	return listed(dir, file, pid);
+}
+
+/*
+ * Mounts a named hierarchy of the case's own (-o none,name=isb<tag><name>) at sub and
+ * makes the child cgroups named in cgs (space-separated, may be ""). Returns ISO_PASS, a
+ * skip when the mount fails, or broken.
+ */
+static enum iso_verdict named_hier(struct iso_ctx *ctx, struct hier *h, const char *sub,
+				   const char *name, const char *cgs)
+{
+	char *save = NULL, *list = strdupa(cgs);
+	int r = hier_mount(ctx, h, sub, "none", name);
+
+	if (r < 0)
+		return iso_skip(ctx, "cannot mount a named v1 hierarchy: %s", strerror(-r));
+	for (char *c = strtok_r(list, " ", &save); c; c = strtok_r(NULL, " ", &save)) {
+		r = mkcg(h, c);
+		if (r < 0)
+			return iso_broken(ctx, r, "mkdir %s", c);
+	}
+	return ISO_PASS;
 }
 
 /* Finishes a case: the verdict stands unless the hierarchy could not be destroyed. */
@@ -287,10 +333,9 @@ static int bound_hier(struct iso_ctx *ctx, const char **ctrls, const char **dir)
 }
 
 /*
- * A controller already attached to a hierarchy cannot be mounted together
- * with a different set of controllers: mount fails with EBUSY (cgroups.rst
- * 2.1: "If an active hierarchy with exactly the same set of subsystems already
- * exists, it will be reused ... otherwise EBUSY").
+ * A controller already attached to a hierarchy cannot be mounted together with a different
+ * set of controllers: mount fails with EBUSY (cgroups.rst 2.1: "If an active hierarchy with
+ * exactly the same set of subsystems already exists, it will be reused ... otherwise EBUSY").
  * Control: mounts exactly the hierarchy's own set, which is reused.
  */
 static enum iso_verdict bound_controller_other_set_ebusy(struct iso_ctx *ctx)
@@ -298,20 +343,15 @@ static enum iso_verdict bound_controller_other_set_ebusy(struct iso_ctx *ctx)
 	bool other_set = !iso_ctx_is_control(ctx);
 	struct hier h = { 0 };
 	const char *ctrls, *dir;
-	char opts[160];
 	int r;
 
 	if (bound_hier(ctx, &ctrls, &dir) < 0)
 		return iso_skip(ctx, "needs a v1 hierarchy with controllers");
-	snprintf(opts, sizeof(opts), "%s", ctrls);
-	r = other_set ? hier_mount(ctx, &h, "busy", opts, "bz") :
-			hier_mount(ctx, &h, "busy", opts, NULL);
-	iso_note(ctx, "mount_opts", "%s%s", opts, other_set ? " + name=" : "");
-	if (r == -EBUSY)
-		return done(ctx, &h, ISO_PASS);
+	r = hier_mount(ctx, &h, "busy", ctrls, other_set ? "bz" : NULL);
+	iso_note(ctx, "mount_opts", "%s%s", ctrls, other_set ? " + name=" : "");
 	return done(ctx, &h,
-		    iso_fail(ctx, "mount -o %s%s: %s, expected EBUSY", opts,
-			     other_set ? ",name=..." : "", r ? strerror(-r) : "succeeded"));
+		    iso_expect_errno(ctx, r, EBUSY, "mount -o %s%s", ctrls,
+				     other_set ? ",name=..." : ""));
 }
 
 /*
@@ -323,20 +363,18 @@ static enum iso_verdict same_set_reuses_hierarchy(struct iso_ctx *ctx)
 {
 	bool same = !iso_ctx_is_control(ctx);
 	struct hier h = { 0 };
-	const char *ctrls, *dir;
-	char rel[512], there[1024];
+	const char *ctrls, *dir, *rel;
+	char there[1024];
 	struct stat a, b;
-	int i, r;
+	int i = bound_hier(ctx, &ctrls, &dir), r;
 
-	i = bound_hier(ctx, &ctrls, &dir);
 	if (i < 0)
 		return iso_skip(ctx, "needs a v1 hierarchy with controllers");
-	r = same ? hier_mount(ctx, &h, "same", ctrls, NULL) :
-		   hier_mount(ctx, &h, "same", "none", "ss");
+	r = hier_mount(ctx, &h, "same", same ? ctrls : "none", same ? NULL : "ss");
 	if (r < 0)
 		return iso_broken(ctx, r, "mount -o %s", same ? ctrls : "none,name=..");
 	/* Our cgroup relative to the cgroup isobench started in, which is relative to the mount. */
-	snprintf(rel, sizeof(rel), "%s", dir + strlen(iso_ctx_layout(ctx)->hier[i].mnt));
+	rel = dir + strlen(iso_ctx_layout(ctx)->hier[i].mnt);
 	snprintf(there, sizeof(there), "%s%s", h.mnt, rel);
 	iso_note(ctx, "path", "%s", rel);
 	if (stat(dir, &a) < 0)
@@ -358,26 +396,18 @@ static enum iso_verdict same_set_reuses_hierarchy(struct iso_ctx *ctx)
  */
 static enum iso_verdict new_hierarchy_all_tasks_in_root(struct iso_ctx *ctx)
 {
-	bool root = !iso_ctx_is_control(ctx);
+	const char *sub = iso_ctx_is_control(ctx) ? "child" : "";
 	struct hier h = { 0 };
-	char where[512];
-	int r = hier_mount(ctx, &h, "root", "none", "rt");
+	enum iso_verdict v = named_hier(ctx, &h, "root", "rt", sub);
 
-	if (r < 0)
-		return iso_skip(ctx, "cannot mount a named v1 hierarchy: %s", strerror(-r));
-	if (!root && mkcg(&h, "child") < 0)
-		return done(ctx, &h, iso_broken(ctx, -errno, "mkdir child"));
-	snprintf(where, sizeof(where), "%s%s", h.mnt, root ? "" : "/child");
-	if (!listed(where, "cgroup.procs", 1) || !listed(where, "cgroup.procs", getpid()))
-		return done(ctx, &h,
-			    iso_fail(ctx,
-				     "init (pid 1) or the case is not in %s of the new hierarchy",
-				     root ? "the root" : "the child cgroup"));
-	if (cgroup_of(getpid(), h.name, where, sizeof(where)) < 0 || strcmp(where, "/"))
-		return done(ctx, &h,
-			    iso_fail(ctx,
-				     "/proc/self/cgroup does not show / for the new hierarchy"));
-	return done(ctx, &h, ISO_PASS);
+	if (v != ISO_PASS)
+		return done(ctx, &h, v);
+	if (!listed_in(&h, sub, "cgroup.procs", 1) || !listed_in(&h, sub, "cgroup.procs", getpid()))
+		v = iso_fail(ctx, "init (pid 1) or the case is not in %s of the new hierarchy",
+			     *sub ? "the child cgroup" : "the root");
+	else if (!in_cg(&h, getpid(), "/", NULL))
+		v = iso_fail(ctx, "/proc/self/cgroup does not show / for the new hierarchy");
+	return done(ctx, &h, v);
 }
 
 /*
@@ -388,36 +418,29 @@ static enum iso_verdict new_hierarchy_all_tasks_in_root(struct iso_ctx *ctx)
 static enum iso_verdict one_cgroup_per_hierarchy(struct iso_ctx *ctx)
 {
 	bool second_move = !iso_ctx_is_control(ctx);
+	const char *pd = iso_cg_dir(iso_ctx_cgroup(ctx), "pids");
 	struct hier h = { 0 };
-	char where[512], a[600];
+	enum iso_verdict v = named_hier(ctx, &h, "one", "on", "a b");
+	char leaf[600];
 	pid_t p;
-	int r = hier_mount(ctx, &h, "one", "none", "on");
 
-	if (r < 0)
-		return iso_skip(ctx, "cannot mount a named v1 hierarchy: %s", strerror(-r));
+	if (v != ISO_PASS)
+		return done(ctx, &h, v);
 	p = track(&h, iso_spawn(0, sleeper, NULL));
-	if (p < 0 || mkcg(&h, "a") < 0 || mkcg(&h, "b") < 0)
-		return done(ctx, &h, iso_broken(ctx, p < 0 ? p : -errno, "set up"));
+	if (p < 0)
+		return done(ctx, &h, iso_broken(ctx, p, "set up"));
 	if (move_to(&h, "a", "cgroup.procs", p) < 0 ||
 	    (second_move && move_to(&h, "b", "cgroup.procs", p) < 0))
 		return done(ctx, &h, iso_broken(ctx, -errno, "move"));
-	snprintf(a, sizeof(a), "%s/a", h.mnt);
-	if (listed(a, "cgroup.procs", p))
+	if (listed_in(&h, "a", "cgroup.procs", p))
 		return done(ctx, &h,
 			    iso_fail(ctx, "after moving to b the task is still listed in a"));
-	snprintf(a, sizeof(a), "%s/b", h.mnt);
-	if (!listed(a, "cgroup.procs", p) || cgroup_of(p, h.name, where, sizeof(where)) < 0 ||
-	    strcmp(where, "/b"))
+	if (!listed_in(&h, "b", "cgroup.procs", p) || !in_cg(&h, p, "/b", NULL))
 		return done(ctx, &h, iso_fail(ctx, "the task is not in b"));
 	/* Meanwhile it is still in the case's cgroup of the other hierarchies. */
-	if (iso_ctx_cgroup(ctx)) {
-		const char *pd = iso_cg_dir(iso_ctx_cgroup(ctx), "pids");
-		char leaf[600];
-
-		snprintf(leaf, sizeof(leaf), "%s/leaf", pd ? pd : "");
-		if (pd && !listed(leaf, "cgroup.procs", p))
-			return done(ctx, &h, iso_fail(ctx, "the task left its pids cgroup"));
-	}
+	snprintf(leaf, sizeof(leaf), "%s/leaf", pd ? pd : "");
+	if (pd && !listed(leaf, "cgroup.procs", p))
+		return done(ctx, &h, iso_fail(ctx, "the task left its pids cgroup"));
 	return done(ctx, &h, ISO_PASS);
 }
 
@@ -444,13 +467,14 @@ static enum iso_verdict fork_inherits_then_moves_alone(struct iso_ctx *ctx)
 	bool move_child = !iso_ctx_is_control(ctx);
 	struct hier h = { 0 };
 	struct iso_sync go;
-	char where[512];
+	char where[CG_WHERE];
 	pid_t parent, child = -1;
-	int fds[2], r = hier_mount(ctx, &h, "fork", "none", "fk");
+	enum iso_verdict v = named_hier(ctx, &h, "fork", "fk", "a b");
+	int fds[2], r;
 
-	if (r < 0)
-		return iso_skip(ctx, "cannot mount a named v1 hierarchy: %s", strerror(-r));
-	if (mkcg(&h, "a") < 0 || mkcg(&h, "b") < 0 || pipe(fds) < 0 || iso_sync_init(&go) < 0)
+	if (v != ISO_PASS)
+		return done(ctx, &h, v);
+	if (pipe(fds) < 0 || iso_sync_init(&go) < 0)
 		return done(ctx, &h, iso_broken(ctx, -errno, "set up"));
 	/* The parent is moved to a before it forks: the child must start in a. */
 	prctl(PR_SET_CHILD_SUBREAPER, 1);
@@ -473,16 +497,16 @@ static enum iso_verdict fork_inherits_then_moves_alone(struct iso_ctx *ctx)
 	if (r != sizeof(child) || child <= 0)
 		return done(ctx, &h, iso_broken(ctx, -EIO, "no child pid"));
 	track(&h, child);
-	if (cgroup_of(child, h.name, where, sizeof(where)) < 0 || strcmp(where, "/a"))
+	if (!in_cg(&h, child, "/a", where))
 		return done(ctx, &h,
 			    iso_fail(ctx, "the child started in %s, not in its parent's /a",
 				     where));
 	if (move_to(&h, "b", "cgroup.procs", move_child ? child : parent) < 0)
 		return done(ctx, &h, iso_broken(ctx, -errno, "move"));
-	if (cgroup_of(parent, h.name, where, sizeof(where)) < 0 || strcmp(where, "/a"))
+	if (!in_cg(&h, parent, "/a", where))
 		return done(ctx, &h,
 			    iso_fail(ctx, "moving the child moved the parent to %s", where));
-	if (cgroup_of(child, h.name, where, sizeof(where)) < 0 || strcmp(where, "/b"))
+	if (!in_cg(&h, child, "/b", where))
 		return done(ctx, &h, iso_fail(ctx, "the child is in %s, not /b", where));
 	return done(ctx, &h, ISO_PASS);
 }
@@ -539,12 +563,12 @@ static enum iso_verdict tasks_moves_thread_procs_moves_process(struct iso_ctx *c
 	struct two_threads_arg a;
 	pid_t tid[2] = { 0, 0 };
 	pid_t p;
-	char b[600], dflt[600];
-	int fds[2], r = hier_mount(ctx, &h, "thr", "none", "th");
+	enum iso_verdict v = named_hier(ctx, &h, "thr", "th", "b");
+	int fds[2];
 
-	if (r < 0)
-		return iso_skip(ctx, "cannot mount a named v1 hierarchy: %s", strerror(-r));
-	if (mkcg(&h, "b") < 0 || pipe(fds) < 0)
+	if (v != ISO_PASS)
+		return done(ctx, &h, v);
+	if (pipe(fds) < 0)
 		return done(ctx, &h, iso_broken(ctx, -errno, "set up"));
 	a.fd = fds[1];
 	a.ready_ms = iso_ctx_ms(ctx, 5000);
@@ -561,18 +585,16 @@ static enum iso_verdict tasks_moves_thread_procs_moves_process(struct iso_ctx *c
 		return done(ctx, &h,
 			    iso_broken(ctx, -errno, "write tid to %s",
 				       use_tasks ? "tasks" : "cgroup.procs"));
-	snprintf(b, sizeof(b), "%s/b", h.mnt);
-	snprintf(dflt, sizeof(dflt), "%s", h.mnt);
-	if (!listed(b, "tasks", tid[1]))
+	if (!listed_in(&h, "b", "tasks", tid[1]))
 		return done(ctx, &h, iso_fail(ctx, "thread %d is not in b/tasks", (int)tid[1]));
-	if (listed(b, "tasks", tid[0]) || !listed(dflt, "tasks", tid[0]))
+	if (listed_in(&h, "b", "tasks", tid[0]) || !listed_in(&h, "", "tasks", tid[0]))
 		return done(ctx, &h,
 			    iso_fail(ctx, "writing thread %d moved its sibling %d too", (int)tid[1],
 				     (int)tid[0]));
 	/* Now the whole process. */
 	if (move_to(&h, "b", "cgroup.procs", tid[0]) < 0)
 		return done(ctx, &h, iso_broken(ctx, -errno, "write tgid to cgroup.procs"));
-	if (!listed(b, "tasks", tid[0]) || !listed(b, "tasks", tid[1]))
+	if (!listed_in(&h, "b", "tasks", tid[0]) || !listed_in(&h, "b", "tasks", tid[1]))
 		return done(ctx, &h, iso_fail(ctx, "cgroup.procs did not move every thread"));
 	return done(ctx, &h, ISO_PASS);
 }
@@ -687,12 +709,17 @@ static enum iso_verdict clone_children_copies_cpuset(struct iso_ctx *ctx)
 	return ISO_PASS;
 }
 
+/* What the cases that mount a hierarchy of their own need. */
+#define V1_MOUNT_REQ                                                                               \
+	{                                                                                          \
+		.root = true, .root_for = "mounting cgroup v1 hierarchies and writing their files" \
+	}
+
 static const struct iso_case cases[] = {
 	ISO_CASE(
 		several_controllers_one_hierarchy,
 		.doc = "one v1 hierarchy carries several controllers mounted together (cgroup-v1/cgroups.rst 2.1)",
-		.req = { .root = true,
-			 .root_for = "mounting cgroup v1 hierarchies and writing their files" }),
+		.req = V1_MOUNT_REQ),
 	ISO_CASE(
 		bound_controller_other_set_ebusy,
 		.doc = "a controller on one hierarchy cannot be mounted with another set: EBUSY (cgroups.rst 2.1)",
@@ -704,29 +731,23 @@ static const struct iso_case cases[] = {
 	ISO_CASE(
 		new_hierarchy_all_tasks_in_root,
 		.doc = "a new hierarchy starts with every task in its root cgroup (cgroups.rst 2.1)",
-		.req = { .root = true,
-			 .root_for = "mounting cgroup v1 hierarchies and writing their files" }),
+		.req = V1_MOUNT_REQ),
 	ISO_CASE(
 		one_cgroup_per_hierarchy,
 		.doc = "a task is in one cgroup per hierarchy; moving it removes it from the first (cgroups.rst 1.3)",
-		.req = { .root = true,
-			 .root_for = "mounting cgroup v1 hierarchies and writing their files" }),
+		.req = V1_MOUNT_REQ),
 	ISO_CASE(
 		fork_inherits_then_moves_alone,
 		.doc = "a forked child starts in its parent's cgroup and moves without the parent (cgroups.rst 1.3)",
-		.req = { .root = true,
-			 .root_for = "mounting cgroup v1 hierarchies and writing their files" }),
+		.req = V1_MOUNT_REQ),
 	ISO_CASE(
 		tasks_moves_thread_procs_moves_process,
 		.doc = "a TID written to tasks moves one thread; a TGID to cgroup.procs moves all (cgroups.rst 2.2)",
-		.req = { .root = true,
-			 .root_for = "mounting cgroup v1 hierarchies and writing their files" }),
+		.req = V1_MOUNT_REQ),
 	ISO_CASE(
 		release_agent_runs_when_emptied,
 		.doc = "notify_on_release runs the release agent with the cgroup path when it empties (cgroups.rst 1.4)",
-		.timeout_ms = 15000,
-		.req = { .root = true,
-			 .root_for = "mounting cgroup v1 hierarchies and writing their files" }),
+		.timeout_ms = 15000, .req = V1_MOUNT_REQ),
 	ISO_CASE(
 		clone_children_copies_cpuset,
 		.doc = "with cgroup.clone_children a new cpuset child copies its parent's cpus (cgroups.rst 1.6)",
