@@ -289,15 +289,18 @@ static in_port_t port_of(const struct sockaddr_storage *sa)
 }
 
 /*
- * Brings lo and the end's link up in its namespace and addresses the link. With
+ * Puts the end in namespace ns with link ifname, brings lo and the link up there and
+ * addresses the link. With
  * lo up, as in any configured namespace, a packet for an address of the
  * sender's own namespace (the control) is delivered locally, not dropped, and
  * the source-address check is what tells. Returns 0 or -errno.
  */
-static int end_setup(struct end *e, int family, const char *text)
+static int end_setup(struct end *e, int ns, const char *ifname, int family, const char *text)
 {
-	int r = enter(e->ns);
+	int r = enter(ns);
 
+	e->ns = ns;
+	e->ifname = ifname;
 	if (r < 0)
 		return r;
 	r = iso_nl_link_set_up("lo", true);
@@ -534,12 +537,10 @@ static enum iso_verdict new_netns_has_only_lo_down(struct iso_ctx *ctx)
 }
 
 /*
- * A veth pair with one end moved into another namespace connects the two
- * namespaces: UDP datagrams and TCP connections pass both ways over it, and
- * arrive from the other end's address (veth(4): "the veth devices can act as
- * tunnels between network namespaces"; network_namespaces(7)). IPv4 on
- * 198.18.0.0/30, IPv6 on fe80::/64 with explicit NODAD addresses. Control: both
- * ends stay in one namespace.
+ * A veth pair with one end moved into another namespace connects the two: UDP datagrams and TCP
+ * connections pass both ways and arrive from the other end's address (veth(4): "the veth devices
+ * can act as tunnels between network namespaces"; network_namespaces(7)). IPv4 on 198.18.0.0/30,
+ * IPv6 on fe80::/64 with explicit NODAD addresses. Control: both ends stay in one namespace.
  */
 static enum iso_verdict veth_traffic(struct iso_ctx *ctx)
 {
@@ -549,43 +550,31 @@ static enum iso_verdict veth_traffic(struct iso_ctx *ctx)
 	static const int types[] = { SOCK_DGRAM, SOCK_STREAM };
 	struct end ea = { .label = "a" }, eb = { .label = "b" };
 	const bool v6 = family == AF_INET6;
+	_cleanup_close_ int s6 = -1;
 	enum iso_verdict v;
 	int r;
 
 	if ((v = pair_open(ctx, &p, VETH_BETWEEN)) != ISO_PASS)
 		return v;
-	if (v6) {
-		int s = socket(AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-
-		if (s < 0 && (errno == EAFNOSUPPORT || errno == EPROTONOSUPPORT))
-			return iso_skip(ctx, "IPv6 not available (CONFIG_IPV6, or booted with "
-					     "ipv6.disable=1)");
-		if (s >= 0)
-			close(s);
-	}
-	ea.ns = p.a;
-	ea.ifname = p.na;
-	eb.ns = p.b;
-	eb.ifname = p.nb;
-	r = end_setup(&ea, family, v6 ? "fe80::1" : "198.18.0.1");
-	if (r == 0)
-		r = end_setup(&eb, family, v6 ? "fe80::2" : "198.18.0.2");
-	if (r == -EACCES && v6)
-		return iso_skip(ctx, "IPv6 disabled on the new links (net.ipv6.conf.default."
-				     "disable_ipv6=1 inherited?)");
-	if (r < 0)
-		return iso_broken(ctx, r, "bring up and address the veth ends");
+	if (v6 && (s6 = socket(AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0)) < 0 &&
+	    (errno == EAFNOSUPPORT || errno == EPROTONOSUPPORT))
+		return iso_skip(ctx, "IPv6 not available (CONFIG_IPV6, or booted with "
+				     "ipv6.disable=1)");
+	if ((r = end_setup(&ea, p.a, p.na, family, v6 ? "fe80::1" : "198.18.0.1")) < 0 ||
+	    (r = end_setup(&eb, p.b, p.nb, family, v6 ? "fe80::2" : "198.18.0.2")) < 0)
+		return r == -EACCES && v6 ?
+			       iso_skip(ctx, "IPv6 disabled on the new links "
+					     "(net.ipv6.conf.default.disable_ipv6=1 inherited?)") :
+			       iso_broken(ctx, r, "bring up and address the veth ends");
 	if ((r = end_wait_ready(&ea, ms)) < 0 || (r = end_wait_ready(&eb, ms)) < 0)
 		return iso_broken(ctx, r, "wait for the veth ends to carry traffic");
-	for (size_t i = 0; i < ISO_ARRAY_SIZE(types); i++) {
+	for (size_t i = 0; i < ISO_ARRAY_SIZE(types); i++)
 		if ((v = exchange(ctx, types[i], &ea, &eb, ms)) != ISO_PASS ||
 		    (v = exchange(ctx, types[i], &eb, &ea, ms)) != ISO_PASS)
 			return v;
-	}
 	/* A veth pair is a wire: traffic crosses it inside one namespace too. The split is the point. */
-	v = link_check(ctx, &p, false, p.nb, false,
-		       "traffic passed, but both veth ends are in one namespace");
-	if (v != ISO_PASS)
+	if ((v = link_check(ctx, &p, false, p.nb, false,
+			    "traffic passed, but both veth ends are in one namespace")) != ISO_PASS)
 		return v;
 	iso_note(ctx, "exchanges", "UDP and TCP, a->b and b->a, %s", v6 ? "IPv6" : "IPv4");
 	return ISO_PASS;
@@ -883,8 +872,7 @@ static const struct iso_case cases[] = {
 	ISO_VARIANT(
 		veth_pair_carries_ipv6_link_local_between_netns, veth_traffic,
 		ISO_ARG(int, AF_INET6),
-		.doc = "UDP and TCP over IPv6 link-local (scope id) pass both ways over a veth pair "
-		       "between two namespaces (veth(4))",
+		.doc = "UDP and TCP over IPv6 link-local pass both ways over a veth pair (veth(4))",
 		.timeout_ms = 15000, .req = VETH_REQ),
 	ISO_CASE(link_invisible_to_netlink_in_other_netns,
 		 .doc = "a link is listed and found only in its own netns (network_namespaces(7))",

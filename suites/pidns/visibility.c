@@ -145,10 +145,9 @@ static void note_pids(struct iso_ctx *ctx, const struct proc_rep *r)
 }
 
 /*
- * A proc shows the PID namespace of whoever mounted it: mounted fresh inside a new PID namespace
- * (and mount namespace) it lists only that namespace's processes, /proc/self = 1 for its init
- * (pid_namespaces(7), "/proc and PID namespaces"). Control: no CLONE_NEWPID, the fresh proc lists
- * the host's processes.
+ * A proc shows the PID namespace of whoever mounted it: mounted fresh inside a new PID and mount
+ * namespace it lists only that namespace's processes, /proc/self = 1 for its init (pid_namespaces(7),
+ * "/proc and PID namespaces"). Control: no CLONE_NEWPID, the fresh proc lists the host's processes.
  */
 static enum iso_verdict fresh_proc_shows_only_namespace_pids(struct iso_ctx *ctx)
 {
@@ -161,10 +160,8 @@ static enum iso_verdict fresh_proc_shows_only_namespace_pids(struct iso_ctx *ctx
 	note_pids(ctx, &r);
 	if (r.n != 2 || r.outsider_visible || strcmp(r.self, "1") ||
 	    !((r.pids[0] == 1 && r.pids[1] == r.g) || (r.pids[1] == 1 && r.pids[0] == r.g)))
-		return iso_fail(
-			ctx,
-			"a fresh proc lists %d processes (expected 1 and %d), /proc/self '%s'%s",
-			r.n, r.g, r.self, r.outsider_visible ? ", the parent's among them" : "");
+		return iso_fail(ctx, "fresh proc: %d pids, not 1 and %d; /proc/self '%s'%s", r.n,
+				r.g, r.self, r.outsider_visible ? ", the parent's among them" : "");
 	return ISO_PASS;
 }
 
@@ -531,13 +528,11 @@ static const struct iso_case cases[] = {
 		 .doc = "the first process of a new PID namespace has getpid() 1 and getppid() 0 "
 			"(pid_namespaces(7))",
 		 .timeout_ms = 5000, .req = PIDNS_REQ),
-	ISO_CASE(
-		fresh_proc_shows_only_namespace_pids,
-		.doc = "a proc mounted inside a new PID namespace lists only that namespace's "
-		       "processes and /proc/self is 1 (pid_namespaces(7), /proc and PID namespaces)",
-		.timeout_ms = 5000,
-		.req = PIDNS_REQ_ROOT("the control mounts the host PID namespace's /proc",
-				      .ns = CLONE_NEWPID | CLONE_NEWNS)),
+	ISO_CASE(fresh_proc_shows_only_namespace_pids,
+		 .doc = "a proc mounted in a PID namespace lists only its pids (pid_namespaces(7))",
+		 .timeout_ms = 5000,
+		 .req = PIDNS_REQ_ROOT("the control mounts the host PID namespace's /proc",
+				       .ns = CLONE_NEWPID | CLONE_NEWNS)),
 	ISO_CASE(inherited_proc_shows_host_pids,
 		 .doc = "without a fresh proc mount a new PID namespace still sees the host's "
 			"processes in /proc: the /proc instance decides (pid_namespaces(7))",
