@@ -226,15 +226,22 @@ static int join_and_fork(void *p)
 	return pidns_send(a->ch->rep[1], &r, sizeof(r)) < 0;
 }
 
-/* Runs join_and_fork on path and checks the result. */
-static enum iso_verdict check_join(struct iso_ctx *ctx, const char *path)
+/*
+ * Runs join_and_fork on /proc/PID/ns/NAME and checks the result; skips if that file is missing
+ * (since: the release that brought it).
+ */
+static enum iso_verdict check_join(struct iso_ctx *ctx, pid_t pid, const char *name,
+				   const char *since)
 {
 	_cleanup_chan_ struct pidns_chan ch = PIDNS_CHAN_INIT;
 	struct join_arg a = { &ch, "", iso_ctx_ms(ctx, 3000) };
+	const char *path = a.path;
 	struct join_rep r;
 	int e;
 
-	snprintf(a.path, sizeof(a.path), "%s", path);
+	snprintf(a.path, sizeof(a.path), "/proc/%d/ns/%s", (int)pid, name);
+	if (access(path, F_OK) < 0 && errno == ENOENT)
+		return iso_skip(ctx, "%s is missing (Linux %s+)", path, since);
 	e = pidns_spawn_report(ctx, 0, join_and_fork, &a, &ch, &r, sizeof(r));
 	if (e < 0)
 		return iso_broken(ctx, e, "fork a process that joins %s and forks", path);
@@ -283,12 +290,10 @@ static enum iso_verdict setns_pid_places_next_child(struct iso_ctx *ctx)
 	_cleanup_reap_ struct iso_ctx *reap = ctx;
 	_cleanup_chan_ struct pidns_chan ch = PIDNS_CHAN_INIT;
 	_cleanup_pid_ pid_t init = pidns_start_idle(ctx, pidns_flags(ctx), &ch);
-	char path[64];
 
 	if (init < 0)
 		return iso_broken(ctx, init, "clone a child and read its report");
-	snprintf(path, sizeof(path), "/proc/%d/ns/pid", (int)init);
-	return check_join(ctx, path);
+	return check_join(ctx, init, "pid", "3.8");
 }
 
 struct unshared_arg {
@@ -326,9 +331,8 @@ static int unshare_and_hold(void *p)
 /*
  * /proc/PID/ns/pid_for_children of a process that called unshare(CLONE_NEWPID) names the namespace
  * its children go to (namespaces(7), Linux 4.12+); setns(2) with that fd makes the caller's next
- * child join the namespace too, after its init (pid_namespaces(7), "setns(2) and unshare(2)
- * semantics"). Control: no unshare, pid_for_children is the caller's own namespace and the child
- * stays there.
+ * child join it too, after its init (pid_namespaces(7), "setns(2) and unshare(2) semantics").
+ * Control: no unshare, pid_for_children is the caller's own namespace; the child stays there.
  */
 static enum iso_verdict setns_pid_for_children_places_next_child(struct iso_ctx *ctx)
 {
@@ -338,16 +342,12 @@ static enum iso_verdict setns_pid_for_children_places_next_child(struct iso_ctx 
 	struct pidns_ready rr;
 	_cleanup_pid_ pid_t holder =
 		pidns_start(ctx, 0, unshare_and_hold, &a, &ch, &rr, sizeof(rr));
-	char path[64];
 
 	if (holder < 0)
 		return iso_broken(ctx, holder, "fork the holder and read its report");
 	if (rr.err)
 		return iso_broken(ctx, -rr.err, "unshare(CLONE_NEWPID) and fork in the holder");
-	snprintf(path, sizeof(path), "/proc/%d/ns/pid_for_children", (int)holder);
-	if (access(path, F_OK) < 0 && errno == ENOENT)
-		return iso_skip(ctx, "%s is missing (Linux 4.12+)", path);
-	return check_join(ctx, path);
+	return check_join(ctx, holder, "pid_for_children", "4.12");
 }
 
 struct ancestor_arg {
@@ -389,6 +389,11 @@ static enum iso_verdict setns_cannot_enter_ancestor(struct iso_ctx *ctx)
 				  "setns into the creator's PID namespace");
 }
 
+/* The two setns cases' requirement: the initial user namespace for the control, and a kernel. */
+#define SETNS_REQ(kver)                                                                            \
+	PIDNS_REQ_ROOT("the control setns(2)es into the host's PID namespace", .ns = CLONE_NEWPID, \
+		       .kernel = (kver))
+
 static const struct iso_case cases[] = {
 	ISO_CASE(nesting_stops_at_32_levels,
 		 .doc = "PID namespaces nest 32 levels deep; one more clone(CLONE_NEWPID) fails with "
@@ -403,15 +408,11 @@ static const struct iso_case cases[] = {
 	ISO_CASE(setns_pid_places_next_child,
 		 .doc = "setns into another process's PID namespace leaves the caller in place; its "
 			"next child joins it with getppid() 0 (setns(2), pid_namespaces(7))",
-		 .timeout_ms = 5000,
-		 .req = PIDNS_REQ_ROOT("the control setns(2)es into the host's PID namespace",
-				       .ns = CLONE_NEWPID, .kernel = "3.8")),
+		 .timeout_ms = 5000, .req = SETNS_REQ("3.8")),
 	ISO_CASE(setns_pid_for_children_places_next_child,
 		 .doc = "setns through /proc/PID/ns/pid_for_children makes the caller's next child "
 			"join that namespace (namespaces(7), pid_namespaces(7))",
-		 .timeout_ms = 5000,
-		 .req = PIDNS_REQ_ROOT("the control setns(2)es into the host's PID namespace",
-				       .ns = CLONE_NEWPID, .kernel = "4.12")),
+		 .timeout_ms = 5000, .req = SETNS_REQ("4.12")),
 	ISO_CASE(
 		setns_cannot_enter_ancestor,
 		.doc = "a process cannot setns into an ancestor PID namespace: EINVAL "
