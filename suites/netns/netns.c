@@ -872,7 +872,7 @@ static const struct iso_case cases[] = {
 	ISO_VARIANT(
 		veth_pair_carries_ipv6_link_local_between_netns, veth_traffic,
 		ISO_ARG(int, AF_INET6),
-		.doc = "UDP and TCP over IPv6 link-local pass both ways over a veth pair (veth(4))",
+		.doc = "UDP and TCP over IPv6 link-local pass both ways between two netns (veth(4))",
 		.timeout_ms = 15000, .req = VETH_REQ),
 	ISO_CASE(link_invisible_to_netlink_in_other_netns,
 		 .doc = "a link is listed and found only in its own netns (network_namespaces(7))",
