@@ -289,14 +289,14 @@ static in_port_t port_of(const struct sockaddr_storage *sa)
 }
 
 /*
- * Puts the end in namespace ns with link ifname, brings lo and the link up there and
- * addresses the link. With
- * lo up, as in any configured namespace, a packet for an address of the
- * sender's own namespace (the control) is delivered locally, not dropped, and
- * the source-address check is what tells. Returns 0 or -errno.
+ * Puts the end in namespace ns with link ifname, brings lo and the link up there and gives the
+ * link the address text (IPv6 if it has a ':', else IPv4). With lo up, as in any configured
+ * namespace, a packet for an address of the sender's own namespace (the control) is delivered
+ * locally, not dropped, and the source-address check is what tells. Returns 0 or -errno.
  */
-static int end_setup(struct end *e, int ns, const char *ifname, int family, const char *text)
+static int end_setup(struct end *e, int ns, const char *ifname, const char *text)
 {
+	const int family = strchr(text, ':') ? AF_INET6 : AF_INET;
 	int r = enter(ns);
 
 	e->ns = ns;
@@ -544,12 +544,11 @@ static enum iso_verdict new_netns_has_only_lo_down(struct iso_ctx *ctx)
  */
 static enum iso_verdict veth_traffic(struct iso_ctx *ctx)
 {
-	const int family = *(const int *)iso_ctx_arg(ctx);
+	const bool v6 = *(const int *)iso_ctx_arg(ctx) == AF_INET6;
 	_cleanup_pair_ struct pair p = PAIR_INIT;
 	const unsigned int ms = iso_ctx_ms(ctx, 2000);
 	static const int types[] = { SOCK_DGRAM, SOCK_STREAM };
 	struct end ea = { .label = "a" }, eb = { .label = "b" };
-	const bool v6 = family == AF_INET6;
 	_cleanup_close_ int s6 = -1;
 	enum iso_verdict v;
 	int r;
@@ -560,8 +559,8 @@ static enum iso_verdict veth_traffic(struct iso_ctx *ctx)
 	    (errno == EAFNOSUPPORT || errno == EPROTONOSUPPORT))
 		return iso_skip(ctx, "IPv6 not available (CONFIG_IPV6, or booted with "
 				     "ipv6.disable=1)");
-	if ((r = end_setup(&ea, p.a, p.na, family, v6 ? "fe80::1" : "198.18.0.1")) < 0 ||
-	    (r = end_setup(&eb, p.b, p.nb, family, v6 ? "fe80::2" : "198.18.0.2")) < 0)
+	if ((r = end_setup(&ea, p.a, p.na, v6 ? "fe80::1" : "198.18.0.1")) < 0 ||
+	    (r = end_setup(&eb, p.b, p.nb, v6 ? "fe80::2" : "198.18.0.2")) < 0)
 		return r == -EACCES && v6 ?
 			       iso_skip(ctx, "IPv6 disabled on the new links "
 					     "(net.ipv6.conf.default.disable_ipv6=1 inherited?)") :
