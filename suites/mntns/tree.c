@@ -399,6 +399,26 @@ static enum iso_verdict rbind_prunes_unbindable_submounts(struct iso_ctx *ctx)
 
 /* ---- umount semantics (sharedsubtree.rst 5f) ---- */
 
+/* The tree of the umount cases: shared A with peer P, and A/u (with dirs) propagated to P/u. */
+struct umount_tree {
+	char root[PATH_MAX], a[PATH_MAX], au[PATH_MAX], pu[PATH_MAX];
+};
+
+/* Builds t in the scratch tmpfs. Returns ISO_PASS or the verdict to return (skip, broken). */
+static enum iso_verdict umount_tree(struct iso_ctx *ctx, struct umount_tree *t, const char *dirs)
+{
+	enum iso_verdict v = mntns_scratch_with(ctx, t->root, "");
+	int r;
+
+	if (v != ISO_PASS)
+		return v;
+	mntns_path(t->pu, t->root, "p/u");
+	if ((r = mntns_tmpfs_with_copy(t->root, "a", "p", "", MS_SHARED, t->a)) < 0 ||
+	    (r = mntns_tmpfs_at(t->a, "u", dirs, t->au)) < 0)
+		return iso_broken(ctx, r, "setup: shared A with peer P and A/u");
+	return ISO_PASS;
+}
+
 /*
  * Shared A with peer P, A/u propagated to P/u, and P/u has a submount of its own:
  * umount of A/u succeeds and takes the copies without submounts, but P/u stays.
@@ -407,28 +427,25 @@ static enum iso_verdict rbind_prunes_unbindable_submounts(struct iso_ctx *ctx)
 static enum iso_verdict umount_spares_peer_copy_with_submounts(struct iso_ctx *ctx)
 {
 	bool control = iso_ctx_is_control(ctx);
-	char r_[PATH_MAX], a[PATH_MAX], au[PATH_MAX], pu[PATH_MAX], pux[PATH_MAX];
-	enum iso_verdict v;
+	struct umount_tree t;
+	enum iso_verdict v = umount_tree(ctx, &t, "x");
+	char pux[PATH_MAX];
 	int r;
 
-	if ((v = mntns_scratch_with(ctx, r_, "")) != ISO_PASS)
+	if (v != ISO_PASS)
 		return v;
-	mntns_path(pu, r_, "p/u");
-	if ((r = mntns_tmpfs_with_copy(r_, "a", "p", "", MS_SHARED, a)) < 0 ||
-	    (r = mntns_tmpfs_at(a, "u", "x", au)) < 0)
-		return iso_broken(ctx, r, "setup: shared A with peer P and A/u");
-	if (mntns_mi_find(0, pu, NULL) != 1)
+	if (mntns_mi_find(0, t.pu, NULL) != 1)
 		return iso_fail(ctx, "the mount at A/u did not propagate to peer P");
-	if ((r = mntns_prop(pu, MS_PRIVATE)) < 0 ||
-	    (!control && (r = mntns_tmpfs_at(pu, "x", "", pux)) < 0))
+	if ((r = mntns_prop(t.pu, MS_PRIVATE)) < 0 ||
+	    (!control && (r = mntns_tmpfs_at(t.pu, "x", "", pux)) < 0))
 		return iso_broken(ctx, r, "setup: a submount under P/u only");
-	r = mntns_umount(au);
+	r = mntns_umount(t.au);
 	if (r < 0)
 		return iso_fail(ctx, "umount of A/u failed (%s) although A/u has no submounts",
 				strerror(-r));
-	if (mntns_mi_find(0, au, NULL) != 0)
+	if (mntns_mi_find(0, t.au, NULL) != 0)
 		return iso_fail(ctx, "A/u is still mounted after its umount");
-	if (mntns_mi_find(0, pu, NULL) != 1)
+	if (mntns_mi_find(0, t.pu, NULL) != 1)
 		return iso_fail(ctx, "the umount propagated to P/u%s",
 				control ? "" : ", which has a submount");
 	return ISO_PASS;
@@ -440,19 +457,18 @@ static enum iso_verdict umount_spares_peer_copy_with_submounts(struct iso_ctx *c
  */
 static enum iso_verdict umount_with_submounts_fails_ebusy(struct iso_ctx *ctx)
 {
-	char r_[PATH_MAX], a[PATH_MAX], au[PATH_MAX], x[PATH_MAX], pu[PATH_MAX];
-	enum iso_verdict v;
+	struct umount_tree t;
+	enum iso_verdict v = umount_tree(ctx, &t, "");
+	char x[PATH_MAX];
 	int r;
 
-	if ((v = mntns_scratch_with(ctx, r_, "")) != ISO_PASS)
+	if (v != ISO_PASS)
 		return v;
-	if ((r = mntns_tmpfs_with_copy(r_, "a", "p", "", MS_SHARED, a)) < 0 ||
-	    (r = mntns_tmpfs_at(a, "u", "", au)) < 0 ||
-	    (!iso_ctx_is_control(ctx) && (r = mntns_tmpfs_at(au, "x", "", x)) < 0))
-		return iso_broken(ctx, r, "setup: shared A, peer P, A/u with a submount");
-	v = iso_expect_errno(ctx, mntns_umount(au), EBUSY, "umount of A/u with a submount");
-	if (v == ISO_PASS && (mntns_mi_find(0, au, NULL) != 1 ||
-			      mntns_mi_find(0, mntns_path(pu, r_, "p/u"), NULL) != 1))
+	if (!iso_ctx_is_control(ctx) && (r = mntns_tmpfs_at(t.au, "x", "", x)) < 0)
+		return iso_broken(ctx, r, "setup: a submount under A/u");
+	v = iso_expect_errno(ctx, mntns_umount(t.au), EBUSY, "umount of A/u with a submount");
+	if (v == ISO_PASS &&
+	    (mntns_mi_find(0, t.au, NULL) != 1 || mntns_mi_find(0, t.pu, NULL) != 1))
 		return iso_fail(ctx, "the failed umount still removed A/u or its copy in P");
 	return v;
 }
