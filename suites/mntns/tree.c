@@ -98,9 +98,8 @@ static enum iso_verdict rec_case(struct iso_ctx *ctx)
 		struct mntns_mi m;
 		char f[96];
 
-		if (mntns_mi_find(0, levels[i], &m) != 1)
+		if (mntns_find_noted(ctx, level_keys[i], levels[i], &m) != 1)
 			return iso_broken(ctx, 0, "%s vanished from mountinfo", levels[i]);
-		mntns_note_fields(ctx, level_keys[i], &m);
 		if (!mntns_fields_are(&m, row->type)) {
 			mntns_mi_fields(&m, f, sizeof(f));
 			return iso_fail(ctx, "after %s %s on A, %s has fields '%s'", how,
@@ -304,7 +303,6 @@ static enum iso_verdict move_from_shared_parent_fails_einval(struct iso_ctx *ctx
 {
 	bool control = iso_ctx_is_control(ctx);
 	char r_[PATH_MAX], d[PATH_MAX], mp[PATH_MAX], x[PATH_MAX];
-	struct mntns_mi m;
 	enum iso_verdict v;
 	int r;
 
@@ -313,8 +311,7 @@ static enum iso_verdict move_from_shared_parent_fails_einval(struct iso_ctx *ctx
 	r = mntns_tmpfs_with_copy(r_, "d", "dp", "", control ? MS_PRIVATE : MS_SHARED, d);
 	if (r < 0 || (r = mntns_tmpfs_at(d, "mp", "", mp)) < 0)
 		return iso_broken(ctx, r, "setup: D with a peer and a mount at D/mp");
-	if (mntns_mi_find(0, d, &m) == 1)
-		mntns_note_fields(ctx, "parent_fields", &m);
+	mntns_find_noted(ctx, "parent_fields", d, NULL);
 	r = mount(mp, mntns_path(x, r_, "x"), NULL, MS_MOVE, NULL) ? -errno : 0;
 	return iso_expect_errno(ctx, r, EINVAL, "MS_MOVE of a mount residing under a %s mount",
 				control ? "private" : "shared");
@@ -340,9 +337,8 @@ static enum iso_verdict bind_of_unbindable_fails_einval(struct iso_ctx *ctx)
 	if ((r = mntns_tmpfs_at(r_, "a", "", a)) < 0 ||
 	    (r = mntns_prop(a, control ? MS_PRIVATE : MS_UNBINDABLE)) < 0)
 		return iso_broken(ctx, r, "setup: unbindable A");
-	if (mntns_mi_find(0, a, &m) != 1)
+	if (mntns_find_noted(ctx, "fields", a, &m) != 1)
 		return iso_broken(ctx, 0, "A is not in mountinfo");
-	mntns_note_fields(ctx, "fields", &m);
 	mntns_path(o, r_, "o");
 	for (size_t i = 0; i < ISO_ARRAY_SIZE(how); i++) {
 		r = mount(a, o, NULL, how[i], NULL) ? -errno : 0;
