@@ -86,6 +86,15 @@ struct ctr_setuid {
  */
 int ctr_setuid_probe(const char *dir, bool nnp, unsigned int timeout_ms, struct ctr_setuid *res,
 		     char *why, size_t wlen);
+/*
+ * The check of the setuid cases (rootfs, privileges): ctr_setuid_probe on a scratch tmpfs
+ * mounted with mflags (MS_NOSUID or 0), with no_new_privs if nnp, waiting
+ * iso_ctx_ms(ctx, 5000). Notes at_secure and euid; ISO_PASS where the program got no
+ * privileges (AT_SECURE 0, euid not 0), else a fail saying how it was run (how: "on the
+ * nosuid mount"), or broken.
+ */
+enum iso_verdict ctr_setuid_unprivileged(struct iso_ctx *ctx, unsigned long mflags, bool nnp,
+					 const char *how);
 
 /* ---- /proc/PID/status ---- */
 

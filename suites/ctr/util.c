@@ -458,6 +458,28 @@ out:
 	return r;
 }
 
+enum iso_verdict ctr_setuid_unprivileged(struct iso_ctx *ctx, unsigned long mflags, bool nnp,
+					 const char *how)
+{
+	char t[PATH_MAX], why[256];
+	struct ctr_setuid su;
+	int r = ctr_tmpfs(ctx, "s", mflags, t);
+
+	if (r < 0)
+		return iso_broken(ctx, r, "mount the scratch tmpfs");
+	r = ctr_setuid_probe(t, nnp, iso_ctx_ms(ctx, 5000), &su, why, sizeof(why));
+	if (r < 0)
+		return iso_broken(ctx, r, "setuid-root copy of cat run by nobody: %s", why);
+	iso_note(ctx, "at_secure", "%d", su.secure);
+	iso_note(ctx, "euid", "%ld", su.euid);
+	if (su.secure || su.euid == 0)
+		return iso_fail(ctx,
+				"the setuid-root program run by nobody %s was run with privileges "
+				"(AT_SECURE %d, euid %ld)",
+				how, su.secure, su.euid);
+	return ISO_PASS;
+}
+
 /* ---- /proc/PID/status ---- */
 
 /* Returns 0 or -ENOENT. */

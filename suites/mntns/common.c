@@ -181,6 +181,16 @@ void mntns_note_fields(struct iso_ctx *ctx, const char *key, const struct mntns_
 	iso_note(ctx, key, "%s", f);
 }
 
+int mntns_find_noted(struct iso_ctx *ctx, const char *key, const char *mp, struct mntns_mi *m)
+{
+	struct mntns_mi own;
+	int r = mntns_mi_find(0, mp, m ? m : &own);
+
+	if (r == 1)
+		mntns_note_fields(ctx, key, m ? m : &own);
+	return r;
+}
+
 const char *mntns_type_name(enum mntns_type t)
 {
 	switch (t) {

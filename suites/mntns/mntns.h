@@ -45,6 +45,11 @@ int mntns_mi_count(pid_t pid, const char *mp);
 void mntns_mi_fields(const struct mntns_mi *m, char *buf, size_t len);
 /* Records a mount's optional fields with iso_note. */
 void mntns_note_fields(struct iso_ctx *ctx, const char *key, const struct mntns_mi *m);
+/*
+ * Finds the mount at mp here (mntns_mi_find into m, or a copy of its own where m is NULL)
+ * and, when found, notes its optional fields under key. Returns 1, 0 or -errno.
+ */
+int mntns_find_noted(struct iso_ctx *ctx, const char *key, const char *mp, struct mntns_mi *m);
 
 /* ---- propagation types ---- */
 

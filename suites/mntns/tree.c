@@ -98,9 +98,8 @@ static enum iso_verdict rec_case(struct iso_ctx *ctx)
 		struct mntns_mi m;
 		char f[96];
 
-		if (mntns_mi_find(0, levels[i], &m) != 1)
+		if (mntns_find_noted(ctx, level_keys[i], levels[i], &m) != 1)
 			return iso_broken(ctx, 0, "%s vanished from mountinfo", levels[i]);
-		mntns_note_fields(ctx, level_keys[i], &m);
 		if (!mntns_fields_are(&m, row->type)) {
 			mntns_mi_fields(&m, f, sizeof(f));
 			return iso_fail(ctx, "after %s %s on A, %s has fields '%s'", how,
@@ -304,7 +303,6 @@ static enum iso_verdict move_from_shared_parent_fails_einval(struct iso_ctx *ctx
 {
 	bool control = iso_ctx_is_control(ctx);
 	char r_[PATH_MAX], d[PATH_MAX], mp[PATH_MAX], x[PATH_MAX];
-	struct mntns_mi m;
 	enum iso_verdict v;
 	int r;
 
@@ -313,8 +311,7 @@ static enum iso_verdict move_from_shared_parent_fails_einval(struct iso_ctx *ctx
 	r = mntns_tmpfs_with_copy(r_, "d", "dp", "", control ? MS_PRIVATE : MS_SHARED, d);
 	if (r < 0 || (r = mntns_tmpfs_at(d, "mp", "", mp)) < 0)
 		return iso_broken(ctx, r, "setup: D with a peer and a mount at D/mp");
-	if (mntns_mi_find(0, d, &m) == 1)
-		mntns_note_fields(ctx, "parent_fields", &m);
+	mntns_find_noted(ctx, "parent_fields", d, NULL);
 	r = mount(mp, mntns_path(x, r_, "x"), NULL, MS_MOVE, NULL) ? -errno : 0;
 	return iso_expect_errno(ctx, r, EINVAL, "MS_MOVE of a mount residing under a %s mount",
 				control ? "private" : "shared");
@@ -340,9 +337,8 @@ static enum iso_verdict bind_of_unbindable_fails_einval(struct iso_ctx *ctx)
 	if ((r = mntns_tmpfs_at(r_, "a", "", a)) < 0 ||
 	    (r = mntns_prop(a, control ? MS_PRIVATE : MS_UNBINDABLE)) < 0)
 		return iso_broken(ctx, r, "setup: unbindable A");
-	if (mntns_mi_find(0, a, &m) != 1)
+	if (mntns_find_noted(ctx, "fields", a, &m) != 1)
 		return iso_broken(ctx, 0, "A is not in mountinfo");
-	mntns_note_fields(ctx, "fields", &m);
 	mntns_path(o, r_, "o");
 	for (size_t i = 0; i < ISO_ARRAY_SIZE(how); i++) {
 		r = mount(a, o, NULL, how[i], NULL) ? -errno : 0;
@@ -399,6 +395,26 @@ static enum iso_verdict rbind_prunes_unbindable_submounts(struct iso_ctx *ctx)
 
 /* ---- umount semantics (sharedsubtree.rst 5f) ---- */
 
+/* The tree of the umount cases: shared A with peer P, and A/u (with dirs) propagated to P/u. */
+struct umount_tree {
+	char root[PATH_MAX], a[PATH_MAX], au[PATH_MAX], pu[PATH_MAX];
+};
+
+/* Builds t in the scratch tmpfs. Returns ISO_PASS or the verdict to return (skip, broken). */
+static enum iso_verdict umount_tree(struct iso_ctx *ctx, struct umount_tree *t, const char *dirs)
+{
+	enum iso_verdict v = mntns_scratch_with(ctx, t->root, "");
+	int r;
+
+	if (v != ISO_PASS)
+		return v;
+	mntns_path(t->pu, t->root, "p/u");
+	if ((r = mntns_tmpfs_with_copy(t->root, "a", "p", "", MS_SHARED, t->a)) < 0 ||
+	    (r = mntns_tmpfs_at(t->a, "u", dirs, t->au)) < 0)
+		return iso_broken(ctx, r, "setup: shared A with peer P and A/u");
+	return ISO_PASS;
+}
+
 /*
  * Shared A with peer P, A/u propagated to P/u, and P/u has a submount of its own:
  * umount of A/u succeeds and takes the copies without submounts, but P/u stays.
@@ -407,28 +423,25 @@ static enum iso_verdict rbind_prunes_unbindable_submounts(struct iso_ctx *ctx)
 static enum iso_verdict umount_spares_peer_copy_with_submounts(struct iso_ctx *ctx)
 {
 	bool control = iso_ctx_is_control(ctx);
-	char r_[PATH_MAX], a[PATH_MAX], au[PATH_MAX], pu[PATH_MAX], pux[PATH_MAX];
-	enum iso_verdict v;
+	struct umount_tree t;
+	enum iso_verdict v = umount_tree(ctx, &t, "x");
+	char pux[PATH_MAX];
 	int r;
 
-	if ((v = mntns_scratch_with(ctx, r_, "")) != ISO_PASS)
+	if (v != ISO_PASS)
 		return v;
-	mntns_path(pu, r_, "p/u");
-	if ((r = mntns_tmpfs_with_copy(r_, "a", "p", "", MS_SHARED, a)) < 0 ||
-	    (r = mntns_tmpfs_at(a, "u", "x", au)) < 0)
-		return iso_broken(ctx, r, "setup: shared A with peer P and A/u");
-	if (mntns_mi_find(0, pu, NULL) != 1)
+	if (mntns_mi_find(0, t.pu, NULL) != 1)
 		return iso_fail(ctx, "the mount at A/u did not propagate to peer P");
-	if ((r = mntns_prop(pu, MS_PRIVATE)) < 0 ||
-	    (!control && (r = mntns_tmpfs_at(pu, "x", "", pux)) < 0))
+	if ((r = mntns_prop(t.pu, MS_PRIVATE)) < 0 ||
+	    (!control && (r = mntns_tmpfs_at(t.pu, "x", "", pux)) < 0))
 		return iso_broken(ctx, r, "setup: a submount under P/u only");
-	r = mntns_umount(au);
+	r = mntns_umount(t.au);
 	if (r < 0)
 		return iso_fail(ctx, "umount of A/u failed (%s) although A/u has no submounts",
 				strerror(-r));
-	if (mntns_mi_find(0, au, NULL) != 0)
+	if (mntns_mi_find(0, t.au, NULL) != 0)
 		return iso_fail(ctx, "A/u is still mounted after its umount");
-	if (mntns_mi_find(0, pu, NULL) != 1)
+	if (mntns_mi_find(0, t.pu, NULL) != 1)
 		return iso_fail(ctx, "the umount propagated to P/u%s",
 				control ? "" : ", which has a submount");
 	return ISO_PASS;
@@ -440,19 +453,18 @@ static enum iso_verdict umount_spares_peer_copy_with_submounts(struct iso_ctx *c
  */
 static enum iso_verdict umount_with_submounts_fails_ebusy(struct iso_ctx *ctx)
 {
-	char r_[PATH_MAX], a[PATH_MAX], au[PATH_MAX], x[PATH_MAX], pu[PATH_MAX];
-	enum iso_verdict v;
+	struct umount_tree t;
+	enum iso_verdict v = umount_tree(ctx, &t, "");
+	char x[PATH_MAX];
 	int r;
 
-	if ((v = mntns_scratch_with(ctx, r_, "")) != ISO_PASS)
+	if (v != ISO_PASS)
 		return v;
-	if ((r = mntns_tmpfs_with_copy(r_, "a", "p", "", MS_SHARED, a)) < 0 ||
-	    (r = mntns_tmpfs_at(a, "u", "", au)) < 0 ||
-	    (!iso_ctx_is_control(ctx) && (r = mntns_tmpfs_at(au, "x", "", x)) < 0))
-		return iso_broken(ctx, r, "setup: shared A, peer P, A/u with a submount");
-	v = iso_expect_errno(ctx, mntns_umount(au), EBUSY, "umount of A/u with a submount");
-	if (v == ISO_PASS && (mntns_mi_find(0, au, NULL) != 1 ||
-			      mntns_mi_find(0, mntns_path(pu, r_, "p/u"), NULL) != 1))
+	if (!iso_ctx_is_control(ctx) && (r = mntns_tmpfs_at(t.au, "x", "", x)) < 0)
+		return iso_broken(ctx, r, "setup: a submount under A/u");
+	v = iso_expect_errno(ctx, mntns_umount(t.au), EBUSY, "umount of A/u with a submount");
+	if (v == ISO_PASS &&
+	    (mntns_mi_find(0, t.au, NULL) != 1 || mntns_mi_find(0, t.pu, NULL) != 1))
 		return iso_fail(ctx, "the failed umount still removed A/u or its copy in P");
 	return v;
 }

@@ -93,6 +93,44 @@ static int put(const char *dir, const char *name, const char *s)
 	return ctr_write_new(ctr_path(p, dir, name), s);
 }
 
+/* ISO_PASS if dir/name reads want; else a fail naming it by its layer ("upper/f"). */
+static enum iso_verdict file_reads(struct iso_ctx *ctx, const char *dir, const char *name,
+				   const char *want)
+{
+	const char *layer = strrchr(dir, '/') + 1;
+	char buf[64];
+	ssize_t n = slurp(dir, name, buf, sizeof(buf));
+
+	if (n < 0)
+		return iso_fail(ctx, "%s/%s is missing (%s)", layer, name, strerror((int)-n));
+	if (strcmp(buf, want))
+		return iso_fail(ctx, "%s/%s reads \"%s\", not \"%s\"", layer, name, buf, want);
+	return ISO_PASS;
+}
+
+/*
+ * ISO_PASS if the xattr key of dir/name is there and reads want (NULL: any value, which is
+ * noted under the key's last part, "redirect"); else a fail naming it by its layer.
+ */
+static enum iso_verdict xattr_reads(struct iso_ctx *ctx, const char *dir, const char *name,
+				    const char *key, const char *want)
+{
+	const char *layer = strrchr(dir, '/') + 1;
+	char p[PATH_MAX], x[PATH_MAX];
+	ssize_t xl = getxattr(ctr_path(p, dir, name), key, x, sizeof(x) - 1);
+
+	if (xl < 0)
+		return iso_fail(ctx, "%s/%s has no %s xattr (%s)", layer, name, key,
+				strerror(errno));
+	x[xl] = '\0';
+	if (!want)
+		iso_note(ctx, strrchr(key, '.') + 1, "%s", x);
+	if (want && strcmp(x, want))
+		return iso_fail(ctx, "%s of %s/%s is \"%s\", not \"%s\"", key, layer, name, x,
+				want);
+	return ISO_PASS;
+}
+
 /*
  * The fixture of most cases: the layers (ovl_prepare), one lower file holding text
  * (file: "f", or "d/a" in a new lower directory d, made first), and merged: the overlay with
@@ -121,16 +159,15 @@ static enum iso_verdict ovl_setup(struct iso_ctx *ctx, struct ovl *o, const char
 /* ---- copy up ---- */
 
 /*
- * Opening a lower-layer file for write copies it up: the upper layer gets the
- * changed copy and the lower file stays as it was ("Non-directories",
- * "Changes to underlying filesystems"). Control: a bind of the lower
- * directory, where the write changes the lower file.
+ * Opening a lower-layer file for write copies it up: the upper layer gets the changed copy and
+ * the lower file stays as it was ("Non-directories", "Changes to underlying filesystems").
+ * Control: a bind of the lower directory, where the write changes the lower file.
  */
 static enum iso_verdict write_copies_up_leaving_lower_unchanged(struct iso_ctx *ctx)
 {
 	struct ovl o;
 	enum iso_verdict v = ovl_setup(ctx, &o, "f", "lower", !iso_ctx_is_control(ctx), NULL);
-	char p[PATH_MAX], buf[64];
+	char p[PATH_MAX];
 	int r;
 
 	if (v != ISO_PASS)
@@ -138,17 +175,10 @@ static enum iso_verdict write_copies_up_leaving_lower_unchanged(struct iso_ctx *
 	r = iso_write_file(ctr_path(p, o.merged, "f"), "upper");
 	if (r < 0)
 		return iso_broken(ctx, r, "write merged/f");
-	if (slurp(o.lower, "f", buf, sizeof(buf)) < 0 || strcmp(buf, "lower"))
-		return iso_fail(ctx,
-				"the write to merged/f changed the lower layer (it reads \"%s\")",
-				buf);
-	if (slurp(o.upper, "f", buf, sizeof(buf)) < 0)
-		return iso_fail(ctx, "no copy of f in the upper layer after the write");
-	if (strcmp(buf, "upper"))
-		return iso_fail(ctx, "upper/f reads \"%s\", not the written \"upper\"", buf);
-	if (slurp(o.merged, "f", buf, sizeof(buf)) < 0 || strcmp(buf, "upper"))
-		return iso_fail(ctx, "merged/f reads \"%s\" after the write", buf);
-	return ISO_PASS;
+	if ((v = file_reads(ctx, o.lower, "f", "lower")) != ISO_PASS ||
+	    (v = file_reads(ctx, o.upper, "f", "upper")) != ISO_PASS)
+		return v;
+	return file_reads(ctx, o.merged, "f", "upper");
 }
 
 /* ---- whiteouts ---- */
@@ -215,72 +245,67 @@ static int list_dir(const char *dir, char *names, size_t len)
 }
 
 /*
- * An upper directory with trusted.overlay.opaque = "y" hides the lower
- * directory of the same name: merged shows only the upper entries ("whiteouts
- * and opaque directories"). Control: the same upper directory without the
- * xattr, which merges with the lower one.
+ * ISO_PASS if dir/name lists exactly want (space-separated, in readdir order; "": empty),
+ * noted under key unless key is NULL; else a fail naming it by its layer ("merged/d").
+ */
+static enum iso_verdict dir_lists(struct iso_ctx *ctx, const char *dir, const char *name,
+				  const char *want, const char *key)
+{
+	const char *layer = strrchr(dir, '/') + 1;
+	char p[PATH_MAX], names[256];
+	int n = list_dir(ctr_path(p, dir, name), names, sizeof(names));
+
+	if (n < 0)
+		return iso_broken(ctx, n, "list %s/%s", layer, name);
+	if (key)
+		iso_note(ctx, key, "%s", names);
+	if (strcmp(names, want))
+		return iso_fail(ctx, "%s/%s lists \"%s\", not \"%s\"", layer, name, names, want);
+	return ISO_PASS;
+}
+
+/*
+ * An upper directory with trusted.overlay.opaque = "y" hides the lower directory of the same name:
+ * merged shows only the upper entries ("whiteouts and opaque directories"). Control: the same upper
+ * directory without the xattr, which merges with the lower one.
  */
 static enum iso_verdict opaque_dir_hides_lower_entries(struct iso_ctx *ctx)
 {
-	bool opaque = !iso_ctx_is_control(ctx);
 	struct ovl o;
 	enum iso_verdict v = ovl_prepare(ctx, &o);
-	char p[PATH_MAX], ld[PATH_MAX], ud[PATH_MAX], names[256];
-	int n;
+	char ld[PATH_MAX], ud[PATH_MAX];
 
 	if (v != ISO_PASS)
 		return v;
 	if (mkdir(ctr_path(ld, o.lower, "d"), 0755) < 0 || put(ld, "a", "a") < 0 ||
 	    mkdir(ctr_path(ud, o.upper, "d"), 0755) < 0 || put(ud, "b", "b") < 0)
 		return iso_broken(ctx, -errno, "make lower/d/a and upper/d/b");
-	if (opaque && setxattr(ud, "trusted.overlay.opaque", "y", 1, 0) < 0)
+	if (!iso_ctx_is_control(ctx) && setxattr(ud, "trusted.overlay.opaque", "y", 1, 0) < 0)
 		return iso_broken(ctx, -errno, "set trusted.overlay.opaque on upper/d");
 	v = ovl_mount(ctx, &o, NULL, NULL);
-	if (v != ISO_PASS)
-		return v;
-	n = list_dir(ctr_path(p, o.merged, "d"), names, sizeof(names));
-	if (n < 0)
-		return iso_broken(ctx, n, "list merged/d");
-	iso_note(ctx, "merged_d", "%s", names);
-	if (n != 1 || strcmp(names, "b"))
-		return iso_fail(ctx, "merged/d lists \"%s\": the lower entries show through",
-				names);
-	return ISO_PASS;
+	return v == ISO_PASS ? dir_lists(ctx, o.merged, "d", "b", "merged_d") : v;
 }
 
 /*
- * A directory removed and created again over a lower one is made opaque by the
- * kernel (trusted.overlay.opaque = "y" on the upper directory), so the old
- * lower entries stay hidden while the lower layer keeps them ("whiteouts and
- * opaque directories"). Control: a bind of the lower directory, where the
- * removal reaches the lower layer.
+ * A directory removed and created again over a lower one is made opaque (trusted.overlay.opaque =
+ * "y" on upper/d), hiding the old lower entries, which the lower layer keeps ("whiteouts and opaque
+ * directories"). Control: a bind of the lower directory, which the removal reaches.
  */
 static enum iso_verdict recreated_dir_is_opaque(struct iso_ctx *ctx)
 {
 	struct ovl o;
 	enum iso_verdict v = ovl_setup(ctx, &o, "d/a", "a", !iso_ctx_is_control(ctx), NULL);
-	char p[PATH_MAX], d[PATH_MAX], names[256], x[8] = "";
-	ssize_t xl;
-	int n;
+	char p[PATH_MAX], d[PATH_MAX];
 
 	if (v != ISO_PASS)
 		return v;
-	ctr_path(d, o.merged, "d");
-	if (unlink(ctr_path(p, d, "a")) < 0 || rmdir(d) < 0 || mkdir(d, 0755) < 0)
+	if (unlink(ctr_path(p, o.merged, "d/a")) < 0 || rmdir(ctr_path(d, o.merged, "d")) < 0 ||
+	    mkdir(d, 0755) < 0)
 		return iso_broken(ctx, -errno, "unlink merged/d/a, rmdir and mkdir merged/d");
 	if (access(ctr_path(p, o.lower, "d/a"), F_OK) < 0)
 		return iso_fail(ctx, "removing merged/d/a removed the lower file");
-	n = list_dir(d, names, sizeof(names));
-	if (n != 0)
-		return iso_fail(ctx, "the recreated merged/d lists \"%s\"", names);
-	xl = getxattr(ctr_path(p, o.upper, "d"), "trusted.overlay.opaque", x, sizeof(x) - 1);
-	if (xl < 0)
-		return iso_fail(ctx, "upper/d has no trusted.overlay.opaque xattr (%s)",
-				strerror(errno));
-	x[xl] = '\0';
-	if (strcmp(x, "y"))
-		return iso_fail(ctx, "trusted.overlay.opaque of upper/d is \"%s\", not \"y\"", x);
-	return ISO_PASS;
+	v = dir_lists(ctx, o.merged, "d", "", NULL);
+	return v == ISO_PASS ? xattr_reads(ctx, o.upper, "d", "trusted.overlay.opaque", "y") : v;
 }
 
 /* ---- renaming directories ---- */
@@ -301,8 +326,7 @@ static enum iso_verdict rename_dir(struct iso_ctx *ctx)
 	const char *opt = redirect ? ",redirect_dir=on" : ",redirect_dir=off";
 	struct ovl o;
 	enum iso_verdict v = ovl_setup(ctx, &o, "dir/x", "x", true, opt);
-	char p[PATH_MAX], from[PATH_MAX], to[PATH_MAX], x[PATH_MAX];
-	ssize_t xl;
+	char p[PATH_MAX], from[PATH_MAX], to[PATH_MAX];
 
 	if (v != ISO_PASS)
 		return v;
@@ -319,13 +343,7 @@ static enum iso_verdict rename_dir(struct iso_ctx *ctx)
 				"after the rename merged/dir2/x is missing or merged/dir remains");
 	if (access(ctr_path(p, o.lower, "dir/x"), F_OK) < 0)
 		return iso_fail(ctx, "the rename changed the lower layer");
-	xl = getxattr(ctr_path(p, o.upper, "dir2"), "trusted.overlay.redirect", x, sizeof(x) - 1);
-	if (xl < 0)
-		return iso_fail(ctx, "upper/dir2 has no trusted.overlay.redirect xattr (%s)",
-				strerror(errno));
-	x[xl] = '\0';
-	iso_note(ctx, "redirect", "%s", x);
-	return ISO_PASS;
+	return xattr_reads(ctx, o.upper, "dir2", "trusted.overlay.redirect", NULL);
 }
 
 /* ---- several lower layers ---- */
@@ -394,21 +412,18 @@ static const bool rename_fails = false, rename_works = true;
 
 static const struct iso_case cases[] = {
 	ISO_CASE(write_copies_up_leaving_lower_unchanged,
-		 .doc = "a write to a lower-layer file copies it up; the lower file is unchanged "
-			"(overlayfs.rst)",
+		 .doc = "a write copies a lower file up, leaving it unchanged (overlayfs.rst)",
 		 .timeout_ms = 10000, .req = OVL_REQ),
 	ISO_CASE(unlink_leaves_whiteout_in_upper,
 		 .doc = "unlink of a lower-layer file leaves a 0/0 character-device whiteout in the upper "
 			"layer (overlayfs.rst)",
 		 .timeout_ms = 10000, .req = OVL_REQ),
 	ISO_CASE(opaque_dir_hides_lower_entries,
-		 .doc = "an upper directory with trusted.overlay.opaque=y hides the lower directory's "
-			"entries (overlayfs.rst)",
+		 .doc = "an opaque upper directory hides the lower one's entries (overlayfs.rst)",
 		 .timeout_ms = 10000,
 		 .req = OVL_REQ_ROOT("sets trusted.overlay.opaque (trusted.* xattrs)")),
 	ISO_CASE(recreated_dir_is_opaque,
-		 .doc = "rmdir and mkdir of a lower directory makes an opaque upper directory "
-			"(overlayfs.rst)",
+		 .doc = "rmdir+mkdir over a lower directory makes it opaque (overlayfs.rst)",
 		 .timeout_ms = 10000,
 		 .req = OVL_REQ_ROOT("reads trusted.overlay.* xattrs of the upper layer")),
 	ISO_VARIANT(rename_lower_dir_fails_exdev_without_redirect_dir, rename_dir, &rename_fails,

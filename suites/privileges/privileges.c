@@ -282,23 +282,9 @@ static enum iso_verdict no_new_privs_survives_execve(struct iso_ctx *ctx)
 static enum iso_verdict no_new_privs_blocks_setuid_gain(struct iso_ctx *ctx)
 {
 	bool nnp = !iso_ctx_is_control(ctx);
-	char t[PATH_MAX], why[256];
-	struct ctr_setuid su;
-	int r = ctr_tmpfs(ctx, "s", 0, t);
 
-	if (r < 0)
-		return iso_broken(ctx, r, "mount the scratch tmpfs");
-	r = ctr_setuid_probe(t, nnp, iso_ctx_ms(ctx, 5000), &su, why, sizeof(why));
-	if (r < 0)
-		return iso_broken(ctx, r, "setuid-root copy of cat run by nobody: %s", why);
-	iso_note(ctx, "at_secure", "%d", su.secure);
-	iso_note(ctx, "euid", "%ld", su.euid);
-	if (su.secure || su.euid == 0)
-		return iso_fail(ctx,
-				"a setuid-root program run by nobody%s was run with privileges "
-				"(AT_SECURE %d, euid %ld)",
-				nnp ? " with no_new_privs" : "", su.secure, su.euid);
-	return ISO_PASS;
+	return ctr_setuid_unprivileged(ctx, 0, nnp,
+				       nnp ? "with no_new_privs" : "without no_new_privs");
 }
 
 /* ---- seccomp ---- */

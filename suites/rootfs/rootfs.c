@@ -338,23 +338,9 @@ static enum iso_verdict nodev_refuses_device_open_eacces(struct iso_ctx *ctx)
 static enum iso_verdict nosuid_ignores_setuid_bit(struct iso_ctx *ctx)
 {
 	bool flag = !iso_ctx_is_control(ctx);
-	char t[PATH_MAX], why[256];
-	struct ctr_setuid su;
-	int r = ctr_tmpfs(ctx, "s", flag ? MS_NOSUID : 0, t);
 
-	if (r < 0)
-		return iso_broken(ctx, r, "mount the scratch tmpfs");
-	r = ctr_setuid_probe(t, false, iso_ctx_ms(ctx, 5000), &su, why, sizeof(why));
-	if (r < 0)
-		return iso_broken(ctx, r, "setuid-root copy of cat run by nobody: %s", why);
-	iso_note(ctx, "at_secure", "%d", su.secure);
-	iso_note(ctx, "euid", "%ld", su.euid);
-	if (su.secure || su.euid == 0)
-		return iso_fail(ctx,
-				"the setuid-root binary on the %s mount was run with privileges "
-				"(AT_SECURE %d, euid %ld)",
-				flag ? "nosuid" : "suid-allowed", su.secure, su.euid);
-	return ISO_PASS;
+	return ctr_setuid_unprivileged(ctx, flag ? MS_NOSUID : 0, false,
+				       flag ? "on the nosuid mount" : "on the suid-allowed mount");
 }
 
 /* ---- /proc and /sys masking ---- */
