@@ -435,47 +435,30 @@ static int oom_control(const struct iso_cg *cg, const char *key, int64_t *out)
  */
 static enum iso_verdict v1_oom_kill_disable_pauses_task(struct iso_ctx *ctx)
 {
-	bool disable = !iso_ctx_is_control(ctx);
 	unsigned int wait_ms = iso_ctx_ms(ctx, 5000);
-	struct iso_cg *cg = NULL;
-	struct shm *sh = iso_cgu_shared(sizeof(*sh));
-	struct hog h = { .mib = 2 * LIMIT_MIB, .lock = swap_active() };
-	enum iso_verdict v = ISO_PASS;
+	_cleanup_memfix_ struct memfix m = { 0 };
+	enum iso_verdict v = memfix_start(ctx, &m, "oomoff", 2 * LIMIT_MIB, LIMIT_MIB * MIB);
 	char path[ISO_CG_PATH + 32], st[96];
 	int64_t under = 0, ooms = -1;
 	uint64_t deadline, p0, p1;
-	pid_t pid = -1;
+	_cleanup_pid_ pid_t pid = -1;
 	int r, status = 0;
 
-	if (!sh)
-		return iso_broken(ctx, -errno, "mmap shared page");
-	h.pages = &sh->pages;
-	r = make_cg(ctx, NULL, "oomoff", &cg);
-	if (r < 0) {
-		v = iso_broken(ctx, r, "create a memory cgroup");
-		goto out;
-	}
-	if ((r = iso_cg_write(cg, "memory.max", "%lld", LIMIT_MIB * MIB)) < 0) {
-		v = iso_cgu_knob_verdict(ctx, "memory.max", r);
-		goto out;
-	}
-	snprintf(path, sizeof(path), "%s/memory.oom_control", iso_cg_dir(cg, "memory"));
-	if (disable && (r = iso_write_file(path, "1")) < 0) {
-		v = iso_skip(ctx,
-			     "cannot write oom_kill_disable to %s (%s): this kernel's v1 memory "
-			     "controller lacks OOM control",
-			     path, strerror(-r));
-		goto out;
-	}
-	pid = iso_cgu_spawn(cg, hog_main, &h);
-	if (pid < 0) {
-		v = iso_broken(ctx, pid, "spawn the allocating task into the cgroup");
-		goto out;
-	}
+	if (v != ISO_PASS)
+		return v;
+	snprintf(path, sizeof(path), "%s/memory.oom_control", iso_cg_dir(m.cg, "memory"));
+	if (!iso_ctx_is_control(ctx) && (r = iso_write_file(path, "1")) < 0)
+		return iso_skip(ctx,
+				"cannot write oom_kill_disable to %s (%s): this kernel's v1 memory "
+				"controller lacks OOM control",
+				path, strerror(-r));
+	pid = iso_cgu_spawn(m.cg, hog_main, &m.h);
+	if (pid < 0)
+		return iso_broken(ctx, pid, "spawn the allocating task into the cgroup");
 	iso_log(ctx, "task %d started, waiting for under_oom", (int)pid);
 	deadline = iso_now_ms() + wait_ms;
 	while (iso_now_ms() < deadline) {
-		if (oom_control(cg, "under_oom", &under) == 0 && under > 0)
+		if (oom_control(m.cg, "under_oom", &under) == 0 && under > 0)
 			break;
 		if (waitpid(pid, &status, WNOHANG) == pid) {
 			pid = -1;
@@ -483,58 +466,41 @@ static enum iso_verdict v1_oom_kill_disable_pauses_task(struct iso_ctx *ctx)
 		}
 		iso_sleep_ms(2);
 	}
-	oom_control(cg, "oom_kill", &ooms);
-	if (pid < 0) {
-		v = iso_fail(ctx, "the task over the limit %s (oom_kill %lld) instead of pausing",
-			     iso_cgu_status_str(status, st, sizeof(st)), (long long)ooms);
-		goto out;
-	}
-	if (under < 1) {
-		v = iso_fail(ctx,
-			     "under_oom did not become 1 within %u s (task touched %llu pages)",
-			     wait_ms / 1000, (unsigned long long)sh->pages);
-		goto out;
-	}
+	oom_control(m.cg, "oom_kill", &ooms);
+	if (pid < 0)
+		return iso_fail(ctx,
+				"the task over the limit %s (oom_kill %lld) instead of pausing",
+				iso_cgu_status_str(status, st, sizeof(st)), (long long)ooms);
+	if (under < 1)
+		return iso_fail(ctx,
+				"under_oom did not become 1 within %u s (task touched %llu pages)",
+				wait_ms / 1000, (unsigned long long)m.sh->pages);
 	iso_log(ctx, "under_oom %lld, task touched %llu pages", (long long)under,
-		(unsigned long long)sh->pages);
-	p0 = sh->pages;
+		(unsigned long long)m.sh->pages);
+	p0 = m.sh->pages;
 	iso_sleep_ms(iso_ctx_ms(ctx, 200));
-	p1 = sh->pages;
+	p1 = m.sh->pages;
 	iso_note(ctx, "paused_state", "%c", iso_proc_state(pid));
 	iso_note(ctx, "paused_at_mib", "%llu",
 		 (unsigned long long)(p1 * sysconf(_SC_PAGESIZE) >> 20));
-	if (p1 != p0 || !iso_proc_alive_after(pid, 0)) {
-		v = iso_fail(ctx, "under_oom is 1 but the task kept going (%llu -> %llu pages)",
-			     (unsigned long long)p0, (unsigned long long)p1);
-		goto out;
-	}
-	if ((r = iso_cg_write(cg, "memory.max", "%lld", 8 * LIMIT_MIB * MIB)) < 0) {
-		v = iso_broken(ctx, r, "raise memory.limit_in_bytes");
-		goto out;
-	}
+	if (p1 != p0 || !iso_proc_alive_after(pid, 0))
+		return iso_fail(ctx, "under_oom is 1 but the task kept going (%llu -> %llu pages)",
+				(unsigned long long)p0, (unsigned long long)p1);
+	if ((r = iso_cg_write(m.cg, "memory.max", "%lld", 8 * LIMIT_MIB * MIB)) < 0)
+		return iso_broken(ctx, r, "raise memory.limit_in_bytes");
 	iso_log(ctx, "limit raised, waiting for the task");
-	r = iso_wait_timeout(pid, &status, wait_ms);
-	if (r < 0) {
-		v = iso_fail(ctx, "raising the limit did not let the paused task finish in %u s",
-			     wait_ms / 1000);
-		goto out;
-	}
+	if (iso_wait_timeout(pid, &status, wait_ms) < 0)
+		return iso_fail(ctx, "raising the limit did not let the paused task finish in %u s",
+				wait_ms / 1000);
 	pid = -1;
-	oom_control(cg, "oom_kill", &ooms);
+	oom_control(m.cg, "oom_kill", &ooms);
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-		v = iso_fail(ctx, "after the limit was raised the task %s",
-			     iso_cgu_status_str(status, st, sizeof(st)));
-	else if (ooms > 0)
-		v = iso_fail(ctx, "the task finished but oom_kill counts %lld kills",
-			     (long long)ooms);
-out:
-	iso_log(ctx, "cleanup (task %d)", (int)pid);
-	if (pid > 0)
-		iso_kill_wait(pid);
-	iso_log(ctx, "task reaped");
-	iso_cg_destroy(cg);
-	iso_cgu_shared_free(sh, sizeof(*sh));
-	return v;
+		return iso_fail(ctx, "after the limit was raised the task %s",
+				iso_cgu_status_str(status, st, sizeof(st)));
+	if (ooms > 0)
+		return iso_fail(ctx, "the task finished but oom_kill counts %lld kills",
+				(long long)ooms);
+	return ISO_PASS;
 }
 
 /* ---- v1: OOM notification through cgroup.event_control ---- */
