@@ -275,6 +275,12 @@ struct spin_shm {
 	unsigned int life_s; /* the alarm that ends each forking task */
 };
 
+static void spin_shm_free(struct spin_shm **sh)
+{
+	iso_cgu_shared_free(*sh, sizeof(**sh));
+}
+#define _cleanup_spin_shm_ __attribute__((cleanup(spin_shm_free)))
+
 /* Forks and reaps short-lived children as fast as it can. */
 static void spin_forever(struct spin_shm *sh)
 {
@@ -323,47 +329,36 @@ static enum iso_verdict kill_reaches_forking_members(struct iso_ctx *ctx)
 {
 	bool do_kill = !iso_ctx_is_control(ctx);
 	unsigned int kill_ms = iso_ctx_ms(ctx, 2000);
-	struct iso_cg *cg = NULL;
-	struct spin_shm *sh = iso_cgu_shared(sizeof(*sh));
-	enum iso_verdict v = ISO_PASS;
+	_cleanup_cg_ struct iso_cg *cg = NULL;
+	_cleanup_spin_shm_ struct spin_shm *sh = iso_cgu_shared(sizeof(*sh));
 	int64_t populated = -1;
 	uint64_t f0, t0;
-	pid_t pid = -1, left[64];
+	_cleanup_pid_ pid_t pid = -1;
+	pid_t left[64];
 	char st[96];
 	int r, n, status = 0;
 
 	if (!sh)
 		return iso_broken(ctx, -errno, "mmap shared page");
 	r = iso_cg_create(iso_ctx_layout(ctx), iso_ctx_cgroup(ctx), "kill", "pids", &cg);
-	if (r < 0) {
-		v = iso_broken(ctx, r, "create a cgroup");
-		goto out;
-	}
+	if (r < 0)
+		return iso_broken(ctx, r, "create a cgroup");
 	/* A guard rail where the pids controller is reachable; none is needed for the test. */
 	iso_cg_write(cg, "pids.max", "%d", 64);
 	r = iso_cgu_read(cg, "cgroup.events", "populated", &populated);
-	if (r < 0) {
-		v = iso_cgu_knob_verdict(ctx, "cgroup.events", r);
-		goto out;
-	}
+	if (r < 0)
+		return iso_cgu_knob_verdict(ctx, "cgroup.events", r);
 	sh->life_s = iso_ctx_ms(ctx, 20000) / 1000;
 	pid = iso_cgu_spawn(cg, forking_main, sh);
-	if (pid < 0) {
-		v = iso_broken(ctx, pid, "spawn the forking member into the cgroup");
-		goto out;
-	}
-	if (iso_cgu_wait_counter(&sh->forks, 200, iso_ctx_ms(ctx, 3000)) < 0) {
-		v = iso_broken(ctx, -ETIMEDOUT, "the members did not start forking");
-		goto out;
-	}
+	if (pid < 0)
+		return iso_broken(ctx, pid, "spawn the forking member into the cgroup");
+	if (iso_cgu_wait_counter(&sh->forks, 200, iso_ctx_ms(ctx, 3000)) < 0)
+		return iso_broken(ctx, -ETIMEDOUT, "the members did not start forking");
 	f0 = sh->forks;
 	t0 = iso_now_ms();
-	if (do_kill && (r = iso_cg_write(cg, "cgroup.kill", "1")) < 0) {
-		v = iso_cgu_knob_verdict(ctx, "cgroup.kill", r);
-		goto out;
-	}
-	r = iso_wait_timeout(pid, &status, kill_ms);
-	if (r == 0)
+	if (do_kill && (r = iso_cg_write(cg, "cgroup.kill", "1")) < 0)
+		return iso_cgu_knob_verdict(ctx, "cgroup.kill", r);
+	if (iso_wait_timeout(pid, &status, kill_ms) == 0)
 		pid = -1;
 	/* Unpopulated: no live task left in the cgroup or below. */
 	populated = 1;
@@ -378,22 +373,17 @@ static enum iso_verdict kill_reaches_forking_members(struct iso_ctx *ctx)
 	iso_note(ctx, "forks_total", "%llu", (unsigned long long)sh->forks);
 	iso_note(ctx, "unpopulated_after_ms", "%llu", (unsigned long long)(iso_now_ms() - t0));
 	if (pid > 0)
-		v = iso_fail(ctx, "the forking member is still alive %u s after %s", kill_ms / 1000,
-			     do_kill ? "writing cgroup.kill" :
-				       "the start (no cgroup.kill written)");
-	else if (!WIFSIGNALED(status) || WTERMSIG(status) != SIGKILL)
-		v = iso_fail(ctx, "the member %s, not SIGKILL",
-			     iso_cgu_status_str(status, st, sizeof(st)));
-	else if (populated != 0 || n > 0)
-		v = iso_fail(ctx,
-			     "%d task(s) left in the cgroup after cgroup.kill (populated %lld)", n,
-			     (long long)populated);
-out:
-	if (pid > 0)
-		iso_kill_wait(pid);
-	iso_cg_destroy(cg);
-	iso_cgu_shared_free(sh, sizeof(*sh));
-	return v;
+		return iso_fail(
+			ctx, "the forking member is still alive %u s after %s", kill_ms / 1000,
+			do_kill ? "writing cgroup.kill" : "the start (no cgroup.kill written)");
+	if (!WIFSIGNALED(status) || WTERMSIG(status) != SIGKILL)
+		return iso_fail(ctx, "the member %s, not SIGKILL",
+				iso_cgu_status_str(status, st, sizeof(st)));
+	if (populated != 0 || n > 0)
+		return iso_fail(ctx,
+				"%d task(s) left in the cgroup after cgroup.kill (populated %lld)",
+				n, (long long)populated);
+	return ISO_PASS;
 }
 
 static const struct iso_case cases[] = {
