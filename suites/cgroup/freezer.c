@@ -90,6 +90,7 @@ struct freezer {
 	bool v1; /* the knob maps to v1 freezer.state */
 	char freeze[ISO_CG_PATH + 32]; /* the v2 cgroup.freeze when direct_v2 */
 	char events[ISO_CG_PATH + 32]; /* the v2 cgroup.events when direct_v2 */
+	bool frozen; /* set by freezer_set: a freeze is written and not yet undone */
 };
 
 /* Returns 0 or -errno (-EOPNOTSUPP / -ENOENT: no freezer here). */
@@ -119,12 +120,32 @@ static int freezer_init(struct freezer *f, const struct iso_cg *cg, bool direct_
 }
 
 /* Returns 0 or -errno. */
-static int freezer_set(const struct freezer *f, bool on)
+static int freezer_set(struct freezer *f, bool on)
 {
+	int r;
+
 	if (f->direct_v2)
-		return iso_write_file(f->freeze, "%d", on);
-	return iso_cg_write(f->cg, "cgroup.freeze", "%d", on);
+		r = iso_write_file(f->freeze, "%d", on);
+	else
+		r = iso_cg_write(f->cg, "cgroup.freeze", "%d", on);
+	if (r == 0)
+		f->frozen = on;
+	return r;
 }
+
+/* For a cleanup attribute: thaws what freezer_set froze (nothing else). */
+static void freezer_thaw(struct freezer *f)
+{
+	if (f->frozen)
+		freezer_set(f, false);
+}
+#define _cleanup_thaw_ __attribute__((cleanup(freezer_thaw)))
+
+static void tick_shm_free(struct tick_shm **sh)
+{
+	iso_cgu_shared_free(*sh, sizeof(**sh));
+}
+#define _cleanup_tick_shm_ __attribute__((cleanup(tick_shm_free)))
 
 /* 1 when the freeze has completed (cgroup.events frozen 1, v1 FROZEN), 0 if not, -errno. */
 static int freezer_frozen(const struct freezer *f)
@@ -167,103 +188,69 @@ static enum iso_verdict freeze(struct iso_ctx *ctx)
 	bool direct_v2 = *(const enum freeze_via *)iso_ctx_arg(ctx) == FREEZE_V2_FILES;
 	bool do_freeze = !iso_ctx_is_control(ctx);
 	unsigned int ms = iso_ctx_ms(ctx, 3000), still_ms = iso_ctx_ms(ctx, 300);
-	struct iso_cg *cg = NULL;
-	struct tick_shm *sh = iso_cgu_shared(sizeof(*sh));
-	struct freezer f;
-	enum iso_verdict v = ISO_PASS;
-	uint64_t a[NTICK], b[NTICK], t0;
-	bool reached, frozen_set = false;
-	pid_t pid = -1;
+	_cleanup_tick_shm_ struct tick_shm *sh = iso_cgu_shared(sizeof(*sh));
+	_cleanup_cg_ struct iso_cg *cg = NULL;
+	_cleanup_pid_ pid_t pid = -1;
+	/* Declared last, so thawed first: a task frozen by the v1 freezer dies of SIGKILL
+	 * only once thawed. */
+	_cleanup_thaw_ struct freezer f = { 0 };
+	uint64_t a[NTICK] = { 0 }, b[NTICK], t0;
+	bool reached;
 	int r;
 
 	if (!sh)
 		return iso_broken(ctx, -errno, "mmap shared page");
-	if (!iso_ctx_cgroup(ctx)) {
-		v = iso_skip(ctx,
-			     "isobench could not create cgroups here (no cgroup for the case)");
-		goto out;
-	}
+	if (!iso_ctx_cgroup(ctx))
+		return iso_skip(ctx,
+				"isobench could not create cgroups here (no cgroup for the case)");
 	r = iso_cg_create(iso_ctx_layout(ctx), iso_ctx_cgroup(ctx), "frz", "freezer", &cg);
-	if (r < 0) {
-		v = iso_broken(ctx, r, "create a cgroup");
-		goto out;
-	}
+	if (r < 0)
+		return iso_broken(ctx, r, "create a cgroup");
 	r = freezer_init(&f, cg, direct_v2);
-	if (r < 0) {
-		v = iso_cgu_knob_verdict(ctx, "cgroup.freeze", r);
-		goto out;
-	}
+	if (r < 0)
+		return iso_cgu_knob_verdict(ctx, "cgroup.freeze", r);
 	iso_note(ctx, "freezer", "%s", f.v1 ? "v1 freezer.state" : "v2 cgroup.freeze");
 	sh->life_s = iso_ctx_ms(ctx, 20000) / 1000;
 	pid = iso_cgu_spawn(cg, member_main, sh);
-	if (pid < 0) {
-		v = iso_broken(ctx, pid, "spawn the member into the cgroup");
-		goto out;
-	}
-	memset(a, 0, sizeof(a));
-	if (wait_all_moved(sh, a, 5, ms) < 0) {
-		v = iso_broken(ctx, -ETIMEDOUT,
-			       "the member and its children did not start ticking");
-		goto out;
-	}
+	if (pid < 0)
+		return iso_broken(ctx, pid, "spawn the member into the cgroup");
+	if (wait_all_moved(sh, a, 5, ms) < 0)
+		return iso_broken(ctx, -ETIMEDOUT,
+				  "the member and its children did not start ticking");
 	t0 = iso_now_ms();
-	if (do_freeze) {
-		r = freezer_set(&f, true);
-		if (r < 0) {
-			v = iso_cgu_knob_verdict(ctx, "cgroup.freeze", r);
-			goto out;
-		}
-		frozen_set = true;
-	}
+	if (do_freeze && (r = freezer_set(&f, true)) < 0)
+		return iso_cgu_knob_verdict(ctx, "cgroup.freeze", r);
 	reached = freezer_wait(&f, true, do_freeze ? ms : still_ms) == 0;
 	iso_note(ctx, "frozen_after_ms", "%llu", (unsigned long long)(iso_now_ms() - t0));
 	snapshot(sh, a);
 	iso_sleep_ms(still_ms);
 	snapshot(sh, b);
-	for (int i = 0; i < NTICK && v == ISO_PASS; i++) {
+	for (int i = 0; i < NTICK; i++) {
 		char who[48] = "the member";
 
 		if (i)
 			snprintf(who, sizeof(who), "child %d (forked before the freeze)", i);
 		if (b[i] != a[i])
-			v = iso_fail(ctx,
-				     "%s kept running (%llu ticks in %u ms) with cgroup.freeze %s",
-				     who, (unsigned long long)(b[i] - a[i]), still_ms,
-				     do_freeze ? "1" : "unset");
+			return iso_fail(
+				ctx, "%s kept running (%llu ticks in %u ms) with cgroup.freeze %s",
+				who, (unsigned long long)(b[i] - a[i]), still_ms,
+				do_freeze ? "1" : "unset");
 	}
-	if (v != ISO_PASS)
-		goto out;
-	if (!reached) {
-		v = iso_fail(ctx, "the tasks stopped but cgroup.events%s never reported frozen",
-			     f.v1 ? " (v1: freezer.state)" : "");
-		goto out;
-	}
-	r = freezer_set(&f, false);
-	if (r < 0) {
-		v = iso_broken(ctx, r, "thaw");
-		goto out;
-	}
-	frozen_set = false;
-	if (freezer_wait(&f, false, ms) < 0) {
-		v = iso_fail(ctx, "after thawing cgroup.events%s still reports frozen",
-			     f.v1 ? " (v1: freezer.state)" : "");
-		goto out;
-	}
+	if (!reached)
+		return iso_fail(ctx, "the tasks stopped but cgroup.events%s never reported frozen",
+				f.v1 ? " (v1: freezer.state)" : "");
+	if ((r = freezer_set(&f, false)) < 0)
+		return iso_broken(ctx, r, "thaw");
+	if (freezer_wait(&f, false, ms) < 0)
+		return iso_fail(ctx, "after thawing cgroup.events%s still reports frozen",
+				f.v1 ? " (v1: freezer.state)" : "");
 	snapshot(sh, a);
 	if (wait_all_moved(sh, a, 5, ms) < 0)
-		v = iso_fail(ctx,
-			     "after thawing not every task runs again (counters %llu %llu %llu)",
-			     (unsigned long long)sh->count[0], (unsigned long long)sh->count[1],
-			     (unsigned long long)sh->count[2]);
-out:
-	/* Thaw first: a task frozen by the v1 freezer dies of SIGKILL only once thawed. */
-	if (frozen_set)
-		freezer_set(&f, false);
-	if (pid > 0)
-		iso_kill_wait(pid);
-	iso_cg_destroy(cg);
-	iso_cgu_shared_free(sh, sizeof(*sh));
-	return v;
+		return iso_fail(ctx,
+				"after thawing not every task runs again (counters %llu %llu %llu)",
+				(unsigned long long)sh->count[0], (unsigned long long)sh->count[1],
+				(unsigned long long)sh->count[2]);
+	return ISO_PASS;
 }
 
 /* ---- cgroup.kill ---- */
@@ -274,6 +261,12 @@ struct spin_shm {
 	volatile uint64_t forks;
 	unsigned int life_s; /* the alarm that ends each forking task */
 };
+
+static void spin_shm_free(struct spin_shm **sh)
+{
+	iso_cgu_shared_free(*sh, sizeof(**sh));
+}
+#define _cleanup_spin_shm_ __attribute__((cleanup(spin_shm_free)))
 
 /* Forks and reaps short-lived children as fast as it can. */
 static void spin_forever(struct spin_shm *sh)
@@ -323,47 +316,36 @@ static enum iso_verdict kill_reaches_forking_members(struct iso_ctx *ctx)
 {
 	bool do_kill = !iso_ctx_is_control(ctx);
 	unsigned int kill_ms = iso_ctx_ms(ctx, 2000);
-	struct iso_cg *cg = NULL;
-	struct spin_shm *sh = iso_cgu_shared(sizeof(*sh));
-	enum iso_verdict v = ISO_PASS;
+	_cleanup_cg_ struct iso_cg *cg = NULL;
+	_cleanup_spin_shm_ struct spin_shm *sh = iso_cgu_shared(sizeof(*sh));
 	int64_t populated = -1;
 	uint64_t f0, t0;
-	pid_t pid = -1, left[64];
+	_cleanup_pid_ pid_t pid = -1;
+	pid_t left[64];
 	char st[96];
 	int r, n, status = 0;
 
 	if (!sh)
 		return iso_broken(ctx, -errno, "mmap shared page");
 	r = iso_cg_create(iso_ctx_layout(ctx), iso_ctx_cgroup(ctx), "kill", "pids", &cg);
-	if (r < 0) {
-		v = iso_broken(ctx, r, "create a cgroup");
-		goto out;
-	}
+	if (r < 0)
+		return iso_broken(ctx, r, "create a cgroup");
 	/* A guard rail where the pids controller is reachable; none is needed for the test. */
 	iso_cg_write(cg, "pids.max", "%d", 64);
 	r = iso_cgu_read(cg, "cgroup.events", "populated", &populated);
-	if (r < 0) {
-		v = iso_cgu_knob_verdict(ctx, "cgroup.events", r);
-		goto out;
-	}
+	if (r < 0)
+		return iso_cgu_knob_verdict(ctx, "cgroup.events", r);
 	sh->life_s = iso_ctx_ms(ctx, 20000) / 1000;
 	pid = iso_cgu_spawn(cg, forking_main, sh);
-	if (pid < 0) {
-		v = iso_broken(ctx, pid, "spawn the forking member into the cgroup");
-		goto out;
-	}
-	if (iso_cgu_wait_counter(&sh->forks, 200, iso_ctx_ms(ctx, 3000)) < 0) {
-		v = iso_broken(ctx, -ETIMEDOUT, "the members did not start forking");
-		goto out;
-	}
+	if (pid < 0)
+		return iso_broken(ctx, pid, "spawn the forking member into the cgroup");
+	if (iso_cgu_wait_counter(&sh->forks, 200, iso_ctx_ms(ctx, 3000)) < 0)
+		return iso_broken(ctx, -ETIMEDOUT, "the members did not start forking");
 	f0 = sh->forks;
 	t0 = iso_now_ms();
-	if (do_kill && (r = iso_cg_write(cg, "cgroup.kill", "1")) < 0) {
-		v = iso_cgu_knob_verdict(ctx, "cgroup.kill", r);
-		goto out;
-	}
-	r = iso_wait_timeout(pid, &status, kill_ms);
-	if (r == 0)
+	if (do_kill && (r = iso_cg_write(cg, "cgroup.kill", "1")) < 0)
+		return iso_cgu_knob_verdict(ctx, "cgroup.kill", r);
+	if (iso_wait_timeout(pid, &status, kill_ms) == 0)
 		pid = -1;
 	/* Unpopulated: no live task left in the cgroup or below. */
 	populated = 1;
@@ -378,22 +360,17 @@ static enum iso_verdict kill_reaches_forking_members(struct iso_ctx *ctx)
 	iso_note(ctx, "forks_total", "%llu", (unsigned long long)sh->forks);
 	iso_note(ctx, "unpopulated_after_ms", "%llu", (unsigned long long)(iso_now_ms() - t0));
 	if (pid > 0)
-		v = iso_fail(ctx, "the forking member is still alive %u s after %s", kill_ms / 1000,
-			     do_kill ? "writing cgroup.kill" :
-				       "the start (no cgroup.kill written)");
-	else if (!WIFSIGNALED(status) || WTERMSIG(status) != SIGKILL)
-		v = iso_fail(ctx, "the member %s, not SIGKILL",
-			     iso_cgu_status_str(status, st, sizeof(st)));
-	else if (populated != 0 || n > 0)
-		v = iso_fail(ctx,
-			     "%d task(s) left in the cgroup after cgroup.kill (populated %lld)", n,
-			     (long long)populated);
-out:
-	if (pid > 0)
-		iso_kill_wait(pid);
-	iso_cg_destroy(cg);
-	iso_cgu_shared_free(sh, sizeof(*sh));
-	return v;
+		return iso_fail(
+			ctx, "the forking member is still alive %u s after %s", kill_ms / 1000,
+			do_kill ? "writing cgroup.kill" : "the start (no cgroup.kill written)");
+	if (!WIFSIGNALED(status) || WTERMSIG(status) != SIGKILL)
+		return iso_fail(ctx, "the member %s, not SIGKILL",
+				iso_cgu_status_str(status, st, sizeof(st)));
+	if (populated != 0 || n > 0)
+		return iso_fail(ctx,
+				"%d task(s) left in the cgroup after cgroup.kill (populated %lld)",
+				n, (long long)populated);
+	return ISO_PASS;
 }
 
 static const struct iso_case cases[] = {

@@ -200,6 +200,46 @@ static int64_t read_or(const struct iso_cg *cg, const char *knob, const char *ke
 	return iso_cgu_read(cg, knob, key, &v) == 0 ? v : dflt;
 }
 
+/*
+ * The fixture of the OOM cases: a memory cgroup below the case's own, the page shared with
+ * the hog, and the hog (not started yet) that will touch mib MiB there. The cleanup
+ * attribute destroys the cgroup (and what is left in it) and frees the page.
+ */
+struct memfix {
+	struct iso_cg *cg;
+	struct shm *sh;
+	struct hog h;
+};
+
+static void memfix_stop(struct memfix *m)
+{
+	iso_cg_destroy(m->cg);
+	iso_cgu_shared_free(m->sh, sizeof(*m->sh));
+}
+#define _cleanup_memfix_ __attribute__((cleanup(memfix_stop)))
+
+/*
+ * Sets m up as cgroup name with memory.max max bytes (0: not written), the hog mlocking
+ * where hog_needs_lock says so. Returns ISO_PASS, or the verdict of the step that failed.
+ */
+static enum iso_verdict memfix_start(struct iso_ctx *ctx, struct memfix *m, const char *name,
+				     size_t mib, long long max)
+{
+	int r;
+
+	m->sh = iso_cgu_shared(sizeof(*m->sh));
+	if (!m->sh)
+		return iso_broken(ctx, -errno, "mmap shared page");
+	m->h = (struct hog){ .mib = mib, .pages = &m->sh->pages };
+	r = make_cg(ctx, NULL, name, &m->cg);
+	if (r < 0)
+		return iso_broken(ctx, r, "create a memory cgroup");
+	m->h.lock = hog_needs_lock(m->cg);
+	if (max && (r = iso_cg_write(m->cg, "memory.max", "%lld", max)) < 0)
+		return iso_cgu_knob_verdict(ctx, "memory.max", r);
+	return ISO_PASS;
+}
+
 /* ---- memory.max: anonymous memory past the limit is OOM-killed ---- */
 
 /*
@@ -214,70 +254,49 @@ static enum iso_verdict max_triggers_oom_kill(struct iso_ctx *ctx)
 {
 	bool limit = !iso_ctx_is_control(ctx);
 	unsigned int wait_ms = iso_ctx_ms(ctx, 8000);
-	struct iso_cg *cg = NULL;
-	struct shm *sh = iso_cgu_shared(sizeof(*sh));
-	struct hog h = { .mib = 4 * LIMIT_MIB };
-	enum iso_verdict v = ISO_PASS;
+	_cleanup_memfix_ struct memfix m = { 0 };
+	enum iso_verdict v =
+		memfix_start(ctx, &m, "oom", 4 * LIMIT_MIB, limit ? LIMIT_MIB * MIB : 0);
 	int64_t ooms = -1, maxev = -1;
 	char st[96];
-	int r, status = 0;
+	int status = 0;
 	pid_t pid;
 
-	if (!sh)
-		return iso_broken(ctx, -errno, "mmap shared page");
-	h.pages = &sh->pages;
-	r = make_cg(ctx, NULL, "oom", &cg);
-	if (r < 0) {
-		v = iso_broken(ctx, r, "create a memory cgroup");
-		goto out;
-	}
-	h.lock = hog_needs_lock(cg);
-	if (limit && (r = iso_cg_write(cg, "memory.max", "%lld", LIMIT_MIB * MIB)) < 0) {
-		v = iso_cgu_knob_verdict(ctx, "memory.max", r);
-		goto out;
-	}
-	pid = iso_cgu_spawn(cg, hog_main, &h);
-	if (pid < 0) {
-		v = iso_broken(ctx, pid, "spawn the allocating task into the cgroup");
-		goto out;
-	}
-	r = iso_wait_timeout(pid, &status, wait_ms);
-	if (r < 0) {
+	if (v != ISO_PASS)
+		return v;
+	pid = iso_cgu_spawn(m.cg, hog_main, &m.h);
+	if (pid < 0)
+		return iso_broken(ctx, pid, "spawn the allocating task into the cgroup");
+	if (iso_wait_timeout(pid, &status, wait_ms) < 0) {
 		iso_kill_wait(pid);
-		v = iso_fail(ctx,
-			     "the task allocating %zu MiB neither finished nor was killed in %u s",
-			     h.mib, wait_ms / 1000);
-		goto out;
+		return iso_fail(
+			ctx, "the task allocating %zu MiB neither finished nor was killed in %u s",
+			m.h.mib, wait_ms / 1000);
 	}
-	iso_cgu_read(cg, "memory.events", "oom_kill", &ooms);
-	iso_cgu_read(cg, "memory.events", "max", &maxev);
+	iso_cgu_read(m.cg, "memory.events", "oom_kill", &ooms);
+	iso_cgu_read(m.cg, "memory.events", "max", &maxev);
 	iso_note(ctx, "task", "%s after touching %llu MiB",
 		 iso_cgu_status_str(status, st, sizeof(st)),
-		 (unsigned long long)(sh->pages * sysconf(_SC_PAGESIZE) >> 20));
+		 (unsigned long long)(m.sh->pages * sysconf(_SC_PAGESIZE) >> 20));
 	iso_note(ctx, "oom_kill", "%lld", (long long)ooms);
 	iso_note(ctx, "max_events", "%lld", (long long)maxev);
-	if (h.lock)
+	if (m.h.lock)
 		iso_note(ctx, "swap",
 			 "active: the task mlock()s its memory so it cannot be swapped");
-	if (!WIFSIGNALED(status) || WTERMSIG(status) != SIGKILL) {
-		v = iso_fail(
+	if (!WIFSIGNALED(status) || WTERMSIG(status) != SIGKILL)
+		return iso_fail(
 			ctx,
 			"a task allocating %zu MiB with memory.max %s was not OOM-killed: it %s "
 			"after touching %llu MiB",
-			h.mib, limit ? "32 MiB" : "unset", st,
-			(unsigned long long)(sh->pages * sysconf(_SC_PAGESIZE) >> 20));
-		goto out;
-	}
+			m.h.mib, limit ? "32 MiB" : "unset", st,
+			(unsigned long long)(m.sh->pages * sysconf(_SC_PAGESIZE) >> 20));
 	if (ooms < 1)
-		v = iso_fail(ctx, "the task was SIGKILLed but the oom_kill counter is %lld",
-			     (long long)ooms);
-	else if (maxev < 1)
-		v = iso_fail(ctx, "OOM kill counted, but memory.events max (v1 failcnt) is %lld",
-			     (long long)maxev);
-out:
-	iso_cg_destroy(cg);
-	iso_cgu_shared_free(sh, sizeof(*sh));
-	return v;
+		return iso_fail(ctx, "the task was SIGKILLed but the oom_kill counter is %lld",
+				(long long)ooms);
+	if (maxev < 1)
+		return iso_fail(ctx, "OOM kill counted, but memory.events max (v1 failcnt) is %lld",
+				(long long)maxev);
+	return ISO_PASS;
 }
 
 /* ---- page cache past the limit is reclaimed, not OOM-killed ---- */
@@ -416,47 +435,30 @@ static int oom_control(const struct iso_cg *cg, const char *key, int64_t *out)
  */
 static enum iso_verdict v1_oom_kill_disable_pauses_task(struct iso_ctx *ctx)
 {
-	bool disable = !iso_ctx_is_control(ctx);
 	unsigned int wait_ms = iso_ctx_ms(ctx, 5000);
-	struct iso_cg *cg = NULL;
-	struct shm *sh = iso_cgu_shared(sizeof(*sh));
-	struct hog h = { .mib = 2 * LIMIT_MIB, .lock = swap_active() };
-	enum iso_verdict v = ISO_PASS;
+	_cleanup_memfix_ struct memfix m = { 0 };
+	enum iso_verdict v = memfix_start(ctx, &m, "oomoff", 2 * LIMIT_MIB, LIMIT_MIB * MIB);
 	char path[ISO_CG_PATH + 32], st[96];
 	int64_t under = 0, ooms = -1;
 	uint64_t deadline, p0, p1;
-	pid_t pid = -1;
+	_cleanup_pid_ pid_t pid = -1;
 	int r, status = 0;
 
-	if (!sh)
-		return iso_broken(ctx, -errno, "mmap shared page");
-	h.pages = &sh->pages;
-	r = make_cg(ctx, NULL, "oomoff", &cg);
-	if (r < 0) {
-		v = iso_broken(ctx, r, "create a memory cgroup");
-		goto out;
-	}
-	if ((r = iso_cg_write(cg, "memory.max", "%lld", LIMIT_MIB * MIB)) < 0) {
-		v = iso_cgu_knob_verdict(ctx, "memory.max", r);
-		goto out;
-	}
-	snprintf(path, sizeof(path), "%s/memory.oom_control", iso_cg_dir(cg, "memory"));
-	if (disable && (r = iso_write_file(path, "1")) < 0) {
-		v = iso_skip(ctx,
-			     "cannot write oom_kill_disable to %s (%s): this kernel's v1 memory "
-			     "controller lacks OOM control",
-			     path, strerror(-r));
-		goto out;
-	}
-	pid = iso_cgu_spawn(cg, hog_main, &h);
-	if (pid < 0) {
-		v = iso_broken(ctx, pid, "spawn the allocating task into the cgroup");
-		goto out;
-	}
+	if (v != ISO_PASS)
+		return v;
+	snprintf(path, sizeof(path), "%s/memory.oom_control", iso_cg_dir(m.cg, "memory"));
+	if (!iso_ctx_is_control(ctx) && (r = iso_write_file(path, "1")) < 0)
+		return iso_skip(ctx,
+				"cannot write oom_kill_disable to %s (%s): this kernel's v1 memory "
+				"controller lacks OOM control",
+				path, strerror(-r));
+	pid = iso_cgu_spawn(m.cg, hog_main, &m.h);
+	if (pid < 0)
+		return iso_broken(ctx, pid, "spawn the allocating task into the cgroup");
 	iso_log(ctx, "task %d started, waiting for under_oom", (int)pid);
 	deadline = iso_now_ms() + wait_ms;
 	while (iso_now_ms() < deadline) {
-		if (oom_control(cg, "under_oom", &under) == 0 && under > 0)
+		if (oom_control(m.cg, "under_oom", &under) == 0 && under > 0)
 			break;
 		if (waitpid(pid, &status, WNOHANG) == pid) {
 			pid = -1;
@@ -464,58 +466,41 @@ static enum iso_verdict v1_oom_kill_disable_pauses_task(struct iso_ctx *ctx)
 		}
 		iso_sleep_ms(2);
 	}
-	oom_control(cg, "oom_kill", &ooms);
-	if (pid < 0) {
-		v = iso_fail(ctx, "the task over the limit %s (oom_kill %lld) instead of pausing",
-			     iso_cgu_status_str(status, st, sizeof(st)), (long long)ooms);
-		goto out;
-	}
-	if (under < 1) {
-		v = iso_fail(ctx,
-			     "under_oom did not become 1 within %u s (task touched %llu pages)",
-			     wait_ms / 1000, (unsigned long long)sh->pages);
-		goto out;
-	}
+	oom_control(m.cg, "oom_kill", &ooms);
+	if (pid < 0)
+		return iso_fail(ctx,
+				"the task over the limit %s (oom_kill %lld) instead of pausing",
+				iso_cgu_status_str(status, st, sizeof(st)), (long long)ooms);
+	if (under < 1)
+		return iso_fail(ctx,
+				"under_oom did not become 1 within %u s (task touched %llu pages)",
+				wait_ms / 1000, (unsigned long long)m.sh->pages);
 	iso_log(ctx, "under_oom %lld, task touched %llu pages", (long long)under,
-		(unsigned long long)sh->pages);
-	p0 = sh->pages;
+		(unsigned long long)m.sh->pages);
+	p0 = m.sh->pages;
 	iso_sleep_ms(iso_ctx_ms(ctx, 200));
-	p1 = sh->pages;
+	p1 = m.sh->pages;
 	iso_note(ctx, "paused_state", "%c", iso_proc_state(pid));
 	iso_note(ctx, "paused_at_mib", "%llu",
 		 (unsigned long long)(p1 * sysconf(_SC_PAGESIZE) >> 20));
-	if (p1 != p0 || !iso_proc_alive_after(pid, 0)) {
-		v = iso_fail(ctx, "under_oom is 1 but the task kept going (%llu -> %llu pages)",
-			     (unsigned long long)p0, (unsigned long long)p1);
-		goto out;
-	}
-	if ((r = iso_cg_write(cg, "memory.max", "%lld", 8 * LIMIT_MIB * MIB)) < 0) {
-		v = iso_broken(ctx, r, "raise memory.limit_in_bytes");
-		goto out;
-	}
+	if (p1 != p0 || !iso_proc_alive_after(pid, 0))
+		return iso_fail(ctx, "under_oom is 1 but the task kept going (%llu -> %llu pages)",
+				(unsigned long long)p0, (unsigned long long)p1);
+	if ((r = iso_cg_write(m.cg, "memory.max", "%lld", 8 * LIMIT_MIB * MIB)) < 0)
+		return iso_broken(ctx, r, "raise memory.limit_in_bytes");
 	iso_log(ctx, "limit raised, waiting for the task");
-	r = iso_wait_timeout(pid, &status, wait_ms);
-	if (r < 0) {
-		v = iso_fail(ctx, "raising the limit did not let the paused task finish in %u s",
-			     wait_ms / 1000);
-		goto out;
-	}
+	if (iso_wait_timeout(pid, &status, wait_ms) < 0)
+		return iso_fail(ctx, "raising the limit did not let the paused task finish in %u s",
+				wait_ms / 1000);
 	pid = -1;
-	oom_control(cg, "oom_kill", &ooms);
+	oom_control(m.cg, "oom_kill", &ooms);
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-		v = iso_fail(ctx, "after the limit was raised the task %s",
-			     iso_cgu_status_str(status, st, sizeof(st)));
-	else if (ooms > 0)
-		v = iso_fail(ctx, "the task finished but oom_kill counts %lld kills",
-			     (long long)ooms);
-out:
-	iso_log(ctx, "cleanup (task %d)", (int)pid);
-	if (pid > 0)
-		iso_kill_wait(pid);
-	iso_log(ctx, "task reaped");
-	iso_cg_destroy(cg);
-	iso_cgu_shared_free(sh, sizeof(*sh));
-	return v;
+		return iso_fail(ctx, "after the limit was raised the task %s",
+				iso_cgu_status_str(status, st, sizeof(st)));
+	if (ooms > 0)
+		return iso_fail(ctx, "the task finished but oom_kill counts %lld kills",
+				(long long)ooms);
+	return ISO_PASS;
 }
 
 /* ---- v1: OOM notification through cgroup.event_control ---- */
@@ -531,10 +516,9 @@ static enum iso_verdict v1_oom_eventfd_notifies(struct iso_ctx *ctx)
 {
 	bool limit = !iso_ctx_is_control(ctx);
 	unsigned int wait_ms = iso_ctx_ms(ctx, 8000);
-	struct iso_cg *cg = NULL;
-	struct shm *sh = iso_cgu_shared(sizeof(*sh));
-	struct hog h = { .mib = 4 * LIMIT_MIB, .lock = swap_active() };
-	enum iso_verdict v = ISO_PASS;
+	_cleanup_memfix_ struct memfix m = { 0 };
+	enum iso_verdict v =
+		memfix_start(ctx, &m, "oomev", 4 * LIMIT_MIB, limit ? LIMIT_MIB * MIB : 0);
 	char path[ISO_CG_PATH + 32], st[96];
 	_cleanup_close_ int efd = -1, ofd = -1;
 	struct pollfd pfd;
@@ -543,65 +527,43 @@ static enum iso_verdict v1_oom_eventfd_notifies(struct iso_ctx *ctx)
 	int r, status = 0;
 	pid_t pid;
 
-	if (!sh)
-		return iso_broken(ctx, -errno, "mmap shared page");
-	h.pages = &sh->pages;
-	r = make_cg(ctx, NULL, "oomev", &cg);
-	if (r < 0) {
-		v = iso_broken(ctx, r, "create a memory cgroup");
-		goto out;
-	}
-	if (limit && (r = iso_cg_write(cg, "memory.max", "%lld", LIMIT_MIB * MIB)) < 0) {
-		v = iso_cgu_knob_verdict(ctx, "memory.max", r);
-		goto out;
-	}
+	if (v != ISO_PASS)
+		return v;
 	efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-	if (efd < 0) {
-		v = iso_broken(ctx, -errno, "eventfd");
-		goto out;
-	}
-	snprintf(path, sizeof(path), "%s/memory.oom_control", iso_cg_dir(cg, "memory"));
+	if (efd < 0)
+		return iso_broken(ctx, -errno, "eventfd");
+	snprintf(path, sizeof(path), "%s/memory.oom_control", iso_cg_dir(m.cg, "memory"));
 	ofd = open(path, O_RDONLY | O_CLOEXEC);
-	if (ofd < 0) {
-		v = iso_skip(ctx, "no %s (%s): no v1 OOM control here", path, strerror(errno));
-		goto out;
-	}
-	snprintf(path, sizeof(path), "%s/cgroup.event_control", iso_cg_dir(cg, "memory"));
+	if (ofd < 0)
+		return iso_skip(ctx, "no %s (%s): no v1 OOM control here", path, strerror(errno));
+	snprintf(path, sizeof(path), "%s/cgroup.event_control", iso_cg_dir(m.cg, "memory"));
 	r = iso_write_file(path, "%d %d", efd, ofd);
-	if (r < 0) {
-		v = iso_skip(ctx,
-			     "registering an eventfd in %s failed (%s): this kernel does not "
-			     "offer v1 memory event notification",
-			     path, strerror(-r));
-		goto out;
-	}
-	pid = iso_cgu_spawn(cg, hog_main, &h);
-	if (pid < 0) {
-		v = iso_broken(ctx, pid, "spawn the allocating task into the cgroup");
-		goto out;
-	}
-	r = iso_wait_timeout(pid, &status, wait_ms);
-	if (r < 0) {
+	if (r < 0)
+		return iso_skip(ctx,
+				"registering an eventfd in %s failed (%s): this kernel does not "
+				"offer v1 memory event notification",
+				path, strerror(-r));
+	pid = iso_cgu_spawn(m.cg, hog_main, &m.h);
+	if (pid < 0)
+		return iso_broken(ctx, pid, "spawn the allocating task into the cgroup");
+	if (iso_wait_timeout(pid, &status, wait_ms) < 0) {
 		iso_kill_wait(pid);
-		v = iso_fail(ctx, "the allocating task neither finished nor was killed in %u s",
-			     wait_ms / 1000);
-		goto out;
+		return iso_fail(ctx, "the allocating task neither finished nor was killed in %u s",
+				wait_ms / 1000);
 	}
 	pfd = (struct pollfd){ .fd = efd, .events = POLLIN };
 	poll(&pfd, 1, (int)iso_ctx_ms(ctx, 500));
 	if (read(efd, &count, sizeof(count)) != sizeof(count))
 		count = 0;
-	oom_control(cg, "oom_kill", &ooms);
+	oom_control(m.cg, "oom_kill", &ooms);
 	iso_note(ctx, "task", "%s", iso_cgu_status_str(status, st, sizeof(st)));
 	iso_note(ctx, "eventfd_count", "%llu", (unsigned long long)count);
 	iso_note(ctx, "oom_kill", "%lld", (long long)ooms);
 	if (count < 1)
-		v = iso_fail(ctx, "no OOM notification on the eventfd (the task %s, oom_kill %lld)",
-			     st, (long long)ooms);
-out:
-	iso_cg_destroy(cg);
-	iso_cgu_shared_free(sh, sizeof(*sh));
-	return v;
+		return iso_fail(ctx,
+				"no OOM notification on the eventfd (the task %s, oom_kill %lld)",
+				st, (long long)ooms);
+	return ISO_PASS;
 }
 
 /* ---- v2: memory.high throttles without killing ---- */

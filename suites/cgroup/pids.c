@@ -40,6 +40,7 @@ struct forker {
 	struct fork_shm *sh;
 	unsigned int life_s; /* the alarm that ends the worker and each child */
 	unsigned int answer_ms; /* how long the case waits for an answer */
+	pid_t pid; /* the worker, or -1 */
 };
 
 static int forker_main(void *arg)
@@ -77,11 +78,9 @@ static int forker_main(void *arg)
 	return 0;
 }
 
-/* Starts a forker in cg. Returns its pid or -errno. */
+/* Starts a forker in cg (f->pid). Returns its pid or -errno. */
 static pid_t forker_start(struct iso_ctx *ctx, struct forker *f, const struct iso_cg *cg)
 {
-	pid_t pid;
-
 	f->life_s = iso_ctx_ms(ctx, 20000) / 1000;
 	f->answer_ms = iso_ctx_ms(ctx, 5000);
 	f->sh = iso_cgu_shared(sizeof(*f->sh));
@@ -89,10 +88,10 @@ static pid_t forker_start(struct iso_ctx *ctx, struct forker *f, const struct is
 		return -ENOMEM;
 	if (pipe2(f->cmd, O_CLOEXEC) < 0)
 		return -errno;
-	pid = iso_cgu_spawn(cg, forker_main, f);
+	f->pid = iso_cgu_spawn(cg, forker_main, f);
 	close(f->cmd[0]);
 	f->cmd[0] = -1;
-	return pid;
+	return f->pid;
 }
 
 /* Asks for n forks; *ok / *err get the outcome. Returns 0 or -errno. */
@@ -111,20 +110,50 @@ static int forker_fork(struct forker *f, int n, int *ok, int *err)
 	return 0;
 }
 
-static void forker_stop(struct forker *f, pid_t pid)
-{
-	if (f->cmd[1] >= 0)
-		close(f->cmd[1]);
-	if (pid > 0)
-		iso_kill_wait(pid);
-	iso_cgu_shared_free(f->sh, sizeof(*f->sh));
-}
+/*
+ * The fixture of every case: a pids cgroup below the case's own (or below another
+ * fixture's), and in it, where asked, a forker. The cleanup attribute stops the forker and
+ * destroys the cgroup.
+ */
+struct pidsfix {
+	struct iso_cg *cg;
+	struct forker f;
+};
 
-static int make_cg(struct iso_ctx *ctx, const struct iso_cg *parent, const char *name,
-		   struct iso_cg **out)
+static void pidsfix_stop(struct pidsfix *x)
 {
-	return iso_cg_create(iso_ctx_layout(ctx), parent ? parent : iso_ctx_cgroup(ctx), name,
-			     "pids", out);
+	if (x->f.cmd[1] >= 0)
+		close(x->f.cmd[1]);
+	if (x->f.pid > 0)
+		iso_kill_wait(x->f.pid);
+	iso_cgu_shared_free(x->f.sh, sizeof(*x->f.sh));
+	iso_cg_destroy(x->cg);
+}
+#define _cleanup_pidsfix_ __attribute__((cleanup(pidsfix_stop)))
+#define PIDSFIX_INIT                                 \
+	{                                            \
+		.f = {.cmd = { -1, -1 }, .pid = -1 } \
+	}
+
+/*
+ * Creates pids cgroup name below parent (NULL: the case's own), writes pids.max max into
+ * it unless max < 0 and, with fork, starts a forker in it. Returns ISO_PASS, or the verdict
+ * of the step that failed (a missing pids.max skips).
+ */
+static enum iso_verdict pids_start(struct iso_ctx *ctx, struct pidsfix *x,
+				   const struct pidsfix *parent, const char *name, int max,
+				   bool fork)
+{
+	int r = iso_cg_create(iso_ctx_layout(ctx), parent ? parent->cg : iso_ctx_cgroup(ctx), name,
+			      "pids", &x->cg);
+
+	if (r < 0)
+		return iso_broken(ctx, r, "create pids cgroup %s", name);
+	if (max >= 0 && (r = iso_cg_write(x->cg, "pids.max", "%d", max)) < 0)
+		return iso_cgu_knob_verdict(ctx, "pids.max", r);
+	if (fork && (r = forker_start(ctx, &x->f, x->cg)) < 0)
+		return iso_broken(ctx, r, "spawn the forking worker into %s", name);
+	return ISO_PASS;
 }
 
 static int64_t read_or(const struct iso_cg *cg, const char *knob, const char *key, int64_t dflt)
@@ -145,52 +174,32 @@ static int64_t read_or(const struct iso_cg *cg, const char *knob, const char *ke
 static enum iso_verdict max_makes_fork_fail_with_eagain(struct iso_ctx *ctx)
 {
 	bool limit = !iso_ctx_is_control(ctx);
-	struct iso_cg *cg = NULL;
-	struct forker f = { { -1, -1 }, NULL };
-	enum iso_verdict v = ISO_PASS;
+	_cleanup_pidsfix_ struct pidsfix x = PIDSFIX_INIT;
+	enum iso_verdict v = pids_start(ctx, &x, NULL, "max", limit ? PIDS_LIMIT : -1, true);
 	int r, ok = 0, err = 0;
-	int64_t cur = -1;
-	pid_t pid = -1;
+	int64_t cur;
 
-	r = make_cg(ctx, NULL, "max", &cg);
-	if (r < 0) {
-		v = iso_broken(ctx, r, "create a pids cgroup");
-		goto out;
-	}
-	if (limit && (r = iso_cg_write(cg, "pids.max", "%d", PIDS_LIMIT)) < 0) {
-		v = iso_cgu_knob_verdict(ctx, "pids.max", r);
-		goto out;
-	}
-	pid = forker_start(ctx, &f, cg);
-	if (pid < 0) {
-		v = iso_broken(ctx, pid, "spawn the forking worker into the cgroup");
-		goto out;
-	}
-	r = forker_fork(&f, 2 * PIDS_LIMIT, &ok, &err);
-	if (r < 0) {
-		v = iso_broken(ctx, r, "worker did not answer");
-		goto out;
-	}
-	cur = read_or(cg, "pids.current", NULL, -1);
+	if (v != ISO_PASS)
+		return v;
+	if ((r = forker_fork(&x.f, 2 * PIDS_LIMIT, &ok, &err)) < 0)
+		return iso_broken(ctx, r, "worker did not answer");
+	cur = read_or(x.cg, "pids.current", NULL, -1);
 	iso_note(ctx, "forks_ok", "%d", ok);
 	iso_note(ctx, "fork_errno", "%d (%s)", err, err ? strerror(err) : "none");
 	iso_note(ctx, "pids_current", "%lld", (long long)cur);
-	if (!err)
-		v = iso_fail(ctx, "%d forks succeeded in a cgroup with pids.max %s, none failed",
-			     ok, limit ? "8" : "unset");
-	else if (err != EAGAIN)
-		v = iso_fail(ctx, "fork failed with %s, not EAGAIN", strerror(err));
-	else if (ok != PIDS_LIMIT - 1)
-		v = iso_fail(ctx,
-			     "fork failed after %d children, not %d (worker + children = pids.max)",
-			     ok, PIDS_LIMIT - 1);
-	else if (cur != PIDS_LIMIT)
-		v = iso_fail(ctx, "pids.current is %lld at the limit, not %d", (long long)cur,
-			     PIDS_LIMIT);
-out:
-	forker_stop(&f, pid);
-	iso_cg_destroy(cg);
-	return v;
+	v = iso_expect_errno(ctx, -err, EAGAIN, "fork %d in a cgroup with pids.max %s", ok + 1,
+			     limit ? "8" : "unset");
+	if (v != ISO_PASS)
+		return v;
+	if (ok != PIDS_LIMIT - 1)
+		return iso_fail(ctx,
+				"fork failed after %d children, not %d (worker + children = "
+				"pids.max)",
+				ok, PIDS_LIMIT - 1);
+	if (cur != PIDS_LIMIT)
+		return iso_fail(ctx, "pids.current is %lld at the limit, not %d", (long long)cur,
+				PIDS_LIMIT);
+	return ISO_PASS;
 }
 
 /* ---- where pids.events max counts a rejected fork ---- */
@@ -229,74 +238,50 @@ static bool pids_events_hierarchical(struct iso_ctx *ctx, const struct iso_cg *c
 static enum iso_verdict events_max(struct iso_ctx *ctx)
 {
 	bool want_hier = *(const enum events_rule *)iso_ctx_arg(ctx) == EVENTS_AT_LIMITING;
-	bool limit = !iso_ctx_is_control(ctx);
-	struct iso_cg *p = NULL, *c = NULL;
-	struct forker f = { { -1, -1 }, NULL };
-	enum iso_verdict v = ISO_PASS;
-	int64_t pev = -1, cev = -1;
-	bool hier;
+	int max = iso_ctx_is_control(ctx) ? -1 : PIDS_LIMIT / 2;
+	_cleanup_pidsfix_ struct pidsfix p = PIDSFIX_INIT, c = PIDSFIX_INIT;
+	enum iso_verdict v = pids_start(ctx, &p, NULL, "limit", max, false);
+	int64_t pev, cev;
 	int r, ok = 0, err = 0;
-	pid_t pid = -1;
+	bool hier;
 
-	if ((r = make_cg(ctx, NULL, "limit", &p)) < 0 || (r = make_cg(ctx, p, "fork", &c)) < 0) {
-		v = iso_broken(ctx, r, "create pids cgroups limit and limit/fork");
-		goto out;
-	}
-	hier = pids_events_hierarchical(ctx, c);
+	if (v != ISO_PASS || (v = pids_start(ctx, &c, &p, "fork", -1, true)) != ISO_PASS)
+		return v;
+	hier = pids_events_hierarchical(ctx, c.cg);
 	iso_note(ctx, "events_mode", "%s", hier ? "hierarchical" : "local");
-	if (hier != want_hier) {
-		v = iso_skip(
+	if (hier != want_hier)
+		return iso_skip(
 			ctx, "%s",
 			hier ? "pids.events here counts at the limiting cgroup (cgroup v2, 6.12+); "
 			       "case events_max_counted_at_limiting_ancestor covers it" :
 			       "pids.events here counts in the forking cgroup (cgroup v1, v2 "
 			       "before 6.12, or pids_localevents); case "
 			       "events_max_counted_in_forking_cgroup covers it");
-		goto out;
-	}
-	if (limit && (r = iso_cg_write(p, "pids.max", "%d", PIDS_LIMIT / 2)) < 0) {
-		v = iso_cgu_knob_verdict(ctx, "pids.max", r);
-		goto out;
-	}
-	pid = forker_start(ctx, &f, c);
-	if (pid < 0) {
-		v = iso_broken(ctx, pid, "spawn the forking worker into limit/fork");
-		goto out;
-	}
-	r = forker_fork(&f, PIDS_LIMIT, &ok, &err);
-	if (r < 0) {
-		v = iso_broken(ctx, r, "worker did not answer");
-		goto out;
-	}
-	pev = read_or(p, "pids.events", "max", -1);
-	cev = read_or(c, "pids.events", "max", -1);
+	if ((r = forker_fork(&c.f, PIDS_LIMIT, &ok, &err)) < 0)
+		return iso_broken(ctx, r, "worker did not answer");
+	pev = read_or(p.cg, "pids.events", "max", -1);
+	cev = read_or(c.cg, "pids.events", "max", -1);
 	iso_note(ctx, "fork_errno", "%d", err);
 	iso_note(ctx, "limit_events_max", "%lld", (long long)pev);
 	iso_note(ctx, "fork_events_max", "%lld", (long long)cev);
-	if (pev < 0 || cev < 0) {
-		v = iso_cgu_knob_verdict(ctx, "pids.events", -ENOENT);
-		goto out;
-	}
+	if (pev < 0 || cev < 0)
+		return iso_cgu_knob_verdict(ctx, "pids.events", -ENOENT);
 	if (err != EAGAIN)
-		v = iso_fail(ctx,
-			     "no fork was rejected (%d succeeded, errno %d) and pids.events max "
-			     "is %lld in the limiting and %lld in the forking cgroup",
-			     ok, err, (long long)pev, (long long)cev);
-	else if (hier && (pev < 1 || cev != 0))
-		v = iso_fail(ctx,
-			     "pids.events max is %lld at the limiting cgroup and %lld in the "
-			     "forking child; expected >= 1 and 0",
-			     (long long)pev, (long long)cev);
-	else if (!hier && (cev < 1 || pev != 0))
-		v = iso_fail(ctx,
-			     "pids.events max is %lld in the forking cgroup and %lld at the "
-			     "limiting parent; expected >= 1 and 0",
-			     (long long)cev, (long long)pev);
-out:
-	forker_stop(&f, pid);
-	iso_cg_destroy(c);
-	iso_cg_destroy(p);
-	return v;
+		return iso_fail(ctx,
+				"no fork was rejected (%d succeeded, errno %d) and pids.events max "
+				"is %lld in the limiting and %lld in the forking cgroup",
+				ok, err, (long long)pev, (long long)cev);
+	if (hier && (pev < 1 || cev != 0))
+		return iso_fail(ctx,
+				"pids.events max is %lld at the limiting cgroup and %lld in the "
+				"forking child; expected >= 1 and 0",
+				(long long)pev, (long long)cev);
+	if (!hier && (cev < 1 || pev != 0))
+		return iso_fail(ctx,
+				"pids.events max is %lld in the forking cgroup and %lld at the "
+				"limiting parent; expected >= 1 and 0",
+				(long long)cev, (long long)pev);
+	return ISO_PASS;
 }
 
 /* ---- "max" means no limit ---- */
@@ -309,49 +294,27 @@ out:
  */
 static enum iso_verdict max_string_means_unlimited(struct iso_ctx *ctx)
 {
-	bool write_max = !iso_ctx_is_control(ctx);
-	struct iso_cg *cg = NULL;
-	struct forker f = { { -1, -1 }, NULL };
-	enum iso_verdict v = ISO_PASS;
+	_cleanup_pidsfix_ struct pidsfix x = PIDSFIX_INIT;
+	enum iso_verdict v = pids_start(ctx, &x, NULL, "unlim", PIDS_LIMIT, true);
 	char val[32] = "";
 	int r, ok = 0, err = 0;
-	pid_t pid = -1;
 
-	r = make_cg(ctx, NULL, "unlim", &cg);
-	if (r < 0) {
-		v = iso_broken(ctx, r, "create a pids cgroup");
-		goto out;
-	}
-	if ((r = iso_cg_write(cg, "pids.max", "%d", PIDS_LIMIT)) < 0) {
-		v = iso_cgu_knob_verdict(ctx, "pids.max", r);
-		goto out;
-	}
-	if (write_max && (r = iso_cg_write(cg, "pids.max", "max")) < 0) {
-		v = iso_broken(ctx, r, "write max to pids.max");
-		goto out;
-	}
-	iso_cg_read(cg, "pids.max", val, sizeof(val));
+	if (v != ISO_PASS)
+		return v;
+	if (!iso_ctx_is_control(ctx) && (r = iso_cg_write(x.cg, "pids.max", "max")) < 0)
+		return iso_broken(ctx, r, "write max to pids.max");
+	iso_cg_read(x.cg, "pids.max", val, sizeof(val));
 	iso_note(ctx, "pids_max", "%s", val);
-	pid = forker_start(ctx, &f, cg);
-	if (pid < 0) {
-		v = iso_broken(ctx, pid, "spawn the forking worker into the cgroup");
-		goto out;
-	}
-	r = forker_fork(&f, 3 * PIDS_LIMIT, &ok, &err);
-	if (r < 0) {
-		v = iso_broken(ctx, r, "worker did not answer");
-		goto out;
-	}
+	if ((r = forker_fork(&x.f, 3 * PIDS_LIMIT, &ok, &err)) < 0)
+		return iso_broken(ctx, r, "worker did not answer");
 	iso_note(ctx, "forks_ok", "%d", ok);
 	if (err)
-		v = iso_fail(ctx, "fork failed (%s) after %d children with pids.max reading '%s'",
-			     strerror(err), ok, val);
-	else if (strcmp(val, "max"))
-		v = iso_fail(ctx, "pids.max reads '%s' after writing max", val);
-out:
-	forker_stop(&f, pid);
-	iso_cg_destroy(cg);
-	return v;
+		return iso_fail(ctx,
+				"fork failed (%s) after %d children with pids.max reading '%s'",
+				strerror(err), ok, val);
+	if (strcmp(val, "max"))
+		return iso_fail(ctx, "pids.max reads '%s' after writing max", val);
+	return ISO_PASS;
 }
 
 /* ---- a limit below current usage ---- */
@@ -366,56 +329,33 @@ out:
 static enum iso_verdict limit_below_current_blocks_only_forks(struct iso_ctx *ctx)
 {
 	bool limit = !iso_ctx_is_control(ctx);
-	struct iso_cg *cg = NULL;
-	struct forker f = { { -1, -1 }, NULL };
-	enum iso_verdict v = ISO_PASS;
-	int64_t before = -1, after = -1;
+	_cleanup_pidsfix_ struct pidsfix x = PIDSFIX_INIT;
+	enum iso_verdict v = pids_start(ctx, &x, NULL, "below", -1, true);
+	int64_t before, after;
 	int r, ok = 0, err = 0;
-	pid_t pid = -1;
 
-	r = make_cg(ctx, NULL, "below", &cg);
-	if (r < 0) {
-		v = iso_broken(ctx, r, "create a pids cgroup");
-		goto out;
-	}
-	pid = forker_start(ctx, &f, cg);
-	if (pid < 0) {
-		v = iso_broken(ctx, pid, "spawn the forking worker into the cgroup");
-		goto out;
-	}
-	r = forker_fork(&f, PIDS_LIMIT - 2, &ok, &err);
-	if (r < 0 || err) {
-		v = iso_broken(ctx, r < 0 ? r : -err, "fork %d children before the limit",
-			       PIDS_LIMIT - 2);
-		goto out;
-	}
-	before = read_or(cg, "pids.current", NULL, -1);
-	if (limit && (r = iso_cg_write(cg, "pids.max", "%d", 2)) < 0) {
-		v = iso_cgu_knob_verdict(ctx, "pids.max", r);
-		goto out;
-	}
+	if (v != ISO_PASS)
+		return v;
+	r = forker_fork(&x.f, PIDS_LIMIT - 2, &ok, &err);
+	if (r < 0 || err)
+		return iso_broken(ctx, r < 0 ? r : -err, "fork %d children before the limit",
+				  PIDS_LIMIT - 2);
+	before = read_or(x.cg, "pids.current", NULL, -1);
+	if (limit && (r = iso_cg_write(x.cg, "pids.max", "%d", 2)) < 0)
+		return iso_cgu_knob_verdict(ctx, "pids.max", r);
 	iso_sleep_ms(iso_ctx_ms(ctx, 50));
-	r = forker_fork(&f, 1, &ok, &err);
-	if (r < 0) {
-		v = iso_broken(ctx, r, "worker did not answer");
-		goto out;
-	}
-	after = read_or(cg, "pids.current", NULL, -1);
+	if ((r = forker_fork(&x.f, 1, &ok, &err)) < 0)
+		return iso_broken(ctx, r, "worker did not answer");
+	after = read_or(x.cg, "pids.current", NULL, -1);
 	iso_note(ctx, "pids_current_before", "%lld", (long long)before);
 	iso_note(ctx, "pids_current_after", "%lld", (long long)after);
-	if (!err)
-		v = iso_fail(ctx, "a fork succeeded with pids.current %lld and pids.max %s",
+	v = iso_expect_errno(ctx, -err, EAGAIN, "a fork with pids.current %lld and pids.max %s",
 			     (long long)before, limit ? "2" : "unset");
-	else if (err != EAGAIN)
-		v = iso_fail(ctx, "fork failed with %s, not EAGAIN", strerror(err));
-	else if (after != before || after != PIDS_LIMIT - 1)
-		v = iso_fail(ctx,
-			     "pids.current went from %lld to %lld after lowering pids.max to 2: "
-			     "tasks were lost",
-			     (long long)before, (long long)after);
-out:
-	forker_stop(&f, pid);
-	iso_cg_destroy(cg);
+	if (v == ISO_PASS && (after != before || after != PIDS_LIMIT - 1))
+		return iso_fail(ctx,
+				"pids.current went from %lld to %lld after lowering pids.max to 2: "
+				"tasks were lost",
+				(long long)before, (long long)after);
 	return v;
 }
 
@@ -438,82 +378,68 @@ static int sleeper_main(void *arg)
  */
 static enum iso_verdict migration_beyond_limit_allowed(struct iso_ctx *ctx)
 {
-	bool limit = !iso_ctx_is_control(ctx);
 	unsigned int life_s = iso_ctx_ms(ctx, 20000) / 1000;
-	struct iso_cg *cg = NULL;
-	enum iso_verdict v = ISO_PASS;
-	pid_t sl[3] = { -1, -1, -1 };
-	int64_t cur = -1, max = -1;
+	_cleanup_pidsfix_ struct pidsfix x = PIDSFIX_INIT;
+	enum iso_verdict v =
+		pids_start(ctx, &x, NULL, "migrate", iso_ctx_is_control(ctx) ? -1 : 2, false);
+	_cleanup_pid_ pid_t sl0 = -1, sl1 = -1, sl2 = -1;
+	int64_t cur, max;
 	int r;
 
-	r = make_cg(ctx, NULL, "migrate", &cg);
-	if (r < 0) {
-		v = iso_broken(ctx, r, "create a pids cgroup");
-		goto out;
-	}
-	if (limit && (r = iso_cg_write(cg, "pids.max", "%d", 2)) < 0) {
-		v = iso_cgu_knob_verdict(ctx, "pids.max", r);
-		goto out;
-	}
-	for (int i = 0; i < 3; i++) {
-		/* The first two start inside; the third is moved in from outside. */
-		sl[i] = iso_cgu_spawn(i < 2 ? cg : NULL, sleeper_main, &life_s);
-		if (sl[i] < 0) {
-			v = iso_broken(ctx, sl[i], "spawn sleeper %d", i);
-			goto out;
-		}
-	}
-	r = iso_cg_attach(cg, sl[2]);
-	cur = read_or(cg, "pids.current", NULL, -1);
-	max = read_or(cg, "pids.max", NULL, -1);
+	if (v != ISO_PASS)
+		return v;
+	/* The first two start inside; the third is moved in from outside. */
+	if ((sl0 = iso_cgu_spawn(x.cg, sleeper_main, &life_s)) < 0 ||
+	    (sl1 = iso_cgu_spawn(x.cg, sleeper_main, &life_s)) < 0 ||
+	    (sl2 = iso_cgu_spawn(NULL, sleeper_main, &life_s)) < 0)
+		return iso_broken(ctx, sl0 < 0 ? sl0 : sl1 < 0 ? sl1 : sl2, "spawn sleepers");
+	r = iso_cg_attach(x.cg, sl2);
+	cur = read_or(x.cg, "pids.current", NULL, -1);
+	max = read_or(x.cg, "pids.max", NULL, -1);
 	iso_note(ctx, "attach", "%s", r < 0 ? strerror(-r) : "ok");
 	iso_note(ctx, "pids_current", "%lld", (long long)cur);
 	if (r < 0)
-		v = iso_fail(ctx,
-			     "attaching a third process to a cgroup with pids.max 2 failed: %s",
-			     strerror(-r));
-	else if (cur <= max)
-		v = iso_fail(ctx, "pids.current %lld is not above pids.max %s after the migration",
-			     (long long)cur, max == INT64_MAX ? "max" : "2");
-out:
-	for (int i = 0; i < 3; i++)
-		iso_kill_wait(sl[i]);
-	iso_cg_destroy(cg);
-	return v;
+		return iso_fail(ctx,
+				"attaching a third process to a cgroup with pids.max 2 failed: %s",
+				strerror(-r));
+	if (cur <= max)
+		return iso_fail(ctx,
+				"pids.current %lld is not above pids.max %s after the migration",
+				(long long)cur, max == INT64_MAX ? "max" : "2");
+	return ISO_PASS;
 }
+
+#define PIDS_REQ(ctrl)                                              \
+	{                                                           \
+		.root = true, .deleg_ok = true, .controllers = ctrl \
+	}
 
 static const struct iso_case cases[] = {
 	ISO_CASE(max_makes_fork_fail_with_eagain,
 		 .doc = "at pids.max tasks fork fails with EAGAIN (cgroup-v1/pids.rst, "
 			"cgroup-v2.rst pids.max)",
-		 .timeout_ms = 10000,
-		 .req = { .root = true, .deleg_ok = true, .controllers = "pids" }),
+		 .timeout_ms = 10000, .req = PIDS_REQ("pids")),
 	ISO_VARIANT(events_max_counted_at_limiting_ancestor, events_max,
 		    ISO_ARG(enum events_rule, EVENTS_AT_LIMITING),
 		    .doc = "a fork rejected by an ancestor's pids.max counts in that ancestor's "
 			   "pids.events max, not the child's (cgroup-v2.rst pids.events, 6.12+)",
-		    .timeout_ms = 10000,
-		    .req = { .root = true, .deleg_ok = true, .controllers = "pids@v2" }),
+		    .timeout_ms = 10000, .req = PIDS_REQ("pids@v2")),
 	ISO_VARIANT(events_max_counted_in_forking_cgroup, events_max,
 		    ISO_ARG(enum events_rule, EVENTS_IN_FORKING),
 		    .doc = "on v1 (and v2 before 6.12) a rejected fork counts in the forking "
 			   "cgroup's pids.events max, even when an ancestor's limit rejected it",
-		    .timeout_ms = 10000,
-		    .req = { .root = true, .deleg_ok = true, .controllers = "pids" }),
+		    .timeout_ms = 10000, .req = PIDS_REQ("pids")),
 	ISO_CASE(max_string_means_unlimited,
 		 .doc = "writing max to pids.max removes the limit (cgroup-v1/pids.rst)",
-		 .timeout_ms = 10000,
-		 .req = { .root = true, .deleg_ok = true, .controllers = "pids" }),
+		 .timeout_ms = 10000, .req = PIDS_REQ("pids")),
 	ISO_CASE(limit_below_current_blocks_only_forks,
 		 .doc = "pids.max below pids.current blocks forks but kills nothing "
 			"(cgroup-v1/pids.rst)",
-		 .timeout_ms = 10000,
-		 .req = { .root = true, .deleg_ok = true, .controllers = "pids" }),
+		 .timeout_ms = 10000, .req = PIDS_REQ("pids")),
 	ISO_CASE(migration_beyond_limit_allowed,
 		 .doc = "attaching a process may take pids.current above pids.max "
 			"(cgroup-v1/pids.rst)",
-		 .timeout_ms = 10000,
-		 .req = { .root = true, .deleg_ok = true, .controllers = "pids" }),
+		 .timeout_ms = 10000, .req = PIDS_REQ("pids")),
 };
 
 const struct iso_suite iso_suite_cgroup_pids = ISO_SUITE("cgroup.pids", cases);
