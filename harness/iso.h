@@ -167,6 +167,9 @@ enum iso_verdict iso_broken(struct iso_ctx *ctx, int err, const char *fmt, ...)
  */
 enum iso_verdict iso_expect_errno(struct iso_ctx *ctx, long r, int err, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
+/* The same, and first notes under key what the call gave: its error's text, or "accepted". */
+enum iso_verdict iso_expect_errno_noted(struct iso_ctx *ctx, const char *key, long r, int err,
+					const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 /*
  * Error context, recorded once where an error happens and carried upward (as
  * crun's libcrun_error_t): iso_err() stores "what: strerror(err)", or wraps a

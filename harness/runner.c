@@ -76,21 +76,43 @@ enum iso_verdict iso_broken(struct iso_ctx *ctx, int err, const char *fmt, ...)
 	return ISO_BROKEN;
 }
 
-enum iso_verdict iso_expect_errno(struct iso_ctx *ctx, long r, int err, const char *fmt, ...)
+static enum iso_verdict expect_errno(struct iso_ctx *ctx, long r, int err, const char *fmt,
+				     va_list ap)
 {
 	char what[ISO_REASON_MAX / 2];
 	const char *name = strerrorname_np(err);
-	va_list ap;
 
 	if (r == -err)
 		return ISO_PASS;
-	va_start(ap, fmt);
 	vsnprintf(what, sizeof(what), fmt, ap);
-	va_end(ap);
 	if (r >= 0)
 		return iso_fail(ctx, "%s succeeded, expected %s", what, name ? name : "an error");
 	return iso_fail(ctx, "%s failed with %s, expected %s", what, strerror((int)-r),
 			name ? name : strerror(err));
+}
+
+enum iso_verdict iso_expect_errno(struct iso_ctx *ctx, long r, int err, const char *fmt, ...)
+{
+	enum iso_verdict v;
+	va_list ap;
+
+	va_start(ap, fmt);
+	v = expect_errno(ctx, r, err, fmt, ap);
+	va_end(ap);
+	return v;
+}
+
+enum iso_verdict iso_expect_errno_noted(struct iso_ctx *ctx, const char *key, long r, int err,
+					const char *fmt, ...)
+{
+	enum iso_verdict v;
+	va_list ap;
+
+	iso_note(ctx, key, "%s", r < 0 ? strerror((int)-r) : "accepted");
+	va_start(ap, fmt);
+	v = expect_errno(ctx, r, err, fmt, ap);
+	va_end(ap);
+	return v;
 }
 
 static void append(char *buf, size_t *len, size_t cap, const char *fmt, va_list ap)

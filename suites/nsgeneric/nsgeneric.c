@@ -499,9 +499,9 @@ static enum iso_verdict unshare_newuser_rejects_multithreaded(struct iso_ctx *ct
 
 	if (r < 0 || r == 120)
 		return iso_broken(ctx, r < 0 ? r : -EAGAIN, "start a second thread");
-	return nsm_expect_errno(ctx, "unshare", -r, EINVAL,
-				"unshare(CLONE_NEWUSER) in a %s process",
-				threaded ? "multithreaded" : "single-threaded");
+	return iso_expect_errno_noted(ctx, "unshare", -r, EINVAL,
+				      "unshare(CLONE_NEWUSER) in a %s process",
+				      threaded ? "multithreaded" : "single-threaded");
 }
 
 /* ---- lifetime ---- */

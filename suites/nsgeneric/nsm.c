@@ -199,20 +199,6 @@ int nsm_hold(struct iso_ctx *ctx, struct nsm_proc *p, unsigned long flags)
 	return nsm_proc_start_wait(p, flags, hold, &linger_ms, iso_ctx_ms(ctx, 3000));
 }
 
-/* Returns the verdict. */
-enum iso_verdict nsm_expect_errno(struct iso_ctx *ctx, const char *key, long r, int err,
-				  const char *fmt, ...)
-{
-	char what[256];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(what, sizeof(what), fmt, ap);
-	va_end(ap);
-	iso_note(ctx, key, "%s", r ? strerror((int)-r) : "accepted");
-	return iso_expect_errno(ctx, r, err, "%s", what);
-}
-
 /* Returns the length or -errno. */
 ssize_t nsm_read_fd(int fd, char *buf, size_t len, unsigned int ms)
 {

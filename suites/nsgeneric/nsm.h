@@ -97,13 +97,6 @@ void nsm_shared_free(void *p, size_t len);
 void nsm_shared_freep(void *pp);
 #define _cleanup_shared_ __attribute__((cleanup(nsm_shared_freep)))
 
-/*
- * The verdict of a call that must fail with err (a positive errno), as
- * iso_expect_errno, after noting r under key: "accepted", or its errno text.
- */
-enum iso_verdict nsm_expect_errno(struct iso_ctx *ctx, const char *key, long r, int err,
-				  const char *fmt, ...) __attribute__((format(printf, 5, 6)));
-
 /* Identity of a namespace: the nsfs device and inode of its file. */
 struct nsm_id {
 	dev_t dev;

@@ -280,19 +280,6 @@ pid_t pidns_start_idle(struct iso_ctx *ctx, unsigned long flags, struct pidns_ch
 	return pidns_start(ctx, flags, pidns_idle, ch, ch, &rr, sizeof(rr));
 }
 
-enum iso_verdict pidns_expect_noted(struct iso_ctx *ctx, const char *key, int err, int want,
-				    const char *fmt, ...)
-{
-	char what[256];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(what, sizeof(what), fmt, ap);
-	va_end(ap);
-	iso_note(ctx, key, "%s", pidns_errstr(err));
-	return iso_expect_errno(ctx, -err, want, "%s", what);
-}
-
 /* Returns the count, -ENOENT (no NSpid line) or -errno. */
 int pidns_nspid(pid_t pid, long *ids, int max)
 {

@@ -242,8 +242,9 @@ static enum iso_verdict fork_into_dead_namespace_fails_enomem(struct iso_ctx *ct
 	if (jr.setns_err)
 		return iso_fail(ctx, "setns into the namespace of an exited init failed: %s",
 				strerror(jr.setns_err));
-	return pidns_expect_noted(ctx, "fork", jr.fork_err, ENOMEM,
-				  "fork into the namespace of an exited init (pid %d)", jr.child);
+	return iso_expect_errno_noted(ctx, "fork", -jr.fork_err, ENOMEM,
+				      "fork into the namespace of an exited init (pid %d)",
+				      jr.child);
 }
 
 /* ---- unshare(CLONE_NEWPID) ---- */

@@ -385,8 +385,8 @@ static enum iso_verdict setns_cannot_enter_ancestor(struct iso_ctx *ctx)
 	e = pidns_spawn_report(ctx, pidns_flags(ctx), join_ancestor, &a, &ch, &err, sizeof(err));
 	if (e < 0)
 		return iso_broken(ctx, e, "clone a child that joins the case's namespace");
-	return pidns_expect_noted(ctx, "setns_into_parent_ns", err, EINVAL,
-				  "setns into the creator's PID namespace");
+	return iso_expect_errno_noted(ctx, "setns_into_parent_ns", -err, EINVAL,
+				      "setns into the creator's PID namespace");
 }
 
 /* The two setns cases' requirement: the initial user namespace for the control, and a kernel. */

@@ -135,12 +135,6 @@ struct pidns_ready {
 int pidns_idle(void *ch);
 /* pidns_start of pidns_idle on ch: a process (an init with flags) that stays. Returns as it. */
 pid_t pidns_start_idle(struct iso_ctx *ctx, unsigned long flags, struct pidns_chan *ch);
-/*
- * The verdict of a call that must fail with want (a positive errno), err being the errno it
- * gave (0: none): notes key = pidns_errstr(err), then iso_expect_errno (what: fmt).
- */
-enum iso_verdict pidns_expect_noted(struct iso_ctx *ctx, const char *key, int err, int want,
-				    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
 /*
  * Reads the NSpid line of /proc/PID/status (the pid in each namespace from the one

@@ -319,8 +319,8 @@ static enum iso_verdict child_sees_nothing_of_parent(struct iso_ctx *ctx)
 	if (e < 0)
 		return iso_broken(ctx, e, "clone a child that probes the parent's pids");
 	for (int i = 0; i < 2 && v == ISO_PASS; i++)
-		v = pidns_expect_noted(ctx, i ? "kill_runner" : "kill_case", r.err[i], ESRCH,
-				       "kill(%d, 0) from inside", a.outside[i]);
+		v = iso_expect_errno_noted(ctx, i ? "kill_runner" : "kill_case", -r.err[i], ESRCH,
+					   "kill(%d, 0) from inside", a.outside[i]);
 	return v;
 }
 

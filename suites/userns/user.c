@@ -67,7 +67,7 @@ static enum iso_verdict uid_map_written_once(struct iso_ctx *ctx)
 	if (r < 0)
 		return iso_broken(ctx, r, "clone(CLONE_NEWUSER), or the first write to uid_map");
 	r = nsm_proc_write(b.pid ? b.pid : a.pid, "uid_map", "1 100001 1\n");
-	return nsm_expect_errno(ctx, "second_write", r, EPERM, "a second write to uid_map");
+	return iso_expect_errno_noted(ctx, "second_write", r, EPERM, "a second write to uid_map");
 }
 
 enum map_rule { RULE_SETGROUPS, RULE_OWN_UID };
@@ -153,10 +153,10 @@ static enum iso_verdict map_rule_case(struct iso_ctx *ctx)
 		r = nsm_ask(&c, 1, iso_ctx_ms(ctx, USER_MS));
 	if (r < 0)
 		return iso_broken(ctx, r, "start the unprivileged child, which writes its maps");
-	v = nsm_expect_errno(ctx, "refused_write", res->refused, EPERM,
-			     rule == RULE_SETGROUPS ?
-				     "gid_map written while setgroups is still \"allow\"" :
-				     "uid_map mapping uid 0 instead of the writer's own uid");
+	v = iso_expect_errno_noted(ctx, "refused_write", res->refused, EPERM,
+				   rule == RULE_SETGROUPS ?
+					   "gid_map written while setgroups is still \"allow\"" :
+					   "uid_map mapping uid 0 instead of the writer's own uid");
 	if (v == ISO_PASS && res->allowed)
 		v = iso_fail(ctx, "the permitted map write then failed too: %s",
 			     strerror(-res->allowed));
@@ -561,7 +561,8 @@ static enum iso_verdict setns_to_sibling_userns_refused(struct iso_ctx *ctx)
 	r = nsm_call(flags, join_user, &fd, iso_ctx_ms(ctx, USER_MS));
 	if (r < 0)
 		return iso_broken(ctx, r, "run the joining child");
-	return nsm_expect_errno(ctx, "setns", -r, EPERM, "setns into a sibling user namespace");
+	return iso_expect_errno_noted(ctx, "setns", -r, EPERM,
+				      "setns into a sibling user namespace");
 }
 
 /* ---- nsfs ioctls ---- */
