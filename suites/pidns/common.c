@@ -6,7 +6,6 @@
 #include <limits.h>
 #include <poll.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -216,30 +215,6 @@ int pidns_wait_or_kill(struct iso_ctx *ctx, pid_t pid, int *status, unsigned int
 	return r;
 }
 
-/* Returns 0, -EPROTO or -errno. */
-int pidns_spawn_report(struct iso_ctx *ctx, unsigned long flags, int (*fn)(void *), void *arg,
-		       struct pidns_chan *ch, void *rep, size_t len)
-{
-	pid_t pid;
-	ssize_t r;
-	int w;
-
-	if ((w = pidns_case_setup()) < 0 || (w = pidns_chan_open(ch)) < 0)
-		return w;
-	pid = iso_spawn(flags, fn, arg);
-	if (pid < 0)
-		return pid;
-	pidns_chan_parent(ch);
-	r = pidns_recv(ch->rep[0], rep, len, iso_ctx_ms(ctx, 3000));
-	close_fd(&ch->cmd[1]);
-	w = pidns_wait_or_kill(ctx, pid, NULL, iso_ctx_ms(ctx, 3000));
-	if (r < 0)
-		return r;
-	if (r != (ssize_t)len)
-		return -EPROTO;
-	return w < 0 ? w : 0;
-}
-
 /* Returns the pid, -EPROTO or -errno. */
 pid_t pidns_start(struct iso_ctx *ctx, unsigned long flags, int (*fn)(void *), void *arg,
 		  struct pidns_chan *ch, void *rep, size_t len)
@@ -259,6 +234,20 @@ pid_t pidns_start(struct iso_ctx *ctx, unsigned long flags, int (*fn)(void *), v
 		return pid;
 	iso_kill_wait(pid);
 	return r < 0 ? (int)r : -EPROTO;
+}
+
+/* Returns 0, -EPROTO or -errno. */
+int pidns_spawn_report(struct iso_ctx *ctx, unsigned long flags, int (*fn)(void *), void *arg,
+		       struct pidns_chan *ch, void *rep, size_t len)
+{
+	pid_t pid = pidns_start(ctx, flags, fn, arg, ch, rep, len);
+	int w;
+
+	if (pid < 0)
+		return pid;
+	close_fd(&ch->cmd[1]);
+	w = pidns_wait_or_kill(ctx, pid, NULL, iso_ctx_ms(ctx, 3000));
+	return w < 0 ? w : 0;
 }
 
 int pidns_idle(void *p)

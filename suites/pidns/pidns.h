@@ -100,22 +100,21 @@ void pidns_reap_at_exit(struct iso_ctx **ctx);
  */
 int pidns_wait_or_kill(struct iso_ctx *ctx, pid_t pid, int *status, unsigned int timeout_ms);
 /*
- * The common shape of a case: pidns_case_setup(), opens ch (closed, as
- * PIDNS_CHAN_INIT leaves it), spawns fn(arg) with clone flags (arg holds ch), reads
- * one report of len bytes from ch->rep, closes ch->cmd (the child may wait for that
- * EOF) and waits for the child (orphans it left are the caller's to reap). Returns
- * 0, -EPROTO if the child exited without a full report, or -errno.
- */
-int pidns_spawn_report(struct iso_ctx *ctx, unsigned long flags, int (*fn)(void *), void *arg,
-		       struct pidns_chan *ch, void *rep, size_t len);
-/*
- * The same for a process that stays (an init, a holder): pidns_case_setup(), opens
- * ch, spawns fn(arg) and reads its first report of len bytes within
- * iso_ctx_ms(ctx, 3000). Returns its pid (the caller's to end: closing ch->cmd, or
- * _cleanup_pid_), or -EPROTO (no full report) or -errno, the process killed and reaped.
+ * For a process that stays (an init, a holder): pidns_case_setup(), opens ch (closed,
+ * as PIDNS_CHAN_INIT leaves it), spawns fn(arg) with clone flags (arg holds ch) and
+ * reads its first report of len bytes within iso_ctx_ms(ctx, 3000). Returns its pid
+ * (the caller's to end: closing ch->cmd, or _cleanup_pid_), or -EPROTO (no full
+ * report) or -errno, the process killed and reaped.
  */
 pid_t pidns_start(struct iso_ctx *ctx, unsigned long flags, int (*fn)(void *), void *arg,
 		  struct pidns_chan *ch, void *rep, size_t len);
+/*
+ * The common shape of a case: pidns_start, then closes ch->cmd (the child may wait
+ * for that EOF) and waits for the child (orphans it left are the caller's to reap).
+ * Returns 0, -EPROTO if the child exited without a full report, or -errno.
+ */
+int pidns_spawn_report(struct iso_ctx *ctx, unsigned long flags, int (*fn)(void *), void *arg,
+		       struct pidns_chan *ch, void *rep, size_t len);
 
 /* The clone flags of most cases: CLONE_NEWPID for the case, 0 for its control. */
 static inline unsigned long pidns_flags(const struct iso_ctx *ctx)
