@@ -214,7 +214,7 @@ struct memfix {
 static void memfix_stop(struct memfix *m)
 {
 	iso_cg_destroy(m->cg);
-	iso_cgu_shared_free(m->sh, sizeof(*m->sh));
+	iso_shared_free(m->sh);
 }
 #define _cleanup_memfix_ __attribute__((cleanup(memfix_stop)))
 
@@ -227,7 +227,7 @@ static enum iso_verdict memfix_start(struct iso_ctx *ctx, struct memfix *m, cons
 {
 	int r;
 
-	m->sh = iso_cgu_shared(sizeof(*m->sh));
+	m->sh = iso_shared_alloc(sizeof(*m->sh));
 	if (!m->sh)
 		return iso_broken(ctx, -errno, "mmap shared page");
 	m->h = (struct hog){ .mib = mib, .pages = &m->sh->pages };
@@ -316,7 +316,7 @@ static enum iso_verdict page_cache_reclaimed_not_killed(struct iso_ctx *ctx)
 	unsigned int write_ms = iso_ctx_ms(ctx, 15000);
 	const char *dir = cache_dir();
 	struct iso_cg *cg = NULL;
-	struct shm *sh = iso_cgu_shared(sizeof(*sh));
+	struct shm *sh = iso_shared_alloc(sizeof(*sh));
 	struct iso_sync hold = { { -1, -1 } };
 	struct writer w = { .dir = dir,
 			    .mib = 3 * LIMIT_MIB,
@@ -407,21 +407,31 @@ out:
 		iso_kill_wait(pid);
 	iso_sync_close(&hold);
 	iso_cg_destroy(cg);
-	iso_cgu_shared_free(sh, sizeof(*sh));
+	iso_shared_free(sh);
 	return v;
 }
 
 /* ---- v1: oom_kill_disable pauses the task instead of killing it ---- */
 
+/* Into path: file in cg's v1 memory directory ("" when cg has none). Returns path. */
+static char *v1_memfile(const struct iso_cg *cg, const char *file, char *path, size_t len)
+{
+	const char *dir = iso_cg_dir(cg, "memory");
+
+	if (dir)
+		snprintf(path, len, "%s/%s", dir, file);
+	else
+		path[0] = '\0';
+	return path;
+}
+
 /* Reads a key of the v1 memory.oom_control file. Returns 0 or -errno. */
 static int oom_control(const struct iso_cg *cg, const char *key, int64_t *out)
 {
 	char path[ISO_CG_PATH + 32];
-	const char *dir = iso_cg_dir(cg, "memory");
 
-	if (!dir)
+	if (!v1_memfile(cg, "memory.oom_control", path, sizeof(path))[0])
 		return -ENOENT;
-	snprintf(path, sizeof(path), "%s/memory.oom_control", dir);
 	return iso_read_keyed(path, key, out);
 }
 
@@ -446,7 +456,7 @@ static enum iso_verdict v1_oom_kill_disable_pauses_task(struct iso_ctx *ctx)
 
 	if (v != ISO_PASS)
 		return v;
-	snprintf(path, sizeof(path), "%s/memory.oom_control", iso_cg_dir(m.cg, "memory"));
+	v1_memfile(m.cg, "memory.oom_control", path, sizeof(path));
 	if (!iso_ctx_is_control(ctx) && (r = iso_write_file(path, "1")) < 0)
 		return iso_skip(ctx,
 				"cannot write oom_kill_disable to %s (%s): this kernel's v1 memory "
@@ -532,12 +542,12 @@ static enum iso_verdict v1_oom_eventfd_notifies(struct iso_ctx *ctx)
 	efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	if (efd < 0)
 		return iso_broken(ctx, -errno, "eventfd");
-	snprintf(path, sizeof(path), "%s/memory.oom_control", iso_cg_dir(m.cg, "memory"));
-	ofd = open(path, O_RDONLY | O_CLOEXEC);
+	ofd = open(v1_memfile(m.cg, "memory.oom_control", path, sizeof(path)),
+		   O_RDONLY | O_CLOEXEC);
 	if (ofd < 0)
 		return iso_skip(ctx, "no %s (%s): no v1 OOM control here", path, strerror(errno));
-	snprintf(path, sizeof(path), "%s/cgroup.event_control", iso_cg_dir(m.cg, "memory"));
-	r = iso_write_file(path, "%d %d", efd, ofd);
+	r = iso_write_file(v1_memfile(m.cg, "cgroup.event_control", path, sizeof(path)), "%d %d",
+			   efd, ofd);
 	if (r < 0)
 		return iso_skip(ctx,
 				"registering an eventfd in %s failed (%s): this kernel does not "
@@ -581,7 +591,7 @@ static enum iso_verdict high_throttles_without_kill(struct iso_ctx *ctx)
 	bool high = !iso_ctx_is_control(ctx);
 	unsigned int held_ms = iso_ctx_ms(ctx, 1000), lifted_ms = iso_ctx_ms(ctx, 5000);
 	struct iso_cg *cg = NULL;
-	struct shm *sh = iso_cgu_shared(sizeof(*sh));
+	struct shm *sh = iso_shared_alloc(sizeof(*sh));
 	struct hog h = { .mib = 2 * LIMIT_MIB };
 	enum iso_verdict v = ISO_PASS;
 	int64_t hev = -1, ooms = -1;
@@ -656,7 +666,7 @@ out:
 	if (pid > 0)
 		iso_kill_wait(pid);
 	iso_cg_destroy(cg);
-	iso_cgu_shared_free(sh, sizeof(*sh));
+	iso_shared_free(sh);
 	return v;
 }
 
@@ -678,7 +688,7 @@ static enum iso_verdict oom_group(struct iso_ctx *ctx)
 	bool group = spare_first || !control, protect = spare_first && !control;
 	unsigned int wait_ms = iso_ctx_ms(ctx, 8000);
 	struct iso_cg *cg = NULL;
-	struct shm *sh = iso_cgu_shared(sizeof(*sh));
+	struct shm *sh = iso_shared_alloc(sizeof(*sh));
 	struct hog h = { .mib = 4 * LIMIT_MIB };
 	struct member m[NMEMBERS];
 	pid_t mp[NMEMBERS] = { -1, -1 }, pid = -1;
@@ -766,7 +776,7 @@ out:
 		if (mp[i] > 0)
 			iso_kill_wait(mp[i]);
 	iso_cg_destroy(cg);
-	iso_cgu_shared_free(sh, sizeof(*sh));
+	iso_shared_free(sh);
 	return v;
 }
 
@@ -792,7 +802,7 @@ static enum iso_verdict protection(struct iso_ctx *ctx)
 	unsigned int held_ms = iso_ctx_ms(ctx, 10000), pressure_ms = iso_ctx_ms(ctx, 20000);
 	const char *dir = cache_dir();
 	struct iso_cg *p = NULL, *a = NULL, *b = NULL;
-	struct shm *sha = iso_cgu_shared(sizeof(*sha)), *shb = iso_cgu_shared(sizeof(*shb));
+	struct shm *sha = iso_shared_alloc(sizeof(*sha)), *shb = iso_shared_alloc(sizeof(*shb));
 	struct iso_sync hold = { { -1, -1 } };
 	struct writer wa = { .dir = dir,
 			     .mib = PROT_HELD_MIB,
@@ -896,8 +906,8 @@ out:
 	iso_cg_destroy(b);
 	iso_cg_destroy(a);
 	iso_cg_destroy(p);
-	iso_cgu_shared_free(sha, sizeof(*sha));
-	iso_cgu_shared_free(shb, sizeof(*shb));
+	iso_shared_free(sha);
+	iso_shared_free(shb);
 	return v;
 }
 
@@ -922,7 +932,7 @@ static enum iso_verdict swap_limit(struct iso_ctx *ctx)
 	bool limit = !iso_ctx_is_control(ctx);
 	unsigned int wait_ms = iso_ctx_ms(ctx, 20000);
 	struct iso_cg *cg = NULL;
-	struct shm *sh = iso_cgu_shared(sizeof(*sh));
+	struct shm *sh = iso_shared_alloc(sizeof(*sh));
 	struct hog h = { .mib = 4 * SWAP_RAM_MIB };
 	enum iso_verdict v = ISO_PASS;
 	char path[ISO_CG_PATH + 40], st[96];
@@ -993,7 +1003,7 @@ static enum iso_verdict swap_limit(struct iso_ctx *ctx)
 			     limit ? "set" : "unset", st);
 out:
 	iso_cg_destroy(cg);
-	iso_cgu_shared_free(sh, sizeof(*sh));
+	iso_shared_free(sh);
 	return v;
 }
 
