@@ -298,4 +298,14 @@ void iso_killp(pid_t *pid);
 #define _cleanup_close_ __attribute__((cleanup(iso_closep)))
 #define _cleanup_pid_ __attribute__((cleanup(iso_killp)))
 
+/*
+ * len bytes shared with forked children (MAP_SHARED | MAP_ANONYMOUS), zeroed, or NULL
+ * (errno set). The mapping keeps its length, so iso_shared_free needs only p (NULL is
+ * fine), and _cleanup_shared_ frees it at the end of a scope.
+ */
+void *iso_shared_alloc(size_t len);
+void iso_shared_free(void *p);
+void iso_shared_freep(void *pp);
+#define _cleanup_shared_ __attribute__((cleanup(iso_shared_freep)))
+
 #endif

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -26,6 +27,32 @@ void iso_closep(int *fd)
 {
 	if (*fd >= 0)
 		close(*fd);
+}
+
+/* The mapping starts with a header that keeps its length (64: keeps p aligned). */
+#define SHARED_HDR 64
+
+void *iso_shared_alloc(size_t len)
+{
+	char *p = mmap(NULL, len + SHARED_HDR, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
+		       -1, 0);
+
+	if (p == MAP_FAILED)
+		return NULL;
+	*(size_t *)p = len + SHARED_HDR;
+	return p + SHARED_HDR;
+}
+
+void iso_shared_free(void *p)
+{
+	if (p)
+		munmap((char *)p - SHARED_HDR, *(size_t *)((char *)p - SHARED_HDR));
+}
+
+void iso_shared_freep(void *pp)
+{
+	iso_shared_free(*(void **)pp);
+	*(void **)pp = NULL;
 }
 
 void iso_killp(pid_t *pid)

@@ -69,19 +69,6 @@ pid_t iso_cgu_spawn(const struct iso_cg *cg, int (*fn)(void *arg), void *arg)
 	return pid;
 }
 
-void *iso_cgu_shared(size_t len)
-{
-	void *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-
-	return p == MAP_FAILED ? NULL : p;
-}
-
-void iso_cgu_shared_free(void *p, size_t len)
-{
-	if (p)
-		munmap(p, len);
-}
-
 /* Returns 0 or -errno. */
 int iso_cgu_touch_mib(size_t mib, volatile uint64_t *pages, unsigned int flags)
 {

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Small helpers shared by the cgroup suites (the .c files of suites/cgroup): a child started
- * directly in a cgroup, memory shared with children, touching N MiB, waiting for
+ * directly in a cgroup, touching N MiB, waiting for
  * a counter. Everything goes through the harness cgroup API (cgroup.h), so the
  * same code runs on v1, v2 and hybrid hosts.
  */
@@ -23,10 +23,6 @@ struct iso_cg;
  * -errno (the child, if any, is killed and reaped).
  */
 pid_t iso_cgu_spawn(const struct iso_cg *cg, int (*fn)(void *arg), void *arg);
-
-/* len bytes shared with forked children (MAP_SHARED | MAP_ANONYMOUS), zeroed; NULL on failure. */
-void *iso_cgu_shared(size_t len);
-void iso_cgu_shared_free(void *p, size_t len);
 
 /* Flags of iso_cgu_touch_mib. */
 #define ISO_CGU_KEEP 1 /* leave the mapping in place (held until the caller exits) */

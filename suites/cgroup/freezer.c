@@ -141,12 +141,6 @@ static void freezer_thaw(struct freezer *f)
 }
 #define _cleanup_thaw_ __attribute__((cleanup(freezer_thaw)))
 
-static void tick_shm_free(struct tick_shm **sh)
-{
-	iso_cgu_shared_free(*sh, sizeof(**sh));
-}
-#define _cleanup_tick_shm_ __attribute__((cleanup(tick_shm_free)))
-
 /* 1 when the freeze has completed (cgroup.events frozen 1, v1 FROZEN), 0 if not, -errno. */
 static int freezer_frozen(const struct freezer *f)
 {
@@ -188,7 +182,7 @@ static enum iso_verdict freeze(struct iso_ctx *ctx)
 	bool direct_v2 = *(const enum freeze_via *)iso_ctx_arg(ctx) == FREEZE_V2_FILES;
 	bool do_freeze = !iso_ctx_is_control(ctx);
 	unsigned int ms = iso_ctx_ms(ctx, 3000), still_ms = iso_ctx_ms(ctx, 300);
-	_cleanup_tick_shm_ struct tick_shm *sh = iso_cgu_shared(sizeof(*sh));
+	_cleanup_shared_ struct tick_shm *sh = iso_shared_alloc(sizeof(*sh));
 	_cleanup_cg_ struct iso_cg *cg = NULL;
 	_cleanup_pid_ pid_t pid = -1;
 	/* Declared last, so thawed first: a task frozen by the v1 freezer dies of SIGKILL
@@ -262,12 +256,6 @@ struct spin_shm {
 	unsigned int life_s; /* the alarm that ends each forking task */
 };
 
-static void spin_shm_free(struct spin_shm **sh)
-{
-	iso_cgu_shared_free(*sh, sizeof(**sh));
-}
-#define _cleanup_spin_shm_ __attribute__((cleanup(spin_shm_free)))
-
 /* Forks and reaps short-lived children as fast as it can. */
 static void spin_forever(struct spin_shm *sh)
 {
@@ -317,7 +305,7 @@ static enum iso_verdict kill_reaches_forking_members(struct iso_ctx *ctx)
 	bool do_kill = !iso_ctx_is_control(ctx);
 	unsigned int kill_ms = iso_ctx_ms(ctx, 2000);
 	_cleanup_cg_ struct iso_cg *cg = NULL;
-	_cleanup_spin_shm_ struct spin_shm *sh = iso_cgu_shared(sizeof(*sh));
+	_cleanup_shared_ struct spin_shm *sh = iso_shared_alloc(sizeof(*sh));
 	int64_t populated = -1;
 	uint64_t f0, t0;
 	_cleanup_pid_ pid_t pid = -1;

@@ -83,7 +83,7 @@ static pid_t forker_start(struct iso_ctx *ctx, struct forker *f, const struct is
 {
 	f->life_s = iso_ctx_ms(ctx, 20000) / 1000;
 	f->answer_ms = iso_ctx_ms(ctx, 5000);
-	f->sh = iso_cgu_shared(sizeof(*f->sh));
+	f->sh = iso_shared_alloc(sizeof(*f->sh));
 	if (!f->sh)
 		return -ENOMEM;
 	if (pipe2(f->cmd, O_CLOEXEC) < 0)
@@ -126,7 +126,7 @@ static void pidsfix_stop(struct pidsfix *x)
 		close(x->f.cmd[1]);
 	if (x->f.pid > 0)
 		iso_kill_wait(x->f.pid);
-	iso_cgu_shared_free(x->f.sh, sizeof(*x->f.sh));
+	iso_shared_free(x->f.sh);
 	iso_cg_destroy(x->cg);
 }
 #define _cleanup_pidsfix_ __attribute__((cleanup(pidsfix_stop)))

@@ -228,7 +228,7 @@ static enum iso_verdict proc_cgroup_relative_to_ns_root(struct iso_ctx *ctx)
 
 	if (!x)
 		return iso_skip(ctx, "the case has no cgroup of its own");
-	vs = nsm_shared_alloc(sizeof(*vs));
+	vs = iso_shared_alloc(sizeof(*vs));
 	outside = calloc(VIEWS, CG_TEXT);
 	if (!vs || !outside) {
 		v = iso_broken(ctx, -ENOMEM, "memory");
@@ -287,7 +287,7 @@ out:
 	nsm_proc_stop(&kid);
 	tree_free(&t);
 	free(outside);
-	nsm_shared_free(vs, sizeof(*vs));
+	iso_shared_free(vs);
 	return v;
 }
 
@@ -450,7 +450,7 @@ static enum iso_verdict procs_write_case(struct iso_ctx *ctx)
 	_cleanup_nsm_proc_ struct nsm_proc o = NSM_PROC_INIT, w = NSM_PROC_INIT;
 	_cleanup_close_ int pidfd = -1, fd = -1;
 	/* Shared: the path is known only after the opener was forked. */
-	struct open_arg *oa = nsm_shared_alloc(sizeof(*oa));
+	struct open_arg *oa = iso_shared_alloc(sizeof(*oa));
 	struct helper_arg h = { open_procs, oa, iso_ctx_ms(ctx, CG_LINGER_MS) };
 	struct helper_arg idle = { NULL, NULL, iso_ctx_ms(ctx, CG_LINGER_MS) };
 	struct cg_tree t = { 0 };
@@ -534,7 +534,7 @@ out:
 	nsm_proc_stop(&o);
 	nsm_proc_stop(&w);
 	tree_free(&t);
-	nsm_shared_free(oa, sizeof(*oa));
+	iso_shared_free(oa);
 	return v;
 }
 

@@ -161,7 +161,7 @@ static enum iso_verdict same_key_case(struct iso_ctx *ctx)
 
 	if (unshare(CLONE_NEWIPC) < 0)
 		return iso_broken(ctx, -errno, "unshare(CLONE_NEWIPC) for the scratch parent");
-	s = nsm_shared_alloc(sizeof(*s));
+	s = iso_shared_alloc(sizeof(*s));
 	if (!s)
 		return iso_broken(ctx, -ENOMEM, "shared memory");
 	s->kind = kind;
@@ -201,7 +201,7 @@ static enum iso_verdict same_key_case(struct iso_ctx *ctx)
 				     kind_name[kind]);
 	}
 out:
-	nsm_shared_free(s, sizeof(*s));
+	iso_shared_free(s);
 	return v;
 }
 

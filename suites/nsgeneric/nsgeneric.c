@@ -277,7 +277,7 @@ static enum iso_verdict one_namespace_per_type(struct iso_ctx *ctx)
 		if (strncmp(text, want, strlen(want)))
 			return iso_fail(ctx, "/proc/self/ns/%s reads %s", links[l].link, text);
 	}
-	s = nsm_shared_alloc(sizeof(*s));
+	s = iso_shared_alloc(sizeof(*s));
 	if (!s)
 		return iso_broken(ctx, -ENOMEM, "shared memory");
 	r = nsm_hold(ctx, &h, iso_ctx_is_control(ctx) ? 0 : JOIN_FLAGS);
@@ -343,7 +343,7 @@ static enum iso_verdict pidfd_join(struct iso_ctx *ctx, unsigned long target_fla
 				   struct pidfd_seen **out)
 {
 	_cleanup_nsm_proc_ struct nsm_proc h = NSM_PROC_INIT;
-	struct pidfd_seen *s = *out = nsm_shared_alloc(sizeof(*s));
+	struct pidfd_seen *s = *out = iso_shared_alloc(sizeof(*s));
 	int r;
 
 	if (!s)

@@ -9,7 +9,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -228,32 +227,6 @@ ssize_t nsm_read_fd(int fd, char *buf, size_t len, unsigned int ms)
 	}
 	buf[got] = '\0';
 	return got;
-}
-
-/* The mapping starts with a header that keeps its length, so that freeing needs only p. */
-#define SHARED_HDR 64
-
-void *nsm_shared_alloc(size_t len)
-{
-	char *p = mmap(NULL, len + SHARED_HDR, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
-		       -1, 0);
-
-	if (p == MAP_FAILED)
-		return NULL;
-	*(size_t *)p = len + SHARED_HDR;
-	return p + SHARED_HDR;
-}
-
-void nsm_shared_free(void *p, size_t len)
-{
-	(void)len; /* the header knows it */
-	if (p)
-		munmap((char *)p - SHARED_HDR, *(size_t *)((char *)p - SHARED_HDR));
-}
-
-void nsm_shared_freep(void *pp)
-{
-	nsm_shared_free(*(void **)pp, 0);
 }
 
 static void ns_path(char *buf, size_t len, pid_t pid, const char *name)

@@ -2,7 +2,7 @@
 /*
  * Helpers shared by the namespace suites userns, utsns, ipcns, cgroupns, timens
  * and nsgeneric: a forked helper process with a two-way channel, results in
- * shared memory, namespace identities, id maps and capabilities.
+ * shared memory (iso_shared_alloc), namespace identities, id maps and capabilities.
  *
  * Every function returns >= 0 or -errno and never exits (except _exit in the
  * children it forks).
@@ -86,16 +86,6 @@ int nsm_call(unsigned long flags, int (*fn)(void *arg), void *arg, unsigned int 
  * Returns the length read or -errno (-ETIMEDOUT with nothing read).
  */
 ssize_t nsm_read_fd(int fd, char *buf, size_t len, unsigned int ms);
-
-/*
- * Shared anonymous memory (zeroed) a forked child writes its results into; NULL
- * on failure. The mapping keeps its length: nsm_shared_free ignores len, and
- * _cleanup_shared_ frees it at the end of a scope.
- */
-void *nsm_shared_alloc(size_t len);
-void nsm_shared_free(void *p, size_t len);
-void nsm_shared_freep(void *pp);
-#define _cleanup_shared_ __attribute__((cleanup(nsm_shared_freep)))
 
 /* Identity of a namespace: the nsfs device and inode of its file. */
 struct nsm_id {

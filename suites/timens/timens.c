@@ -182,7 +182,7 @@ static bool offset_is(int64_t got, int64_t base, long long want)
  */
 static enum iso_verdict offsets_apply_to_children(struct iso_ctx *ctx)
 {
-	struct seen *s = nsm_shared_alloc(sizeof(*s));
+	struct seen *s = iso_shared_alloc(sizeof(*s));
 	struct clocks me;
 	enum iso_verdict v;
 
@@ -223,7 +223,7 @@ static enum iso_verdict offsets_apply_to_children(struct iso_ctx *ctx)
 		 !offset_is(s->creator.boot_sys, me.boot_sys, 0))
 		v = iso_fail(ctx, "the creator's own clocks moved with the offsets");
 out:
-	nsm_shared_free(s, sizeof(*s));
+	iso_shared_free(s);
 	return v;
 }
 
@@ -294,7 +294,7 @@ static enum iso_verdict offset_write_refused(struct iso_ctx *ctx)
 	const struct write_variant *wv = iso_ctx_arg(ctx);
 	bool control = iso_ctx_is_control(ctx);
 	const char *what = control ? wv->control_what : wv->what;
-	struct write_arg *w = nsm_shared_alloc(sizeof(*w));
+	struct write_arg *w = iso_shared_alloc(sizeof(*w));
 	enum iso_verdict v = ISO_PASS;
 	int r;
 
@@ -319,7 +319,7 @@ static enum iso_verdict offset_write_refused(struct iso_ctx *ctx)
 			     wv->want == -EINVAL ? "EINVAL" : "EACCES");
 	if (v == ISO_PASS || v == ISO_FAIL)
 		iso_note(ctx, "write", "%s", w->err ? strerror(-w->err) : "accepted");
-	nsm_shared_free(w, sizeof(*w));
+	iso_shared_free(w);
 	return v;
 }
 
@@ -351,7 +351,7 @@ static const struct write_variant late_write = {
 static enum iso_verdict uptime_includes_boottime_offset(struct iso_ctx *ctx)
 {
 	enum step step = *(const enum step *)iso_ctx_arg(ctx);
-	struct seen *s = nsm_shared_alloc(sizeof(*s));
+	struct seen *s = iso_shared_alloc(sizeof(*s));
 	enum iso_verdict v;
 	double child;
 
@@ -374,7 +374,7 @@ static enum iso_verdict uptime_includes_boottime_offset(struct iso_ctx *ctx)
 			     step == STEP_EXEC ? " after execve" : "", child,
 			     child - s->creator.uptime, BOOT_OFFSET);
 out:
-	nsm_shared_free(s, sizeof(*s));
+	iso_shared_free(s);
 	return v;
 }
 

@@ -138,7 +138,7 @@ static enum iso_verdict map_rule_case(struct iso_ctx *ctx)
 {
 	enum map_rule rule = *(const enum map_rule *)iso_ctx_arg(ctx);
 	_cleanup_nsm_proc_ struct nsm_proc c = NSM_PROC_INIT;
-	_cleanup_shared_ struct map_res *res = nsm_shared_alloc(sizeof(*res));
+	_cleanup_shared_ struct map_res *res = iso_shared_alloc(sizeof(*res));
 	struct rule_arg a = { rule, res, iso_ctx_ms(ctx, 10000) };
 	int r = res ? nsm_proc_start_wait(&c, 0, unpriv_child, &a, iso_ctx_ms(ctx, USER_MS)) :
 		      -ENOMEM;
@@ -190,7 +190,7 @@ static int read_ids(void *arg)
 static enum iso_verdict unmapped_ids_show_as_overflow(struct iso_ctx *ctx)
 {
 	unsigned long flags = iso_ctx_is_control(ctx) ? 0 : CLONE_NEWUSER;
-	_cleanup_shared_ struct ids_seen *s = nsm_shared_alloc(sizeof(*s));
+	_cleanup_shared_ struct ids_seen *s = iso_shared_alloc(sizeof(*s));
 	int64_t ouid = 65534, ogid = 65534;
 	int r = s ? nsm_call(flags, read_ids, s, iso_ctx_ms(ctx, USER_MS)) : -ENOMEM;
 
@@ -266,7 +266,7 @@ static enum iso_verdict run_unpriv(struct iso_ctx *ctx, struct unpriv_arg *a,
 {
 	int r;
 
-	a->s = *out = nsm_shared_alloc(sizeof(**out));
+	a->s = *out = iso_shared_alloc(sizeof(**out));
 	if (!a->s)
 		return iso_broken(ctx, -ENOMEM, "shared memory");
 	r = nsm_call(0, unpriv_root_child, a, iso_ctx_ms(ctx, USER_MS));
@@ -407,7 +407,7 @@ static enum iso_verdict caps_lost_on_execve_as_nonzero_uid(struct iso_ctx *ctx)
 	bool nonzero = !iso_ctx_is_control(ctx);
 	unsigned int ms = iso_ctx_ms(ctx, USER_MS);
 	_cleanup_nsm_proc_ struct nsm_proc c = NSM_PROC_INIT;
-	_cleanup_shared_ struct exec_seen *s = nsm_shared_alloc(sizeof(*s));
+	_cleanup_shared_ struct exec_seen *s = iso_shared_alloc(sizeof(*s));
 	struct exec_arg a = { .s = s, .linger_ms = iso_ctx_ms(ctx, 10000) };
 	_cleanup_close_ int rd = -1, wr = -1;
 	int pfd[2], r;
@@ -508,7 +508,7 @@ static enum iso_verdict nesting_depth_limited(struct iso_ctx *ctx)
 	    count != 4294967295u || strchr(map, '\n'))
 		return iso_skip(ctx, "isobench does not run in the initial user namespace, so the "
 				     "absolute nesting depth is unknown");
-	a.s = s = nsm_shared_alloc(sizeof(*s));
+	a.s = s = iso_shared_alloc(sizeof(*s));
 	if (!s)
 		return iso_broken(ctx, -ENOMEM, "shared memory");
 	r = nsm_call(0, nest_child, &a, iso_ctx_ms(ctx, USER_MS));

@@ -105,7 +105,7 @@ static void uts_fix_end(struct uts_fix *f)
 {
 	nsm_proc_stop(&f->a);
 	if (f->s)
-		nsm_shared_free(f->s, sizeof(*f->s));
+		iso_shared_free(f->s);
 }
 #define _cleanup_uts_fix_ __attribute__((cleanup(uts_fix_end)))
 #define UTS_FIX_INIT               \
@@ -134,7 +134,7 @@ static enum iso_verdict uts_fix_start(struct iso_ctx *ctx, struct uts_fix *f)
 	r = set_names(&f->mine);
 	if (r < 0)
 		return iso_broken(ctx, r, "set the parent's names");
-	f->s = nsm_shared_alloc(sizeof(*f->s));
+	f->s = iso_shared_alloc(sizeof(*f->s));
 	if (!f->s)
 		return iso_broken(ctx, -ENOMEM, "shared memory");
 	f->s->linger_ms = iso_ctx_ms(ctx, 10000);
