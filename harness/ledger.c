@@ -247,33 +247,53 @@ static bool is_hex6(const char *s)
 	return true;
 }
 
-/* Finds a run tag in a name ("isb<tag>", "isobench-<tag>", "isobench/<tag>"); 0 if found. */
+/*
+ * Finds a run tag at the start of a name ("isb<tag>...", "isobench-<tag>..."); 0 if found.
+ * Only the start: a neighbour's "myisb1234ab" is not ours.
+ */
 static int find_tag(const char *s, char tag[7])
 {
-	static const char *const pfx[] = { "isobench-", "isobench/", "isb" };
+	static const char *const pfx[] = { "isobench-", "isb" };
 
 	for (size_t i = 0; i < ISO_ARRAY_SIZE(pfx); i++) {
-		const char *p = s;
 		size_t pl = strlen(pfx[i]);
 
-		while ((p = strstr(p, pfx[i]))) {
-			if (strlen(p + pl) >= 6 && is_hex6(p + pl)) {
-				memcpy(tag, p + pl, 6);
-				tag[6] = '\0';
-				return 0;
-			}
-			p += pl;
+		if (!strncmp(s, pfx[i], pl) && strlen(s + pl) >= 6 && is_hex6(s + pl)) {
+			memcpy(tag, s + pl, 6);
+			tag[6] = '\0';
+			return 0;
 		}
 	}
 	return -ENOENT;
 }
 
-/* True if name carries the tag of a run other than ours: not our business. */
-static bool foreign(const char *name, const char *tag)
+/* True if name (a netns, link or named hierarchy) is run tag's own: "isb<tag>...". */
+static bool own_name(const char *name, const char *tag)
 {
 	char t[7];
 
-	return find_tag(name, t) == 0 && strcmp(t, tag) != 0;
+	return !strncmp(name, "isb", 3) && find_tag(name, t) == 0 && !strcmp(t, tag);
+}
+
+/* True if a cgroup's base name is run tag's own: "isobench-<tag>...". */
+static bool own_cgroup_name(const char *name, const char *tag)
+{
+	char t[7];
+
+	return !strncmp(name, "isobench-", 9) && find_tag(name, t) == 0 && !strcmp(t, tag);
+}
+
+/* True if mount point mp is run tag's: below its state dir, or a component named isb<tag>*. */
+static bool own_mount(const char *mp, const char *tag, const char *state)
+{
+	size_t sl = strlen(state);
+
+	if (sl && !strncmp(mp, state, sl) && (mp[sl] == '/' || mp[sl] == '\0'))
+		return true;
+	for (const char *p = strchr(mp, '/'); p; p = strchr(p + 1, '/'))
+		if (own_name(p + 1, tag))
+			return true;
+	return false;
 }
 
 /* ---- snapshots and the audit ---- */
@@ -456,14 +476,51 @@ static void why_add(char *why, size_t len, const char *fmt, const char *a)
 		snprintf(why + off, len - off, fmt, off ? "; " : "", a);
 }
 
-/* Returns the number of leaks found (each removed). */
+/* True if cgroup path is a child of the run's own cgroup (in any hierarchy): ours by place. */
+static bool in_run_cgroup(const struct iso_cg *runcg, const char *path)
+{
+	for (int i = 0; runcg && i < runcg->ndirs; i++) {
+		size_t l = strlen(runcg->dir[i].path);
+
+		if (!strncmp(path, runcg->dir[i].path, l) && path[l] == '/' &&
+		    !strchr(path + l + 1, '/'))
+			return true;
+	}
+	return false;
+}
+
+/* Notes an object that appeared but is not the run's: counted, the first few named. */
+static void note_foreign(struct iso_foreign *fg, const char *kind, const char *what)
+{
+	size_t off;
+
+	if (!fg)
+		return;
+	fg->n++;
+	off = strlen(fg->seen);
+	if (off + strlen(kind) + strlen(what) + 8 < sizeof(fg->seen))
+		snprintf(fg->seen + off, sizeof(fg->seen) - off, "%s%s %s", off ? ", " : "", kind,
+			 what);
+}
+
+/*
+ * Returns the number of leaks found (each removed). A leak is an object that is provably
+ * the run's: a process in the case's cgroup, a netns, link or named hierarchy named
+ * isb<tag>*, a mount below the run's state dir or at an isb<tag>* path, a cgroup inside the
+ * run's cgroup or named isobench-<tag>* beside it. Anything else new belongs to another
+ * program: it is noted in fg, never removed, never blamed on the case.
+ */
 int iso_audit(struct iso_snapshot *snap, const struct iso_cg *casecg, const char *casecg_name,
-	      char *why, size_t len)
+	      char *why, size_t len, struct iso_foreign *fg)
 {
 	struct iso_snapshot now = { 0 };
+	const char *tag = snap->tag;
+	char state[PATH_MAX], base[PATH_MAX];
 	int leaks = 0;
 
 	why[0] = '\0';
+	iso_state_base(base, sizeof(base));
+	snprintf(state, sizeof(state), "%s/%s", base, tag);
 	if (casecg) {
 		pid_t pids[64];
 		int n = iso_cg_pids(casecg, pids, ISO_ARRAY_SIZE(pids));
@@ -481,15 +538,19 @@ int iso_audit(struct iso_snapshot *snap, const struct iso_cg *casecg, const char
 			iso_cg_kill(casecg);
 		}
 	}
-	snprintf(now.tag, sizeof(now.tag), "%s", snap->tag);
+	snprintf(now.tag, sizeof(now.tag), "%s", tag);
 	now.runcg = snap->runcg;
 	take(&now);
 	for (int i = 0; i < now.netns.n; i++) {
 		char path[PATH_MAX];
 
-		if (set_has(&snap->netns, now.netns.s[i]) || foreign(now.netns.s[i], snap->tag))
+		if (set_has(&snap->netns, now.netns.s[i]))
 			continue;
 		snprintf(path, sizeof(path), "/run/netns/%s", now.netns.s[i]);
+		if (!own_name(now.netns.s[i], tag)) {
+			note_foreign(fg, "netns", path);
+			continue;
+		}
 		why_add(why, len, "%snamed netns %s left behind", path);
 		teardown_one("netns", path);
 		leaks++;
@@ -497,36 +558,49 @@ int iso_audit(struct iso_snapshot *snap, const struct iso_cg *casecg, const char
 	for (int i = now.mounts.n - 1; i >= 0; i--) {
 		const char *mp = strchr(now.mounts.s[i], ' ') + 1;
 
-		if (set_has(&snap->mounts, now.mounts.s[i]) || foreign(mp, snap->tag))
+		if (set_has(&snap->mounts, now.mounts.s[i]) || !strncmp(mp, "/run/netns/", 11))
+			continue; /* a netns's mount is counted as the netns above */
+		if (!own_mount(mp, tag, state)) {
+			note_foreign(fg, "mount", mp);
 			continue;
-		if (!strncmp(mp, "/run/netns/", 11))
-			continue; /* counted as a netns above */
+		}
 		why_add(why, len, "%smount %s left in the host mount namespace", mp);
 		umount2(mp, MNT_DETACH);
 		leaks++;
 	}
 	for (int i = 0; i < now.links.n; i++) {
-		if (set_has(&snap->links, now.links.s[i]) || foreign(now.links.s[i], snap->tag))
+		if (set_has(&snap->links, now.links.s[i]))
 			continue;
+		if (!own_name(now.links.s[i], tag)) {
+			note_foreign(fg, "link", now.links.s[i]);
+			continue;
+		}
 		why_add(why, len, "%shost network link %s left behind", now.links.s[i]);
 		iso_nl_link_del(now.links.s[i]);
 		leaks++;
 	}
 	for (int i = 0; i < now.cgroups.n; i++) {
-		const char *base = strrchr(now.cgroups.s[i], '/');
+		const char *cg = now.cgroups.s[i], *name = strrchr(cg, '/') + 1;
 
-		if (set_has(&snap->cgroups, now.cgroups.s[i]) ||
-		    foreign(now.cgroups.s[i], snap->tag))
+		if (set_has(&snap->cgroups, cg))
 			continue;
-		if (base && casecg_name && !strcmp(base + 1, casecg_name))
+		if (!in_run_cgroup(snap->runcg, cg) && !own_cgroup_name(name, tag)) {
+			note_foreign(fg, "cgroup", cg);
 			continue;
-		why_add(why, len, "%scgroup %s left behind", now.cgroups.s[i]);
-		teardown_one("cgroup", now.cgroups.s[i]);
+		}
+		if (casecg_name && !strcmp(name, casecg_name))
+			continue;
+		why_add(why, len, "%scgroup %s left behind", cg);
+		teardown_one("cgroup", cg);
 		leaks++;
 	}
 	for (int i = 0; i < now.hiers.n; i++) {
-		if (set_has(&snap->hiers, now.hiers.s[i]) || foreign(now.hiers.s[i], snap->tag))
+		if (set_has(&snap->hiers, now.hiers.s[i]))
 			continue;
+		if (!own_name(now.hiers.s[i], tag)) {
+			note_foreign(fg, "named cgroup hierarchy", now.hiers.s[i]);
+			continue;
+		}
 		why_add(why, len, "%snamed cgroup hierarchy %s left behind", now.hiers.s[i]);
 		iso_cg_named_destroy(now.hiers.s[i]);
 		leaks++;
@@ -555,8 +629,27 @@ static bool mine(const char *path)
 	return lstat(path, &st) == 0 && st.st_uid == geteuid();
 }
 
-/* Removes cgroups named isobench-<tag> below dir whose run is dead. Returns count. */
-static int sweep_cgroups(const char *base, const char *dir, int ver, FILE *log, bool dry)
+/* The tags of dead runs: a state dir <base>/<tag> whose owner has exited. */
+struct dead_runs {
+	int n;
+	char tag[256][7];
+};
+
+static bool is_dead_run(const struct dead_runs *dr, const char *name)
+{
+	char tag[7];
+
+	if (find_tag(name, tag) < 0)
+		return false;
+	for (int i = 0; i < dr->n; i++)
+		if (!strcmp(dr->tag[i], tag))
+			return true;
+	return false;
+}
+
+/* Removes cgroups isobench-<tag>* of dead runs below dir. Returns count. */
+static int sweep_cgroups(const struct dead_runs *dr, const char *dir, int ver, FILE *log,
+			 bool dry)
 {
 	DIR *d = opendir(dir);
 	struct dirent *e;
@@ -565,13 +658,10 @@ static int sweep_cgroups(const char *base, const char *dir, int ver, FILE *log, 
 	if (!d)
 		return 0;
 	while ((e = readdir(d))) {
-		char path[PATH_MAX], state[PATH_MAX], tag[7];
+		char path[PATH_MAX];
 
 		if (e->d_type != DT_DIR || strncmp(e->d_name, "isobench-", 9) ||
-		    find_tag(e->d_name, tag) < 0)
-			continue;
-		snprintf(state, sizeof(state), "%s/%s", base, tag);
-		if (owner_alive(state, NULL))
+		    !is_dead_run(dr, e->d_name))
 			continue;
 		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
 		if (!mine(path))
@@ -588,15 +678,78 @@ static int sweep_cgroups(const char *base, const char *dir, int ver, FILE *log, 
 	return n;
 }
 
+static void sweep_log(FILE *log, bool dry, const char *kind, const char *what)
+{
+	if (log)
+		fprintf(log, "%s %s %s\n", dry ? "would remove" : "removing", kind, what);
+}
+
+/*
+ * Objects of dead runs whose ledger line never made it to disk, found by name: only the
+ * names of a run whose state dir is there (a run of isobench that this host saw die), never
+ * a name that merely looks like ours. Returns the count.
+ */
+static int sweep_names(const struct dead_runs *dr, FILE *log, bool dry)
+{
+	const struct iso_cg_layout *l = iso_cg_layout_get();
+	struct strset hiers = { 0 };
+	struct if_nameindex *ifs;
+	struct dirent *e;
+	int n = 0;
+	DIR *d;
+
+	for (int i = 0; i < l->nhier; i++)
+		if (l->hier[i].self[0] && !l->hier[i].name[0])
+			n += sweep_cgroups(dr, l->hier[i].self, l->hier[i].version, log, dry);
+	/* Not root: a rootless run makes no named netns, host link or v1 hierarchy. */
+	if (geteuid() != 0)
+		return n;
+	d = opendir("/run/netns");
+	while (d && (e = readdir(d))) {
+		char path[PATH_MAX];
+
+		if (strncmp(e->d_name, "isb", 3) || !is_dead_run(dr, e->d_name))
+			continue;
+		snprintf(path, sizeof(path), "/run/netns/%s", e->d_name);
+		sweep_log(log, dry, "netns", path);
+		if (!dry)
+			teardown_one("netns", path);
+		n++;
+	}
+	if (d)
+		closedir(d);
+	snap_hiers(&hiers);
+	for (int i = 0; i < hiers.n; i++) {
+		if (strncmp(hiers.s[i], "isb", 3) || !is_dead_run(dr, hiers.s[i]))
+			continue;
+		sweep_log(log, dry, "named cgroup hierarchy", hiers.s[i]);
+		if (!dry && iso_cg_named_destroy(hiers.s[i]) < 0 && log)
+			fprintf(log, "could not destroy hierarchy %s\n", hiers.s[i]);
+		n++;
+	}
+	set_free(&hiers);
+	ifs = if_nameindex();
+	for (struct if_nameindex *i = ifs; i && i->if_index; i++) {
+		if (strncmp(i->if_name, "isb", 3) || !is_dead_run(dr, i->if_name))
+			continue;
+		sweep_log(log, dry, "link", i->if_name);
+		if (!dry)
+			iso_nl_link_del(i->if_name);
+		n++;
+	}
+	if (ifs)
+		if_freenameindex(ifs);
+	return n;
+}
+
 /* Returns the number of objects removed. */
 int iso_cleanup_dead_runs(FILE *log, bool dry)
 {
-	const struct iso_cg_layout *l = iso_cg_layout_get();
+	struct dead_runs dr = { 0 };
 	char base[PATH_MAX];
 	DIR *d;
 	struct dirent *e;
 	int n = 0;
-	struct if_nameindex *ifs;
 
 	iso_state_base(base, sizeof(base));
 	d = opendir(base);
@@ -613,83 +766,24 @@ int iso_cleanup_dead_runs(FILE *log, bool dry)
 					e->d_name, (int)pid);
 			continue;
 		}
+		if (dr.n < (int)ISO_ARRAY_SIZE(dr.tag))
+			snprintf(dr.tag[dr.n++], 7, "%s", e->d_name);
 		snprintf(ledger, sizeof(ledger), "%s/ledger", dir);
 		if (!dry)
 			n += iso_ledger_teardown(ledger, 0, log);
-		if (log)
-			fprintf(log, "%s state %s\n", dry ? "would remove" : "removing", dir);
+	}
+	if (d)
+		closedir(d);
+	n += sweep_names(&dr, log, dry);
+	for (int i = 0; i < dr.n; i++) {
+		char dir[PATH_MAX];
+
+		snprintf(dir, sizeof(dir), "%s/%s", base, dr.tag[i]);
+		sweep_log(log, dry, "state", dir);
 		if (!dry)
 			iso_rm_rf(dir);
 		n++;
 	}
-	if (d)
-		closedir(d);
-	/*
-	 * Objects whose ledger line never made it to disk: find them by name. Not
-	 * root: a rootless run makes no named netns, host link or v1 hierarchy (it
-	 * has no privilege in the initial namespaces), so only its cgroups.
-	 */
-	for (int i = 0; i < l->nhier; i++)
-		if (l->hier[i].self[0] && !l->hier[i].name[0])
-			n += sweep_cgroups(base, l->hier[i].self, l->hier[i].version, log, dry);
-	if (geteuid() != 0)
-		return n;
-	d = opendir("/run/netns");
-	while (d && (e = readdir(d))) {
-		char tag[7], state[PATH_MAX], path[PATH_MAX];
-
-		if (strncmp(e->d_name, "isb", 3) || find_tag(e->d_name, tag) < 0)
-			continue;
-		snprintf(state, sizeof(state), "%s/%s", base, tag);
-		if (owner_alive(state, NULL))
-			continue;
-		snprintf(path, sizeof(path), "/run/netns/%s", e->d_name);
-		if (log)
-			fprintf(log, "%s netns %s\n", dry ? "would remove" : "removing", path);
-		if (!dry)
-			teardown_one("netns", path);
-		n++;
-	}
-	if (d)
-		closedir(d);
-	{
-		struct strset hiers = { 0 };
-
-		snap_hiers(&hiers);
-		for (int i = 0; i < hiers.n; i++) {
-			char tag[7], state[PATH_MAX];
-
-			if (strncmp(hiers.s[i], "isb", 3) || find_tag(hiers.s[i], tag) < 0)
-				continue;
-			snprintf(state, sizeof(state), "%s/%s", base, tag);
-			if (owner_alive(state, NULL))
-				continue;
-			if (log)
-				fprintf(log, "%s named cgroup hierarchy %s\n",
-					dry ? "would remove" : "removing", hiers.s[i]);
-			if (!dry && iso_cg_named_destroy(hiers.s[i]) < 0 && log)
-				fprintf(log, "could not destroy hierarchy %s\n", hiers.s[i]);
-			n++;
-		}
-		set_free(&hiers);
-	}
-	ifs = if_nameindex();
-	for (struct if_nameindex *i = ifs; i && i->if_index; i++) {
-		char tag[7], state[PATH_MAX];
-
-		if (strncmp(i->if_name, "isb", 3) || find_tag(i->if_name, tag) < 0)
-			continue;
-		snprintf(state, sizeof(state), "%s/%s", base, tag);
-		if (owner_alive(state, NULL))
-			continue;
-		if (log)
-			fprintf(log, "%s link %s\n", dry ? "would remove" : "removing", i->if_name);
-		if (!dry)
-			iso_nl_link_del(i->if_name);
-		n++;
-	}
-	if (ifs)
-		if_freenameindex(ifs);
 	return n;
 }
 

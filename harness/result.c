@@ -111,6 +111,10 @@ json_t *iso_run_json(const struct iso_run *run)
 		json_object_set_new(r, "environment", json_incref(run->environment));
 	if (run->leftovers[0])
 		json_object_set_new(r, "leftovers", json_string(run->leftovers));
+	if (run->foreign.n)
+		json_object_set_new(r, "foreign_changes",
+				    json_pack("{s:i, s:s}", "count", run->foreign.n, "seen",
+					      run->foreign.seen));
 	if (run->repeat > 1)
 		json_object_set_new(r, "repeat", json_integer(run->repeat));
 	if (run->shuffled)

@@ -316,6 +316,7 @@ struct case_env {
 	struct iso_cg *runcg;
 	const char *state; /* run state dir */
 	const char *tag;
+	struct iso_foreign *foreign; /* the run's note of other programs' objects */
 	int seq;
 };
 
@@ -569,7 +570,14 @@ out:
 	/* Declared objects are the runner's to remove; what is left beyond them is a leak. */
 	iso_ledger_teardown(ctx.ledger, ledger_off, o->verbose ? stderr : NULL);
 	if (snap) {
-		int n = iso_audit(snap, casecg, casecg ? cgname : NULL, leak, sizeof(leak));
+		int nf = ce->foreign ? ce->foreign->n : 0;
+		int n = iso_audit(snap, casecg, casecg ? cgname : NULL, leak, sizeof(leak),
+				  ce->foreign);
+
+		if (o->verbose && ce->foreign && ce->foreign->n > nf)
+			fprintf(stderr, "isobench: during %s, %d object(s) of other programs "
+					"appeared on the host (left alone)\n",
+				res->id, ce->foreign->n - nf);
 
 		if (orphans > 0) {
 			size_t off = strlen(leak);
@@ -761,7 +769,8 @@ int iso_run_cases(struct iso_session *ss, const struct iso_run_opts *o)
 {
 	struct iso_run *run = &ss->run;
 	struct case_env ce = {
-		.o = o, .env = &ss->host, .runcg = ss->cg, .state = ss->state, .tag = run->tag
+		.o = o, .env = &ss->host, .runcg = ss->cg, .state = ss->state, .tag = run->tag,
+		.foreign = &run->foreign
 	};
 	int nsuites = 0, total = 0, done = 0, sn = 0, per = o->mode == ISO_MODE_BOTH ? 2 : 1;
 	FILE *out = o->ktap ? o->ktap : stdout;

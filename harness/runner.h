@@ -145,6 +145,12 @@ enum iso_run_mode {
 	ISO_MODE_BOTH, /* each case, then its control (--with-controls) */
 };
 
+/* Objects of other programs that appeared on the host during a run: noted, never touched. */
+struct iso_foreign {
+	int n;
+	char seen[512]; /* the first few, "kind name, ..." */
+};
+
 struct iso_run {
 	char tag[8];
 	char started[40];
@@ -155,6 +161,7 @@ struct iso_run {
 	bool rootless; /* run by a user other than root */
 	char interrupted[128];
 	char leftovers[ISO_REASON_MAX]; /* what of the tag the session's end found, or "" */
+	struct iso_foreign foreign; /* other programs' objects that appeared meanwhile */
 	int argc;
 	char **argv;
 	int nresults, cap;
@@ -211,12 +218,14 @@ int iso_rm_rf(const char *path);
 struct iso_snapshot;
 struct iso_snapshot *iso_snapshot_take(const char *tag, const struct iso_cg *runcg);
 /*
- * Compares the host with snap: leftover processes in cg, new mounts in the host
- * mount namespace, new named netns, new host links, new cgroups next to the
- * case's. Describes each leak in why, removes it, and returns the count.
+ * Compares the host with snap: leftover processes in cg, and what is new and provably the
+ * run's (named isb<tag>*, isobench-<tag>*, below its state dir or inside its cgroup): mounts
+ * in the host mount namespace, named netns, host links, cgroups, named hierarchies.
+ * Describes each leak in why, removes it, and returns the count. Whatever else is new is
+ * another program's: counted in fg (may be NULL) and left alone.
  */
 int iso_audit(struct iso_snapshot *snap, const struct iso_cg *casecg, const char *casecg_name,
-	      char *why, size_t len);
+	      char *why, size_t len, struct iso_foreign *fg);
 void iso_snapshot_free(struct iso_snapshot *snap);
 /*
  * What still carries the run's tag on the host: cgroups isobench-<tag>* next to

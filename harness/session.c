@@ -193,6 +193,12 @@ int iso_session_close(struct iso_session *s)
 	}
 	s->cg = NULL;
 	n = iso_tag_leftovers(s->run.tag, left, sizeof(left));
+	if (n > 0 && access(s->state, F_OK) < 0) {
+		/* The state dir marks the tag as a run of isobench: `isobench cleanup` needs it. */
+		char dir[PATH_MAX];
+
+		iso_state_create(s->run.tag, dir, sizeof(dir));
+	}
 	{
 		char now[2][65] = { "", "" };
 		static const char *const what[] = { "hostname", "domainname" };
@@ -210,9 +216,16 @@ int iso_session_close(struct iso_session *s)
 	}
 	if (n > 0) {
 		snprintf(s->run.leftovers, sizeof(s->run.leftovers), "%s", left);
-		fprintf(stderr, "isobench %s: left behind by run %s: %s\n", s->cmd, s->run.tag,
-			left);
+		fprintf(stderr,
+			"isobench %s: left behind by run %s: %s (`isobench cleanup` removes them "
+			"once this run has exited)\n",
+			s->cmd, s->run.tag, left);
 	}
+	if (s->run.foreign.n)
+		fprintf(stderr,
+			"isobench %s: %d object(s) of other programs appeared on the host during "
+			"the run; not isobench's, left alone: %s\n",
+			s->cmd, s->run.foreign.n, s->run.foreign.seen);
 	s->run.wall_ms = (iso_now_ns() - s->t0) / 1e6;
 	s->run.complete = !iso_interrupted;
 	if (iso_interrupted)

@@ -21,6 +21,7 @@
 
 #include "cgroup.h"
 #include "iso.h"
+#include "netlink.h"
 
 #define SLEEPER_NAME "isb-selftest"
 
@@ -154,10 +155,34 @@ static int leak_host_objects(void *arg)
 	return 0;
 }
 
-/* Leaks a process, a host mount, a named netns and a cgroup beside its own. */
+/*
+ * A named v1 hierarchy isb<tag>lk that outlives its mount: mounted in the case's own mount
+ * namespace with a child cgroup in it. Returns 0, or -errno where v1 cannot be mounted.
+ */
+static int leak_named_hierarchy(struct iso_ctx *ctx)
+{
+	char dir[512], child[600], opts[64], name[16];
+
+	if (iso_ctx_name(ctx, name, sizeof(name), "lk") < 0)
+		return -ENAMETOOLONG;
+	snprintf(dir, sizeof(dir), "%s/hier", iso_ctx_dir(ctx));
+	snprintf(opts, sizeof(opts), "none,name=%s", name);
+	if (mkdir(dir, 0755) < 0 || mount("cgroup", dir, "cgroup", 0, opts) < 0)
+		return -errno;
+	snprintf(child, sizeof(child), "%s/held", dir);
+	mkdir(child, 0755);
+	umount2(dir, MNT_DETACH);
+	return 0;
+}
+
+/*
+ * Leaks one of every kind the audit knows, each named or placed as the run's own: a process,
+ * a host mount, a named netns, a host veth pair, a cgroup beside its own and (where v1
+ * hierarchies can be mounted) a named hierarchy.
+ */
 static enum iso_verdict leaks(struct iso_ctx *ctx)
 {
-	char sib[600];
+	char sib[600], la[16], lb[16];
 	const char *dir = iso_cg_dir(iso_ctx_cgroup(ctx), NULL);
 	struct leak_arg a = { .ctx = ctx, .runner = getppid() };
 	int st, r;
@@ -171,6 +196,13 @@ static enum iso_verdict leaks(struct iso_ctx *ctx)
 		return iso_broken(ctx, p < 0 ? p : -ETIMEDOUT, "leak host objects");
 	if (!WIFEXITED(st) || WEXITSTATUS(st))
 		return iso_broken(ctx, 0, "leak host objects: step %d failed", WEXITSTATUS(st));
+	if (iso_ctx_name(ctx, la, sizeof(la), "lv") < 0 ||
+	    iso_ctx_name(ctx, lb, sizeof(lb), "lw") < 0)
+		return iso_broken(ctx, -ENAMETOOLONG, "link names");
+	r = iso_nl_veth_add(la, lb, -1);
+	iso_note(ctx, "link", "%s", r == 0 ? la : strerror(-r));
+	r = leak_named_hierarchy(ctx);
+	iso_note(ctx, "named_hierarchy", "%s", r == 0 ? "leaked" : strerror(-r));
 	if (dir) {
 		snprintf(sib, sizeof(sib), "%s", dir);
 		if (strrchr(sib, '/'))
@@ -266,7 +298,7 @@ static const struct iso_case cases[] = {
 	ISO_CASE(crashes, .doc = "dies of SIGSEGV: ends as error"),
 	ISO_CASE(
 		leaks,
-		.doc = "leaks a process, a host mount, a named netns and a cgroup: ends as error (leak)",
+		.doc = "leaks a process, host mount, netns, link, cgroup, hierarchy: error (leak)",
 		.req = { .root = true,
 			 .root_for = "leaks into the host on purpose",
 			 .ns = CLONE_NEWNET | CLONE_NEWPID }),
