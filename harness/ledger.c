@@ -648,8 +648,7 @@ static bool is_dead_run(const struct dead_runs *dr, const char *name)
 }
 
 /* Removes cgroups isobench-<tag>* of dead runs below dir. Returns count. */
-static int sweep_cgroups(const struct dead_runs *dr, const char *dir, int ver, FILE *log,
-			 bool dry)
+static int sweep_cgroups(const struct dead_runs *dr, const char *dir, int ver, FILE *log, bool dry)
 {
 	DIR *d = opendir(dir);
 	struct dirent *e;

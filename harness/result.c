@@ -111,6 +111,8 @@ json_t *iso_run_json(const struct iso_run *run)
 		json_object_set_new(r, "environment", json_incref(run->environment));
 	if (run->leftovers[0])
 		json_object_set_new(r, "leftovers", json_string(run->leftovers));
+	if (run->modules_loaded[0])
+		json_object_set_new(r, "modules_loaded", json_string(run->modules_loaded));
 	if (run->foreign.n)
 		json_object_set_new(r, "foreign_changes",
 				    json_pack("{s:i, s:s}", "count", run->foreign.n, "seen",

@@ -575,8 +575,9 @@ out:
 				  ce->foreign);
 
 		if (o->verbose && ce->foreign && ce->foreign->n > nf)
-			fprintf(stderr, "isobench: during %s, %d object(s) of other programs "
-					"appeared on the host (left alone)\n",
+			fprintf(stderr,
+				"isobench: during %s, %d object(s) of other programs "
+				"appeared on the host (left alone)\n",
 				res->id, ce->foreign->n - nf);
 
 		if (orphans > 0) {
@@ -768,10 +769,12 @@ static void run_repeated(struct case_env *ce, const struct iso_suite *s, const s
 int iso_run_cases(struct iso_session *ss, const struct iso_run_opts *o)
 {
 	struct iso_run *run = &ss->run;
-	struct case_env ce = {
-		.o = o, .env = &ss->host, .runcg = ss->cg, .state = ss->state, .tag = run->tag,
-		.foreign = &run->foreign
-	};
+	struct case_env ce = { .o = o,
+			       .env = &ss->host,
+			       .runcg = ss->cg,
+			       .state = ss->state,
+			       .tag = run->tag,
+			       .foreign = &run->foreign };
 	int nsuites = 0, total = 0, done = 0, sn = 0, per = o->mode == ISO_MODE_BOTH ? 2 : 1;
 	FILE *out = o->ktap ? o->ktap : stdout;
 	int order[256]; /* the suites to run, in order, ended by -1 */

@@ -162,6 +162,7 @@ struct iso_run {
 	char interrupted[128];
 	char leftovers[ISO_REASON_MAX]; /* what of the tag the session's end found, or "" */
 	struct iso_foreign foreign; /* other programs' objects that appeared meanwhile */
+	char modules_loaded[256]; /* kernel modules loaded during the run, "a, b", or "" */
 	int argc;
 	char **argv;
 	int nresults, cap;

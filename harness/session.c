@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 /* The session lifecycle shared by `isobench run` and `isobench bench` (session.h). */
+#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -121,12 +122,65 @@ static void host_uts(char uts[2][65])
 	snprintf(uts[1], 65, "%s", u.domainname);
 }
 
+/*
+ * The kernel modules loaded now, as "\nname\n...\n" (malloc'd; NULL where /sys/module
+ * cannot be read). A case that makes a dummy or ifb link on a modular kernel loads its
+ * module, and the module's load makes dummy0 or ifb0/ifb1 in the initial netns: a side
+ * effect on the host the run records (run.modules_loaded) rather than undoes.
+ */
+static char *modules_now(void)
+{
+	DIR *d = opendir("/sys/module");
+	struct dirent *e;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	if (!d)
+		return NULL;
+	f = open_memstream(&buf, &len);
+	if (f) {
+		fputc('\n', f);
+		while ((e = readdir(d)))
+			if (e->d_name[0] != '.')
+				fprintf(f, "%s\n", e->d_name);
+		fclose(f);
+	}
+	closedir(d);
+	return buf;
+}
+
+/* The modules that were loaded since the session opened, as "a, b", into the run. */
+static void modules_loaded(struct iso_session *s)
+{
+	_cleanup_free_ char *now = modules_now();
+	size_t off = 0;
+
+	if (!s->modules || !now)
+		return;
+	for (char *p = now + 1, *nl; (nl = strchr(p, '\n')); p = nl + 1) {
+		char key[128];
+
+		snprintf(key, sizeof(key), "\n%.*s\n", (int)(nl - p), p);
+		if (strstr(s->modules, key) || off + (nl - p) + 3 >= sizeof(s->run.modules_loaded))
+			continue;
+		off += snprintf(s->run.modules_loaded + off, sizeof(s->run.modules_loaded) - off,
+				"%s%.*s", off ? ", " : "", (int)(nl - p), p);
+	}
+	if (off)
+		fprintf(stderr,
+			"isobench %s: kernel modules loaded during the run (the kernel's doing, "
+			"left loaded): %s\n",
+			s->cmd, s->run.modules_loaded);
+}
+
 int iso_session_open(struct iso_session *s, const struct iso_session_opts *o)
 {
 	int r;
 
 	memset(s, 0, sizeof(*s));
 	host_uts(s->uts);
+	s->modules = modules_now();
 	s->cmd = o->cmd;
 	s->t0 = iso_now_ns();
 	iso_env_host(&s->host);
@@ -221,6 +275,7 @@ int iso_session_close(struct iso_session *s)
 			"once this run has exited)\n",
 			s->cmd, s->run.tag, left);
 	}
+	modules_loaded(s);
 	if (s->run.foreign.n)
 		fprintf(stderr,
 			"isobench %s: %d object(s) of other programs appeared on the host during "
@@ -250,5 +305,7 @@ void iso_session_free(struct iso_session *s)
 	if (s->cg)
 		iso_cg_free(s->cg);
 	s->cg = NULL;
+	free(s->modules);
+	s->modules = NULL;
 	iso_run_free(&s->run);
 }

@@ -43,6 +43,7 @@ struct iso_session {
 	const char *cmd;
 	uint64_t t0;
 	char uts[2][65]; /* the host's hostname and domainname at the start */
+	char *modules; /* /sys/module at the start, one name a line ("\nname\n..."), or NULL */
 };
 
 /*

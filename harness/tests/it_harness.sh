@@ -70,9 +70,17 @@ check "hanging case: escaped child killed" [ "$(alive_sleepers)" -le "$before" ]
 run_suite "$TMP/leak" --filter selftest.leaks; rc=$?
 reason=$(json "$TMP/leak/results.json" 'd["cases"][0]["reason"]')
 check "leaking case: exit 2, verdict error" [ $rc -eq 2 ] && [ "$(json "$TMP/leak/results.json" 'd["cases"][0]["verdict"]')" = error ]
-for what in "process" "named netns" "mount" "cgroup"; do
+for what in "process" "named netns" "mount" "host network link" "cgroup"; do
 	check "leaking case: $what leak reported" grep -q "$what" <<<"$reason"
 done
+if [ "$(json "$TMP/leak/results.json" 'd["cases"][0]["observed"]["named_hierarchy"]')" = leaked ]; then
+	check "leaking case: named hierarchy leak reported" grep -q "named cgroup hierarchy isb" <<<"$reason"
+	check "leaking case: the hierarchy is gone" bash -c "! grep -q 'name=isb$(tag_of "$TMP/leak/results.json")' /proc/self/cgroup"
+else
+	skip "leaking case: no v1 hierarchy can be mounted here"
+fi
+check "leaking case: one error, naming each object as the run's (isb<tag>, its state or cgroup)" \
+	[ "$(grep -o 'left behind\|left running\|left in the host' <<<"$reason" | wc -l)" -ge 6 ]
 tag=$(tag_of "$TMP/leak/results.json")
 check "leaking case: leaks removed" [ -z "$(leftovers_of "$tag")" ]
 check "leaking case: no host mount left" bash -c "! grep -q 'isobench/$tag' /proc/self/mountinfo"

@@ -296,12 +296,11 @@ static const struct iso_case cases[] = {
 		 .timeout_ms = 120000,
 		 .req = { .root = true, .userns_ok = true, .ns = CLONE_NEWPID }),
 	ISO_CASE(crashes, .doc = "dies of SIGSEGV: ends as error"),
-	ISO_CASE(
-		leaks,
-		.doc = "leaks a process, host mount, netns, link, cgroup, hierarchy: error (leak)",
-		.req = { .root = true,
-			 .root_for = "leaks into the host on purpose",
-			 .ns = CLONE_NEWNET | CLONE_NEWPID }),
+	ISO_CASE(leaks,
+		 .doc = "leaks a process, host mount, netns, link, cgroup, hierarchy: error (leak)",
+		 .req = { .root = true,
+			  .root_for = "leaks into the host on purpose",
+			  .ns = CLONE_NEWNET | CLONE_NEWPID }),
 	ISO_CASE(
 		declares_netns,
 		.doc = "creates a named netns it declared in the ledger: passes, the runner removes it",
