@@ -162,13 +162,18 @@ for f in quiet busy bench; do
 done
 neighbour_clean
 
-# ---- two whole-registry runs at once ----
+# ---- two whole-registry runs at once, and a bench beside them ----
 "$ISOBENCH" run --with-controls --out "$TMP/c1" >"$TMP/c1.ktap" 2>"$TMP/c1.err" &
 p1=$!
 "$ISOBENCH" run --with-controls --out "$TMP/c2" >"$TMP/c2.ktap" 2>"$TMP/c2.err" &
 p2=$!
+"$ISOBENCH" bench --profile smoke --out "$TMP/cb" >"$TMP/cb.out" 2>&1 &
+p3=$!
 wait $p1; rc1=$?
 wait $p2; rc2=$?
+wait $p3; rc3=$?
+check "a bench beside the two runs: exit 0, nothing of it left" [ $rc3 -eq 0 ] &&
+	[ -z "$(leftovers_of "$(tag_of "$TMP/cb/results.json")")" ]
 for c in 1 2; do
 	rc=$((c == 1 ? rc1 : rc2))
 	check "concurrent run $c: the exit status of a run alone ($quiet_rc)" [ $rc -eq $quiet_rc ]
