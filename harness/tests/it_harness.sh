@@ -108,13 +108,7 @@ tag=$(tag_of "$TMP/int/results.json")
 check "SIGINT: nothing of run $tag left" [ -z "$(leftovers_of "$tag")" ]
 
 # ---- SIGKILL, then isobench cleanup ----
-ls /run/isobench 2>/dev/null | sort >"$TMP/runs.before"
-"$ISOBENCH" run --filter selftest.sleeps --out "$TMP/kill" >/dev/null 2>&1 &
-pid=$!
-sleep 1.5
-kill -KILL $pid
-wait $pid 2>/dev/null
-tag=$(ls /run/isobench | sort | comm -13 "$TMP/runs.before" - | head -1)
+tag=$(killed_run "$TMP/kill")
 check "SIGKILL: run state found" [ -n "$tag" ]
 check "SIGKILL: no results.json passed off as complete" [ ! -e "$TMP/kill/results.json" ]
 check "SIGKILL: the run left cgroups behind" [ -n "$(leftovers_of "$tag")" ]

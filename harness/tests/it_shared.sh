@@ -195,13 +195,7 @@ for i in 0 1 2; do neighbour_make $i; done
 ip netns add isbfeed01x 2>/dev/null && echo "netns isbfeed01x" >>"$NB/manifest"
 ip link add isbfeed01a type veth peer name isbfeed01b 2>/dev/null &&
 	echo "link isbfeed01a" >>"$NB/manifest" && echo "link isbfeed01b" >>"$NB/manifest"
-ls /run/isobench 2>/dev/null | sort >"$TMP/runs.before"
-"$ISOBENCH" run --filter selftest.sleeps --out "$TMP/kill" >/dev/null 2>&1 &
-pid=$!
-sleep 1.5
-kill -KILL $pid
-wait $pid 2>/dev/null
-tag=$(ls /run/isobench | sort | comm -13 "$TMP/runs.before" - | head -1)
+tag=$(killed_run "$TMP/kill")
 check "SIGKILL: the run left its cgroups" [ -n "$tag" ] && [ -n "$(leftovers_of "$tag")" ]
 "$ISOBENCH" cleanup >"$TMP/cleanup.out"
 check "cleanup: nothing of run $tag left" [ -z "$(leftovers_of "$tag")" ]

@@ -42,6 +42,20 @@ leftovers_of() { leftovers | grep -- "$1" || true; }
 # tag_of FILE: the run tag in a results.json
 tag_of() { json "$1" 'd["run"]["tag"]'; }
 
+# killed_run OUTDIR: starts the selftest case that sleeps, SIGKILLs the runner 1.5 s in and
+# prints the tag of the run it leaves (the new state dir under /run/isobench). Needs
+# ISOBENCH_SELFTEST=1.
+killed_run() {
+	local pid
+	ls /run/isobench 2>/dev/null | sort >"$TMP/runs.before"
+	"$ISOBENCH" run --filter selftest.sleeps --out "$1" >/dev/null 2>&1 &
+	pid=$!
+	sleep 1.5
+	kill -KILL $pid
+	wait $pid 2>/dev/null
+	ls /run/isobench | sort | comm -13 "$TMP/runs.before" - | head -1
+}
+
 finish() {
 	echo "# $checks checks, $fails failed"
 	echo "$((checks - fails)) passed, $fails failed"
