@@ -147,11 +147,12 @@ check "neighbour: it made objects of every kind meanwhile" \
 	bash -c "grep -q '^cgroup' '$NB/manifest' && grep -q '^netns' '$NB/manifest' && grep -q '^link' '$NB/manifest' && grep -q '^mount' '$NB/manifest'"
 check "busy run: the exit status of the quiet run ($quiet_rc)" [ $busy_rc -eq $quiet_rc ]
 p=$(problems "$TMP/busy/results.json")
-check "busy run: 0 errors and 0 leaks" [ -z "$p" ] || echo "$p"
+check "busy run: 0 errors and 0 leaks" [ -z "$p" ]
+[ -z "$p" ] || echo "$p"
 check "busy run: no leftovers" [ "$(json "$TMP/busy/results.json" 'd["run"].get("leftovers", "")')" = "" ]
 verdicts "$TMP/busy/results.json" >"$TMP/busy.v"
-check "busy run: the verdicts of the quiet run" cmp -s "$TMP/quiet.v" "$TMP/busy.v" ||
-	diff "$TMP/quiet.v" "$TMP/busy.v" | head -20
+check "busy run: the verdicts of the quiet run" cmp -s "$TMP/quiet.v" "$TMP/busy.v"
+cmp -s "$TMP/quiet.v" "$TMP/busy.v" || diff "$TMP/quiet.v" "$TMP/busy.v" | head -20
 check "busy run: the neighbour's objects noted as not ours (run.foreign_changes)" \
 	[ "$(json "$TMP/busy/results.json" 'd["run"].get("foreign_changes", {}).get("count", 0) > 0')" = True ]
 check "busy run: results valid" python3 "$SRC/reports/schema/validate.py" "$TMP/busy/results.json"
@@ -178,10 +179,11 @@ for c in 1 2; do
 	rc=$((c == 1 ? rc1 : rc2))
 	check "concurrent run $c: the exit status of a run alone ($quiet_rc)" [ $rc -eq $quiet_rc ]
 	p=$(problems "$TMP/c$c/results.json")
-	check "concurrent run $c: 0 errors" [ -z "$p" ] || echo "$p"
+	check "concurrent run $c: 0 errors" [ -z "$p" ]
+	[ -z "$p" ] || echo "$p"
 	verdicts "$TMP/c$c/results.json" >"$TMP/c$c.v"
-	check "concurrent run $c: the verdicts of a run alone" cmp -s "$TMP/quiet.v" "$TMP/c$c.v" ||
-		diff "$TMP/quiet.v" "$TMP/c$c.v" | head -20
+	check "concurrent run $c: the verdicts of a run alone" cmp -s "$TMP/quiet.v" "$TMP/c$c.v"
+	cmp -s "$TMP/quiet.v" "$TMP/c$c.v" || diff "$TMP/quiet.v" "$TMP/c$c.v" | head -20
 	tag=$(tag_of "$TMP/c$c/results.json")
 	check "concurrent run $c: nothing of run $tag left" [ -z "$(leftovers_of "$tag")" ]
 	check "concurrent run $c: the other run not blamed" \

@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <signal.h>
+#include <sys/file.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
@@ -283,12 +284,27 @@ static bool has_files(const char *dir, const char *ctrl)
  * makes one hierarchy that both appear on (cgroups.rst 1.2, 2.1).
  * Control: mounts A alone and looks for B's files.
  */
+/*
+ * The v1 controllers bound to no hierarchy are one host-wide resource: another isobench run
+ * binding them at the same moment would make this case skip. An flock, held until the case
+ * process exits, takes turns with other runs (it never touches other programs).
+ */
+static void free_controllers_lock(void)
+{
+	int fd = open("/run/isobench/.lock-v1-free-controllers", O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+
+	if (fd >= 0)
+		flock(fd, LOCK_EX);
+}
+
 static enum iso_verdict several_controllers_one_hierarchy(struct iso_ctx *ctx)
 {
 	bool both = !iso_ctx_is_control(ctx);
 	struct hier h = { 0 };
 	char a[32], b[32], opts[80];
 	int r;
+
+	free_controllers_lock();
 
 	/* A hierarchy unmounted just before (this case, run before its control) is released
 	 * asynchronously: give its controllers a moment to come free. */
