@@ -291,7 +291,8 @@ static bool has_files(const char *dir, const char *ctrl)
  */
 static void free_controllers_lock(void)
 {
-	int fd = open("/run/isobench/.lock-v1-free-controllers", O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	int fd =
+		open("/run/isobench/.lock-v1-free-controllers", O_RDWR | O_CREAT | O_CLOEXEC, 0600);
 
 	if (fd >= 0)
 		flock(fd, LOCK_EX);
