@@ -267,20 +267,13 @@ static int find_tag(const char *s, char tag[7])
 	return -ENOENT;
 }
 
-/* True if name (a netns, link or named hierarchy) is run tag's own: "isb<tag>...". */
-static bool own_name(const char *name, const char *tag)
+/* True if name is run tag's own: pfx ("isb" for netns, links, hierarchies; "isobench-" for
+ * cgroups) then the tag. */
+static bool tagged(const char *name, const char *pfx, const char *tag)
 {
-	char t[7];
+	size_t pl = strlen(pfx);
 
-	return !strncmp(name, "isb", 3) && find_tag(name, t) == 0 && !strcmp(t, tag);
-}
-
-/* True if a cgroup's base name is run tag's own: "isobench-<tag>...". */
-static bool own_cgroup_name(const char *name, const char *tag)
-{
-	char t[7];
-
-	return !strncmp(name, "isobench-", 9) && find_tag(name, t) == 0 && !strcmp(t, tag);
+	return !strncmp(name, pfx, pl) && !strncmp(name + pl, tag, 6);
 }
 
 /* True if mount point mp is run tag's: below its state dir, or a component named isb<tag>*. */
@@ -291,7 +284,7 @@ static bool own_mount(const char *mp, const char *tag, const char *state)
 	if (sl && !strncmp(mp, state, sl) && (mp[sl] == '/' || mp[sl] == '\0'))
 		return true;
 	for (const char *p = strchr(mp, '/'); p; p = strchr(p + 1, '/'))
-		if (own_name(p + 1, tag))
+		if (tagged(p + 1, "isb", tag))
 			return true;
 	return false;
 }
@@ -337,6 +330,7 @@ static void set_free(struct strset *set)
 
 struct iso_snapshot {
 	char tag[8];
+	char state[PATH_MAX]; /* the run's state dir: mounts below it are the run's */
 	const struct iso_cg *runcg;
 	struct strset mounts; /* "id mountpoint" of the host mount namespace */
 	struct strset netns; /* /run/netns entries */
@@ -447,10 +441,13 @@ static void take(struct iso_snapshot *s)
 struct iso_snapshot *iso_snapshot_take(const char *tag, const struct iso_cg *runcg)
 {
 	struct iso_snapshot *s = calloc(1, sizeof(*s));
+	char base[PATH_MAX];
 
 	if (!s)
 		return NULL;
 	snprintf(s->tag, sizeof(s->tag), "%s", tag);
+	iso_state_base(base, sizeof(base));
+	snprintf(s->state, sizeof(s->state), "%s/%s", base, tag);
 	s->runcg = runcg;
 	take(s);
 	return s;
@@ -515,12 +512,9 @@ int iso_audit(struct iso_snapshot *snap, const struct iso_cg *casecg, const char
 {
 	struct iso_snapshot now = { 0 };
 	const char *tag = snap->tag;
-	char state[PATH_MAX], base[PATH_MAX];
 	int leaks = 0;
 
 	why[0] = '\0';
-	iso_state_base(base, sizeof(base));
-	snprintf(state, sizeof(state), "%s/%s", base, tag);
 	if (casecg) {
 		pid_t pids[64];
 		int n = iso_cg_pids(casecg, pids, ISO_ARRAY_SIZE(pids));
@@ -547,7 +541,7 @@ int iso_audit(struct iso_snapshot *snap, const struct iso_cg *casecg, const char
 		if (set_has(&snap->netns, now.netns.s[i]))
 			continue;
 		snprintf(path, sizeof(path), "/run/netns/%s", now.netns.s[i]);
-		if (!own_name(now.netns.s[i], tag)) {
+		if (!tagged(now.netns.s[i], "isb", tag)) {
 			note_foreign(fg, "netns", path);
 			continue;
 		}
@@ -560,7 +554,7 @@ int iso_audit(struct iso_snapshot *snap, const struct iso_cg *casecg, const char
 
 		if (set_has(&snap->mounts, now.mounts.s[i]) || !strncmp(mp, "/run/netns/", 11))
 			continue; /* a netns's mount is counted as the netns above */
-		if (!own_mount(mp, tag, state)) {
+		if (!own_mount(mp, tag, snap->state)) {
 			note_foreign(fg, "mount", mp);
 			continue;
 		}
@@ -571,7 +565,7 @@ int iso_audit(struct iso_snapshot *snap, const struct iso_cg *casecg, const char
 	for (int i = 0; i < now.links.n; i++) {
 		if (set_has(&snap->links, now.links.s[i]))
 			continue;
-		if (!own_name(now.links.s[i], tag)) {
+		if (!tagged(now.links.s[i], "isb", tag)) {
 			note_foreign(fg, "link", now.links.s[i]);
 			continue;
 		}
@@ -584,7 +578,7 @@ int iso_audit(struct iso_snapshot *snap, const struct iso_cg *casecg, const char
 
 		if (set_has(&snap->cgroups, cg))
 			continue;
-		if (!in_run_cgroup(snap->runcg, cg) && !own_cgroup_name(name, tag)) {
+		if (!in_run_cgroup(snap->runcg, cg) && !tagged(name, "isobench-", tag)) {
 			note_foreign(fg, "cgroup", cg);
 			continue;
 		}
@@ -597,7 +591,7 @@ int iso_audit(struct iso_snapshot *snap, const struct iso_cg *casecg, const char
 	for (int i = 0; i < now.hiers.n; i++) {
 		if (set_has(&snap->hiers, now.hiers.s[i]))
 			continue;
-		if (!own_name(now.hiers.s[i], tag)) {
+		if (!tagged(now.hiers.s[i], "isb", tag)) {
 			note_foreign(fg, "named cgroup hierarchy", now.hiers.s[i]);
 			continue;
 		}
